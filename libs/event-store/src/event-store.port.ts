@@ -7,6 +7,26 @@
  * - position: the event's place in the one global order; strictly increasing
  *   integers, not necessarily dense (EventStoreDB commit positions are byte
  *   offsets). 0 means "before the first event".
+ *
+ * Semantics every adapter guarantees (the contract suite proves them):
+ * - An append is atomic: all events of the call are stored, contiguously in the
+ *   stream, or none is. An empty batch is rejected ('BadRequest').
+ * - Idempotency by event id: re-appending a batch whose ids are all already
+ *   stored, in this stream, in the same order and at consecutive revisions
+ *   (i.e. the retry of an acknowledged append, or a contiguous part of it)
+ *   succeeds without writing and returns the original result (revision and
+ *   position of the batch's last event), whatever the expected revision says.
+ *   A batch that mixes stored and new ids, repeats an id, or re-uses an id
+ *   stored elsewhere, is rejected ('Conflict', or 'VersionConflict' on
+ *   EventStoreDB which decides natively) and nothing is appended.
+ * - Wrong expected revision → DomainError 'VersionConflict' whose message names
+ *   the stream, the expected and the actual revision. Bad input (stream name,
+ *   type, id, schema version, non-object data, oversized event, bad read
+ *   options) → 'BadRequest' and nothing appended. Storage failures → 'StorageError'.
+ * - Reads return events upcast to the current schema version of their type
+ *   (see UpcasterRegistry). `schemaVersion` on a NewEvent defaults to the
+ *   registry's current version for its type (1 if nothing is registered), so a
+ *   writer that always emits the current shape need not say which one it is.
  */
 
 /** Metadata every stored event carries (DESIGN.md "Streams"). */
@@ -30,7 +50,7 @@ export interface NewEvent<T = unknown> {
   /** uuid; appending an id that is already stored is a no-op (idempotent retry). */
   id: string;
   type: string;
-  /** Schema version of `data`; defaults to 1. */
+  /** Schema version of `data`; defaults to the registry's current version for `type` (1 if none). */
   schemaVersion?: number;
   data: T;
   metadata?: EventMetadata;
@@ -50,7 +70,11 @@ export interface RecordedEvent<T = unknown> {
   recordedAt: string;
 }
 
-/** 'any': no check; 'no_stream': the stream must not exist; n: its last revision must be n. */
+/**
+ * 'any': no check; 'no_stream': the stream must not exist; 'stream_exists': it
+ * must have at least one event; n ≥ 0: its last revision must be n. -1 is
+ * accepted as a synonym of 'no_stream' (the "last revision" of an empty stream).
+ */
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
 
 export interface AppendOptions {
@@ -58,7 +82,7 @@ export interface AppendOptions {
 }
 
 export interface AppendResult {
-  /** Revision of the last event now in the stream (-1 never happens after an append). */
+  /** Revision of the batch's last event (on an idempotent retry: as originally stored). */
   nextExpectedRevision: number;
   /** Global position of the last event written (or already stored, on an idempotent retry). */
   position: number;
@@ -87,7 +111,10 @@ export interface ReadAllOptions {
 export interface SubscribeOptions {
   /** Deliver every event with position > fromPosition (default 0), catch-up then live. */
   fromPosition?: number;
-  /** Called once per event, in global order; the next event waits for the returned promise. */
+  /**
+   * Called once per event, in global order; the next event waits for the
+   * returned promise. A throw (or rejection) stops the subscription and goes to onError.
+   */
   onEvent: (event: RecordedEvent) => void | Promise<void>;
   /** Subscription stopped because of an error (including one thrown by onEvent). */
   onError?: (error: Error) => void;
@@ -96,6 +123,7 @@ export interface SubscribeOptions {
 }
 
 export interface Subscription {
+  /** Stops delivery; resolves once no onEvent call is running (immediately if called from inside one). */
   close(): Promise<void>;
 }
 

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { EventStore } from '@daemonledger/event-store/event-store.port';
+import { InProcessTransport, type Transport } from '@daemonledger/messaging';
+import type { AppConfig } from './config/config';
+import { CLUSTER_COMMAND_HANDLERS } from './commands/cluster.handlers';
+import { CommandRunner } from './commands/command-runner.service';
+import { APP_CONFIG, CLOCK, type Clock, EVENT_STORE, ID_SOURCE, type IdSource, TRANSPORT, systemClock } from './infrastructure/tokens';
+import { ClusterState } from './projections/cluster-state.service';
+import { GarbageCollector } from './reconcile/garbage-collector.service';
+import { NodeLink } from './reconcile/node-link.service';
+import { RECONCILE_PROVIDERS } from './reconcile';
+import { ACTIVITY_SINK, ActivityLog } from './activity-log';
+
+export interface AppWiring {
+  config: AppConfig;
+  store: EventStore;
+  transport?: Transport;
+  clock?: Clock;
+  ids?: IdSource;
+  /** Print a live account of what happens (npm start); off in tests. */
+  activityLog?: (line: string) => void;
+}
+
+const cryptoIds: IdSource = { uuid: randomUUID };
+
+/**
+ * The controller, wired for one event store and one transport. The store is
+ * opened by the caller (main.ts, tests) so that closing it is theirs too.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(w: AppWiring): DynamicModule {
+    const providers: Provider[] = [
+      { provide: APP_CONFIG, useValue: w.config },
+      { provide: EVENT_STORE, useValue: w.store },
+      { provide: TRANSPORT, useValue: w.transport ?? new InProcessTransport() },
+      { provide: CLOCK, useValue: w.clock ?? systemClock },
+      { provide: ID_SOURCE, useValue: w.ids ?? cryptoIds },
+      { provide: ACTIVITY_SINK, useValue: w.activityLog ?? null },
+      ActivityLog,
+      ClusterState,
+      CommandRunner,
+      NodeLink,
+      GarbageCollector,
+      ...CLUSTER_COMMAND_HANDLERS,
+      ...RECONCILE_PROVIDERS,
+    ];
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot()],
+      providers,
+      exports: providers,
+    };
+  }
+}

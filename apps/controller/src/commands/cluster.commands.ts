@@ -1,0 +1,73 @@
+import type { DaemonSetCommand } from '@daemonledger/domain/cluster/daemon-set.decider';
+import type { NodeCommand } from '@daemonledger/domain/cluster/node.decider';
+import type { PodCommand } from '@daemonledger/domain/cluster/pod.decider';
+import type { RevisionCommand } from '@daemonledger/domain/cluster/revision.decider';
+import type { CommandMeta } from './command-runner.service';
+
+/**
+ * The @nestjs/cqrs command classes. The bus routes by class, so each carries
+ * a plain domain command (a tagged union, decided in libs/domain) plus the
+ * target object and who asked.
+ */
+export class DaemonSetCommandMsg {
+  constructor(
+    readonly namespace: string,
+    readonly name: string,
+    readonly command: DaemonSetCommand,
+    readonly meta: CommandMeta,
+  ) {}
+}
+
+export class NodeCommandMsg {
+  constructor(
+    readonly name: string,
+    readonly command: NodeCommand,
+    readonly meta: CommandMeta,
+  ) {}
+}
+
+export class PodCommandMsg {
+  constructor(
+    readonly namespace: string,
+    readonly name: string,
+    readonly command: PodCommand,
+    readonly meta: CommandMeta,
+  ) {}
+}
+
+export class RevisionCommandMsg {
+  constructor(
+    readonly namespace: string,
+    readonly name: string,
+    readonly command: RevisionCommand,
+    readonly meta: CommandMeta,
+  ) {}
+}
+
+/** `kubectl set image`: one container's image, through the ordinary update path. */
+export class SetImage {
+  constructor(
+    readonly namespace: string,
+    readonly name: string,
+    readonly images: Record<string, string>,
+    readonly meta: CommandMeta,
+  ) {}
+}
+
+/** `kubectl rollout undo [--to-revision=N]` (0 = the previous revision). */
+export class UndoRollout {
+  constructor(
+    readonly namespace: string,
+    readonly name: string,
+    readonly toRevision: number,
+    readonly meta: CommandMeta,
+  ) {}
+}
+
+/** Level-triggered: "look at this DaemonSet again". Carries no decision. */
+export class ReconcileDaemonSet {
+  constructor(
+    readonly namespace: string,
+    readonly name: string,
+  ) {}
+}

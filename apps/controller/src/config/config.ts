@@ -1,0 +1,86 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The controller's configuration, read from the environment once at start and
+ * validated with zod. These variable names are a public interface (README,
+ * docker-compose.yml, scripts): rename none of them.
+ */
+const intFromEnv = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`));
+
+const EnvSchema = z.object({
+  PORT: intFromEnv('PORT', 0, 65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  EVENT_STORE: z.enum(['sqlite', 'eventstoredb', 'memory']).default('sqlite'),
+  SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  EVENTSTOREDB_CONNECTION_STRING: z.string().optional(),
+  TRANSPORT: z.enum(['inprocess', 'kafka']).default('inprocess'),
+  KAFKA_BROKERS: z.string().optional(),
+  SIM_NODES: intFromEnv('SIM_NODES', 0, 100_000).default(3),
+  SIM_POD_START_MS: intFromEnv('SIM_POD_START_MS', 0, 3_600_000).default(2000),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  eventStore:
+    | { kind: 'sqlite'; file: string; synchronous: 'FULL' | 'NORMAL' }
+    | { kind: 'eventstoredb'; connectionString: string }
+    | { kind: 'memory' };
+  transport: { kind: 'inprocess' } | { kind: 'kafka'; brokers: string[] };
+  simulation: { nodes: number; podStartMs: number };
+  logLevel: 'error' | 'warn' | 'info' | 'debug';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; every problem is reported at once. */
+export const loadConfig = (env: Record<string, string | undefined> = process.env): AppConfig => {
+  const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.EVENT_STORE === 'eventstoredb' && !e.EVENTSTOREDB_CONNECTION_STRING) {
+    problems.push('EVENTSTOREDB_CONNECTION_STRING: required when EVENT_STORE=eventstoredb (e.g. esdb://127.0.0.1:2113?tls=false)');
+  }
+  if (e.TRANSPORT === 'kafka' && !e.KAFKA_BROKERS) {
+    problems.push('KAFKA_BROKERS: required when TRANSPORT=kafka (comma-separated host:port list)');
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const dataDir = resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    eventStore:
+      e.EVENT_STORE === 'sqlite'
+        ? { kind: 'sqlite', file: resolve(dataDir, 'events.sqlite'), synchronous: e.SQLITE_SYNCHRONOUS }
+        : e.EVENT_STORE === 'eventstoredb'
+          ? { kind: 'eventstoredb', connectionString: e.EVENTSTOREDB_CONNECTION_STRING! }
+          : { kind: 'memory' },
+    transport:
+      e.TRANSPORT === 'kafka'
+        ? { kind: 'kafka', brokers: e.KAFKA_BROKERS!.split(',').map((b) => b.trim()).filter(Boolean) }
+        : { kind: 'inprocess' },
+    simulation: { nodes: e.SIM_NODES, podStartMs: e.SIM_POD_START_MS },
+    logLevel: e.LOG_LEVEL,
+  };
+};

@@ -1,0 +1,108 @@
+import { join } from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { openEventStore } from '@daemonledger/event-store';
+import type { EventStore } from '@daemonledger/event-store/event-store.port';
+import { InProcessTransport, type Transport } from '@daemonledger/messaging';
+import { ImageRegistry, NodeFleet, simulatedNode, type FailureRule } from '@daemonledger/node-agent';
+import { AppModule } from './app.module';
+import type { AppConfig } from './config/config';
+import type { Clock, IdSource } from './infrastructure/tokens';
+import { ClusterState } from './projections/cluster-state.service';
+import { NodeLink } from './reconcile/node-link.service';
+import { Reconciler } from './reconcile/reconciler.service';
+import { GarbageCollector } from './reconcile/garbage-collector.service';
+
+/**
+ * The whole loop in one process: controller, projections, and a fleet of
+ * simulated kubelets on the in-process transport. `npm start`, the demo, the
+ * benchmarks and the integration tests all start it through here.
+ */
+export interface EmbeddedOptions {
+  config: AppConfig;
+  store?: EventStore;
+  clock?: Clock;
+  ids?: IdSource;
+  activityLog?: (line: string) => void;
+  podStopMs?: number;
+  pullBackoffMs?: number;
+  failures?: FailureRule[];
+  registryCatalog?: string;
+  registryStrict?: boolean;
+  /** Join `config.simulation.nodes` nodes when the log has none (first start). */
+  joinNodes?: boolean;
+}
+
+export interface Embedded {
+  app: INestApplicationContext;
+  store: EventStore;
+  transport: InProcessTransport;
+  fleet: NodeFleet;
+  state: ClusterState;
+  /** Resolves once everything queued so far (commands, reports, reconciles) has settled. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_CATALOG = join(__dirname, '../../../infra/registry/catalog.yaml');
+
+export const startEmbedded = async (o: EmbeddedOptions): Promise<Embedded> => {
+  const store = o.store ?? (await openEventStore(o.config.eventStore));
+  const transport = new InProcessTransport();
+  const app = await NestFactory.createApplicationContext(
+    AppModule.forRoot({ config: o.config, store, transport: transport as Transport, clock: o.clock, ids: o.ids, activityLog: o.activityLog }),
+    { logger: o.config.logLevel === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'] },
+  );
+  await app.init();
+  const state = app.get(ClusterState);
+  const reconciler = app.get(Reconciler);
+  const gc = app.get(GarbageCollector);
+  await app.get(NodeLink).start();
+  reconciler.start();
+  await state.start();
+
+  const fleet = new NodeFleet(
+    transport,
+    ImageRegistry.fromFile(o.registryCatalog ?? DEFAULT_CATALOG, o.registryStrict ?? false),
+    {
+      podStartMs: o.config.simulation.podStartMs,
+      podStopMs: o.podStopMs ?? Math.min(o.config.simulation.podStartMs, 1000),
+      pullBackoffMs: o.pullBackoffMs ?? 10_000,
+      failures: o.failures ?? [],
+      now: o.clock ? () => o.clock!.now() : undefined,
+    },
+  );
+  await fleet.start();
+  // Kubelets come back for every node the log knows (a restart), plus new ones on first start.
+  const known = [...state.view.nodes.values()];
+  for (const node of known) await fleet.join(node);
+  if ((o.joinNodes ?? true) && known.length === 0) {
+    for (let i = 0; i < o.config.simulation.nodes; i++) await fleet.join(simulatedNode(i));
+  }
+
+  const settle = async () => {
+    for (let i = 0; i < 1000; i++) {
+      await transport.drain();
+      await gc.idle();
+      await reconciler.idle();
+      await new Promise((r) => setImmediate(r));
+      if (transport.idle && reconciler.isIdle && (await store.headPosition()) === state.view.position) return;
+    }
+  };
+
+  return {
+    app,
+    store,
+    transport,
+    fleet,
+    state,
+    settle,
+    close: async () => {
+      fleet.stop();
+      reconciler.stop();
+      await transport.close();
+      await app.close();
+      if (!o.store) await store.close();
+    },
+  };
+};

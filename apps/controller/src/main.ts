@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { ConfigError, loadConfig } from './config/config';
+import { startEmbedded } from './embedded';
+
+/**
+ * `npm start`: the embedded default — the SQLite log under DATA_DIR, the
+ * in-process transport, and SIM_NODES simulated nodes, all in this process.
+ */
+const main = async () => {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`daemonledger: ${e.message}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  const where = config.eventStore.kind === 'sqlite' ? config.eventStore.file : config.eventStore.kind;
+  const running = await startEmbedded({ config, activityLog: (line) => console.log(line) });
+  const head = running.state.view.position;
+  console.log(`daemonledger: event log ${where} (head position ${head})`);
+  console.log(`daemonledger: data directory ${config.dataDir}`);
+  console.log(`daemonledger: ${running.state.view.nodes.size} nodes, ${running.state.view.allDaemonSets().length} daemonsets, ${running.state.view.allPods().length} pods`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`daemonledger: ${signal}, stopping`);
+    await running.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+};
+
+void main().catch((e) => {
+  console.error('daemonledger: failed to start:', e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,110 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { EventBus } from '@nestjs/cqrs';
+import type { OwnerReference, Pod } from '@daemonledger/domain/api/types';
+import { parseStreamId } from '@daemonledger/domain/cluster/streams';
+import type { EventStore, RecordedEvent, Subscription } from '@daemonledger/event-store/event-store.port';
+import { ClusterView } from '@daemonledger/projections';
+import { EVENT_STORE } from '../infrastructure/tokens';
+import { CaughtUp, Recorded } from './recorded';
+
+const controllerOf = (pod: Pod | undefined) => pod?.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'DaemonSet');
+
+/**
+ * Hosts the live cluster projection: one subscription to the whole log from
+ * position 0, folded into a ClusterView, each event then published on the
+ * Nest event bus. Read-your-writes: `waitFor(position)` resolves once the view
+ * has applied that position.
+ */
+@Injectable()
+export class ClusterState implements OnApplicationShutdown {
+  readonly view = new ClusterView();
+  private readonly log = new Logger('ClusterState');
+  private subscription?: Subscription;
+  private waiters: { position: number; resolve: () => void }[] = [];
+  private live = false;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly eventBus: EventBus,
+  ) {}
+
+  /** Subscribes and resolves once the view holds everything the log had at start. */
+  async start(): Promise<void> {
+    const head = await this.store.headPosition();
+    await new Promise<void>((resolve, reject) => {
+      let started = false;
+      const caughtUp = () => {
+        if (started) return;
+        started = true;
+        this.live = true;
+        this.eventBus.publish(new CaughtUp(this.view.position));
+        resolve();
+      };
+      this.subscription = this.store.subscribeToAll({
+        fromPosition: 0,
+        onEvent: (e) => {
+          this.apply(e);
+          if (!started && e.position >= head) caughtUp();
+        },
+        onCaughtUp: () => caughtUp(),
+        onError: (err) => {
+          this.log.error(`projection subscription stopped: ${err.message}`);
+          if (!started) reject(err);
+        },
+      });
+      if (head === 0) caughtUp();
+    });
+  }
+
+  private apply(e: RecordedEvent) {
+    const affects = this.live ? this.affected(e) : [];
+    this.view.apply(e);
+    if (this.live) this.eventBus.publish(new Recorded(e, affects));
+    if (this.waiters.length) {
+      const ready = this.waiters.filter((w) => w.position <= e.position);
+      if (ready.length) {
+        this.waiters = this.waiters.filter((w) => w.position > e.position);
+        ready.forEach((w) => w.resolve());
+      }
+    }
+  }
+
+  /** Which DaemonSets' reconcile may change because of `e` (computed before the view applies it). */
+  private affected(e: RecordedEvent): string[] {
+    const ref = parseStreamId(e.streamId);
+    if (!ref) return [];
+    const ns = ref.namespace ?? '';
+    const all = (namespace?: string) =>
+      this.view.allDaemonSets().filter((d) => namespace === undefined || d.metadata.namespace === namespace).map((d) => `${d.metadata.namespace}/${d.metadata.name}`);
+    switch (ref.kind) {
+      case 'daemonset':
+        return e.type === 'DaemonSetStatusChanged' ? [] : [`${ns}/${ref.name}`];
+      case 'node':
+        return all();
+      case 'pod': {
+        const before = controllerOf(this.view.pod(ns, ref.name));
+        const after =
+          e.type === 'PodCreated' ? controllerOf((e.data as { pod: Pod }).pod) : e.type === 'PodOwnerChanged' ? (e.data as { ownerReference: OwnerReference | null }).ownerReference ?? undefined : before;
+        const owners = [before, after].filter((o): o is NonNullable<typeof o> => Boolean(o)).map((o) => `${ns}/${o.name}`);
+        // An orphan (or a pod losing its owner) may be adopted by any DaemonSet of its namespace.
+        return owners.length && before && after ? [...new Set(owners)] : [...new Set([...owners, ...all(ns)])];
+      }
+      case 'controllerrevision': {
+        const rev = this.view.revision(ns, ref.name);
+        const owner = rev?.metadata.ownerReferences?.find((r) => r.controller);
+        return owner ? [`${ns}/${owner.name}`] : all(ns);
+      }
+      default:
+        return [];
+    }
+  }
+
+  waitFor(position: number): Promise<void> {
+    if (this.view.position >= position) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ position, resolve }));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscription?.close();
+  }
+}

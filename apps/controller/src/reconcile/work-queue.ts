@@ -1,0 +1,87 @@
+/**
+ * A keyed work queue with the client-go semantics a controller relies on:
+ * a key waiting is never queued twice; a key added while it is being worked
+ * on is worked on again afterwards; one worker, FIFO; `addAfter` for requeues.
+ */
+export class WorkQueue {
+  private readonly queue: string[] = [];
+  private readonly queued = new Set<string>();
+  private readonly active = new Set<string>();
+  private readonly dirtyWhileActive = new Set<string>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private running = false;
+  private stopped = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly work: (key: string) => Promise<void>,
+    private readonly onError: (key: string, error: unknown) => void,
+  ) {}
+
+  add(key: string): void {
+    if (this.stopped) return;
+    if (this.active.has(key)) {
+      this.dirtyWhileActive.add(key);
+      return;
+    }
+    if (this.queued.has(key)) return;
+    this.queued.add(key);
+    this.queue.push(key);
+    this.pump();
+  }
+
+  /** Adds `key` after `ms`; an earlier pending timer for the key wins. */
+  addAfter(key: string, ms: number): void {
+    if (this.stopped) return;
+    const existing = this.timers.get(key);
+    if (existing) return;
+    const t = setTimeout(() => {
+      this.timers.delete(key);
+      this.add(key);
+    }, Math.max(0, ms));
+    t.unref?.();
+    this.timers.set(key, t);
+  }
+
+  get length() {
+    return this.queue.length + this.active.size;
+  }
+
+  /** Resolves when nothing is queued or running (timers do not count). */
+  idle(): Promise<void> {
+    if (!this.running && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.timers.forEach(clearTimeout);
+    this.timers.clear();
+    this.queue.length = 0;
+    this.queued.clear();
+  }
+
+  private pump() {
+    if (this.running) return;
+    this.running = true;
+    void (async () => {
+      while (this.queue.length && !this.stopped) {
+        const key = this.queue.shift()!;
+        this.queued.delete(key);
+        this.active.add(key);
+        try {
+          await this.work(key);
+        } catch (e) {
+          this.onError(key, e);
+        } finally {
+          this.active.delete(key);
+        }
+        if (this.dirtyWhileActive.delete(key)) this.add(key);
+      }
+      this.running = false;
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      waiters.forEach((w) => w());
+    })();
+  }
+}

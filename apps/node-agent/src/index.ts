@@ -1,0 +1,3 @@
+export * from './image-registry';
+export * from './node-fleet';
+export * from './simulated-kubelet';

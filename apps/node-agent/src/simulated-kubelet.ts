@@ -1,0 +1,201 @@
+import type { Container, ContainerStatus, Pod, PodCondition, PodStatus } from '@daemonledger/domain/api/types';
+import type { ImageRegistry } from './image-registry';
+
+/**
+ * One KWOK-style kubelet: it owns the pods bound to its node and walks each
+ * through Pending → ContainerCreating → Running → Ready, or through
+ * ErrImagePull → ImagePullBackOff (with the kubelet's doubling back-off), or
+ * a crash loop, and reports every visible change. Stopping a pod reports it
+ * gone after the simulated termination delay.
+ */
+export interface KubeletOptions {
+  nodeName: string;
+  /** Node IP (hostIP) and the node's pod CIDR base, e.g. "10.244.3." */
+  nodeIP: string;
+  podIPPrefix: string;
+  /** Creation → Ready. 0 = as fast as possible (one report). */
+  podStartMs: number;
+  /** Time a stopped pod takes to disappear (capped by its grace period). */
+  podStopMs: number;
+  /** First image-pull back-off; doubles per failure up to 30× (kubelet: 10 s → 300 s). */
+  pullBackoffMs: number;
+  failures: FailureRule[];
+  now: () => Date;
+}
+
+export interface FailureRule {
+  /** Matches when the image contains this text (or any image when absent). */
+  image?: string;
+  node?: string;
+  mode: 'crash' | 'not-ready';
+}
+
+export interface KubeletSink {
+  status(pod: { namespace: string; name: string; uid: string }, status: PodStatus): void;
+  gone(pod: { namespace: string; name: string; uid: string }): void;
+}
+
+interface Running {
+  pod: Pod;
+  timers: NodeJS.Timeout[];
+  ip: string;
+  pullFailures: number;
+  restarts: number;
+  startedAt?: string;
+  stopping: boolean;
+}
+
+export class SimulatedKubelet {
+  private readonly pods = new Map<string, Running>();
+  private nextIP = 2;
+
+  constructor(
+    readonly options: KubeletOptions,
+    private readonly registry: ImageRegistry,
+    private readonly sink: KubeletSink,
+  ) {}
+
+  get podCount() {
+    return this.pods.size;
+  }
+
+  run(pod: Pod): void {
+    const uid = pod.metadata.uid!;
+    if (this.pods.has(uid)) return; // at-least-once delivery
+    const ip = pod.spec.hostNetwork ? this.options.nodeIP : this.allocateIP();
+    const entry: Running = { pod, timers: [], ip, pullFailures: 0, restarts: 0, stopping: false };
+    this.pods.set(uid, entry);
+    if (this.options.podStartMs > 0) {
+      this.report(entry, this.status(entry, { waiting: 'ContainerCreating' }));
+      this.later(entry, this.options.podStartMs, () => this.start(entry));
+    } else {
+      this.start(entry);
+    }
+  }
+
+  stop(uid: string, gracePeriodSeconds: number): void {
+    const entry = this.pods.get(uid);
+    if (!entry || entry.stopping) return;
+    entry.stopping = true;
+    entry.timers.forEach(clearTimeout);
+    entry.timers = [];
+    const delay = Math.min(this.options.podStopMs, gracePeriodSeconds * 1000);
+    const finish = () => {
+      this.pods.delete(uid);
+      this.sink.gone(this.ref(entry));
+    };
+    if (delay > 0) entry.timers.push(setTimeout(finish, delay));
+    else queueMicrotask(finish);
+  }
+
+  /** Forget every pod without reporting (the node left or the agent stops). */
+  shutdown(): void {
+    for (const e of this.pods.values()) e.timers.forEach(clearTimeout);
+    this.pods.clear();
+  }
+
+  private start(entry: Running) {
+    if (entry.stopping) return;
+    for (const c of entry.pod.spec.containers) {
+      const pulled = this.registry.pull(c.image ?? '');
+      if (!pulled.ok) return this.pullFailed(entry, c, pulled.message);
+    }
+    const rule = this.failureFor(entry.pod);
+    entry.startedAt ??= this.options.now().toISOString().replace(/\.\d+Z$/, 'Z');
+    if (rule?.mode === 'crash') return this.crash(entry);
+    this.report(entry, this.status(entry, { running: true, ready: rule?.mode !== 'not-ready' }));
+  }
+
+  private pullFailed(entry: Running, container: Container, message: string) {
+    entry.pullFailures += 1;
+    this.report(entry, this.status(entry, { waiting: 'ErrImagePull', message }));
+    const backoff = Math.min(this.options.pullBackoffMs * 2 ** (entry.pullFailures - 1), this.options.pullBackoffMs * 30);
+    // The kubelet shows the back-off at once, then retries the pull when it ends.
+    this.later(entry, Math.max(1, Math.min(backoff / 10, 1000)), () =>
+      this.report(entry, this.status(entry, { waiting: 'ImagePullBackOff', message: `Back-off pulling image "${container.image}"` })),
+    );
+    this.later(entry, backoff, () => this.start(entry));
+  }
+
+  private crash(entry: Running) {
+    entry.restarts += 1;
+    this.report(entry, this.status(entry, { waiting: 'CrashLoopBackOff', message: 'back-off restarting failed container' }));
+    const backoff = Math.min(this.options.pullBackoffMs * 2 ** (entry.restarts - 1), this.options.pullBackoffMs * 30);
+    this.later(entry, backoff, () => this.start(entry));
+  }
+
+  private failureFor(pod: Pod): FailureRule | undefined {
+    return this.options.failures.find(
+      (r) =>
+        (!r.node || r.node === this.options.nodeName) &&
+        (!r.image || pod.spec.containers.some((c) => (c.image ?? '').includes(r.image!))),
+    );
+  }
+
+  private later(entry: Running, ms: number, fn: () => void) {
+    const t = setTimeout(() => {
+      entry.timers = entry.timers.filter((x) => x !== t);
+      if (!entry.stopping) fn();
+    }, ms);
+    entry.timers.push(t);
+  }
+
+  private report(entry: Running, status: PodStatus) {
+    if (!entry.stopping) this.sink.status(this.ref(entry), status);
+  }
+
+  private ref(entry: Running) {
+    return { namespace: entry.pod.metadata.namespace ?? 'default', name: entry.pod.metadata.name!, uid: entry.pod.metadata.uid! };
+  }
+
+  private allocateIP() {
+    const ip = `${this.options.podIPPrefix}${this.nextIP}`;
+    this.nextIP = this.nextIP >= 254 ? 2 : this.nextIP + 1;
+    return ip;
+  }
+
+  private status(
+    entry: Running,
+    s: { waiting?: string; message?: string; running?: boolean; ready?: boolean },
+  ): PodStatus {
+    const now = this.options.now().toISOString().replace(/\.\d+Z$/, 'Z');
+    const ready = Boolean(s.running && s.ready);
+    const cond = (type: string, ok: boolean): PodCondition => ({
+      type,
+      status: ok ? 'True' : 'False',
+      lastProbeTime: null,
+      lastTransitionTime: now,
+      ...(ok || type === 'PodScheduled' || type === 'Initialized' ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${entry.pod.spec.containers.map((c) => c.name).join(' ')}]` }),
+    });
+    const containerStatuses: ContainerStatus[] = entry.pod.spec.containers.map((c) => ({
+      name: c.name,
+      image: c.image ?? '',
+      imageID: s.running ? `${c.image}` : '',
+      ready,
+      restartCount: entry.restarts,
+      started: Boolean(s.running),
+      state: s.running
+        ? { running: { startedAt: entry.startedAt } }
+        : { waiting: { reason: s.waiting, ...(s.message ? { message: s.message } : {}) } },
+      ...(s.running ? { containerID: `containerd://${entry.pod.metadata.uid!.replace(/-/g, '')}${c.name.length}` } : {}),
+    }));
+    const started = s.running || s.waiting === 'CrashLoopBackOff';
+    return {
+      phase: started ? 'Running' : 'Pending',
+      conditions: [
+        cond('PodReadyToStartContainers', true),
+        cond('Initialized', true),
+        cond('Ready', ready),
+        cond('ContainersReady', ready),
+        cond('PodScheduled', true),
+      ],
+      hostIP: this.options.nodeIP,
+      hostIPs: [{ ip: this.options.nodeIP }],
+      podIP: entry.ip,
+      podIPs: [{ ip: entry.ip }],
+      startTime: entry.startedAt ?? now,
+      containerStatuses,
+      qosClass: 'BestEffort',
+    };
+  }
+}

@@ -1,0 +1,128 @@
+import type { DaemonSet } from '../api/types';
+import { DomainError } from '../errors';
+import { decideDaemonSet, type DaemonSetCommand } from './daemon-set.decider';
+import { evolveDaemonSet } from './evolve';
+import type { DaemonSetEvent } from './events';
+
+const ctx = { now: '2026-11-22T10:00:00Z', newUid: 'uid-1' };
+
+const aDaemonSet = (image = 'nginx:1.8.0'): DaemonSet => ({
+  apiVersion: 'apps/v1',
+  kind: 'DaemonSet',
+  metadata: { name: 'foo', namespace: 'default', labels: { app: 'foo' } },
+  spec: {
+    selector: { matchLabels: { app: 'foo' } },
+    template: { metadata: { labels: { app: 'foo' } }, spec: { containers: [{ name: 'c', image }] } },
+    updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
+    revisionHistoryLimit: 10,
+  },
+});
+
+/** given events (applied at positions 1, 2, …) → current state */
+const given = (...events: DaemonSetEvent[]) =>
+  events.reduce<DaemonSet | undefined>((s, e, i) => evolveDaemonSet(s, e, String(i + 1)), undefined);
+
+const created = () => decideDaemonSet({ type: 'CreateDaemonSet', daemonSet: aDaemonSet() }, undefined, ctx);
+
+const when = (state: DaemonSet | undefined, cmd: DaemonSetCommand) => decideDaemonSet(cmd, state, ctx);
+
+describe('DaemonSet decider', () => {
+  it('§8.1 create sets uid, generation 1 and template generation annotation "1"', () => {
+    const [e] = created();
+    expect(e.type).toBe('DaemonSetCreated');
+    const ds = given(e)!;
+    expect(ds.metadata).toMatchObject({
+      uid: 'uid-1',
+      generation: 1,
+      creationTimestamp: ctx.now,
+      resourceVersion: '1',
+      annotations: { 'deprecated.daemonset.template.generation': '1' },
+    });
+    expect(ds.status).toEqual({ currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 });
+  });
+
+  it('refuses to create what exists (AlreadyExists) and to update what does not (NotFound)', () => {
+    const ds = given(...created());
+    expect(() => when(ds, { type: 'CreateDaemonSet', daemonSet: aDaemonSet() })).toThrow(
+      expect.objectContaining({ code: 'AlreadyExists', message: 'daemonsets.apps "foo" already exists' }),
+    );
+    expect(() => when(undefined, { type: 'UpdateDaemonSet', daemonSet: aDaemonSet() })).toThrow(
+      expect.objectContaining({ code: 'NotFound' }),
+    );
+  });
+
+  it('§8.13 generation bookkeeping: image → gen 2 / tg 2; strategy only → gen 3 / tg 2; labels only → no bump', () => {
+    let ds = given(...created())!;
+    const image = when(ds, { type: 'UpdateDaemonSet', daemonSet: { ...ds, spec: { ...ds.spec, template: aDaemonSet('nginx:1.9.1').spec.template } } });
+    ds = evolveDaemonSet(ds, image[0], '2')!;
+    expect(ds.metadata.generation).toBe(2);
+    expect(ds.metadata.annotations!['deprecated.daemonset.template.generation']).toBe('2');
+
+    const strategy = when(ds, {
+      type: 'UpdateDaemonSet',
+      daemonSet: { ...ds, spec: { ...ds.spec, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 2, maxSurge: 0 } } } },
+    });
+    ds = evolveDaemonSet(ds, strategy[0], '3')!;
+    expect(ds.metadata.generation).toBe(3);
+    expect(ds.metadata.annotations!['deprecated.daemonset.template.generation']).toBe('2');
+
+    const labels = when(ds, { type: 'UpdateDaemonSet', daemonSet: { ...ds, metadata: { ...ds.metadata, labels: { app: 'foo', tier: 'x' } } } });
+    expect(labels.map((e) => e.type)).toEqual(['DaemonSetMetadataChanged']);
+    ds = evolveDaemonSet(ds, labels[0], '4')!;
+    expect(ds.metadata.generation).toBe(3);
+  });
+
+  it('ignores a client-supplied template generation annotation and status', () => {
+    const ds = given(...created())!;
+    const events = when(ds, {
+      type: 'UpdateDaemonSet',
+      daemonSet: {
+        ...ds,
+        metadata: { ...ds.metadata, annotations: { 'deprecated.daemonset.template.generation': '42' } },
+        status: { ...ds.status!, numberReady: 9 },
+      },
+    });
+    expect(events).toEqual([]);
+  });
+
+  it('an identical apply appends nothing', () => {
+    const ds = given(...created())!;
+    expect(when(ds, { type: 'UpdateDaemonSet', daemonSet: ds })).toEqual([]);
+  });
+
+  it('a stale resourceVersion is a VersionConflict with the API server message', () => {
+    const ds = given(...created())!;
+    try {
+      when(ds, { type: 'UpdateDaemonSet', daemonSet: aDaemonSet('x'), expectedResourceVersion: '0' });
+      throw new Error('expected a conflict');
+    } catch (e) {
+      expect(e).toBeInstanceOf(DomainError);
+      expect((e as DomainError).code).toBe('VersionConflict');
+      expect((e as DomainError).message).toMatch(/Operation cannot be fulfilled on daemonsets.apps "foo": the object has been modified/);
+    }
+  });
+
+  it('creationTimestamp: null in a template (as undo sends it) is the same template', () => {
+    const ds = given(...created())!;
+    const withNull = { ...ds, spec: { ...ds.spec, template: { ...ds.spec.template, metadata: { ...ds.spec.template.metadata, creationTimestamp: null } } } };
+    expect(when(ds, { type: 'UpdateDaemonSet', daemonSet: withNull })).toEqual([]);
+  });
+
+  it.each([
+    ['Background', ['DaemonSetDeleted']],
+    ['Foreground', ['DaemonSetDeletionRequested']],
+    ['Orphan', ['DaemonSetDeletionRequested']],
+  ] as const)('delete with %s propagation → %j', (policy, types) => {
+    const ds = given(...created())!;
+    const events = when(ds, { type: 'DeleteDaemonSet', propagationPolicy: policy });
+    expect(events.map((e) => e.type)).toEqual(types);
+    if (policy !== 'Background') {
+      const after = evolveDaemonSet(ds, events[0], '2')!;
+      expect(after.metadata.deletionTimestamp).toBe(ctx.now);
+      expect(after.metadata.finalizers).toEqual([policy === 'Orphan' ? 'orphan' : 'foregroundDeletion']);
+      expect(when(after, { type: 'FinalizeDaemonSetDeletion' })).toEqual([
+        { type: 'DaemonSetDeleted', data: { uid: 'uid-1', propagationPolicy: policy } },
+      ]);
+    }
+  });
+});

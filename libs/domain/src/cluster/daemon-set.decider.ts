@@ -1,0 +1,179 @@
+import type { DaemonSet, DaemonSetSpec, DaemonSetStatus } from '../api/types';
+import { DomainError } from '../errors';
+import { jsonEqual } from './equality';
+import type { DaemonSetEvent, DeletionPropagation } from './events';
+
+/**
+ * DaemonSet commands → events. Inputs arrive parsed, defaulted and validated
+ * (the API layer runs the zod schemas and the API server's validation); this
+ * decider owns existence, optimistic concurrency and the registry's
+ * generation bookkeeping (spec §1.3).
+ */
+export const TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.generation';
+export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
+
+export interface CommandContext {
+  /** ISO time of the decision. */
+  now: string;
+  /** A fresh uid, used only when an object is created. */
+  newUid: string;
+}
+
+export type DaemonSetCommand =
+  | { type: 'CreateDaemonSet'; daemonSet: DaemonSet }
+  | { type: 'UpdateDaemonSet'; daemonSet: DaemonSet; expectedResourceVersion?: string }
+  | { type: 'UpdateDaemonSetStatus'; status: DaemonSetStatus; expectedResourceVersion?: string }
+  | { type: 'DeleteDaemonSet'; propagationPolicy: DeletionPropagation; expectedUid?: string; expectedResourceVersion?: string }
+  /** The garbage collector's last step: every dependent is handled. */
+  | { type: 'FinalizeDaemonSetDeletion' };
+
+const resource = (ds: { metadata: { name?: string } }) => `daemonsets.apps "${ds.metadata.name}"`;
+
+export const templateGenerationOf = (ds: DaemonSet): number => {
+  const raw = ds.metadata.annotations?.[TEMPLATE_GENERATION_ANNOTATION];
+  const n = raw === undefined ? NaN : Number(raw);
+  return Number.isInteger(n) ? n : 0;
+};
+
+const emptyStatus = (): DaemonSetStatus => ({
+  currentNumberScheduled: 0,
+  numberMisscheduled: 0,
+  desiredNumberScheduled: 0,
+  numberReady: 0,
+});
+
+const conflict = (name: string | undefined) =>
+  new DomainError(
+    'VersionConflict',
+    `Operation cannot be fulfilled on daemonsets.apps "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+    { name, group: 'apps', kind: 'daemonsets' },
+  );
+
+const checkVersion = (current: DaemonSet, expected: string | undefined) => {
+  if (expected !== undefined && expected !== '' && expected !== current.metadata.resourceVersion) {
+    throw conflict(current.metadata.name);
+  }
+};
+
+const notFound = (name: string | undefined) =>
+  new DomainError('NotFound', `daemonsets.apps "${name}" not found`, { name, group: 'apps', kind: 'daemonsets' });
+
+export const decideDaemonSet = (
+  cmd: DaemonSetCommand,
+  current: DaemonSet | undefined,
+  ctx: CommandContext,
+): DaemonSetEvent[] => {
+  switch (cmd.type) {
+    case 'CreateDaemonSet': {
+      if (current) {
+        throw new DomainError('AlreadyExists', `${resource(cmd.daemonSet)} already exists`, {
+          name: cmd.daemonSet.metadata.name,
+          group: 'apps',
+          kind: 'daemonsets',
+        });
+      }
+      const { resourceVersion: _rv, deletionTimestamp: _dt, managedFields: _mf, ...meta } = cmd.daemonSet.metadata;
+      const daemonSet: DaemonSet = {
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: {
+          ...meta,
+          uid: ctx.newUid,
+          generation: 1,
+          creationTimestamp: ctx.now,
+          annotations: { ...(meta.annotations ?? {}), [TEMPLATE_GENERATION_ANNOTATION]: '1' },
+        },
+        spec: cmd.daemonSet.spec,
+        status: emptyStatus(),
+      };
+      return [{ type: 'DaemonSetCreated', data: { daemonSet } }];
+    }
+    case 'UpdateDaemonSet': {
+      if (!current) throw notFound(cmd.daemonSet.metadata.name);
+      checkVersion(current, cmd.expectedResourceVersion);
+      return update(current, cmd.daemonSet);
+    }
+    case 'UpdateDaemonSetStatus': {
+      if (!current) throw new DomainError('NotFound', `daemonsets.apps "${''}" not found`);
+      checkVersion(current, cmd.expectedResourceVersion);
+      if (jsonEqual(current.status, cmd.status)) return [];
+      return [{ type: 'DaemonSetStatusChanged', data: { status: cmd.status } }];
+    }
+    case 'DeleteDaemonSet': {
+      if (!current) throw new DomainError('NotFound', 'daemonset not found');
+      if (cmd.expectedUid && cmd.expectedUid !== current.metadata.uid) {
+        throw new DomainError(
+          'VersionConflict',
+          `Precondition failed: UID in precondition: ${cmd.expectedUid}, UID in object meta: ${current.metadata.uid}`,
+        );
+      }
+      checkVersion(current, cmd.expectedResourceVersion);
+      if (cmd.propagationPolicy === 'Background') {
+        return [{ type: 'DaemonSetDeleted', data: { uid: current.metadata.uid!, propagationPolicy: 'Background' } }];
+      }
+      // Foreground and Orphan go through a finalizer: the object stays visible with a
+      // deletionTimestamp until the garbage collector has dealt with every dependent.
+      if (current.metadata.deletionTimestamp) return [];
+      const finalizer = cmd.propagationPolicy === 'Foreground' ? 'foregroundDeletion' : 'orphan';
+      return [
+        {
+          type: 'DaemonSetDeletionRequested',
+          data: {
+            propagationPolicy: cmd.propagationPolicy,
+            deletionTimestamp: ctx.now,
+            finalizers: [...(current.metadata.finalizers ?? []), finalizer],
+          },
+        },
+      ];
+    }
+    case 'FinalizeDaemonSetDeletion': {
+      if (!current) return [];
+      const policy: DeletionPropagation = current.metadata.finalizers?.includes('orphan') ? 'Orphan' : 'Foreground';
+      return [{ type: 'DaemonSetDeleted', data: { uid: current.metadata.uid!, propagationPolicy: policy } }];
+    }
+  }
+};
+
+/**
+ * `metadata.creationTimestamp: null` (as Go writes templates, and as revision
+ * data and `kubectl rollout undo` carry them) is the same template as none.
+ */
+const comparableTemplate = (t: DaemonSetSpec['template']) => {
+  if (t.metadata?.creationTimestamp !== null) return t;
+  const { creationTimestamp: _null, ...metadata } = t.metadata;
+  return { ...t, metadata };
+};
+
+/** Registry update semantics: client status and template generation are ignored; generation moves with the spec. */
+const update = (current: DaemonSet, next: DaemonSet): DaemonSetEvent[] => {
+  const labels = next.metadata.labels;
+  const annotations = { ...(next.metadata.annotations ?? {}) };
+  const templateGeneration = templateGenerationOf(current);
+  annotations[TEMPLATE_GENERATION_ANNOTATION] = String(templateGeneration);
+  const metadataChanged =
+    !jsonEqual(labels ?? {}, current.metadata.labels ?? {}) || !jsonEqual(annotations, current.metadata.annotations ?? {});
+  const templateChanged = !jsonEqual(comparableTemplate(next.spec.template), comparableTemplate(current.spec.template));
+  const specChanged =
+    templateChanged || !jsonEqual({ ...next.spec, template: undefined }, { ...current.spec, template: undefined });
+
+  if (specChanged) {
+    const nextTemplateGeneration = templateChanged ? templateGeneration + 1 : templateGeneration;
+    annotations[TEMPLATE_GENERATION_ANNOTATION] = String(nextTemplateGeneration);
+    return [
+      {
+        type: 'DaemonSetSpecChanged',
+        data: {
+          spec: next.spec as DaemonSetSpec,
+          generation: (current.metadata.generation ?? 1) + 1,
+          templateGeneration: nextTemplateGeneration,
+          templateChanged,
+          labels,
+          annotations,
+          changeCause: annotations[CHANGE_CAUSE_ANNOTATION],
+        },
+      },
+    ];
+  }
+  if (metadataChanged) return [{ type: 'DaemonSetMetadataChanged', data: { labels, annotations } }];
+  return [];
+};

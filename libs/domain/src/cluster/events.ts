@@ -1,0 +1,254 @@
+import type {
+  ControllerRevision,
+  DaemonSet,
+  DaemonSetSpec,
+  DaemonSetStatus,
+  Node,
+  NodeCondition,
+  OwnerReference,
+  Pod,
+  PodStatus,
+  Taint,
+} from '../api/types';
+
+/**
+ * Every fact DaemonLedger records. Each event lives in the stream of the one
+ * object it changes (see `streams.ts`), and carries just enough to rebuild
+ * that object exactly: projections and time travel are folds over these.
+ *
+ * Payloads hold whole sub-objects (a spec, a status, a label map) rather than
+ * diffs: replays never depend on the code that computed a change.
+ */
+export type DeletionPropagation = 'Background' | 'Foreground' | 'Orphan';
+
+// ── DaemonSet stream: daemonset-<ns>.<name> ─────────────────────────────────
+export interface DaemonSetCreated {
+  type: 'DaemonSetCreated';
+  /** Defaulted object with uid, creationTimestamp, generation 1 and the template-generation annotation. */
+  data: { daemonSet: DaemonSet };
+}
+export interface DaemonSetSpecChanged {
+  type: 'DaemonSetSpecChanged';
+  data: {
+    spec: DaemonSetSpec;
+    generation: number;
+    templateGeneration: number;
+    templateChanged: boolean;
+    /** Labels and annotations as they are after the change (same request). */
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    changeCause?: string;
+  };
+}
+export interface DaemonSetMetadataChanged {
+  type: 'DaemonSetMetadataChanged';
+  data: { labels?: Record<string, string>; annotations?: Record<string, string> };
+}
+export interface DaemonSetStatusChanged {
+  type: 'DaemonSetStatusChanged';
+  data: { status: DaemonSetStatus };
+}
+export interface DaemonSetDeletionRequested {
+  type: 'DaemonSetDeletionRequested';
+  data: { propagationPolicy: DeletionPropagation; deletionTimestamp: string; finalizers: string[] };
+}
+export interface DaemonSetDeleted {
+  type: 'DaemonSetDeleted';
+  data: { uid: string; propagationPolicy: DeletionPropagation };
+}
+export type DaemonSetEvent =
+  | DaemonSetCreated
+  | DaemonSetSpecChanged
+  | DaemonSetMetadataChanged
+  | DaemonSetStatusChanged
+  | DaemonSetDeletionRequested
+  | DaemonSetDeleted;
+
+// ── ControllerRevision stream: controllerrevision-<ns>.<name> ───────────────
+export interface ControllerRevisionCreated {
+  type: 'ControllerRevisionCreated';
+  data: { revision: ControllerRevision };
+}
+export interface ControllerRevisionRenumbered {
+  type: 'ControllerRevisionRenumbered';
+  data: { from: number; to: number };
+}
+export interface ControllerRevisionOwnerChanged {
+  type: 'ControllerRevisionOwnerChanged';
+  /** null: released (orphaned); otherwise adopted by this controller. */
+  data: { ownerReference: OwnerReference | null };
+}
+export interface ControllerRevisionLabelsChanged {
+  type: 'ControllerRevisionLabelsChanged';
+  data: { labels: Record<string, string> };
+}
+export interface ControllerRevisionDeleted {
+  type: 'ControllerRevisionDeleted';
+  data: { reason: 'pruned' | 'duplicate' | 'garbage-collected' | 'user' };
+}
+export type ControllerRevisionEvent =
+  | ControllerRevisionCreated
+  | ControllerRevisionRenumbered
+  | ControllerRevisionOwnerChanged
+  | ControllerRevisionLabelsChanged
+  | ControllerRevisionDeleted;
+
+// ── Pod stream: pod-<ns>.<name> ─────────────────────────────────────────────
+export interface PodCreated {
+  type: 'PodCreated';
+  /** The pod as the controller built it (owner, revision hash, target node via affinity). */
+  data: { pod: Pod };
+}
+export interface PodBound {
+  type: 'PodBound';
+  data: { nodeName: string };
+}
+export interface PodStatusReported {
+  type: 'PodStatusReported';
+  /** Whole status as the node agent sees it now (phase, conditions, container states, IPs). */
+  data: { status: PodStatus };
+}
+export interface PodLabelsChanged {
+  type: 'PodLabelsChanged';
+  data: { labels: Record<string, string> };
+}
+export interface PodOwnerChanged {
+  type: 'PodOwnerChanged';
+  /** null: released/orphaned; otherwise adopted. */
+  data: { ownerReference: OwnerReference | null };
+}
+export interface PodDeletionRequested {
+  type: 'PodDeletionRequested';
+  data: { deletionTimestamp: string; gracePeriodSeconds: number; reason: string };
+}
+export interface PodDeleted {
+  type: 'PodDeleted';
+  data: { reason: string };
+}
+export type PodEvent =
+  | PodCreated
+  | PodBound
+  | PodStatusReported
+  | PodLabelsChanged
+  | PodOwnerChanged
+  | PodDeletionRequested
+  | PodDeleted;
+
+// ── Node stream: node-<name> ────────────────────────────────────────────────
+export interface NodeJoined {
+  type: 'NodeJoined';
+  data: { node: Node };
+}
+export interface NodeLabelsChanged {
+  type: 'NodeLabelsChanged';
+  data: { labels: Record<string, string> };
+}
+export interface NodeTaintsChanged {
+  type: 'NodeTaintsChanged';
+  data: { taints: Taint[] };
+}
+export interface NodeConditionChanged {
+  type: 'NodeConditionChanged';
+  /** All conditions after the change, and the taints the node lifecycle puts with them. */
+  data: { conditions: NodeCondition[]; taints: Taint[] };
+}
+export interface NodeCordoned {
+  type: 'NodeCordoned';
+  data: { taints: Taint[] };
+}
+export interface NodeUncordoned {
+  type: 'NodeUncordoned';
+  data: { taints: Taint[] };
+}
+export interface NodeLeft {
+  type: 'NodeLeft';
+  data: Record<string, never>;
+}
+export type NodeEvent =
+  | NodeJoined
+  | NodeLabelsChanged
+  | NodeTaintsChanged
+  | NodeConditionChanged
+  | NodeCordoned
+  | NodeUncordoned
+  | NodeLeft;
+
+// ── Rollout stream: rollout-<ns>.<name>-<n> (audit) ─────────────────────────
+export interface RolloutCounts {
+  desired: number;
+  updated: number;
+  available: number;
+  unavailable: number;
+}
+export interface RolloutStarted {
+  type: 'RolloutStarted';
+  data: {
+    daemonSet: string;
+    namespace: string;
+    uid: string;
+    rollout: number;
+    generation: number;
+    fromRevision: number | null;
+    toRevision: number;
+    toHash: string;
+    strategy: string;
+    maxUnavailable: number;
+    maxSurge: number;
+    nodeCount: number;
+    changeCause?: string;
+  };
+}
+export interface RolloutProgressed {
+  type: 'RolloutProgressed';
+  data: RolloutCounts & { created: string[]; deleted: string[] };
+}
+export interface RolloutStalled {
+  type: 'RolloutStalled';
+  data: RolloutCounts & { reason: string; message: string; pods: string[] };
+}
+export interface RolloutCompleted {
+  type: 'RolloutCompleted';
+  data: RolloutCounts;
+}
+export interface RolloutSuperseded {
+  type: 'RolloutSuperseded';
+  data: RolloutCounts & { byRollout: number; byGeneration: number };
+}
+export type RolloutEvent = RolloutStarted | RolloutProgressed | RolloutStalled | RolloutCompleted | RolloutSuperseded;
+
+export type ClusterEvent = DaemonSetEvent | ControllerRevisionEvent | PodEvent | NodeEvent | RolloutEvent;
+export type ClusterEventType = ClusterEvent['type'];
+
+/** Registry of current schema versions; bump one and register an upcaster when a payload changes. */
+export const EVENT_SCHEMA_VERSIONS: Record<ClusterEventType, number> = {
+  DaemonSetCreated: 1,
+  DaemonSetSpecChanged: 1,
+  DaemonSetMetadataChanged: 1,
+  DaemonSetStatusChanged: 1,
+  DaemonSetDeletionRequested: 1,
+  DaemonSetDeleted: 1,
+  ControllerRevisionCreated: 1,
+  ControllerRevisionRenumbered: 1,
+  ControllerRevisionOwnerChanged: 1,
+  ControllerRevisionLabelsChanged: 1,
+  ControllerRevisionDeleted: 1,
+  PodCreated: 1,
+  PodBound: 1,
+  PodStatusReported: 1,
+  PodLabelsChanged: 1,
+  PodOwnerChanged: 1,
+  PodDeletionRequested: 1,
+  PodDeleted: 1,
+  NodeJoined: 1,
+  NodeLabelsChanged: 1,
+  NodeTaintsChanged: 1,
+  NodeConditionChanged: 1,
+  NodeCordoned: 1,
+  NodeUncordoned: 1,
+  NodeLeft: 1,
+  RolloutStarted: 1,
+  RolloutProgressed: 1,
+  RolloutStalled: 1,
+  RolloutCompleted: 1,
+  RolloutSuperseded: 1,
+};

@@ -1,0 +1,127 @@
+import type { ControllerRevision, DaemonSet, Node, Pod } from '../api/types';
+import type { ControllerRevisionEvent, DaemonSetEvent, NodeEvent, PodEvent } from './events';
+
+/**
+ * Folds: the state of one object after one more event of its stream. They
+ * never mutate their input (views share unchanged objects between positions)
+ * and `undefined` means "no such object" (absent or deleted).
+ *
+ * `resourceVersion` is the global position of the last event that changed the
+ * object, so it is passed in with the event.
+ */
+const withMeta = <T extends { metadata: object }>(obj: T, rv: string, patch: Partial<T['metadata']> = {}): T => ({
+  ...obj,
+  metadata: { ...obj.metadata, ...patch, resourceVersion: rv },
+});
+
+export const evolveDaemonSet = (ds: DaemonSet | undefined, event: DaemonSetEvent, rv: string): DaemonSet | undefined => {
+  switch (event.type) {
+    case 'DaemonSetCreated':
+      return withMeta(event.data.daemonSet, rv);
+    case 'DaemonSetSpecChanged': {
+      if (!ds) return ds;
+      const annotations = { ...(event.data.annotations ?? ds.metadata.annotations ?? {}) };
+      annotations['deprecated.daemonset.template.generation'] = String(event.data.templateGeneration);
+      return withMeta({ ...ds, spec: event.data.spec }, rv, {
+        generation: event.data.generation,
+        labels: event.data.labels ?? ds.metadata.labels,
+        annotations,
+      });
+    }
+    case 'DaemonSetMetadataChanged':
+      if (!ds) return ds;
+      return withMeta(ds, rv, {
+        labels: event.data.labels ?? ds.metadata.labels,
+        annotations: event.data.annotations ?? ds.metadata.annotations,
+      });
+    case 'DaemonSetStatusChanged':
+      return ds && withMeta({ ...ds, status: event.data.status }, rv);
+    case 'DaemonSetDeletionRequested':
+      return (
+        ds &&
+        withMeta(ds, rv, {
+          deletionTimestamp: event.data.deletionTimestamp,
+          deletionGracePeriodSeconds: 0,
+          finalizers: event.data.finalizers,
+        })
+      );
+    case 'DaemonSetDeleted':
+      return undefined;
+  }
+};
+
+export const evolveRevision = (
+  rev: ControllerRevision | undefined,
+  event: ControllerRevisionEvent,
+  rv: string,
+): ControllerRevision | undefined => {
+  switch (event.type) {
+    case 'ControllerRevisionCreated':
+      return withMeta(event.data.revision, rv);
+    case 'ControllerRevisionRenumbered':
+      return rev && withMeta({ ...rev, revision: event.data.to }, rv);
+    case 'ControllerRevisionOwnerChanged':
+      return rev && withMeta(rev, rv, { ownerReferences: event.data.ownerReference ? [event.data.ownerReference] : undefined });
+    case 'ControllerRevisionLabelsChanged':
+      return rev && withMeta(rev, rv, { labels: event.data.labels });
+    case 'ControllerRevisionDeleted':
+      return undefined;
+  }
+};
+
+export const evolvePod = (pod: Pod | undefined, event: PodEvent, rv: string): Pod | undefined => {
+  switch (event.type) {
+    case 'PodCreated':
+      return withMeta(event.data.pod, rv);
+    case 'PodBound':
+      return pod && withMeta({ ...pod, spec: { ...pod.spec, nodeName: event.data.nodeName } }, rv);
+    case 'PodStatusReported':
+      return pod && withMeta({ ...pod, status: event.data.status }, rv);
+    case 'PodLabelsChanged':
+      return pod && withMeta(pod, rv, { labels: event.data.labels });
+    case 'PodOwnerChanged':
+      return pod && withMeta(pod, rv, { ownerReferences: event.data.ownerReference ? [event.data.ownerReference] : undefined });
+    case 'PodDeletionRequested':
+      return (
+        pod &&
+        withMeta(pod, rv, {
+          deletionTimestamp: event.data.deletionTimestamp,
+          deletionGracePeriodSeconds: event.data.gracePeriodSeconds,
+        })
+      );
+    case 'PodDeleted':
+      return undefined;
+  }
+};
+
+export const evolveNode = (node: Node | undefined, event: NodeEvent, rv: string): Node | undefined => {
+  switch (event.type) {
+    case 'NodeJoined':
+      return withMeta(event.data.node, rv);
+    case 'NodeLabelsChanged':
+      return node && withMeta(node, rv, { labels: event.data.labels });
+    case 'NodeTaintsChanged':
+      return node && withMeta({ ...node, spec: { ...node.spec, taints: event.data.taints } }, rv);
+    case 'NodeConditionChanged':
+      return (
+        node &&
+        withMeta(
+          {
+            ...node,
+            spec: { ...node.spec, taints: event.data.taints },
+            status: { ...node.status, conditions: event.data.conditions },
+          },
+          rv,
+        )
+      );
+    case 'NodeCordoned':
+      return node && withMeta({ ...node, spec: { ...node.spec, unschedulable: true, taints: event.data.taints } }, rv);
+    case 'NodeUncordoned': {
+      if (!node) return node;
+      const { unschedulable: _dropped, ...spec } = node.spec;
+      return withMeta({ ...node, spec: { ...spec, taints: event.data.taints } }, rv);
+    }
+    case 'NodeLeft':
+      return undefined;
+  }
+};

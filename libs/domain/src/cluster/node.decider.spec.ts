@@ -1,0 +1,41 @@
+import type { Node } from '../api/types';
+import { evolveNode } from './evolve';
+import { decideNode } from './node.decider';
+
+const ctx = { now: '2026-11-22T10:00:00Z', newUid: 'n-uid' };
+const aNode: Node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-0', labels: { a: 'b' } }, spec: {} };
+const joined = evolveNode(undefined, decideNode({ type: 'JoinNode', node: aNode }, undefined, ctx)[0], '1')!;
+
+describe('Node decider', () => {
+  it('joins once', () => {
+    expect(joined.metadata).toMatchObject({ uid: 'n-uid', creationTimestamp: ctx.now, resourceVersion: '1' });
+    expect(() => decideNode({ type: 'JoinNode', node: aNode }, joined, ctx)).toThrow(/already exists/);
+  });
+
+  it('cordon adds spec.unschedulable and the unschedulable NoSchedule taint; uncordon removes both', () => {
+    const cordoned = evolveNode(joined, decideNode({ type: 'CordonNode' }, joined, ctx)[0], '2')!;
+    expect(cordoned.spec.unschedulable).toBe(true);
+    expect(cordoned.spec.taints).toEqual([{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule', timeAdded: ctx.now }]);
+    expect(decideNode({ type: 'CordonNode' }, cordoned, ctx)).toEqual([]);
+    const uncordoned = evolveNode(cordoned, decideNode({ type: 'UncordonNode' }, cordoned, ctx)[0], '3')!;
+    expect(uncordoned.spec.unschedulable).toBeUndefined();
+    expect(uncordoned.spec.taints).toEqual([]);
+  });
+
+  it.each([
+    ['False', 'node.kubernetes.io/not-ready'],
+    ['Unknown', 'node.kubernetes.io/unreachable'],
+  ] as const)('readiness %s puts the %s taints (NoSchedule and NoExecute), and True removes them', (status, key) => {
+    const down = evolveNode(joined, decideNode({ type: 'SetNodeReadiness', status }, joined, ctx)[0], '2')!;
+    expect(down.spec.taints?.map((t) => `${t.key}:${t.effect}`)).toEqual([`${key}:NoSchedule`, `${key}:NoExecute`]);
+    expect(down.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe(status);
+    const up = evolveNode(down, decideNode({ type: 'SetNodeReadiness', status: 'True' }, down, ctx)[0], '3')!;
+    expect(up.spec.taints).toEqual([]);
+  });
+
+  it('label and taint changes that change nothing append nothing', () => {
+    expect(decideNode({ type: 'SetNodeLabels', labels: { a: 'b' } }, joined, ctx)).toEqual([]);
+    expect(decideNode({ type: 'SetNodeTaints', taints: [] }, joined, ctx)).toEqual([]);
+    expect(decideNode({ type: 'SetNodeLabels', labels: { a: 'c' } }, joined, ctx)).toEqual([{ type: 'NodeLabelsChanged', data: { labels: { a: 'c' } } }]);
+  });
+});

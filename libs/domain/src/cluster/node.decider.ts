@@ -1,0 +1,104 @@
+import type { Node, NodeCondition, Taint } from '../api/types';
+import { DomainError } from '../errors';
+import { jsonEqual } from './equality';
+import type { NodeEvent } from './events';
+import type { CommandContext } from './daemon-set.decider';
+
+/**
+ * Node commands → events. Readiness changes carry the taints the node
+ * lifecycle controller puts with them (not-ready / unreachable, NoSchedule and
+ * NoExecute), and cordon carries `node.kubernetes.io/unschedulable:NoSchedule`,
+ * so the DaemonSet planner sees exactly what it would see in a cluster.
+ */
+export type NodeReadiness = 'True' | 'False' | 'Unknown';
+
+export type NodeCommand =
+  | { type: 'JoinNode'; node: Node }
+  | { type: 'LeaveNode' }
+  | { type: 'SetNodeLabels'; labels: Record<string, string>; expectedResourceVersion?: string }
+  | { type: 'SetNodeTaints'; taints: Taint[]; expectedResourceVersion?: string }
+  | { type: 'SetNodeReadiness'; status: NodeReadiness; reason?: string; message?: string }
+  | { type: 'CordonNode' }
+  | { type: 'UncordonNode' };
+
+export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
+export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
+export const TAINT_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
+
+const notFound = (name?: string) => new DomainError('NotFound', `nodes "${name ?? ''}" not found`, { name, kind: 'nodes' });
+
+const checkVersion = (node: Node, expected?: string) => {
+  if (expected && expected !== node.metadata.resourceVersion) {
+    throw new DomainError(
+      'VersionConflict',
+      `Operation cannot be fulfilled on nodes "${node.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
+      { name: node.metadata.name, kind: 'nodes' },
+    );
+  }
+};
+
+const readinessTaints = (status: NodeReadiness, now: string): Taint[] => {
+  if (status === 'True') return [];
+  const key = status === 'False' ? TAINT_NOT_READY : TAINT_UNREACHABLE;
+  return [
+    { key, effect: 'NoSchedule' },
+    { key, effect: 'NoExecute', timeAdded: now },
+  ];
+};
+
+const withoutKeys = (taints: Taint[] | undefined, keys: string[]) => (taints ?? []).filter((t) => !keys.includes(t.key));
+
+export const decideNode = (cmd: NodeCommand, current: Node | undefined, ctx: CommandContext): NodeEvent[] => {
+  if (cmd.type === 'JoinNode') {
+    if (current) {
+      throw new DomainError('AlreadyExists', `nodes "${cmd.node.metadata.name}" already exists`, {
+        name: cmd.node.metadata.name,
+        kind: 'nodes',
+      });
+    }
+    const { resourceVersion: _rv, ...meta } = cmd.node.metadata;
+    return [{ type: 'NodeJoined', data: { node: { ...cmd.node, metadata: { ...meta, uid: ctx.newUid, creationTimestamp: ctx.now } } } }];
+  }
+  if (!current) throw notFound();
+  switch (cmd.type) {
+    case 'LeaveNode':
+      return [{ type: 'NodeLeft', data: {} }];
+    case 'SetNodeLabels':
+      checkVersion(current, cmd.expectedResourceVersion);
+      return jsonEqual(cmd.labels, current.metadata.labels ?? {}) ? [] : [{ type: 'NodeLabelsChanged', data: { labels: cmd.labels } }];
+    case 'SetNodeTaints':
+      checkVersion(current, cmd.expectedResourceVersion);
+      return jsonEqual(cmd.taints, current.spec.taints ?? []) ? [] : [{ type: 'NodeTaintsChanged', data: { taints: cmd.taints } }];
+    case 'SetNodeReadiness': {
+      const conditions = current.status?.conditions ?? [];
+      const ready = conditions.find((c) => c.type === 'Ready');
+      if (ready?.status === cmd.status) return [];
+      const next: NodeCondition = {
+        type: 'Ready',
+        status: cmd.status,
+        lastHeartbeatTime: ctx.now,
+        lastTransitionTime: ctx.now,
+        reason: cmd.reason ?? (cmd.status === 'True' ? 'KubeletReady' : cmd.status === 'False' ? 'KubeletNotReady' : 'NodeStatusUnknown'),
+        message: cmd.message ?? (cmd.status === 'True' ? 'kubelet is posting ready status' : cmd.status === 'False' ? 'container runtime is down' : 'Kubelet stopped posting node status.'),
+      };
+      const taints = [...withoutKeys(current.spec.taints, [TAINT_NOT_READY, TAINT_UNREACHABLE]), ...readinessTaints(cmd.status, ctx.now)];
+      return [
+        {
+          type: 'NodeConditionChanged',
+          data: { conditions: [...conditions.filter((c) => c.type !== 'Ready'), next], taints },
+        },
+      ];
+    }
+    case 'CordonNode':
+      if (current.spec.unschedulable) return [];
+      return [
+        {
+          type: 'NodeCordoned',
+          data: { taints: [...withoutKeys(current.spec.taints, [TAINT_UNSCHEDULABLE]), { key: TAINT_UNSCHEDULABLE, effect: 'NoSchedule', timeAdded: ctx.now }] },
+        },
+      ];
+    case 'UncordonNode':
+      if (!current.spec.unschedulable) return [];
+      return [{ type: 'NodeUncordoned', data: { taints: withoutKeys(current.spec.taints, [TAINT_UNSCHEDULABLE]) } }];
+  }
+};

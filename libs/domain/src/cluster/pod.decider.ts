@@ -1,0 +1,78 @@
+import type { OwnerReference, Pod, PodStatus } from '../api/types';
+import { DomainError } from '../errors';
+import { jsonEqual } from './equality';
+import type { PodEvent } from './events';
+import type { CommandContext } from './daemon-set.decider';
+
+/**
+ * Pod lifecycle commands, sent by the controller (create, delete, adopt,
+ * release), by node agents (bind, status, deleted) and by users (delete,
+ * relabel). A pod's name is chosen by its creator; creating an existing name
+ * is AlreadyExists, which makes a replayed create harmless.
+ */
+export type PodCommand =
+  | { type: 'CreatePod'; pod: Pod }
+  | { type: 'BindPod'; nodeName: string }
+  | { type: 'ReportPodStatus'; status: PodStatus; expectedUid?: string }
+  | { type: 'SetPodLabels'; labels: Record<string, string>; expectedResourceVersion?: string }
+  | { type: 'SetPodOwner'; ownerReference: OwnerReference | null; expectedUid?: string }
+  | { type: 'RequestPodDeletion'; gracePeriodSeconds?: number; reason: string; expectedUid?: string }
+  | { type: 'ConfirmPodDeleted'; reason: string; expectedUid?: string };
+
+const notFound = (name?: string) => new DomainError('NotFound', `pods "${name ?? ''}" not found`, { name, kind: 'pods' });
+
+export const decidePod = (cmd: PodCommand, current: Pod | undefined, ctx: CommandContext): PodEvent[] => {
+  if (cmd.type === 'CreatePod') {
+    if (current) {
+      throw new DomainError('AlreadyExists', `pods "${cmd.pod.metadata.name}" already exists`, {
+        name: cmd.pod.metadata.name,
+        kind: 'pods',
+      });
+    }
+    const { resourceVersion: _rv, ...meta } = cmd.pod.metadata;
+    return [
+      {
+        type: 'PodCreated',
+        data: { pod: { ...cmd.pod, metadata: { ...meta, uid: meta.uid ?? ctx.newUid, creationTimestamp: meta.creationTimestamp ?? ctx.now } } },
+      },
+    ];
+  }
+  if (!current) throw notFound();
+  if ('expectedUid' in cmd && cmd.expectedUid && cmd.expectedUid !== current.metadata.uid) {
+    // The name now belongs to another incarnation: the command was about a pod that is gone.
+    throw notFound(current.metadata.name);
+  }
+  switch (cmd.type) {
+    case 'BindPod':
+      if (current.spec.nodeName === cmd.nodeName) return [];
+      if (current.spec.nodeName) {
+        throw new DomainError('VersionConflict', `pod ${current.metadata.name} is already assigned to node "${current.spec.nodeName}"`);
+      }
+      return [{ type: 'PodBound', data: { nodeName: cmd.nodeName } }];
+    case 'ReportPodStatus':
+      return jsonEqual(cmd.status, current.status) ? [] : [{ type: 'PodStatusReported', data: { status: cmd.status } }];
+    case 'SetPodLabels':
+      if (cmd.expectedResourceVersion && cmd.expectedResourceVersion !== current.metadata.resourceVersion) {
+        throw new DomainError('VersionConflict', `Operation cannot be fulfilled on pods "${current.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`);
+      }
+      return jsonEqual(cmd.labels, current.metadata.labels ?? {}) ? [] : [{ type: 'PodLabelsChanged', data: { labels: cmd.labels } }];
+    case 'SetPodOwner': {
+      const owner = current.metadata.ownerReferences?.find((r) => r.controller) ?? null;
+      return jsonEqual(owner, cmd.ownerReference) ? [] : [{ type: 'PodOwnerChanged', data: { ownerReference: cmd.ownerReference } }];
+    }
+    case 'RequestPodDeletion':
+      if (current.metadata.deletionTimestamp) return [];
+      return [
+        {
+          type: 'PodDeletionRequested',
+          data: {
+            deletionTimestamp: ctx.now,
+            gracePeriodSeconds: cmd.gracePeriodSeconds ?? current.spec.terminationGracePeriodSeconds ?? 30,
+            reason: cmd.reason,
+          },
+        },
+      ];
+    case 'ConfirmPodDeleted':
+      return [{ type: 'PodDeleted', data: { reason: cmd.reason } }];
+  }
+};

@@ -1,0 +1,20 @@
+import type { ControllerRevision } from '../api/types';
+import { evolveRevision } from './evolve';
+import { decideRevision } from './revision.decider';
+
+const ctx = { now: '2026-11-22T10:00:00Z', newUid: 'r-uid' };
+const rev: ControllerRevision = { apiVersion: 'apps/v1', kind: 'ControllerRevision', metadata: { name: 'foo-abc', namespace: 'default' }, data: {}, revision: 1 };
+
+describe('ControllerRevision decider', () => {
+  const created = evolveRevision(undefined, decideRevision({ type: 'CreateRevision', revision: rev }, undefined, ctx)[0], '1')!;
+
+  it('invariant 3: a revision number may only be raised — renumbering 1 → 3 works, 3 → 2 is refused', () => {
+    const three = evolveRevision(created, decideRevision({ type: 'RenumberRevision', to: 3 }, created, ctx)[0], '2')!;
+    expect(three.revision).toBe(3);
+    expect(() => decideRevision({ type: 'RenumberRevision', to: 2 }, three, ctx)).toThrow(/may only increase/);
+  });
+
+  it('creating a name that exists is AlreadyExists (a replayed create is harmless)', () => {
+    expect(() => decideRevision({ type: 'CreateRevision', revision: rev }, created, ctx)).toThrow(/already exists/);
+  });
+});

@@ -1,0 +1,27 @@
+/** Stream names: one stream per object, `<kind>-<namespace>.<name>` (cluster-scoped: `<kind>-<name>`). */
+export const daemonSetStream = (namespace: string, name: string) => `daemonset-${namespace}.${name}`;
+export const podStream = (namespace: string, name: string) => `pod-${namespace}.${name}`;
+export const nodeStream = (name: string) => `node-${name}`;
+export const revisionStream = (namespace: string, name: string) => `controllerrevision-${namespace}.${name}`;
+export const rolloutStream = (namespace: string, name: string, rollout: number) => `rollout-${namespace}.${name}-${rollout}`;
+
+export type StreamKind = 'daemonset' | 'pod' | 'node' | 'controllerrevision' | 'rollout';
+
+export interface StreamRef {
+  kind: StreamKind;
+  namespace?: string;
+  name: string;
+}
+
+/** Inverse of the builders above. Namespaces are DNS labels (no dots), so the first dot splits. */
+export const parseStreamId = (streamId: string): StreamRef | undefined => {
+  const dash = streamId.indexOf('-');
+  if (dash < 0) return undefined;
+  const kind = streamId.slice(0, dash) as StreamKind;
+  const rest = streamId.slice(dash + 1);
+  if (kind === 'node') return { kind, name: rest };
+  if (!['daemonset', 'pod', 'controllerrevision', 'rollout'].includes(kind)) return undefined;
+  const dot = rest.indexOf('.');
+  if (dot < 0) return undefined;
+  return { kind, namespace: rest.slice(0, dot), name: rest.slice(dot + 1) };
+};

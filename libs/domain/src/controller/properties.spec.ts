@@ -1,0 +1,207 @@
+/**
+ * Property tests: random histories of node joins/leaves, label and taint changes, template
+ * updates and undos, pod failures, readiness, kubelet confirmations and time, with a sync after
+ * every step. Invariants (DESIGN.md) are checked after every sync; at the end the cluster is let
+ * to settle and every RollingUpdate rollout must complete.
+ */
+import fc from 'fast-check';
+import type { Pod } from '../api/types';
+import { claimPods } from './claims';
+import { isPodAvailable, isPodDeleting, isPodTerminal, isPodUpdated, podTargetNode, templateGeneration } from './pods';
+import { updatedDesiredNodeCounts } from './rolling-update';
+import { rolloutProgress } from './status';
+import { aDaemonSet, aNode, seconds, taint } from './testing/builders';
+import { Cluster, type Step } from './testing/simulator';
+import { toRfc3339 } from './time';
+import { buildView, type SyncView } from './view';
+
+type Action =
+  | { kind: 'join'; zone: 'a' | 'b' }
+  | { kind: 'leave'; i: number }
+  | { kind: 'relabel'; i: number }
+  | { kind: 'taint'; i: number; effect: 'NoSchedule' | 'NoExecute' | 'none' }
+  | { kind: 'image'; image: string }
+  | { kind: 'fail'; i: number }
+  | { kind: 'ready'; fraction: number }
+  | { kind: 'confirm' }
+  | { kind: 'tick'; ms: number };
+
+const action: fc.Arbitrary<Action> = fc.oneof(
+  fc.record({ kind: fc.constant('join' as const), zone: fc.constantFrom('a' as const, 'b' as const) }),
+  fc.record({ kind: fc.constant('leave' as const), i: fc.nat() }),
+  fc.record({ kind: fc.constant('relabel' as const), i: fc.nat() }),
+  fc.record({ kind: fc.constant('taint' as const), i: fc.nat(), effect: fc.constantFrom('NoSchedule' as const, 'NoExecute' as const, 'none' as const) }),
+  fc.record({ kind: fc.constant('image' as const), image: fc.constantFrom('v1', 'v2', 'v3') }),
+  fc.record({ kind: fc.constant('fail' as const), i: fc.nat() }),
+  fc.record({ kind: fc.constant('ready' as const), fraction: fc.double({ min: 0, max: 1, noNaN: true }) }),
+  fc.record({ kind: fc.constant('confirm' as const) }),
+  fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 100, max: seconds(20) }) }),
+);
+
+type Strategy = { maxUnavailable?: number | string; maxSurge?: number | string; onDelete?: boolean };
+const strategy: fc.Arbitrary<Strategy> = fc.oneof(
+  fc.record({ maxUnavailable: fc.constantFrom(1, 2, 3, '50%', '30%') }),
+  fc.record({ maxUnavailable: fc.constant(0), maxSurge: fc.constantFrom(1, 2, '50%') }),
+  fc.constant({ onDelete: true }),
+);
+
+const scenario = fc.record({
+  strategy,
+  minReadySeconds: fc.constantFrom(0, 5),
+  zoneSelector: fc.boolean(),
+  initialNodes: fc.integer({ min: 1, max: 5 }),
+  actions: fc.array(action, { maxLength: 30 }),
+});
+
+const apply = (c: Cluster, a: Action, seq: { n: number }): void => {
+  const pick = <T>(xs: readonly T[], i: number): T | undefined => (xs.length ? xs[i % xs.length] : undefined);
+  switch (a.kind) {
+    case 'join':
+      c.nodes = [...c.nodes, aNode(`node-${seq.n++}`, { labels: { zone: a.zone } })];
+      break;
+    case 'leave': {
+      const gone = pick(c.nodes, a.i);
+      c.nodes = c.nodes.filter((n) => n !== gone);
+      c.confirmDeletes(); // pod GC removes pods bound to the vanished node
+      break;
+    }
+    case 'relabel':
+      c.nodes = c.nodes.map((n, k) => (k === a.i % c.nodes.length ? { ...n, metadata: { ...n.metadata, labels: { ...n.metadata.labels, zone: n.metadata.labels?.zone === 'a' ? 'b' : 'a' } } } : n));
+      break;
+    case 'taint':
+      c.nodes = c.nodes.map((n, k) => (k === a.i % c.nodes.length ? { ...n, spec: { ...n.spec, taints: a.effect === 'none' ? [] : [taint('dedicated', a.effect)] } } : n));
+      break;
+    case 'image':
+      c.setImage(a.image);
+      break;
+    case 'fail': {
+      const victim = pick(c.pods.filter((p) => !isPodDeleting(p) && !isPodTerminal(p)), a.i);
+      if (victim) c.setPhase(victim.metadata.name!, 'Failed');
+      break;
+    }
+    case 'ready': {
+      const live = c.pods.filter((p) => !isPodTerminal(p));
+      const chosen = new Set(live.slice(0, Math.ceil(live.length * a.fraction)).map((p) => p.metadata.name));
+      c.markReady((p) => chosen.has(p.metadata.name));
+      break;
+    }
+    case 'confirm':
+      c.confirmDeletes();
+      break;
+    case 'tick':
+      c.advance(a.ms);
+      break;
+  }
+};
+
+const live = (c: Cluster): Pod[] => claimPods(c.ds, c.pods).owned.filter((p) => !isPodDeleting(p) && podTargetNode(p) !== undefined);
+
+/** Should-run nodes without an available, non-terminating daemon pod. */
+const unavailableNodes = (view: SyncView, pods: readonly Pod[]): number =>
+  view.nodes.filter((n) => view.eligibility.get(n.metadata.name!)!.shouldRun && !pods.some((p) => podTargetNode(p) === n.metadata.name && isPodAvailable(p, view.minReadySeconds, view.now))).length;
+
+interface Budget {
+  surge: boolean;
+  maxUnavailable: number;
+  maxSurge: number;
+}
+
+const checkSync = (c: Cluster, budget: Budget, before: { view: SyncView; pods: Pod[] }, step: Step, revisionsEver: { max: number }) => {
+  const view = buildView(c.ds, c.nodes, step.currentRevision?.hash ?? '', c.now);
+  const after = live(c);
+  const generation = templateGeneration(c.ds);
+  const isNew = (p: Pod) => isPodUpdated(p, view.hash, generation);
+  const avail = (p: Pod) => isPodAvailable(p, view.minReadySeconds, view.now);
+
+  // Invariant 1: ≤ 1 live pod per node outside surge; ≤ 2 running during surge.
+  for (const n of c.nodes) {
+    const on = after.filter((p) => podTargetNode(p) === n.metadata.name);
+    if (!budget.surge) expect({ node: n.metadata.name, pods: on.length }).toEqual({ node: n.metadata.name, pods: Math.min(on.length, 1) });
+    else expect(on.filter((p) => !isPodTerminal(p)).length).toBeLessThanOrEqual(2);
+  }
+  // …and surge candidates are never created beyond maxSurge (nodes keeping an available old pod next to an unavailable new one).
+  if (budget.surge) {
+    const candidateNodes = new Set(
+      before.view.nodes
+        .map((n) => n.metadata.name!)
+        .filter((name) => {
+          const on = before.pods.filter((p) => podTargetNode(p) === name);
+          return !on.some(isNew) && on.some((p) => !isNew(p) && avail(p));
+        }),
+    );
+    if (step.createPods.some((cr) => candidateNodes.has(cr.nodeName))) {
+      const surging = c.nodes.filter((n) => {
+        const on = after.filter((p) => podTargetNode(p) === n.metadata.name);
+        return on.some((p) => !isNew(p) && avail(p)) && on.some((p) => isNew(p) && !avail(p));
+      }).length;
+      expect(surging).toBeLessThanOrEqual(budget.maxSurge);
+    }
+  }
+
+  // Invariant 2: the controller never pushes unavailable should-run nodes above maxUnavailable
+  // (nodes made unavailable by other causes — failures, new nodes — are not its doing).
+  const uBefore = unavailableNodes(before.view, before.pods);
+  const uAfter = unavailableNodes(view, after);
+  expect(uAfter).toBeLessThanOrEqual(Math.max(budget.maxUnavailable, uBefore));
+
+  // Invariant 3: revision numbers strictly increase over the whole history and are never reused.
+  for (const a of step.revisionActions) {
+    const n = a.type === 'create' ? a.revision.revision : a.type === 'renumber' ? a.to : undefined;
+    if (n === undefined) continue;
+    expect(n).toBeGreaterThan(revisionsEver.max);
+    revisionsEver.max = n;
+  }
+  const numbers = c.revisionNumbers();
+  expect(new Set(numbers).size).toBe(numbers.length);
+};
+
+describe('controller invariants under random histories (fast-check)', () => {
+  it('invariants 1–3 hold after every sync, and every RollingUpdate rollout completes once pods become ready', () => {
+    fc.assert(
+      fc.property(scenario, (sc) => {
+        const seq = { n: sc.initialNodes };
+        const ds = aDaemonSet({ ...sc.strategy, image: 'v1', minReadySeconds: sc.minReadySeconds, ...(sc.zoneSelector ? { nodeSelector: { zone: 'a' } } : {}) });
+        const c = new Cluster(ds, Array.from({ length: sc.initialNodes }, (_, i) => aNode(`node-${i}`, { labels: { zone: i % 2 ? 'b' : 'a' } })));
+        const revisionsEver = { max: 0 };
+        const sync = () => {
+          const view = buildView(c.ds, c.nodes, '', c.now);
+          const counts = updatedDesiredNodeCounts(view);
+          const budget: Budget = { surge: counts.maxSurge > 0 || (sc.strategy.maxSurge !== undefined && !sc.strategy.onDelete), maxUnavailable: sc.strategy.onDelete ? 0 : counts.maxUnavailable, maxSurge: counts.maxSurge };
+          if (sc.strategy.onDelete) budget.surge = false;
+          const before = { view: { ...view, now: c.now }, pods: live(c) };
+          const step = c.sync({ confirmDeletes: false });
+          const hashed = { ...before, view: buildView(c.ds, c.nodes, step.currentRevision?.hash ?? '', c.now) };
+          checkSync(c, budget, hashed, step, revisionsEver);
+        };
+        sync();
+        for (const a of sc.actions) {
+          apply(c, a, seq);
+          sync();
+        }
+        // Settle: kubelets confirm, pods become ready, time passes (beyond any backoff).
+        for (let i = 0; i < 40; i++) {
+          c.confirmDeletes();
+          c.markReady((p) => !isPodTerminal(p));
+          c.advance(seconds(60));
+          sync();
+        }
+        const progress = rolloutProgress(c.ds, c.nodes, c.pods, { now: c.now, revisions: c.revisions });
+        if (!sc.strategy.onDelete) expect(progress).toMatchObject({ complete: true, unavailable: 0 });
+        else expect(progress.unavailable).toBe(0);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a pod that becomes unavailable through a deletion is counted by the next sync (upstream counts its own deletions)', () => {
+    const c = new Cluster(aDaemonSet({ maxUnavailable: 1 }), [aNode('node-0'), aNode('node-1')]);
+    c.settle();
+    c.markReady();
+    c.sync();
+    c.setImage('v2');
+    expect(c.sync({ confirmDeletes: false }).deletes).toBe(1);
+    // The deleted pod is still terminating: its node counts as unavailable, so no second deletion.
+    expect(c.sync({ confirmDeletes: false }).deletes).toBe(0);
+    expect(c.pods.filter((p) => p.metadata.deletionTimestamp === toRfc3339(c.now))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * `rollingUpdate` (spec §6.1–6.3): which old pods to delete (maxSurge = 0) or which nodes get a
+ * new pod next to the old one (maxSurge > 0), within the strategy's budget.
+ */
+import type { Pod } from '../api/types';
+import { isPodAvailable, isPodDeleting, isPodUpdated, scaledValue } from './pods';
+import { nodeName, nodeToDaemonPods, sortedEntries, type PodDeletion, type SyncView } from './view';
+
+export interface RollingUpdateCounts {
+  readonly desired: number;
+  readonly maxUnavailable: number;
+  readonly maxSurge: number;
+}
+
+export type RollingUpdatePlan =
+  | { readonly ok: true; readonly counts: RollingUpdateCounts; readonly createOn: string[]; readonly deletions: PodDeletion[] }
+  | { readonly ok: false; readonly error: string };
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/**
+ * `updatedDesiredNodeCounts`: desired = nodes with shouldRun; both budgets scaled against it
+ * (0 when not RollingUpdate / not set; maxUnavailable required when rollingUpdate is set);
+ * both 0 with desired > 0 → maxUnavailable 1. Adds an empty entry for desired nodes without pods.
+ */
+export const updatedDesiredNodeCounts = (view: SyncView, map?: Map<string, Pod[]>): RollingUpdateCounts => {
+  let desired = 0;
+  for (const node of view.nodes) {
+    if (!view.eligibility.get(nodeName(node))!.shouldRun) continue;
+    desired++;
+    if (map && !map.has(nodeName(node))) map.set(nodeName(node), []);
+  }
+  const strategy = view.ds.spec.updateStrategy;
+  const ru = strategy?.type === 'RollingUpdate' ? strategy.rollingUpdate : undefined;
+  let maxUnavailable = 0;
+  let maxSurge = 0;
+  if (ru !== undefined && ru !== null) {
+    try {
+      maxUnavailable = scaledValue(ru.maxUnavailable, desired);
+    } catch (e) {
+      throw new Error(`invalid value for MaxUnavailable: ${errorText(e)}`);
+    }
+    try {
+      maxSurge = ru.maxSurge === undefined || ru.maxSurge === null ? 0 : scaledValue(ru.maxSurge, desired);
+    } catch (e) {
+      throw new Error(`invalid value for MaxSurge: ${errorText(e)}`);
+    }
+  }
+  if (desired > 0 && maxUnavailable === 0 && maxSurge === 0) maxUnavailable = 1;
+  return { desired, maxUnavailable, maxSurge };
+};
+
+/** `findUpdatedPodsOnNode`: at most one new and one old non-deleting pod, else not ok. */
+const splitNode = (view: SyncView, pods: readonly Pod[]): { ok: boolean; newPod?: Pod; oldPod?: Pod } => {
+  let newPod: Pod | undefined;
+  let oldPod: Pod | undefined;
+  for (const pod of pods) {
+    if (isPodDeleting(pod)) continue;
+    if (isPodUpdated(pod, view.hash, view.generation)) {
+      if (newPod) return { ok: false };
+      newPod = pod;
+    } else {
+      if (oldPod) return { ok: false };
+      oldPod = pod;
+    }
+  }
+  return { ok: true, newPod, oldPod };
+};
+
+export const rollingUpdate = (view: SyncView, claimed: readonly Pod[]): RollingUpdatePlan => {
+  const map = nodeToDaemonPods(claimed);
+  let counts: RollingUpdateCounts;
+  try {
+    counts = updatedDesiredNodeCounts(view, map);
+  } catch (e) {
+    return { ok: false, error: `couldn't get unavailable numbers: ${errorText(e)}` };
+  }
+  const { maxUnavailable, maxSurge, desired } = counts;
+  const available = (pod: Pod) => isPodAvailable(pod, view.minReadySeconds, view.now);
+  const entries = sortedEntries(map); // upstream walks a Go map (random order)
+
+  if (maxSurge === 0) {
+    let unavailable = 0;
+    const replacements: PodDeletion[] = [];
+    const candidates: PodDeletion[] = [];
+    for (const [node, pods] of entries) {
+      const { ok, newPod, oldPod } = splitNode(view, pods);
+      if (!ok || (oldPod === undefined) === (newPod === undefined)) {
+        unavailable++; // excess pods (manage prunes), nothing running, or old + new on the node
+      } else if (newPod !== undefined) {
+        if (!available(newPod)) unavailable++;
+      } else if (!available(oldPod!)) {
+        replacements.push({ name: oldPod!.metadata.name ?? '', nodeName: node, reason: 'rolling-update' });
+        unavailable++;
+      } else if (unavailable < maxUnavailable) {
+        candidates.push({ name: oldPod!.metadata.name ?? '', nodeName: node, reason: 'rolling-update' });
+      }
+    }
+    const room = Math.min(Math.max(maxUnavailable - unavailable, 0), candidates.length);
+    return { ok: true, counts, createOn: [], deletions: [...replacements, ...candidates.slice(0, room)] };
+  }
+
+  const deletions: PodDeletion[] = [];
+  const shouldNotRun: PodDeletion[] = [];
+  const candidateNodes: string[] = [];
+  const allowedNodes: string[] = [];
+  let surging = 0;
+  let numAvailable = 0;
+  for (const [node, pods] of entries) {
+    const { ok, newPod, oldPod } = splitNode(view, pods);
+    if (!ok) {
+      surging++;
+      continue;
+    }
+    if (oldPod !== undefined ? available(oldPod) : newPod !== undefined && available(newPod)) numAvailable++;
+    if (oldPod === undefined) continue;
+    const oldDeletion: PodDeletion = { name: oldPod.metadata.name ?? '', nodeName: node, reason: 'rolling-update' };
+    if (newPod === undefined) {
+      const eligibility = view.eligibility.get(node);
+      if (eligibility === undefined) return { ok: false, error: `couldn't get node for nodeName "${node}": node "${node}" not found` };
+      if (!available(oldPod)) {
+        if (!eligibility.shouldRun) deletions.push(oldDeletion);
+        else allowedNodes.push(node); // not limited by maxSurge
+      } else if (!eligibility.shouldRun) {
+        shouldNotRun.push(oldDeletion);
+      } else if (surging < maxSurge) {
+        candidateNodes.push(node);
+      }
+    } else if (!available(newPod)) {
+      surging++;
+    } else {
+      deletions.push({ ...oldDeletion, reason: 'surge-replaced' });
+    }
+  }
+  // Keep full availability while a constraint moves the daemon: only drop surplus should-not-run pods.
+  const deletable = Math.min(Math.max(numAvailable - desired, 0), shouldNotRun.length);
+  deletions.push(...shouldNotRun.slice(0, deletable));
+  const room = Math.min(Math.max(maxSurge - surging, 0), candidateNodes.length);
+  return { ok: true, counts, createOn: [...allowedNodes, ...candidateNodes.slice(0, room)], deletions };
+};

@@ -1,0 +1,144 @@
+/**
+ * DaemonSet status (spec §6.5) and a rollout summary for audit events.
+ */
+import type { ControllerRevision, DaemonSet, DaemonSetStatus, Node, Pod } from '../api/types';
+import { claimPods } from './claims';
+import { compareDaemonPods, isPodAvailable, isPodDeleting, isPodReady, isPodUpdated, podTargetNode } from './pods';
+import { revisionHash, revisionMatches, templateHash } from './revisions';
+import type { EpochMs } from './time';
+import { buildView, nodeName, nodeToDaemonPods, type SyncView } from './view';
+
+export interface StatusCounters {
+  readonly desiredNumberScheduled: number;
+  readonly currentNumberScheduled: number;
+  readonly numberMisscheduled: number;
+  readonly numberReady: number;
+  readonly updatedNumberScheduled: number;
+  readonly numberAvailable: number;
+  readonly numberUnavailable: number;
+}
+
+/**
+ * `updateDaemonSetStatus` counters over the node list only (pods on vanished nodes never count);
+ * each desired node is represented by its oldest pod (so a node mid-surge shows the old pod).
+ */
+export const statusCounters = (view: SyncView, claimed: readonly Pod[]): StatusCounters => {
+  const map = nodeToDaemonPods(claimed);
+  let desired = 0;
+  let current = 0;
+  let misscheduled = 0;
+  let ready = 0;
+  let updated = 0;
+  let available = 0;
+  for (const node of view.nodes) {
+    const pods = map.get(nodeName(node)) ?? [];
+    if (view.eligibility.get(nodeName(node))!.shouldRun) {
+      desired++;
+      if (pods.length === 0) continue;
+      current++;
+      const pod = [...pods].sort(compareDaemonPods)[0];
+      if (isPodReady(pod)) {
+        ready++;
+        if (isPodAvailable(pod, view.minReadySeconds, view.now)) available++;
+      }
+      if (isPodUpdated(pod, view.hash, view.generation)) updated++;
+    } else if (pods.length > 0) {
+      misscheduled++;
+    }
+  }
+  return {
+    desiredNumberScheduled: desired,
+    currentNumberScheduled: current,
+    numberMisscheduled: misscheduled,
+    numberReady: ready,
+    updatedNumberScheduled: updated,
+    numberAvailable: available,
+    numberUnavailable: desired - available,
+  };
+};
+
+const COUNTER_KEYS = [
+  'desiredNumberScheduled',
+  'currentNumberScheduled',
+  'numberMisscheduled',
+  'numberReady',
+  'updatedNumberScheduled',
+  'numberAvailable',
+  'numberUnavailable',
+] as const;
+
+/**
+ * The status to write and whether upstream would write it (`storeDaemonSetStatus` skips the write
+ * when all seven counters are unchanged and observedGeneration ≥ generation).
+ */
+export const nextStatus = (ds: DaemonSet, counters: StatusCounters, updateObservedGeneration: boolean): { status: DaemonSetStatus; changed: boolean } => {
+  const old = ds.status;
+  const generation = ds.metadata.generation ?? 0;
+  const unchanged = COUNTER_KEYS.every((k) => (old?.[k] ?? 0) === counters[k]) && (old?.observedGeneration ?? 0) >= generation;
+  const observedGeneration = updateObservedGeneration ? generation : old?.observedGeneration;
+  const status: DaemonSetStatus = {
+    ...(old ?? {}),
+    ...counters,
+    ...(observedGeneration !== undefined ? { observedGeneration } : {}),
+  };
+  return { status, changed: !unchanged };
+};
+
+export interface RolloutProgress {
+  /** Nodes that should run a daemon pod. */
+  readonly desired: number;
+  /** Desired nodes with a non-deleting pod of the current revision. */
+  readonly updated: number;
+  /** Desired nodes with an available non-deleting pod (any revision). */
+  readonly available: number;
+  /** Desired nodes with an available non-deleting pod of the current revision. */
+  readonly updatedAvailable: number;
+  /** desired − available. */
+  readonly unavailable: number;
+  /** Non-deleting claimed pods that are not of the current revision, on any node. */
+  readonly oldPodsRemaining: number;
+  /** Every desired node runs an available current pod and no old pod is left. */
+  readonly complete: boolean;
+}
+
+/**
+ * A rollout summary for audit events. The current hash is the one of the revision matching the
+ * template (after a rollback that is the old revision's hash), else the computed template hash.
+ */
+export const rolloutProgress = (
+  ds: DaemonSet,
+  nodes: readonly Node[],
+  pods: readonly Pod[],
+  opts: { now: EpochMs; revisions?: readonly ControllerRevision[]; hash?: string },
+): RolloutProgress => {
+  const hash =
+    opts.hash ??
+    (opts.revisions ?? []).map((r) => (revisionMatches(r, ds) ? revisionHash(r) : undefined)).find((h) => h !== undefined) ??
+    templateHash(ds.spec.template, ds.status?.collisionCount);
+  const view = buildView(ds, nodes, hash, opts.now);
+  const owned = claimPods(ds, pods).owned.filter((p) => !isPodDeleting(p) && podTargetNode(p) !== undefined);
+  const isNew = (p: Pod) => isPodUpdated(p, hash, view.generation);
+  const avail = (p: Pod) => isPodAvailable(p, view.minReadySeconds, opts.now);
+  let desired = 0;
+  let updated = 0;
+  let available = 0;
+  let updatedAvailable = 0;
+  for (const node of view.nodes) {
+    if (!view.eligibility.get(nodeName(node))!.shouldRun) continue;
+    desired++;
+    const onNode = owned.filter((p) => podTargetNode(p) === nodeName(node));
+    if (onNode.some(isNew)) updated++;
+    if (onNode.some(avail)) available++;
+    if (onNode.some((p) => isNew(p) && avail(p))) updatedAvailable++;
+  }
+  const oldPodsRemaining = owned.filter((p) => !isNew(p)).length;
+  return {
+    desired,
+    updated,
+    available,
+    updatedAvailable,
+    unavailable: desired - available,
+    oldPodsRemaining,
+    complete: updatedAvailable === desired && oldPodsRemaining === 0,
+  };
+};

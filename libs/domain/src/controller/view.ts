@@ -1,0 +1,79 @@
+/**
+ * What one sync looks at: the DaemonSet with its current hash, the node list with eligibility,
+ * and the node → daemon pods map (spec §4.3). Shared by manage, rolling update and status.
+ */
+import type { DaemonSet, Node, Pod } from '../api/types';
+import { isPodDeleting, isPodTerminal, podTargetNode, templateGeneration } from './pods';
+import { nodeShouldRunDaemonPod, type NodeEligibility } from './scheduling';
+import type { EpochMs } from './time';
+
+export type DeleteReason =
+  | 'failed'
+  | 'succeeded'
+  | 'duplicate'
+  | 'misscheduled'
+  | 'orphaned-node'
+  | 'rolling-update'
+  | 'surge-replaced';
+
+export interface PodDeletion {
+  readonly name: string;
+  /** The pod's target node (absent for none). */
+  readonly nodeName?: string;
+  readonly reason: DeleteReason;
+}
+
+export interface ControllerEvent {
+  readonly type: 'Normal' | 'Warning';
+  readonly reason: string;
+  readonly message: string;
+}
+
+export interface SyncView {
+  readonly ds: DaemonSet;
+  /** Node list in the deterministic order every phase walks: by name. */
+  readonly nodes: readonly Node[];
+  readonly nodeByName: ReadonlyMap<string, Node>;
+  readonly eligibility: ReadonlyMap<string, NodeEligibility>;
+  readonly hash: string;
+  readonly generation: string | undefined;
+  readonly minReadySeconds: number;
+  readonly now: EpochMs;
+}
+
+export const nodeName = (node: Node): string => node.metadata.name ?? '';
+
+export const buildView = (ds: DaemonSet, nodes: readonly Node[], hash: string, now: EpochMs): SyncView => {
+  const sorted = [...nodes].sort((a, b) => (nodeName(a) < nodeName(b) ? -1 : nodeName(a) > nodeName(b) ? 1 : 0));
+  return {
+    ds,
+    nodes: sorted,
+    nodeByName: new Map(sorted.map((n) => [nodeName(n), n])),
+    eligibility: new Map(sorted.map((n) => [nodeName(n), nodeShouldRunDaemonPod(n, ds)])),
+    hash,
+    generation: templateGeneration(ds),
+    minReadySeconds: ds.spec.minReadySeconds ?? 0,
+    now,
+  };
+};
+
+/**
+ * `getNodesToDaemonPods`: claimed pods grouped by target node, pods without one ignored.
+ * Terminal pods with a deletionTimestamp are left out unless `includeDeletedTerminal`.
+ * Iterate the result with `sortedEntries` for a deterministic walk.
+ */
+export const nodeToDaemonPods = (claimed: readonly Pod[], includeDeletedTerminal = false): Map<string, Pod[]> => {
+  const map = new Map<string, Pod[]>();
+  for (const pod of claimed) {
+    if (!includeDeletedTerminal && isPodTerminal(pod) && isPodDeleting(pod)) continue;
+    const target = podTargetNode(pod);
+    if (target === undefined) continue;
+    const list = map.get(target);
+    if (list) list.push(pod);
+    else map.set(target, [pod]);
+  }
+  return map;
+};
+
+export const sortedEntries = <V>(map: ReadonlyMap<string, V>): [string, V][] =>
+  [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -1,0 +1,145 @@
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from '../event-store.port';
+import { UpcasterRegistry } from '../upcaster-registry';
+import { closedError, revisionMatches, versionConflict } from '../internal/errors';
+import { classifyBatch } from '../internal/idempotency';
+import { ChangeSignal, PullSubscription } from '../internal/pull-subscription';
+import { toRecorded } from '../internal/records';
+import {
+  assertStreamId,
+  checkReadAll,
+  checkReadStream,
+  DEFAULT_MAX_EVENT_BYTES,
+  type EventStoreOptions,
+  normaliseExpected,
+  prepareBatch,
+} from '../internal/validation';
+
+interface Row {
+  position: number;
+  streamId: string;
+  revision: number;
+  id: string;
+  type: string;
+  schemaVersion: number;
+  data: string;
+  metadata: string;
+  recordedAt: string;
+}
+
+/**
+ * The log in a few arrays, for unit tests. It stores the same serialised JSON
+ * as the SQLite adapter, so what a test reads back is exactly what a real
+ * store would return (no shared object references, same JSON round trip).
+ * Positions are dense: position p is rows[p - 1].
+ */
+export class MemoryEventStore implements EventStore {
+  private readonly rows: Row[] = [];
+  private readonly streams = new Map<string, Row[]>();
+  private readonly ids = new Map<string, Row>();
+  private readonly signal = new ChangeSignal();
+  private readonly subscriptions = new Set<PullSubscription>();
+  private readonly upcasters: UpcasterRegistry;
+  private readonly maxEventBytes: number;
+  private closed = false;
+
+  constructor(options: EventStoreOptions = {}) {
+    this.upcasters = options.upcasters ?? new UpcasterRegistry();
+    this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  }
+
+  async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
+    this.assertOpen();
+    assertStreamId(streamId);
+    const expected = normaliseExpected(options);
+    const batch = prepareBatch(streamId, events, this.upcasters, this.maxEventBytes);
+    const retry = classifyBatch(streamId, batch, batch.map((e) => this.ids.get(e.id)));
+    if (retry) return retry;
+    let stream = this.streams.get(streamId);
+    const current = stream ? stream.length - 1 : -1;
+    if (!revisionMatches(expected, current)) throw versionConflict(streamId, expected, current);
+    if (!stream) this.streams.set(streamId, (stream = []));
+    const recordedAt = new Date().toISOString();
+    let row: Row | undefined;
+    for (const e of batch) {
+      row = { position: this.rows.length + 1, streamId, revision: stream.length, recordedAt, ...e };
+      this.rows.push(row);
+      stream.push(row);
+      this.ids.set(e.id, row);
+    }
+    this.signal.notify();
+    return { nextExpectedRevision: row!.revision, position: row!.position };
+  }
+
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    assertStreamId(streamId);
+    const { direction, fromRevision, maxCount } = checkReadStream(options);
+    const stream = this.streams.get(streamId) ?? [];
+    const out: RecordedEvent[] = [];
+    if (direction === 'forwards') {
+      for (let r = fromRevision ?? 0; r < stream.length && out.length < maxCount; r++) out.push(this.toEvent(stream[r]));
+    } else {
+      for (let r = Math.min(fromRevision ?? stream.length - 1, stream.length - 1); r >= 0 && out.length < maxCount; r--) {
+        out.push(this.toEvent(stream[r]));
+      }
+    }
+    return out;
+  }
+
+  async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const { direction, fromPosition, maxCount } = checkReadAll(options);
+    const out: RecordedEvent[] = [];
+    if (direction === 'forwards') {
+      for (let p = (fromPosition ?? 0) + 1; p <= this.rows.length && out.length < maxCount; p++) {
+        out.push(this.toEvent(this.rows[p - 1]));
+      }
+    } else {
+      const start = fromPosition === undefined ? this.rows.length : Math.min(fromPosition - 1, this.rows.length);
+      for (let p = start; p >= 1 && out.length < maxCount; p--) out.push(this.toEvent(this.rows[p - 1]));
+    }
+    return out;
+  }
+
+  subscribeToAll(options: SubscribeOptions): Subscription {
+    this.assertOpen();
+    const sub = new PullSubscription(
+      (after, max) => this.readAll({ fromPosition: after, maxCount: max }),
+      this.signal,
+      options,
+      undefined,
+      (s) => this.subscriptions.delete(s),
+    );
+    this.subscriptions.add(sub);
+    return sub;
+  }
+
+  async headPosition(): Promise<number> {
+    this.assertOpen();
+    return this.rows.length;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    this.closed = true;
+  }
+
+  private toEvent(r: Row): RecordedEvent {
+    return toRecorded(this.upcasters, r.streamId, r.revision, r.position, r.id, r.type, r.schemaVersion, r.data, r.metadata, r.recordedAt);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw closedError('memory');
+  }
+}

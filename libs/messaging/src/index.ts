@@ -1,0 +1,3 @@
+export * from './transport.port';
+export * from './in-process.transport';
+export * from './node-messages';

@@ -1,0 +1,163 @@
+import type { ControllerRevision, DaemonSet, Node, Pod } from '@daemonledger/domain/api/types';
+import {
+  evolveDaemonSet,
+  evolveNode,
+  evolvePod,
+  evolveRevision,
+} from '@daemonledger/domain/cluster/evolve';
+import type {
+  ControllerRevisionEvent,
+  DaemonSetEvent,
+  NodeEvent,
+  PodEvent,
+  RolloutEvent,
+} from '@daemonledger/domain/cluster/events';
+import { parseStreamId } from '@daemonledger/domain/cluster/streams';
+import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
+
+/** One rollout as the audit view sees it (the fold of its rollout stream). */
+export interface RolloutView {
+  namespace: string;
+  daemonSet: string;
+  rollout: number;
+  streamId: string;
+  state: 'running' | 'stalled' | 'completed' | 'superseded';
+  startedAt: string;
+  endedAt?: string;
+  started: Extract<RolloutEvent, { type: 'RolloutStarted' }>['data'];
+  last?: { desired: number; updated: number; available: number; unavailable: number };
+  stalledReason?: string;
+  position: number;
+}
+
+type NamespacedMap<T> = Map<string, Map<string, T>>;
+
+const getIn = <T>(m: NamespacedMap<T>, ns: string, name: string) => m.get(ns)?.get(name);
+const setIn = <T>(m: NamespacedMap<T>, ns: string, name: string, value: T | undefined) => {
+  let inner = m.get(ns);
+  if (value === undefined) {
+    inner?.delete(name);
+    if (inner && inner.size === 0) m.delete(ns);
+    return;
+  }
+  if (!inner) m.set(ns, (inner = new Map()));
+  inner.set(name, value);
+};
+
+/**
+ * The read model of the whole cluster: every DaemonSet, pod, node,
+ * ControllerRevision and rollout, folded from the log in global order. It is
+ * the projection the API serves and the planner reads. `position` is the
+ * global position of the last event applied; each object's resourceVersion is
+ * the position of the last event that changed it.
+ */
+export class ClusterView {
+  position = 0;
+  readonly daemonSets: NamespacedMap<DaemonSet> = new Map();
+  readonly pods: NamespacedMap<Pod> = new Map();
+  readonly revisions: NamespacedMap<ControllerRevision> = new Map();
+  readonly nodes = new Map<string, Node>();
+  readonly rollouts = new Map<string, RolloutView>();
+  /** Last revision of every stream seen: the expected revision for the next append. */
+  readonly streamRevisions = new Map<string, number>();
+
+  apply(e: RecordedEvent): void {
+    if (e.position <= this.position) return; // already applied (at-least-once delivery)
+    this.position = e.position;
+    this.streamRevisions.set(e.streamId, e.revision);
+    const ref = parseStreamId(e.streamId);
+    if (!ref) return;
+    const rv = String(e.position);
+    const ns = ref.namespace ?? '';
+    switch (ref.kind) {
+      case 'daemonset':
+        setIn(this.daemonSets, ns, ref.name, evolveDaemonSet(getIn(this.daemonSets, ns, ref.name), e as unknown as DaemonSetEvent, rv));
+        return;
+      case 'pod':
+        setIn(this.pods, ns, ref.name, evolvePod(getIn(this.pods, ns, ref.name), e as unknown as PodEvent, rv));
+        return;
+      case 'controllerrevision':
+        setIn(this.revisions, ns, ref.name, evolveRevision(getIn(this.revisions, ns, ref.name), e as unknown as ControllerRevisionEvent, rv));
+        return;
+      case 'node': {
+        const next = evolveNode(this.nodes.get(ref.name), e as unknown as NodeEvent, rv);
+        if (next) this.nodes.set(ref.name, next);
+        else this.nodes.delete(ref.name);
+        return;
+      }
+      case 'rollout':
+        this.applyRollout(e.streamId, e as unknown as RolloutEvent & { position: number; metadata: { wallTime?: string } }, e.position, e.recordedAt);
+        return;
+    }
+  }
+
+  private applyRollout(streamId: string, e: RolloutEvent, position: number, at: string) {
+    if (e.type === 'RolloutStarted') {
+      this.rollouts.set(streamId, {
+        namespace: e.data.namespace,
+        daemonSet: e.data.daemonSet,
+        rollout: e.data.rollout,
+        streamId,
+        state: 'running',
+        startedAt: at,
+        started: e.data,
+        position,
+      });
+      return;
+    }
+    const r = this.rollouts.get(streamId);
+    if (!r) return;
+    const { desired, updated, available, unavailable } = e.data;
+    const next: RolloutView = { ...r, last: { desired, updated, available, unavailable }, position };
+    if (e.type === 'RolloutStalled') Object.assign(next, { state: 'stalled', stalledReason: e.data.reason });
+    if (e.type === 'RolloutProgressed' && r.state === 'stalled') next.state = 'running';
+    if (e.type === 'RolloutCompleted') Object.assign(next, { state: 'completed', endedAt: at });
+    if (e.type === 'RolloutSuperseded') Object.assign(next, { state: 'superseded', endedAt: at });
+    this.rollouts.set(streamId, next);
+  }
+
+  daemonSet(ns: string, name: string) {
+    return getIn(this.daemonSets, ns, name);
+  }
+  pod(ns: string, name: string) {
+    return getIn(this.pods, ns, name);
+  }
+  revision(ns: string, name: string) {
+    return getIn(this.revisions, ns, name);
+  }
+  podsIn(ns: string): Pod[] {
+    return [...(this.pods.get(ns)?.values() ?? [])];
+  }
+  revisionsIn(ns: string): ControllerRevision[] {
+    return [...(this.revisions.get(ns)?.values() ?? [])];
+  }
+  allDaemonSets(): DaemonSet[] {
+    return [...this.daemonSets.values()].flatMap((m) => [...m.values()]);
+  }
+  allPods(): Pod[] {
+    return [...this.pods.values()].flatMap((m) => [...m.values()]);
+  }
+  allRevisions(): ControllerRevision[] {
+    return [...this.revisions.values()].flatMap((m) => [...m.values()]);
+  }
+  rolloutsOf(ns: string, name: string): RolloutView[] {
+    return [...this.rollouts.values()].filter((r) => r.namespace === ns && r.daemonSet === name).sort((a, b) => a.rollout - b.rollout);
+  }
+  expectedRevision(streamId: string): number | 'no_stream' {
+    return this.streamRevisions.get(streamId) ?? 'no_stream';
+  }
+
+  /** A comparable, order-independent rendering of every object, for replay-equality tests. */
+  snapshot() {
+    const sortByKey = <T extends { metadata: { namespace?: string; name?: string } }>(xs: T[]) =>
+      [...xs].sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
+    return {
+      position: this.position,
+      daemonSets: sortByKey(this.allDaemonSets()),
+      pods: sortByKey(this.allPods()),
+      revisions: sortByKey(this.allRevisions()),
+      nodes: sortByKey([...this.nodes.values()]),
+      rollouts: [...this.rollouts.values()].sort((a, b) => a.streamId.localeCompare(b.streamId)),
+    };
+  }
+}
