@@ -30,6 +30,14 @@ export interface RolloutView {
   position: number;
 }
 
+export interface TemplateChange {
+  position: number;
+  eventId: string;
+  correlationId: string;
+  changeCause?: string;
+  actor?: string;
+}
+
 type NamespacedMap<T> = Map<string, Map<string, T>>;
 
 const getIn = <T>(m: NamespacedMap<T>, ns: string, name: string) => m.get(ns)?.get(name);
@@ -58,6 +66,11 @@ export class ClusterView {
   readonly revisions: NamespacedMap<ControllerRevision> = new Map();
   readonly nodes = new Map<string, Node>();
   readonly rollouts = new Map<string, RolloutView>();
+  /**
+   * Per DaemonSet (`ns/name`): the last template change — who asked and why.
+   * A rollout's audit trail is correlated with it.
+   */
+  readonly templateChanges = new Map<string, TemplateChange>();
   /** Last revision of every stream seen: the expected revision for the next append. */
   readonly streamRevisions = new Map<string, number>();
 
@@ -71,6 +84,17 @@ export class ClusterView {
     const ns = ref.namespace ?? '';
     switch (ref.kind) {
       case 'daemonset':
+        if (e.type === 'DaemonSetCreated' || (e.type === 'DaemonSetSpecChanged' && (e.data as { templateChanged?: boolean }).templateChanged)) {
+          this.templateChanges.set(`${ns}/${ref.name}`, {
+            position: e.position,
+            eventId: e.id,
+            correlationId: e.metadata.correlationId ?? e.id,
+            changeCause: e.metadata.changeCause,
+            actor: e.metadata.actor,
+          });
+        } else if (e.type === 'DaemonSetDeleted') {
+          this.templateChanges.delete(`${ns}/${ref.name}`);
+        }
         setIn(this.daemonSets, ns, ref.name, evolveDaemonSet(getIn(this.daemonSets, ns, ref.name), e as unknown as DaemonSetEvent, rv));
         return;
       case 'pod':

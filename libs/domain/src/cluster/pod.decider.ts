@@ -11,7 +11,8 @@ import type { CommandContext } from './daemon-set.decider';
  * is AlreadyExists, which makes a replayed create harmless.
  */
 export type PodCommand =
-  | { type: 'CreatePod'; pod: Pod }
+  /** `bindTo`: the scheduler's binding, recorded in the same append (daemon pods are pre-placed). */
+  | { type: 'CreatePod'; pod: Pod; bindTo?: string }
   | { type: 'BindPod'; nodeName: string }
   | { type: 'ReportPodStatus'; status: PodStatus; expectedUid?: string }
   | { type: 'SetPodLabels'; labels: Record<string, string>; expectedResourceVersion?: string }
@@ -30,12 +31,11 @@ export const decidePod = (cmd: PodCommand, current: Pod | undefined, ctx: Comman
       });
     }
     const { resourceVersion: _rv, ...meta } = cmd.pod.metadata;
-    return [
-      {
-        type: 'PodCreated',
-        data: { pod: { ...cmd.pod, metadata: { ...meta, uid: meta.uid ?? ctx.newUid, creationTimestamp: meta.creationTimestamp ?? ctx.now } } },
-      },
-    ];
+    const created: PodEvent = {
+      type: 'PodCreated',
+      data: { pod: { ...cmd.pod, metadata: { ...meta, uid: meta.uid || ctx.newUid, creationTimestamp: meta.creationTimestamp || ctx.now } } },
+    };
+    return cmd.bindTo ? [created, { type: 'PodBound', data: { nodeName: cmd.bindTo } }] : [created];
   }
   if (!current) throw notFound();
   if ('expectedUid' in cmd && cmd.expectedUid && cmd.expectedUid !== current.metadata.uid) {

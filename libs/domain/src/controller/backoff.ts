@@ -1,6 +1,8 @@
 /**
  * Failed-pod backoff (spec §4.7): client-go `flowcontrol.Backoff` with initial 1 s, max 15 min,
  * as plain state in, state out. Key: `<dsUID>/<status.observedGeneration>/<nodeName>`.
+ * Consequence (upstream, not in spec §8.26): the first status write after creation moves
+ * observedGeneration 0 → 1 and so starts a fresh key; §8.26 holds for an already-observed DaemonSet.
  */
 import type { DaemonSet } from '../api/types';
 import type { EpochMs } from './time';

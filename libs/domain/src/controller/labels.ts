@@ -66,6 +66,8 @@ export const newRequirement = (key: string, operator: RequirementOperator, value
       }
       break;
   }
+  // Every value must also be a valid label value, Gt/Lt bounds included: so a negative bound such as
+  // "-5" never parses (spec §3 only says "must be an integer"; upstream apimachinery is stricter).
   const bad = values.find((v) => !isValidLabelValue(v));
   if (bad !== undefined) return { ok: false, error: `invalid label value: "${bad}"` };
   return { ok: true, value: { key, operator, values: [...values] } };

@@ -95,6 +95,7 @@ export const manage = (view: SyncView, claimed: readonly Pod[], backoffIn: Faile
   }
 
   // Unbound pods aimed at nodes that no longer exist: pod GC cannot see them, so the controller deletes them.
+  // Upstream does not skip deleting ones here; harmless, the API server removes unbound pods at once.
   for (const [target, pods] of sortedEntries(map)) {
     if (view.nodeByName.has(target)) continue;
     for (const pod of pods) if ((pod.spec.nodeName ?? '') === '') del(pod, target, 'orphaned-node');

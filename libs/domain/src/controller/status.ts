@@ -123,10 +123,17 @@ export const rolloutProgress = (
   let updated = 0;
   let available = 0;
   let updatedAvailable = 0;
+  const byNode = new Map<string, Pod[]>();
+  for (const p of owned) {
+    const target = podTargetNode(p)!;
+    const list = byNode.get(target);
+    if (list) list.push(p);
+    else byNode.set(target, [p]);
+  }
   for (const node of view.nodes) {
     if (!view.eligibility.get(nodeName(node))!.shouldRun) continue;
     desired++;
-    const onNode = owned.filter((p) => podTargetNode(p) === nodeName(node));
+    const onNode = byNode.get(nodeName(node)) ?? [];
     if (onNode.some(isNew)) updated++;
     if (onNode.some(avail)) available++;
     if (onNode.some((p) => isNew(p) && avail(p))) updatedAvailable++;

@@ -2,6 +2,12 @@
  * The planner: one upstream `syncDaemonSet` (spec §4.1) as a pure function. Writes are modelled
  * as observed at once (spec §4.6): each phase's actions are applied to a working copy before the
  * next phase looks, exactly as the API server would store them (see `applyPodDeletion`).
+ *
+ * Spec §4.6 says upstream unit tests run rollingUpdate in the same sync as manage with manage's writes
+ * observed; upstream's fake pod control does not update the informer store, and rollingUpdate only runs
+ * when manage issued nothing (expectations). The §8 (c, d) sequences come out the same either way; this
+ * planner follows the brief's same-sync model. Deletions stay graceful within the sync (pods keep their
+ * deletionTimestamp and count as unavailable), which is what upstream sees until the kubelet confirms.
  */
 import type { ControllerRevision, DaemonSet, DaemonSetStatus, Node, Pod } from '../api/types';
 import { gcBackoff, type FailedPodBackoff } from './backoff';

@@ -1,4 +1,5 @@
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { DomainError } from '@daemonledger/domain/errors';
 
@@ -67,6 +68,7 @@ export const openDatabase = (options: OpenSchemaOptions): Database.Database => {
   checkHeader(file);
   let db: Database.Database;
   try {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     db = new Database(file, { timeout: 5000 });
   } catch (cause) {
     throw fail(file, (cause as Error).message);

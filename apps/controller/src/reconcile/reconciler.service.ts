@@ -1,0 +1,167 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { DaemonSet, Pod } from '@daemonledger/domain/api/types';
+import {
+  daemonSetControllerRef,
+  type FailedPodBackoff,
+  newDaemonPod,
+  syncDaemonSet,
+  type SyncResult,
+} from '@daemonledger/domain/controller';
+import { isDomainError } from '@daemonledger/domain/errors';
+import {
+  DaemonSetCommandMsg,
+  PodCommandMsg,
+  ReconcileDaemonSet,
+  RevisionCommandMsg,
+} from '../commands/cluster.commands';
+import type { CommandMeta } from '../commands/command-runner.service';
+import { CLOCK, type Clock } from '../infrastructure/tokens';
+import { ClusterState } from '../projections/cluster-state.service';
+import { RolloutTracker } from './rollout-tracker.service';
+import { WorkQueue } from './work-queue';
+
+const CONTROLLER = 'daemonset-controller';
+
+/**
+ * The executor side of reconcile: one DaemonSet at a time, it reads the
+ * projection, asks the pure planner (`syncDaemonSet`) what to do, and turns
+ * the plan into commands. It never decides anything itself, so a duplicated
+ * or replayed trigger yields the same plan or an empty one.
+ */
+@Injectable()
+@CommandHandler(ReconcileDaemonSet)
+export class Reconciler implements ICommandHandler<ReconcileDaemonSet> {
+  private readonly log = new Logger('Reconciler');
+  private readonly queue: WorkQueue;
+  private backoff: FailedPodBackoff = {};
+  private started = false;
+  /** Number of syncs run, for metrics and tests. */
+  syncs = 0;
+
+  constructor(
+    private readonly state: ClusterState,
+    private readonly commands: CommandBus,
+    private readonly rollouts: RolloutTracker,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.queue = new WorkQueue(
+      (key) => this.sync(key),
+      (key, e) => {
+        this.log.error(`sync of ${key} failed: ${(e as Error).message}`);
+        this.queue.addAfter(key, 1000);
+      },
+    );
+  }
+
+  async execute({ namespace, name }: ReconcileDaemonSet): Promise<void> {
+    this.enqueue(`${namespace}/${name}`);
+  }
+
+  enqueue(key: string) {
+    if (this.started) this.queue.add(key);
+  }
+
+  start() {
+    this.started = true;
+  }
+
+  stop() {
+    this.started = false;
+    this.queue.stop();
+  }
+
+  idle() {
+    return this.queue.idle();
+  }
+
+  get isIdle() {
+    return this.queue.length === 0;
+  }
+
+  private async sync(key: string): Promise<void> {
+    const slash = key.indexOf('/');
+    const ns = key.slice(0, slash);
+    const name = key.slice(slash + 1);
+    const view = this.state.view;
+    const ds = view.daemonSet(ns, name);
+    if (!ds) return;
+    this.syncs++;
+    const now = this.clock.now().getTime();
+    const result = syncDaemonSet({
+      ds,
+      nodes: [...view.nodes.values()],
+      pods: view.podsIn(ns),
+      revisions: view.revisionsIn(ns),
+      now,
+      failedPodBackoff: this.backoff,
+      nameSeed: String(view.position),
+    });
+    this.backoff = result.nextBackoff;
+    if (result.outcome === 'skipped') return;
+
+    const change = view.templateChanges.get(key);
+    const meta: CommandMeta = { actor: CONTROLLER, correlationId: change?.correlationId, causationId: change?.eventId };
+    await this.execute_(ns, ds, result, meta, now);
+    await this.rollouts.observe(ns, name, meta, { created: result.createPods.map((c) => c.name), deleted: result.deletePods.map((d) => d.name) });
+    if (result.outcome === 'failed') {
+      this.log.warn(`sync of ${key}: ${result.error}`);
+      this.queue.addAfter(key, 100);
+    }
+    if (result.requeueAfterMs !== undefined) this.queue.addAfter(key, result.requeueAfterMs);
+  }
+
+  private async execute_(ns: string, ds: DaemonSet, r: SyncResult, meta: CommandMeta, now: number) {
+    const run = (p: Promise<unknown>) => p.catch((e) => {
+      // The object moved on (deleted, recreated) since the plan was made: the next sync sees it.
+      if (!isDomainError(e, 'NotFound') && !isDomainError(e, 'AlreadyExists')) throw e;
+    });
+    const ref = daemonSetControllerRef(ds);
+    for (const a of r.revisionActions) {
+      const cmd =
+        a.type === 'create'
+          ? new RevisionCommandMsg(ns, a.revision.metadata.name!, { type: 'CreateRevision', revision: a.revision }, meta)
+          : a.type === 'renumber'
+            ? new RevisionCommandMsg(ns, a.name, { type: 'RenumberRevision', to: a.to }, meta)
+            : a.type === 'adopt'
+              ? new RevisionCommandMsg(ns, a.name, { type: 'SetRevisionOwner', ownerReference: ref }, meta)
+              : a.type === 'release'
+                ? new RevisionCommandMsg(ns, a.name, { type: 'SetRevisionOwner', ownerReference: null }, meta)
+                : a.type === 'set-hash-label'
+                  ? new RevisionCommandMsg(ns, a.name, { type: 'SetRevisionLabels', labels: { ...this.state.view.revision(ns, a.name)?.metadata.labels, 'controller-revision-hash': a.hash } }, meta)
+                  : new RevisionCommandMsg(ns, a.name, { type: 'DeleteRevision', reason: a.reason === 'duplicate' ? 'duplicate' : 'pruned' }, meta);
+      await run(this.commands.execute(cmd));
+    }
+    for (const name of r.adoptPods) {
+      await run(this.commands.execute(new PodCommandMsg(ns, name, { type: 'SetPodOwner', ownerReference: ref }, meta)));
+    }
+    for (const name of r.releasePods) {
+      await run(this.commands.execute(new PodCommandMsg(ns, name, { type: 'SetPodOwner', ownerReference: null }, meta)));
+    }
+    for (const { name, hash } of r.relabelPods) {
+      const pod = this.state.view.pod(ns, name);
+      if (!pod) continue;
+      await run(this.commands.execute(new PodCommandMsg(ns, name, { type: 'SetPodLabels', labels: { ...pod.metadata.labels, 'controller-revision-hash': hash } }, meta)));
+    }
+    const nowIso = new Date(now).toISOString().replace(/\.\d+Z$/, 'Z');
+    for (const c of r.createPods) {
+      // uid '' = let the pod decider assign one; the scheduler's binding goes in the same append.
+      const pod: Pod = newDaemonPod(ds, c.nodeName, { name: c.name, uid: '', hash: c.hash, now });
+      pod.metadata.creationTimestamp = nowIso;
+      await run(this.commands.execute(new PodCommandMsg(ns, c.name, { type: 'CreatePod', pod, bindTo: c.nodeName }, meta)));
+    }
+    for (const d of r.deletePods) {
+      const pod = this.state.view.pod(ns, d.name);
+      if (!pod || pod.metadata.deletionTimestamp) continue;
+      await run(this.commands.execute(new PodCommandMsg(ns, d.name, { type: 'RequestPodDeletion', reason: d.reason, expectedUid: pod.metadata.uid }, meta)));
+      const terminal = pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded';
+      if (terminal && !(pod.metadata.finalizers ?? []).length) {
+        // The API server removes a terminal pod at once; there is nothing left for its kubelet to stop.
+        await run(this.commands.execute(new PodCommandMsg(ns, d.name, { type: 'ConfirmPodDeleted', reason: d.reason, expectedUid: pod.metadata.uid }, meta)));
+      }
+    }
+    if (r.status && r.statusChanged) {
+      await run(this.commands.execute(new DaemonSetCommandMsg(ns, ds.metadata.name!, { type: 'UpdateDaemonSetStatus', status: r.status }, meta)));
+    }
+  }
+}

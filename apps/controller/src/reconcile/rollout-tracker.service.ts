@@ -1,0 +1,122 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pod } from '@daemonledger/domain/api/types';
+import type { RolloutEvent } from '@daemonledger/domain/cluster/events';
+import { rolloutStream } from '@daemonledger/domain/cluster/streams';
+import {
+  CONTROLLER_REVISION_HASH_LABEL,
+  controllerOf,
+  revisionHash,
+  revisionMatches,
+  rolloutProgress,
+  scaledValue,
+  type RolloutProgress,
+} from '@daemonledger/domain/controller';
+import type { RolloutView } from '@daemonledger/projections';
+import { CommandRunner, type CommandMeta } from '../commands/command-runner.service';
+import { CLOCK, type Clock } from '../infrastructure/tokens';
+import { ClusterState } from '../projections/cluster-state.service';
+
+/** Waiting reasons that mean "this pod will not become ready by itself". */
+const STUCK = new Set(['ErrImagePull', 'ImagePullBackOff', 'CrashLoopBackOff', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError']);
+
+const stuckReason = (pod: Pod): { reason: string; message: string } | undefined => {
+  for (const c of pod.status?.containerStatuses ?? []) {
+    const w = c.state?.waiting;
+    if (w?.reason && STUCK.has(w.reason)) return { reason: w.reason, message: w.message ?? w.reason };
+  }
+  return undefined;
+};
+
+/**
+ * The audit trail of rollouts: after each sync it compares what the
+ * DaemonSet's pods look like with the open rollout of its stream and records
+ * Started / Progressed / Stalled / Completed / Superseded. Every one of these
+ * events carries the correlation id of the command that changed the template,
+ * as do the pod events of the same rollout.
+ */
+@Injectable()
+export class RolloutTracker {
+  constructor(
+    private readonly state: ClusterState,
+    private readonly runner: CommandRunner,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async observe(ns: string, name: string, meta: CommandMeta, changed: { created: string[]; deleted: string[] }): Promise<void> {
+    const view = this.state.view;
+    const ds = view.daemonSet(ns, name);
+    if (!ds || ds.metadata.deletionTimestamp) return;
+    const revisions = view.revisionsIn(ns).filter((r) => controllerOf(r)?.uid === ds.metadata.uid);
+    const current = revisions.find((r) => revisionMatches(r, ds));
+    if (!current) return; // the first sync has not created the revision yet
+    const hash = revisionHash(current) ?? '';
+    const pods = view.podsIn(ns);
+    const progress = rolloutProgress(ds, [...view.nodes.values()], pods, { now: this.clock.now().getTime(), hash });
+    const all = view.rolloutsOf(ns, name);
+    const last = all[all.length - 1];
+    const open = last && (last.state === 'running' || last.state === 'stalled') ? last : undefined;
+
+    let rollout = open;
+    if (!last || last.started.uid !== ds.metadata.uid || last.started.toHash !== hash) {
+      const number = (last?.rollout ?? 0) + 1;
+      if (open) {
+        await this.append(open, { type: 'RolloutSuperseded', data: { ...counts(progress), byRollout: number, byGeneration: ds.metadata.generation ?? 0 } }, meta);
+      }
+      const change = view.templateChanges.get(`${ns}/${name}`);
+      const strategy = ds.spec.updateStrategy?.type ?? 'RollingUpdate';
+      const ru = strategy === 'RollingUpdate' ? ds.spec.updateStrategy?.rollingUpdate : undefined;
+      const sameDs = last && last.started.uid === ds.metadata.uid;
+      const started: RolloutEvent = {
+        type: 'RolloutStarted',
+        data: {
+          daemonSet: name,
+          namespace: ns,
+          uid: ds.metadata.uid!,
+          rollout: number,
+          generation: ds.metadata.generation ?? 1,
+          fromRevision: sameDs ? last.started.toRevision : null,
+          toRevision: current.revision,
+          toHash: hash,
+          strategy,
+          maxUnavailable: ru ? scaledValue(ru.maxUnavailable ?? 0, progress.desired) : 0,
+          maxSurge: ru ? scaledValue(ru.maxSurge ?? 0, progress.desired) : 0,
+          nodeCount: progress.desired,
+          ...(change?.changeCause || ds.metadata.annotations?.['kubernetes.io/change-cause']
+            ? { changeCause: change?.changeCause ?? ds.metadata.annotations?.['kubernetes.io/change-cause'] }
+            : {}),
+        },
+      };
+      const streamId = rolloutStream(ns, name, number);
+      await this.runner.run({ streamId, load: () => undefined, decide: () => [started], command: started, meta });
+      rollout = view.rollouts.get(streamId);
+    }
+    if (!rollout) return;
+
+    const stuck = pods
+      .filter((p) => controllerOf(p)?.uid === ds.metadata.uid && p.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] === hash && !p.metadata.deletionTimestamp)
+      .map((p) => ({ pod: p.metadata.name!, ...stuckReason(p) }))
+      .filter((s): s is { pod: string; reason: string; message: string } => s.reason !== undefined);
+    const moved = !rollout.last || Object.entries(counts(progress)).some(([k, v]) => rollout!.last![k as keyof RolloutView['last'] & string] !== v);
+
+    if (progress.complete) {
+      await this.append(rollout, { type: 'RolloutCompleted', data: counts(progress) }, meta);
+    } else if (stuck.length && rollout.state !== 'stalled') {
+      await this.append(
+        rollout,
+        {
+          type: 'RolloutStalled',
+          data: { ...counts(progress), reason: stuck[0].reason, message: `${stuck.length} new pod(s) cannot start: ${stuck[0].pod} ${stuck[0].reason}: ${stuck[0].message}`, pods: stuck.map((s) => s.pod) },
+        },
+        meta,
+      );
+    } else if (moved || changed.created.length || changed.deleted.length) {
+      await this.append(rollout, { type: 'RolloutProgressed', data: { ...counts(progress), created: changed.created, deleted: changed.deleted } }, meta);
+    }
+  }
+
+  private async append(rollout: RolloutView, event: RolloutEvent, meta: CommandMeta) {
+    await this.runner.run({ streamId: rollout.streamId, load: () => undefined, decide: () => [event], command: event, meta });
+  }
+}
+
+const counts = (p: RolloutProgress) => ({ desired: p.desired, updated: p.updated, available: p.available, unavailable: p.unavailable });

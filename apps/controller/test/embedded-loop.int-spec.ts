@@ -1,0 +1,79 @@
+import { CHANGE_CAUSE_ANNOTATION } from '@daemonledger/domain/cluster/daemon-set.decider';
+import { SetImage, UndoRollout } from '../src/commands/cluster.commands';
+import { startHarness, manifest, type Harness } from './harness';
+
+const hashOf = (p: { metadata: { labels?: Record<string, string> } }) => p.metadata.labels?.['controller-revision-hash'];
+const ready = (p: { status?: { conditions?: { type: string; status: string }[] } }) =>
+  p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+
+describe('the whole loop on a real SQLite log (embedded mode)', () => {
+  let h: Harness;
+  afterEach(async () => h?.dispose());
+
+  it('runs one ready daemon pod per node, rolls out a new image, and undoes it with revision renumbering', async () => {
+    h = await startHarness({ nodes: 4 });
+    await h.settle();
+    expect(h.state.view.nodes.size).toBe(4);
+
+    await h.apply(manifest('nginx-ds.yaml'));
+    await h.settle();
+    let pods = h.pods();
+    expect(pods).toHaveLength(4);
+    expect(new Set(pods.map((p) => p.spec.nodeName))).toEqual(new Set(['node-0', 'node-1', 'node-2', 'node-3']));
+    expect(pods.every(ready)).toBe(true);
+    const ds = h.ds('nginx-ds')!;
+    expect(ds.status).toMatchObject({ desiredNumberScheduled: 4, currentNumberScheduled: 4, numberReady: 4, updatedNumberScheduled: 4, numberAvailable: 4, observedGeneration: 1 });
+    const rev1 = h.state.view.revisionsIn('default');
+    expect(rev1.map((r) => r.revision)).toEqual([1]);
+
+    await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, { actor: 'test', changeCause: 'kubectl set image ds/nginx-ds nginx=nginx:1.9.1 --record=true' }));
+    await h.settle();
+    pods = h.pods();
+    expect(pods).toHaveLength(4);
+    expect(pods.every((p) => p.spec.containers[0].image === 'nginx:1.9.1' && ready(p))).toBe(true);
+    expect(h.ds('nginx-ds')!.metadata.annotations![CHANGE_CAUSE_ANNOTATION]).toContain('set image');
+    expect(h.state.view.revisionsIn('default').map((r) => r.revision).sort()).toEqual([1, 2]);
+
+    await h.bus.execute(new UndoRollout('default', 'nginx-ds', 0, { actor: 'test' }));
+    await h.settle();
+    const revs = h.state.view.revisionsIn('default').sort((a, b) => a.revision - b.revision);
+    // seed: "revision 1 becomes revision 3"
+    expect(revs.map((r) => r.revision)).toEqual([2, 3]);
+    const current = revs[1];
+    pods = h.pods();
+    expect(pods.every((p) => hashOf(p) === current.metadata.labels!['controller-revision-hash'] && ready(p))).toBe(true);
+    expect(pods.every((p) => p.spec.containers[0].image !== 'nginx:1.9.1')).toBe(true);
+
+    const rollouts = h.state.view.rolloutsOf('default', 'nginx-ds');
+    expect(rollouts.map((r) => [r.rollout, r.state, r.started.fromRevision, r.started.toRevision])).toEqual([
+      [1, 'completed', null, 1],
+      [2, 'completed', 1, 2],
+      [3, 'completed', 2, 3],
+    ]);
+  }, 30_000);
+
+  it('the nginx:1.91 typo stalls the rollout at maxUnavailable; undo recovers it', async () => {
+    h = await startHarness({ nodes: 5 });
+    await h.apply(manifest('nginx-ds.yaml'));
+    await h.settle();
+    await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.91' }, { actor: 'test' }));
+    await h.settle();
+    await new Promise((r) => setTimeout(r, 200));
+    await h.settle();
+    const pods = h.pods();
+    const bad = pods.filter((p) => p.spec.containers[0].image === 'nginx:1.91');
+    expect(bad).toHaveLength(1); // maxUnavailable 1: one node replaced, its new pod cannot pull
+    expect(pods.filter((p) => ready(p))).toHaveLength(4);
+    const waiting = bad[0].status?.containerStatuses?.[0].state?.waiting?.reason;
+    expect(['ErrImagePull', 'ImagePullBackOff']).toContain(waiting);
+    const rollout = h.state.view.rolloutsOf('default', 'nginx-ds').at(-1)!;
+    expect(rollout.state).toBe('stalled');
+
+    await h.bus.execute(new UndoRollout('default', 'nginx-ds', 0, { actor: 'test' }));
+    await h.settle();
+    const after = h.pods();
+    expect(after).toHaveLength(5);
+    expect(after.every((p) => ready(p) && p.spec.containers[0].image !== 'nginx:1.91')).toBe(true);
+    expect(h.state.view.rolloutsOf('default', 'nginx-ds').map((r) => r.state)).toEqual(['completed', 'superseded', 'completed']);
+  }, 30_000);
+});

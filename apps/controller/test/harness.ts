@@ -1,0 +1,58 @@
+import 'reflect-metadata';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommandBus } from '@nestjs/cqrs';
+import { admitDaemonSetCreate, decodeManifest } from '@daemonledger/domain';
+import type { DaemonSet, Pod } from '@daemonledger/domain/api/types';
+import { loadConfig } from '../src/config/config';
+import { startEmbedded, type Embedded, type EmbeddedOptions } from '../src/embedded';
+import { DaemonSetCommandMsg } from '../src/commands/cluster.commands';
+
+/**
+ * A whole DaemonLedger in the test process, on a real SQLite file in a temp
+ * directory (or a given store), with instant simulated pods by default.
+ */
+export interface Harness extends Embedded {
+  dir: string;
+  bus: CommandBus;
+  apply(ds: DaemonSet): Promise<void>;
+  pods(ns?: string): Pod[];
+  ds(name: string, ns?: string): DaemonSet | undefined;
+  dispose(): Promise<void>;
+}
+
+export const startHarness = async (
+  opts: Partial<EmbeddedOptions> & { nodes?: number; podStartMs?: number; env?: Record<string, string> } = {},
+): Promise<Harness> => {
+  const dir = mkdtempSync(join(tmpdir(), 'daemonledger-'));
+  const config = loadConfig({
+    DATA_DIR: dir,
+    SIM_NODES: String(opts.nodes ?? 3),
+    SIM_POD_START_MS: String(opts.podStartMs ?? 0),
+    LOG_LEVEL: 'warn',
+    ...opts.env,
+  });
+  const embedded = await startEmbedded({ podStopMs: 0, pullBackoffMs: 50, ...opts, config });
+  const bus = embedded.app.get(CommandBus);
+  return {
+    ...embedded,
+    dir,
+    bus,
+    apply: async (ds) => {
+      const admitted = admitDaemonSetCreate({ ...ds, metadata: { namespace: 'default', ...ds.metadata } });
+      await bus.execute(
+        new DaemonSetCommandMsg(admitted.metadata.namespace!, admitted.metadata.name!, { type: 'CreateDaemonSet', daemonSet: admitted }, { actor: 'test' }),
+      );
+    },
+    pods: (ns = 'default') => embedded.state.view.podsIn(ns),
+    ds: (name, ns = 'default') => embedded.state.view.daemonSet(ns, name),
+    dispose: async () => {
+      await embedded.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+export const manifest = (file: string): DaemonSet =>
+  decodeManifest(readFileSync(join(__dirname, '../../../infra/manifests', file), 'utf8'))[0] as DaemonSet;
