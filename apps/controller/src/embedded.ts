@@ -6,6 +6,7 @@ import type { EventStore } from '@daemonledger/event-store/event-store.port';
 import { InProcessTransport, type Transport } from '@daemonledger/messaging';
 import { ImageRegistry, NodeFleet, simulatedNode, type FailureRule } from '@daemonledger/node-agent';
 import { AppModule } from './app.module';
+import { projectRoot } from './infrastructure/paths';
 import type { AppConfig } from './config/config';
 import type { Clock, IdSource } from './infrastructure/tokens';
 import { ClusterState } from './projections/cluster-state.service';
@@ -44,7 +45,7 @@ export interface Embedded {
   close(): Promise<void>;
 }
 
-export const DEFAULT_CATALOG = join(__dirname, '../../../infra/registry/catalog.yaml');
+export const DEFAULT_CATALOG = join(projectRoot(), 'infra/registry/catalog.yaml');
 
 export const startEmbedded = async (o: EmbeddedOptions): Promise<Embedded> => {
   const store = o.store ?? (await openEventStore(o.config.eventStore));
