@@ -19,13 +19,15 @@ export interface Harness extends Embedded {
   apply(ds: DaemonSet): Promise<void>;
   pods(ns?: string): Pod[];
   ds(name: string, ns?: string): DaemonSet | undefined;
+  /** Settles, then polls until `predicate` holds (simulated kubelets run on timers of their own). */
+  until(predicate: () => boolean, timeoutMs?: number): Promise<void>;
   dispose(): Promise<void>;
 }
 
 export const startHarness = async (
-  opts: Partial<EmbeddedOptions> & { nodes?: number; podStartMs?: number; env?: Record<string, string> } = {},
+  opts: Partial<EmbeddedOptions> & { nodes?: number; podStartMs?: number; env?: Record<string, string>; dir?: string } = {},
 ): Promise<Harness> => {
-  const dir = mkdtempSync(join(tmpdir(), 'daemonledger-'));
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'daemonledger-'));
   const config = loadConfig({
     DATA_DIR: dir,
     SIM_NODES: String(opts.nodes ?? 3),
@@ -47,6 +49,15 @@ export const startHarness = async (
     },
     pods: (ns = 'default') => embedded.state.view.podsIn(ns),
     ds: (name, ns = 'default') => embedded.state.view.daemonSet(ns, name),
+    until: async (predicate, timeoutMs = 20_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        await embedded.settle();
+        if (predicate()) return;
+        if (Date.now() > deadline) throw new Error('condition not reached in time');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
     dispose: async () => {
       await embedded.close();
       rmSync(dir, { recursive: true, force: true });

@@ -65,6 +65,13 @@ export class SimulatedKubelet {
     const ip = pod.spec.hostNetwork ? this.options.nodeIP : this.allocateIP();
     const entry: Running = { pod, timers: [], ip, pullFailures: 0, restarts: 0, stopping: false };
     this.pods.set(uid, entry);
+    if (pod.status?.phase === 'Running' && pod.status.containerStatuses?.every((c) => c.state?.running)) {
+      // A restarted kubelet finds its containers still running: it adopts them as they are.
+      entry.ip = pod.status.podIP ?? ip;
+      entry.startedAt = pod.status.startTime;
+      entry.restarts = pod.status.containerStatuses?.[0]?.restartCount ?? 0;
+      return;
+    }
     if (this.options.podStartMs > 0) {
       this.report(entry, this.status(entry, { waiting: 'ContainerCreating' }));
       this.later(entry, this.options.podStartMs, () => this.start(entry));

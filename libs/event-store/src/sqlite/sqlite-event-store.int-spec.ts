@@ -44,6 +44,19 @@ describe('SqliteEventStore on a real file', () => {
     await again.close();
   });
 
+  it('recognises a retry after a restart, when the revision cache is empty', async () => {
+    const file = freshFile();
+    const batch = [anEvent(0), anEvent(1)];
+    const first = new SqliteEventStore({ file });
+    const original = await first.append('rollout-default.nginx-ds-3', batch, { expectedRevision: 'no_stream' });
+    await first.close();
+    const again = new SqliteEventStore({ file });
+    expect(await again.append('rollout-default.nginx-ds-3', batch, { expectedRevision: 'no_stream' })).toEqual(original);
+    expect(await again.append('rollout-default.nginx-ds-3', batch)).toEqual(original);
+    expect(await again.headPosition()).toBe(2);
+    await again.close();
+  });
+
   it('uses WAL with synchronous=FULL by default and NORMAL only when asked', async () => {
     const file = freshFile();
     const pragmas = (f: string) => {

@@ -1,0 +1,6 @@
+// Kubernetes wire documents: Tables, discovery, /version, OpenAPI v3. Pure; no Nest, no I/O.
+export * from './duration';
+export * from './printers';
+export * from './tables';
+export * from './discovery';
+export * from './openapi';

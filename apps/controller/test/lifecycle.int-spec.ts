@@ -1,0 +1,133 @@
+import { DaemonSetCommandMsg, NodeCommandMsg, PodCommandMsg, SetImage } from '../src/commands/cluster.commands';
+import { clusterViewAt } from '@daemonledger/projections';
+import { simulatedNode } from '@daemonledger/node-agent';
+import { startHarness, manifest, type Harness } from './harness';
+
+const user = { actor: 'user:test' };
+const onNodes = (h: Harness) => h.pods().filter((p) => !p.metadata.deletionTimestamp).map((p) => p.spec.nodeName).sort();
+
+describe('DaemonSet lifecycle through the log', () => {
+  let h: Harness;
+  afterEach(async () => h?.dispose());
+
+  it('node join, label change, taint, cordon and leave move daemon pods as upstream does', async () => {
+    h = await startHarness({ nodes: 3 });
+    const ds = manifest('nginx-ds.yaml');
+    ds.spec.template.spec.nodeSelector = { disk: 'ssd' };
+    await h.apply(ds);
+    await h.settle();
+    expect(onNodes(h)).toEqual([]);
+
+    await h.bus.execute(new NodeCommandMsg('node-1', { type: 'SetNodeLabels', labels: { ...h.state.view.nodes.get('node-1')!.metadata.labels, disk: 'ssd' } }, user));
+    await h.settle();
+    expect(onNodes(h)).toEqual(['node-1']);
+
+    await h.fleet.join(simulatedNode(7, { disk: 'ssd' }));
+    await h.settle();
+    expect(onNodes(h)).toEqual(['node-1', 'node-7']);
+
+    // A NoSchedule taint the pod does not tolerate: the running pod stays (misscheduled), none is created.
+    await h.bus.execute(new NodeCommandMsg('node-7', { type: 'SetNodeTaints', taints: [{ key: 'dedicated', value: 'x', effect: 'NoSchedule' }] }, user));
+    await h.settle();
+    expect(onNodes(h)).toEqual(['node-1', 'node-7']);
+    expect(h.ds('nginx-ds')!.status).toMatchObject({ desiredNumberScheduled: 1, numberMisscheduled: 1 });
+
+    // NoExecute: the pod goes.
+    await h.bus.execute(new NodeCommandMsg('node-7', { type: 'SetNodeTaints', taints: [{ key: 'dedicated', value: 'x', effect: 'NoExecute' }] }, user));
+    await h.settle();
+    expect(onNodes(h)).toEqual(['node-1']);
+
+    // Cordon does not evict daemon pods (the unschedulable taint is tolerated by default).
+    await h.bus.execute(new NodeCommandMsg('node-1', { type: 'CordonNode' }, user));
+    await h.settle();
+    expect(onNodes(h)).toEqual(['node-1']);
+
+    // The label goes away: the pod goes.
+    const { disk: _gone, ...labels } = h.state.view.nodes.get('node-1')!.metadata.labels!;
+    await h.bus.execute(new NodeCommandMsg('node-1', { type: 'SetNodeLabels', labels }, user));
+    await h.settle();
+    expect(h.pods()).toEqual([]);
+  }, 30_000);
+
+  it('a node leaving takes its pod with it; a pod deleted by a user comes back', async () => {
+    h = await startHarness({ nodes: 3 });
+    await h.apply(manifest('nginx-ds.yaml'));
+    await h.settle();
+    h.fleet.leave('node-2');
+    await h.bus.execute(new NodeCommandMsg('node-2', { type: 'LeaveNode' }, user));
+    await h.settle();
+    expect(onNodes(h)).toEqual(['node-0', 'node-1']);
+
+    const victim = h.pods().find((p) => p.spec.nodeName === 'node-0')!;
+    await h.bus.execute(new PodCommandMsg('default', victim.metadata.name!, { type: 'RequestPodDeletion', reason: 'user' }, user));
+    await h.settle();
+    const replacement = h.pods().find((p) => p.spec.nodeName === 'node-0')!;
+    expect(replacement.metadata.name).not.toBe(victim.metadata.name);
+    expect(onNodes(h)).toEqual(['node-0', 'node-1']);
+  }, 30_000);
+
+  it.each([
+    ['Background', 0, 0],
+    ['Foreground', 0, 0],
+    ['Orphan', 3, 1],
+  ] as const)('delete with %s propagation leaves %i pods and %i revisions', async (policy, pods, revisions) => {
+    h = await startHarness({ nodes: 3 });
+    await h.apply(manifest('nginx-ds.yaml'));
+    await h.settle();
+    await h.bus.execute(new DaemonSetCommandMsg('default', 'nginx-ds', { type: 'DeleteDaemonSet', propagationPolicy: policy }, user));
+    await h.settle();
+    expect(h.ds('nginx-ds')).toBeUndefined();
+    expect(h.pods()).toHaveLength(pods);
+    expect(h.state.view.revisionsIn('default')).toHaveLength(revisions);
+    if (policy === 'Orphan') {
+      expect(h.pods().every((p) => !p.metadata.ownerReferences?.length)).toBe(true);
+    }
+  }, 30_000);
+
+  it('§8.40 orphan delete then re-create: the new DaemonSet adopts pods and revision, restarts nothing', async () => {
+    h = await startHarness({ nodes: 3 });
+    await h.apply(manifest('nginx-ds.yaml'));
+    await h.settle();
+    const before = h.pods().map((p) => p.metadata.uid).sort();
+    await h.bus.execute(new DaemonSetCommandMsg('default', 'nginx-ds', { type: 'DeleteDaemonSet', propagationPolicy: 'Orphan' }, user));
+    await h.settle();
+    await h.apply(manifest('nginx-ds.yaml'));
+    await h.settle();
+    const ds = h.ds('nginx-ds')!;
+    expect(h.pods().map((p) => p.metadata.uid).sort()).toEqual(before);
+    expect(h.pods().every((p) => p.metadata.ownerReferences?.[0]?.uid === ds.metadata.uid)).toBe(true);
+    const revs = h.state.view.revisionsIn('default');
+    expect(revs.map((r) => [r.revision, r.metadata.ownerReferences?.[0]?.uid])).toEqual([[1, ds.metadata.uid]]);
+  }, 30_000);
+
+  it('OnDelete: a new template reaches only the pods someone deletes', async () => {
+    h = await startHarness({ nodes: 3 });
+    const ds = manifest('nginx-ds.yaml');
+    ds.spec.updateStrategy = { type: 'OnDelete' };
+    await h.apply(ds);
+    await h.settle();
+    await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, user));
+    await h.settle();
+    expect(h.pods().map((p) => p.spec.containers[0].image)).not.toContain('nginx:1.9.1');
+    expect(h.ds('nginx-ds')!.status!.updatedNumberScheduled).toBe(0);
+    const victim = h.pods().find((p) => p.spec.nodeName === 'node-1')!;
+    await h.bus.execute(new PodCommandMsg('default', victim.metadata.name!, { type: 'RequestPodDeletion', reason: 'user' }, user));
+    await h.settle();
+    expect(h.pods().find((p) => p.spec.nodeName === 'node-1')!.spec.containers[0].image).toBe('nginx:1.9.1');
+    expect(h.ds('nginx-ds')!.status!.updatedNumberScheduled).toBe(1);
+  }, 30_000);
+
+  it('invariant 5: the live projection equals a replay of the log from zero, and "at position P" equals what was live at P', async () => {
+    h = await startHarness({ nodes: 4 });
+    await h.apply(manifest('nginx-ds.yaml'));
+    await h.settle();
+    const atP = h.state.view.position;
+    const liveAtP = JSON.parse(JSON.stringify(h.state.view.snapshot()));
+    await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, user));
+    await h.settle();
+    const rebuilt = await clusterViewAt(h.store, await h.store.headPosition());
+    expect(rebuilt.snapshot()).toEqual(h.state.view.snapshot());
+    const past = await clusterViewAt(h.store, atP);
+    expect(JSON.parse(JSON.stringify(past.snapshot()))).toEqual(liveAtP);
+  }, 30_000);
+});
