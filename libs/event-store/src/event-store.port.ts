@@ -127,8 +127,25 @@ export interface Subscription {
   close(): Promise<void>;
 }
 
+/** One stream's part of a multi-stream append. */
+export interface AppendRequest {
+  streamId: string;
+  events: NewEvent[];
+  expectedRevision?: ExpectedRevision;
+}
+
 export interface EventStore {
   append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * Several streams in one call, in the given order (positions follow it).
+   * SQLite and memory: one transaction — every request is checked and stored,
+   * or none is (a conflict in any request rejects them all). EventStoreDB has
+   * no multi-stream transactions: there each request is atomic on its own and
+   * they are written in order, stopping at the first failure.
+   * Returns one result per request. A request repeated as a whole (all its ids
+   * stored already) is an idempotent retry, as for `append`.
+   */
+  appendMany(requests: AppendRequest[]): Promise<AppendResult[]>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options: SubscribeOptions): Subscription;

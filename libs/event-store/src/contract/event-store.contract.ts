@@ -54,7 +54,11 @@ const expectDomainError = async (p: Promise<unknown>, codes: string[], text?: Re
   if (text) expect((error as Error).message).toMatch(text);
 };
 
-export const describeEventStoreContract = (name: string, factory: EventStoreFactory): void => {
+export const describeEventStoreContract = (
+  name: string,
+  factory: EventStoreFactory,
+  capabilities: { atomicMultiStream: boolean } = { atomicMultiStream: true },
+): void => {
   describe(`EventStore contract: ${name}`, () => {
     let store: EventStore;
     let run: string;
@@ -245,6 +249,48 @@ export const describeEventStoreContract = (name: string, factory: EventStoreFact
         expect(await store.readStream(stream('mixed'))).toHaveLength(2);
         expect(await store.headPosition()).toBe(head);
       });
+    });
+
+    describe('appendMany', () => {
+      it('appends to several streams in one call, in order, one result per request', async () => {
+        const results = await store.appendMany([
+          { streamId: stream('many-a'), events: events(2), expectedRevision: 'no_stream' },
+          { streamId: stream('many-b'), events: events(1), expectedRevision: 'no_stream' },
+          { streamId: stream('many-a'), events: events(1, 2), expectedRevision: 1 },
+        ]);
+        expect(results.map((r) => r.nextExpectedRevision)).toEqual([1, 0, 2]);
+        expect(results[0].position).toBeLessThan(results[1].position);
+        expect(results[1].position).toBeLessThan(results[2].position);
+        const a = await store.readStream(stream('many-a'));
+        expect(a.map((e) => (e.data as { n: number }).n)).toEqual([0, 1, 2]);
+        expect(await store.readStream(stream('many-b'))).toHaveLength(1);
+      });
+
+      it('is an idempotent retry when repeated whole', async () => {
+        const requests = [
+          { streamId: stream('many-retry-a'), events: events(1), expectedRevision: 'no_stream' as const },
+          { streamId: stream('many-retry-b'), events: events(2), expectedRevision: 'no_stream' as const },
+        ];
+        const first = await store.appendMany(requests);
+        expect(await store.appendMany(requests)).toEqual(first);
+        expect(await store.readStream(stream('many-retry-b'))).toHaveLength(2);
+      });
+
+      if (capabilities.atomicMultiStream) {
+        it('rejects every request when one has the wrong expected revision (all or nothing)', async () => {
+          await store.append(stream('many-x'), events(1));
+          const head = await store.headPosition();
+          await expectDomainError(
+            store.appendMany([
+              { streamId: stream('many-y'), events: events(1), expectedRevision: 'no_stream' },
+              { streamId: stream('many-x'), events: events(1), expectedRevision: 'no_stream' },
+            ]),
+            ['VersionConflict'],
+          );
+          expect(await store.readStream(stream('many-y'))).toHaveLength(0);
+          expect(await store.headPosition()).toBe(head);
+        });
+      }
     });
 
     describe('subscribeToAll', () => {

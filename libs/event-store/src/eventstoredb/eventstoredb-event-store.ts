@@ -21,6 +21,7 @@ import {
 import { DomainError } from '@daemonledger/domain/errors';
 import type {
   AppendOptions,
+  AppendRequest,
   AppendResult,
   EventMetadata,
   EventStore,
@@ -119,6 +120,13 @@ export class EventStoreDbEventStore implements EventStore {
     } catch (cause) {
       throw mapError(cause, 'append', streamId, expected);
     }
+  }
+
+  /** EventStoreDB has no multi-stream transaction: requests go in order, each atomic, stopping at the first failure. */
+  async appendMany(requests: AppendRequest[]): Promise<AppendResult[]> {
+    const results: AppendResult[] = [];
+    for (const r of requests) results.push(await this.append(r.streamId, r.events, { expectedRevision: r.expectedRevision }));
+    return results;
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {

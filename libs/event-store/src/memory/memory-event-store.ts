@@ -1,5 +1,6 @@
 import type {
   AppendOptions,
+  AppendRequest,
   AppendResult,
   EventStore,
   NewEvent,
@@ -78,6 +79,29 @@ export class MemoryEventStore implements EventStore {
     }
     this.signal.notify();
     return { nextExpectedRevision: row!.revision, position: row!.position };
+  }
+
+  /** All or nothing: every request is validated and checked before any is stored. */
+  async appendMany(requests: AppendRequest[]): Promise<AppendResult[]> {
+    this.assertOpen();
+    const prepared = requests.map((r) => {
+      assertStreamId(r.streamId);
+      const expected = normaliseExpected({ expectedRevision: r.expectedRevision });
+      const batch = prepareBatch(r.streamId, r.events, this.upcasters, this.maxEventBytes);
+      return { r, expected, batch, retry: classifyBatch(r.streamId, batch, batch.map((e) => this.ids.get(e.id))) };
+    });
+    const pending = new Map<string, number>();
+    for (const p of prepared) {
+      if (p.retry) continue;
+      const current = pending.get(p.r.streamId) ?? (this.streams.get(p.r.streamId)?.length ?? 0) - 1;
+      if (!revisionMatches(p.expected, current)) throw versionConflict(p.r.streamId, p.expected, current);
+      pending.set(p.r.streamId, current + p.batch.length);
+    }
+    const results: AppendResult[] = [];
+    for (const p of prepared) {
+      results.push(p.retry ?? (await this.append(p.r.streamId, p.r.events, { expectedRevision: 'any' })));
+    }
+    return results;
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { DomainError } from '@daemonledger/domain/errors';
 import type {
   AppendOptions,
+  AppendRequest,
   AppendResult,
   EventStore,
   ExpectedRevision,
@@ -44,6 +45,12 @@ const COLUMNS = 'position, stream_id, revision, event_id, type, schema_version, 
 const NO_LIMIT = -1;
 const MAX_CACHED_STREAMS = 100_000;
 
+interface PreparedRequest {
+  streamId: string;
+  expected: ExpectedRevision;
+  batch: PreparedEvent[];
+}
+
 /** Marks an append that was an idempotent retry so the caller skips cache update and notification. */
 interface WriteOutcome {
   result: AppendResult;
@@ -84,6 +91,7 @@ export class SqliteEventStore implements EventStore {
   private readonly allBackwards: Database.Statement;
   private readonly head: Database.Statement;
   private readonly write: Database.Transaction<(s: string, e: ExpectedRevision, b: PreparedEvent[], at: string) => WriteOutcome>;
+  private readonly writeMany: Database.Transaction<(requests: PreparedRequest[], at: string) => WriteOutcome[]>;
 
   constructor(private readonly options: SqliteEventStoreOptions) {
     this.upcasters = options.upcasters ?? new UpcasterRegistry();
@@ -106,6 +114,50 @@ export class SqliteEventStore implements EventStore {
     this.allBackwards = db.prepare(`SELECT ${COLUMNS} FROM events WHERE position < ? ORDER BY position DESC LIMIT ?`).raw();
     this.head = db.prepare('SELECT max(position) FROM events').pluck();
     this.write = db.transaction((streamId, expected, batch, recordedAt) => this.writeBatch(streamId, expected, batch, recordedAt));
+    this.writeMany = db.transaction((requests: PreparedRequest[], recordedAt: string) =>
+      requests.map((r) => this.writeBatch(r.streamId, r.expected, r.batch, recordedAt)),
+    );
+  }
+
+  async appendMany(requests: AppendRequest[]): Promise<AppendResult[]> {
+    this.assertOpen();
+    if (requests.length === 1) {
+      const [r] = requests;
+      return [await this.append(r.streamId, r.events, { expectedRevision: r.expectedRevision })];
+    }
+    const prepared: PreparedRequest[] = requests.map((r) => {
+      assertStreamId(r.streamId);
+      return {
+        streamId: r.streamId,
+        expected: normaliseExpected({ expectedRevision: r.expectedRevision }),
+        batch: prepareBatch(r.streamId, r.events, this.upcasters, this.maxEventBytes),
+      };
+    });
+    const recordedAt = new Date().toISOString();
+    let outcomes: WriteOutcome[];
+    try {
+      outcomes = this.writeMany.immediate(prepared, recordedAt);
+    } catch (cause) {
+      if (!isUniqueViolation(cause)) throw this.storageFailure('append', cause);
+      // As in `append`: stored ids (a retry of the whole call) or a stale revision cache.
+      const retries = prepared.map((r) => classifyBatch(r.streamId, r.batch, this.lookupIds(r.batch)));
+      if (retries.every((r) => r !== undefined)) return retries as AppendResult[];
+      prepared.forEach((r) => this.revisions.delete(r.streamId));
+      try {
+        outcomes = this.writeMany.immediate(prepared, recordedAt);
+      } catch (again) {
+        throw this.storageFailure('append', again);
+      }
+    }
+    let wrote = false;
+    outcomes.forEach((o, i) => {
+      if (!o.written) return;
+      wrote = true;
+      if (this.revisions.size >= MAX_CACHED_STREAMS) this.revisions.clear();
+      this.revisions.set(prepared[i].streamId, o.result.nextExpectedRevision);
+    });
+    if (wrote) this.signal.notify();
+    return outcomes.map((o) => o.result);
   }
 
   async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {

@@ -16,10 +16,18 @@ export const DIRECTIVE = '$patch';
 const keyOf = (item: JsonValue, mergeKey: string, kind: JsonKind): JsonValue | undefined =>
   kind === 'map' ? (isObject(item) && hasMember(item, mergeKey) ? item[mergeKey] : undefined) : item;
 
-/** Position of `item` in `list` by merge key, -1 when absent (Go's `index`). */
-export const indexIn = (list: readonly JsonValue[], item: JsonValue, mergeKey: string, kind: JsonKind): number => {
-  const k = keyOf(item, mergeKey, kind);
-  return list.findIndex((v) => keyOf(v, mergeKey, kind) === k);
+/**
+ * Position lookup by merge key (maps) or value (primitives), -1 when absent;
+ * first occurrence wins, as in Go's `index`. Built once per list so that
+ * ordering stays linear-ish on large lists.
+ */
+export const positions = (list: readonly JsonValue[], mergeKey: string, kind: JsonKind): ((item: JsonValue) => number) => {
+  const at = new Map<JsonValue | undefined, number>();
+  list.forEach((v, i) => {
+    const k = keyOf(v, mergeKey, kind);
+    if (!at.has(k)) at.set(k, i);
+  });
+  return (item) => at.get(keyOf(item, mergeKey, kind)) ?? -1;
 };
 
 /** The element kind shared by all items (Go's sliceElementType); undefined when there are none. */
@@ -56,24 +64,33 @@ export const partitionByPresence = (
 ): [patchItems: JsonValue[], serverOnly: JsonValue[]] => {
   const inPatch: JsonValue[] = [];
   const serverOnly: JsonValue[] = [];
+  const indexInBy = positions(by, mergeKey, kind);
   for (const v of merged) {
     if (kind === 'map') requireMergeKey(v, mergeKey);
-    (indexIn(by, v, mergeKey, kind) >= 0 ? inPatch : serverOnly).push(v);
+    (indexInBy(v) >= 0 ? inPatch : serverOnly).push(v);
   }
   return [inPatch, serverOnly];
 };
 
 /**
  * Go's sort.SliceStable with upstream's comparator, which calls an item
- * missing from `order` "less" than anything. For the ≤ 20 items a
- * Kubernetes list holds in practice Go runs a plain insertion sort, which is
- * what this is, so even that quirk orders the same way.
+ * missing from `order` "less" than anything. Up to 20 items Go runs a plain
+ * insertion sort, reproduced here so that even that quirk orders the same
+ * way; longer lists get a stable sort with missing items first (the same
+ * result whenever every item is in `order`, which is the normal case).
  */
 const sortByOrder = (toSort: JsonValue[], order: readonly JsonValue[], mergeKey: string, kind: JsonKind): JsonValue[] => {
+  const indexOf = positions(order, mergeKey, kind);
   const out = toSort.slice();
+  if (out.length > 20) {
+    return out
+      .map((v) => ({ v, r: indexOf(v) }))
+      .sort((a, b) => a.r - b.r)
+      .map((x) => x.v);
+  }
   const less = (a: JsonValue, b: JsonValue): boolean => {
-    const ia = indexIn(order, a, mergeKey, kind);
-    const ib = indexIn(order, b, mergeKey, kind);
+    const ia = indexOf(a);
+    const ib = indexOf(b);
     return ia >= 0 && ib >= 0 ? ia < ib : true;
   };
   for (let i = 1; i < out.length; i++) {
@@ -106,6 +123,7 @@ export const normalizeElementOrder = (
 ): JsonValue[] => {
   const right = normalizeSliceOrder(patchItems, patchOrder, mergeKey, kind);
   const left = normalizeSliceOrder(serverOnly, serverOrder, mergeKey, kind);
+  const indexInServer = positions(serverOrder, mergeKey, kind);
   const out: JsonValue[] = [];
   let i = 0;
   let j = 0;
@@ -113,8 +131,8 @@ export const normalizeElementOrder = (
     if (i >= left.length) out.push(right[j++]);
     else if (j >= right.length) out.push(left[i++]);
     else {
-      const li = indexIn(serverOrder, left[i], mergeKey, kind);
-      const ri = indexIn(serverOrder, right[j], mergeKey, kind);
+      const li = indexInServer(left[i]);
+      const ri = indexInServer(right[j]);
       if (li >= 0 && ri >= 0 && li < ri) out.push(left[i++]);
       else out.push(right[j++]);
     }

@@ -100,7 +100,7 @@ const materialize = (value: JsonValue, meta: FieldPatchMeta | undefined): JsonVa
 const mergeListField = (live: JsonValue[], patch: JsonValue[], meta: FieldPatchMeta | undefined, isDeleteList: boolean): JsonValue[] => {
   if (hasStrategy(meta, 'merge')) return mergeList(live, patch, meta, isDeleteList);
   // Upstream would store a deletion list given for an atomic list as the list itself; removing is what was meant.
-  if (isDeleteList) return live.filter((v) => !patch.includes(v));
+  if (isDeleteList) return withoutValues(live, patch);
   const out: JsonValue[] = [];
   for (const item of patch) {
     const v = materialize(item, meta);
@@ -116,9 +116,8 @@ const mergeList = (live: JsonValue[], patch: JsonValue[], meta: FieldPatchMeta |
   const mergeKey = meta?.mergeKey ?? '';
 
   if (kind !== 'map') {
-    if (isDeleteList) return live.filter((v) => !patch.includes(v));
-    const merged: JsonValue[] = [];
-    for (const v of [...live, ...patch]) if (!merged.includes(v)) merged.push(v);
+    if (isDeleteList) return withoutValues(live, patch);
+    const merged = [...new Set([...live, ...patch])];
     const [patchItems, serverOnly] = partitionByPresence(merged, patch, mergeKey, kind);
     return normalizeElementOrder(patchItems, serverOnly, patch, live, mergeKey, kind);
   }
@@ -126,11 +125,19 @@ const mergeList = (live: JsonValue[], patch: JsonValue[], meta: FieldPatchMeta |
   if (mergeKey === '') throw smpErrors.noMergeKeyDeclared();
   const [base, items] = applyListDirectives(live, patch, mergeKey, meta);
   const merged = base.slice();
+  const byKey = new Map<JsonValue, number>();
+  merged.forEach((o, i) => {
+    if (!isObject(o)) throw smpErrors.notAMap(i);
+    if (hasMember(o, mergeKey) && !byKey.has(o[mergeKey])) byKey.set(o[mergeKey], i);
+  });
   for (const item of items) {
     const it = requireMergeKey(item, mergeKey);
-    const at = findByKey(merged, mergeKey, it[mergeKey]);
-    if (at >= 0) merged[at] = mergeMap(merged[at] as JsonObject, it, meta?.fields);
-    else merged.push(mergeMap({}, it, meta?.fields));
+    const at = byKey.get(it[mergeKey]);
+    if (at !== undefined) merged[at] = mergeMap(merged[at] as JsonObject, it, meta?.fields);
+    else {
+      byKey.set(it[mergeKey], merged.length);
+      merged.push(mergeMap({}, it, meta?.fields));
+    }
   }
   const [patchItems, serverOnly] = partitionByPresence(merged, items, mergeKey, kind);
   return normalizeElementOrder(patchItems, serverOnly, items, base, mergeKey, kind);
@@ -179,11 +186,11 @@ const applyListDirectives = (
   return [base, items];
 };
 
-const findByKey = (list: readonly JsonValue[], mergeKey: string, key: JsonValue): number =>
-  list.findIndex((o, i) => {
-    if (!isObject(o)) throw smpErrors.notAMap(i);
-    return hasMember(o, mergeKey) && o[mergeKey] === key;
-  });
+/** Scalars of `list` not in `remove` (`$deleteFromPrimitiveList`). */
+const withoutValues = (list: JsonValue[], remove: JsonValue[]): JsonValue[] => {
+  const gone = new Set(remove);
+  return list.filter((v) => !gone.has(v));
+};
 
 /** `$retainKeys: [...]`: every live key not listed is cleared; the patch may only set listed keys. */
 const applyRetainKeys = (original: JsonObject, patch: JsonObject): void => {

@@ -1,0 +1,115 @@
+import 'reflect-metadata';
+import { fork } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommandBus } from '@nestjs/cqrs';
+import { admitDaemonSetCreate, decodeManifest } from '@daemonledger/domain';
+import type { DaemonSet } from '@daemonledger/domain/api/types';
+import { DaemonSetCommandMsg, SetImage, UndoRollout } from '../src/commands/cluster.commands';
+import { loadConfig } from '../src/config/config';
+import { startEmbedded, type Embedded } from '../src/embedded';
+import { projectRoot } from '../src/infrastructure/paths';
+
+/**
+ * `npm run bench:controller`: one DaemonSet over N simulated nodes with
+ * instant pods, on the real SQLite log (synchronous=FULL): time and events
+ * to create every pod, a full rolling update (maxUnavailable 10%), an undo,
+ * and the peak RSS. Each size runs in a fresh child process so that its
+ * peak RSS is its own. Sizes: BENCH_NODES (default 1000,5000,10000).
+ */
+interface Phase {
+  ms: number;
+  events: number;
+}
+interface Result {
+  nodes: number;
+  join: Phase;
+  create: Phase;
+  rollout: Phase;
+  undo: Phase;
+  peakRssMiB: number;
+}
+
+const waitFor = async (e: Embedded, done: () => boolean, timeoutMs: number) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('benchmark phase timed out');
+    await e.settle();
+    if (!done()) await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+const runSize = async (nodes: number): Promise<Result> => {
+  const dir = mkdtempSync(join(tmpdir(), 'daemonledger-bench-'));
+  const config = loadConfig({ DATA_DIR: dir, SIM_NODES: String(nodes), SIM_POD_START_MS: '0', LOG_LEVEL: 'error' });
+  const t0 = performance.now();
+  const e = await startEmbedded({ config, podStopMs: 0 });
+  const bus = e.app.get(CommandBus);
+  await waitFor(e, () => e.state.view.nodes.size === nodes, 600_000);
+  const join_ = { ms: performance.now() - t0, events: e.state.view.position };
+
+  const phase = async (act: () => Promise<unknown>, done: () => boolean): Promise<Phase> => {
+    const p0 = e.state.view.position;
+    const s = performance.now();
+    await act();
+    await waitFor(e, done, 600_000);
+    return { ms: performance.now() - s, events: e.state.view.position - p0 };
+  };
+  const ds = () => e.state.view.daemonSet('default', 'nginx-ds');
+  const rolledOut = (image: string) => () => {
+    const d = ds();
+    const s = d?.status;
+    return Boolean(
+      d && s && s.observedGeneration === d.metadata.generation && s.desiredNumberScheduled === nodes && s.updatedNumberScheduled === nodes &&
+        s.numberAvailable === nodes && d.spec.template.spec.containers[0].image === image && e.state.view.podsIn('default').length === nodes,
+    );
+  };
+
+  const manifest = decodeManifest(readFileSync(join(projectRoot(), 'infra/manifests/nginx-ds.yaml'), 'utf8'))[0] as DaemonSet;
+  manifest.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%', maxSurge: 0 } };
+  const admitted = admitDaemonSetCreate({ ...manifest, metadata: { ...manifest.metadata, namespace: 'default' } });
+  const image0 = admitted.spec.template.spec.containers[0].image!;
+  const meta = { actor: 'user:bench' };
+  const create = await phase(() => bus.execute(new DaemonSetCommandMsg('default', 'nginx-ds', { type: 'CreateDaemonSet', daemonSet: admitted }, meta)), rolledOut(image0));
+  const rollout = await phase(() => bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, meta)), rolledOut('nginx:1.9.1'));
+  const undo = await phase(() => bus.execute(new UndoRollout('default', 'nginx-ds', 0, meta)), rolledOut(image0));
+  const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  await e.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { nodes, join: join_, create, rollout, undo, peakRssMiB };
+};
+
+const fmt = (p: Phase) => `${(p.ms / 1000).toFixed(2).padStart(7)} s ${String(p.events).padStart(8)} ev`;
+
+const main = async () => {
+  if (process.env.BENCH_CHILD) {
+    const result = await runSize(Number(process.env.BENCH_CHILD));
+    process.send!(result);
+    return;
+  }
+  const sizes = (process.env.BENCH_NODES ?? '1000,5000,10000').split(',').map(Number);
+  console.log(`bench:controller — one DaemonSet, instant pods, SQLite log (synchronous=FULL), maxUnavailable 10%, ${new Date().toISOString()}`);
+  console.log('nodes  | join nodes             | create all pods        | rolling update         | undo                   | peak RSS');
+  const results: Result[] = [];
+  for (const n of sizes) {
+    const result = await new Promise<Result>((resolve, reject) => {
+      const child = fork(__filename, [], { env: { ...process.env, BENCH_CHILD: String(n) } });
+      child.on('message', (m) => resolve(m as Result));
+      child.on('error', reject);
+      child.on('exit', (code) => code !== 0 && reject(new Error(`size ${n} exited with ${code}`)));
+    });
+    results.push(result);
+    console.log(`${String(n).padStart(6)} | ${fmt(result.join)} | ${fmt(result.create)} | ${fmt(result.rollout)} | ${fmt(result.undo)} | ${result.peakRssMiB.toFixed(0)} MiB`);
+  }
+  if (results.length > 1) {
+    const base = results[0];
+    console.log('\nrolling update cost per node (ms):', results.map((r) => `${r.nodes}: ${(r.rollout.ms / r.nodes).toFixed(3)}`).join(', '));
+    console.log('growth vs smallest (time ratio / node ratio):', results.map((r) => `${r.nodes}: ${(r.rollout.ms / base.rollout.ms / (r.nodes / base.nodes)).toFixed(2)}`).join(', '));
+  }
+};
+
+void main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,102 @@
+import {
+  AGGREGATED_DISCOVERY_CONTENT_TYPE,
+  aggregatedDiscovery,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  negotiateDiscovery,
+  versionInfo,
+} from './discovery';
+
+const DISC = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
+
+describe('discovery content negotiation (kubectl-wire §2)', () => {
+  it('uses the exact aggregated content type client-go recognises', () => {
+    expect(AGGREGATED_DISCOVERY_CONTENT_TYPE).toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+  });
+  it.each([
+    ['kubectl 1.32', DISC, { format: 'aggregated', version: 'v2', contentType: AGGREGATED_DISCOVERY_CONTENT_TYPE }],
+    ['v2beta1 only', 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList', { format: 'aggregated', version: 'v2beta1', contentType: 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList' }],
+    ['params in another order, with spaces', 'application/json; as=APIGroupDiscoveryList; v=v2; g=apidiscovery.k8s.io', { format: 'aggregated', version: 'v2' }],
+    ['protobuf aggregated then json', 'application/vnd.kubernetes.protobuf;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json', { format: 'legacy', contentType: 'application/json' }],
+    ['legacy client', 'application/json, */*', { format: 'legacy', contentType: 'application/json' }],
+    ['no Accept', undefined, { format: 'legacy' }],
+    ['wildcard', '*/*', { format: 'legacy' }],
+    ['unknown aggregated version', 'application/json;g=apidiscovery.k8s.io;v=v3;as=APIGroupDiscoveryList', { format: 'notAcceptable' }],
+    ['yaml only', 'application/yaml', { format: 'notAcceptable' }],
+  ])('%s', (_n, accept, want) => expect(negotiateDiscovery(accept)).toMatchObject(want));
+});
+
+describe('aggregated discovery documents', () => {
+  it('GET /api: one unnamed group, core v1 resources with what kubectl needs', () => {
+    const doc = aggregatedDiscovery('core');
+    expect(doc).toMatchObject({ kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {} });
+    expect(doc.items).toHaveLength(1);
+    expect(doc.items[0].metadata).toEqual({ creationTimestamp: null });
+    const v1 = doc.items[0].versions[0];
+    expect(v1).toMatchObject({ version: 'v1', freshness: 'Current' });
+    expect(v1.resources.map((r) => r.resource)).toEqual(['events', 'namespaces', 'nodes', 'pods']);
+    expect(v1.resources.find((r) => r.resource === 'pods')).toEqual({
+      resource: 'pods',
+      responseKind: { group: '', version: 'v1', kind: 'Pod' },
+      scope: 'Namespaced',
+      singularResource: 'pod',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      shortNames: ['po'],
+      categories: ['all'],
+      subresources: [{ subresource: 'status', responseKind: { group: '', version: 'v1', kind: 'Pod' }, verbs: ['get', 'patch', 'update'] }],
+    });
+    expect(v1.resources.find((r) => r.resource === 'nodes')).toMatchObject({ scope: 'Cluster', shortNames: ['no'] });
+    expect(v1.resources.find((r) => r.resource === 'namespaces')).toMatchObject({ scope: 'Cluster', shortNames: ['ns'] });
+    expect(v1.resources.find((r) => r.resource === 'events')).toMatchObject({ scope: 'Namespaced', shortNames: ['ev'] });
+  });
+
+  it('GET /apis: the apps group with daemonsets, controllerrevisions and replicasets', () => {
+    const doc = aggregatedDiscovery('apis', 'v2beta1');
+    expect(doc.apiVersion).toBe('apidiscovery.k8s.io/v2beta1');
+    expect(doc.items.map((g) => g.metadata)).toEqual([{ name: 'apps', creationTimestamp: null }]);
+    const res = doc.items[0].versions[0].resources;
+    expect(res.map((r) => r.resource)).toEqual(['controllerrevisions', 'daemonsets', 'replicasets']);
+    expect(res[1]).toMatchObject({ responseKind: { group: 'apps', version: 'v1', kind: 'DaemonSet' }, shortNames: ['ds'], categories: ['all'], singularResource: 'daemonset' });
+    expect(res[1].subresources).toEqual([{ subresource: 'status', responseKind: { group: 'apps', version: 'v1', kind: 'DaemonSet' }, verbs: ['get', 'patch', 'update'] }]);
+    expect(res[2]).toMatchObject({ shortNames: ['rs'], categories: ['all'], verbs: ['list'] });
+    expect(res[0]).not.toHaveProperty('shortNames');
+  });
+});
+
+describe('legacy discovery documents (kubectl-wire §2.2)', () => {
+  it('GET /api: APIVersions', () => {
+    expect(apiVersions('10.0.0.1:6443')).toEqual({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '10.0.0.1:6443' }] });
+  });
+  it('GET /apis: APIGroupList with preferred versions', () => {
+    expect(apiGroupList()).toEqual({
+      kind: 'APIGroupList',
+      apiVersion: 'v1',
+      groups: [{ name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }], preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } }],
+    });
+  });
+  it('GET /apis/apps/v1: APIResourceList with subresources as their own entries', () => {
+    const list = apiResourceList('apps/v1')!;
+    expect(list).toMatchObject({ kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'apps/v1' });
+    expect(list.resources.map((r) => r.name)).toEqual(['controllerrevisions', 'daemonsets', 'daemonsets/status', 'replicasets']);
+    expect(list.resources[1]).toEqual({
+      name: 'daemonsets', singularName: 'daemonset', namespaced: true, kind: 'DaemonSet',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['ds'], categories: ['all'],
+    });
+    expect(list.resources[2]).toEqual({ name: 'daemonsets/status', singularName: '', namespaced: true, kind: 'DaemonSet', verbs: ['get', 'patch', 'update'] });
+  });
+  it('GET /api/v1: no apiVersion field, cluster-scoped nodes and namespaces', () => {
+    const list = apiResourceList('v1')!;
+    expect(list).not.toHaveProperty('apiVersion');
+    expect(list.resources.map((r) => r.name)).toEqual(['events', 'namespaces', 'nodes', 'nodes/status', 'pods', 'pods/status']);
+    expect(list.resources.find((r) => r.name === 'nodes')).toMatchObject({ namespaced: false, shortNames: ['no'] });
+  });
+  it('an unserved group/version is undefined (404)', () => expect(apiResourceList('batch/v1')).toBeUndefined());
+});
+
+describe('/version', () => {
+  it('reports 1.32 so the kubectl dispatcher runs kubectl 1.32 (kubectl-wire §0.1)', () => {
+    expect(versionInfo()).toMatchObject({ major: '1', minor: '32', gitVersion: 'v1.32.4', platform: 'linux/amd64' });
+    expect(versionInfo({ gitCommit: 'abc' }).gitCommit).toBe('abc');
+  });
+});
