@@ -76,7 +76,16 @@ describe('invariant 6: restarting the controller mid-rollout', () => {
         await h.close(); // mid-flight: queued work, in-flight reports and timers are dropped
         h = await startHarness({ nodes: NODES, dir, podStartMs: 30 });
       }
-      await h.until(() => h.ds('nginx-ds')?.status?.numberAvailable === NODES && h.ds('nginx-ds')?.status?.updatedNumberScheduled === NODES);
+      try {
+        await h.until(() => h.ds('nginx-ds')?.status?.numberAvailable === NODES && h.ds('nginx-ds')?.status?.updatedNumberScheduled === NODES);
+      } catch (e) {
+        const pods = h.pods();
+        console.log(JSON.stringify({ status: h.ds('nginx-ds')?.status, gen: h.ds('nginx-ds')?.metadata.generation, n: pods.length,
+          deleting: pods.filter((p) => p.metadata.deletionTimestamp).map((p) => [p.metadata.name, p.spec.nodeName, p.status?.phase]).slice(0, 5),
+          notReady: pods.filter((p) => !p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).map((p) => [p.metadata.name, p.spec.nodeName, p.status?.containerStatuses?.[0]?.state]).slice(0, 5),
+          fleet: h.fleet.size, nodes: h.state.view.nodes.size }, null, 1));
+        throw e;
+      }
       const pods = h.pods();
       const status = h.ds('nginx-ds')!.status!;
       expect({ seed, pods: pods.length, images: [...new Set(pods.map((p) => p.spec.containers[0].image))] }).toEqual({ seed, pods: NODES, images: ['nginx:1.9.1'] });

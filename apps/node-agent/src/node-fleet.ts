@@ -104,7 +104,7 @@ export class NodeFleet {
       const kubelet = this.kubelets.get(cmd.nodeName);
       if (!kubelet) return; // not one of ours (another agent process serves it)
       if (cmd.kind === 'RunPod') kubelet.run(cmd.pod as unknown as Pod);
-      else kubelet.stop(cmd.uid, cmd.gracePeriodSeconds);
+      else kubelet.stop(cmd, cmd.gracePeriodSeconds);
     });
   }
 
@@ -126,8 +126,8 @@ export class NodeFleet {
       },
       this.registry,
       {
-        status: (p, status) => void this.report({ kind: 'PodStatus', ...p, nodeName: name, status: status as Record<string, unknown> }),
-        gone: (p) => void this.report({ kind: 'PodGone', ...p, nodeName: name }),
+        status: (p, status) => void this.report({ ...p, kind: 'PodStatus', nodeName: name, status: status as Record<string, unknown> }),
+        gone: (p) => void this.report({ ...p, kind: 'PodGone', nodeName: name }),
       },
     );
     this.kubelets.set(name, kubelet);

@@ -80,9 +80,16 @@ export class SimulatedKubelet {
     }
   }
 
-  stop(uid: string, gracePeriodSeconds: number): void {
-    const entry = this.pods.get(uid);
-    if (!entry || entry.stopping) return;
+  stop(pod: { namespace: string; name: string; uid: string }, gracePeriodSeconds: number): void {
+    const entry = this.pods.get(pod.uid);
+    if (!entry) {
+      // Nothing runs under that uid here (the kubelet restarted after the pod stopped): it is gone.
+      const ref = { namespace: pod.namespace, name: pod.name, uid: pod.uid };
+      queueMicrotask(() => this.sink.gone(ref));
+      return;
+    }
+    if (entry.stopping) return;
+    const uid = pod.uid;
     entry.stopping = true;
     entry.timers.forEach(clearTimeout);
     entry.timers = [];

@@ -44,6 +44,17 @@ export class RevisionCommandMsg {
   ) {}
 }
 
+export type ClusterCommandMsg = DaemonSetCommandMsg | NodeCommandMsg | PodCommandMsg | RevisionCommandMsg;
+
+/**
+ * Several commands decided together and appended in one transaction (one
+ * fsync): a plan step of the reconciler, a burst of kubelet reports. Each
+ * item succeeds or fails on its own; the result lists the outcomes in order.
+ */
+export class ClusterCommandBatch {
+  constructor(readonly items: ClusterCommandMsg[]) {}
+}
+
 /** `kubectl set image`: one container's image, through the ordinary update path. */
 export class SetImage {
   constructor(

@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { DaemonSet } from '@daemonledger/domain/api/types';
 import { CHANGE_CAUSE_ANNOTATION, decideDaemonSet } from '@daemonledger/domain/cluster/daemon-set.decider';
@@ -7,79 +8,79 @@ import { decideRevision } from '@daemonledger/domain/cluster/revision.decider';
 import { daemonSetStream, nodeStream, podStream, revisionStream } from '@daemonledger/domain/cluster/streams';
 import { DomainError } from '@daemonledger/domain/errors';
 import { ClusterState } from '../projections/cluster-state.service';
-import { CommandRunner } from './command-runner.service';
-import { DaemonSetCommandMsg, NodeCommandMsg, PodCommandMsg, RevisionCommandMsg, SetImage, UndoRollout } from './cluster.commands';
+import { type AnyDecision, CommandRunner } from './command-runner.service';
+import {
+  ClusterCommandBatch,
+  type ClusterCommandMsg,
+  DaemonSetCommandMsg,
+  NodeCommandMsg,
+  PodCommandMsg,
+  RevisionCommandMsg,
+  SetImage,
+  UndoRollout,
+} from './cluster.commands';
 import { undoTarget } from './undo';
+
+/** Where each command goes and who decides it: the one mapping every handler and the batch share. */
+@Injectable()
+export class Decisions {
+  constructor(private readonly state: ClusterState) {}
+
+  for(msg: ClusterCommandMsg): AnyDecision {
+    const view = this.state.view;
+    if (msg instanceof DaemonSetCommandMsg) {
+      const { namespace: ns, name } = msg;
+      return { streamId: daemonSetStream(ns, name), load: () => view.daemonSet(ns, name), decide: decideDaemonSet, command: msg.command, meta: msg.meta };
+    }
+    if (msg instanceof NodeCommandMsg) {
+      return { streamId: nodeStream(msg.name), load: () => view.nodes.get(msg.name), decide: decideNode, command: msg.command, meta: msg.meta };
+    }
+    if (msg instanceof PodCommandMsg) {
+      const { namespace: ns, name } = msg;
+      return { streamId: podStream(ns, name), load: () => view.pod(ns, name), decide: decidePod, command: msg.command, meta: msg.meta };
+    }
+    const { namespace: ns, name } = msg;
+    return { streamId: revisionStream(ns, name), load: () => view.revision(ns, name), decide: decideRevision, command: msg.command, meta: msg.meta };
+  }
+}
 
 @CommandHandler(DaemonSetCommandMsg)
 export class DaemonSetCommandHandler implements ICommandHandler<DaemonSetCommandMsg> {
-  constructor(
-    private readonly runner: CommandRunner,
-    private readonly state: ClusterState,
-  ) {}
-
-  execute({ namespace, name, command, meta }: DaemonSetCommandMsg) {
-    return this.runner.run({
-      streamId: daemonSetStream(namespace, name),
-      load: () => this.state.view.daemonSet(namespace, name),
-      decide: decideDaemonSet,
-      command,
-      meta,
-    });
+  constructor(private readonly runner: CommandRunner, private readonly decisions: Decisions) {}
+  execute(msg: DaemonSetCommandMsg) {
+    return this.runner.run(this.decisions.for(msg));
   }
 }
 
 @CommandHandler(NodeCommandMsg)
 export class NodeCommandHandler implements ICommandHandler<NodeCommandMsg> {
-  constructor(
-    private readonly runner: CommandRunner,
-    private readonly state: ClusterState,
-  ) {}
-
-  execute({ name, command, meta }: NodeCommandMsg) {
-    return this.runner.run({
-      streamId: nodeStream(name),
-      load: () => this.state.view.nodes.get(name),
-      decide: decideNode,
-      command,
-      meta,
-    });
+  constructor(private readonly runner: CommandRunner, private readonly decisions: Decisions) {}
+  execute(msg: NodeCommandMsg) {
+    return this.runner.run(this.decisions.for(msg));
   }
 }
 
 @CommandHandler(PodCommandMsg)
 export class PodCommandHandler implements ICommandHandler<PodCommandMsg> {
-  constructor(
-    private readonly runner: CommandRunner,
-    private readonly state: ClusterState,
-  ) {}
-
-  execute({ namespace, name, command, meta }: PodCommandMsg) {
-    return this.runner.run({
-      streamId: podStream(namespace, name),
-      load: () => this.state.view.pod(namespace, name),
-      decide: decidePod,
-      command,
-      meta,
-    });
+  constructor(private readonly runner: CommandRunner, private readonly decisions: Decisions) {}
+  execute(msg: PodCommandMsg) {
+    return this.runner.run(this.decisions.for(msg));
   }
 }
 
 @CommandHandler(RevisionCommandMsg)
 export class RevisionCommandHandler implements ICommandHandler<RevisionCommandMsg> {
-  constructor(
-    private readonly runner: CommandRunner,
-    private readonly state: ClusterState,
-  ) {}
+  constructor(private readonly runner: CommandRunner, private readonly decisions: Decisions) {}
+  execute(msg: RevisionCommandMsg) {
+    return this.runner.run(this.decisions.for(msg));
+  }
+}
 
-  execute({ namespace, name, command, meta }: RevisionCommandMsg) {
-    return this.runner.run({
-      streamId: revisionStream(namespace, name),
-      load: () => this.state.view.revision(namespace, name),
-      decide: decideRevision,
-      command,
-      meta,
-    });
+@CommandHandler(ClusterCommandBatch)
+export class ClusterCommandBatchHandler implements ICommandHandler<ClusterCommandBatch> {
+  constructor(private readonly runner: CommandRunner, private readonly decisions: Decisions) {}
+  execute({ items }: ClusterCommandBatch) {
+    return this.runner.runMany(items.map((m) => this.decisions.for(m)));
   }
 }
 
@@ -156,6 +157,8 @@ export class UndoRolloutHandler implements ICommandHandler<UndoRollout> {
 }
 
 export const CLUSTER_COMMAND_HANDLERS = [
+  Decisions,
+  ClusterCommandBatchHandler,
   DaemonSetCommandHandler,
   NodeCommandHandler,
   PodCommandHandler,

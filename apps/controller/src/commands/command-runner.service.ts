@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CommandContext } from '@daemonledger/domain/cluster/daemon-set.decider';
 import { isDomainError } from '@daemonledger/domain/errors';
-import type { EventMetadata, EventStore, NewEvent } from '@daemonledger/event-store/event-store.port';
+import type { AppendRequest, EventMetadata, EventStore } from '@daemonledger/event-store/event-store.port';
 import { ClusterState } from '../projections/cluster-state.service';
 import { CLOCK, type Clock, EVENT_STORE, ID_SOURCE, type IdSource } from '../infrastructure/tokens';
 
@@ -59,24 +59,81 @@ export class CommandRunner {
   }
 
   async run<S, C, E extends { type: string; data: unknown }>(d: Decision<S, C, E>): Promise<CommandOutcome<E>> {
-    const commandId = d.meta.commandId ?? this.ids.uuid();
+    const [outcome] = await this.runMany([d as AnyDecision]);
+    if ('error' in outcome) throw outcome.error;
+    return outcome as CommandOutcome<E>;
+  }
+
+  /**
+   * Many commands, each on its own stream, appended in one `appendMany`: one
+   * transaction (one fsync) for a whole plan step. A command whose decider
+   * refuses it gets its error back and is left out; the others go ahead.
+   * Two commands on the same stream go in successive appends, in order.
+   */
+  async runMany(decisions: AnyDecision[]): Promise<(CommandOutcome<unknown> | { error: unknown })[]> {
+    const results: (CommandOutcome<unknown> | { error: unknown })[] = new Array(decisions.length);
+    let chunk: number[] = [];
+    const seen = new Set<string>();
+    const flush = async () => {
+      if (chunk.length) await this.appendChunk(decisions, chunk, results);
+      chunk = [];
+      seen.clear();
+    };
+    for (let i = 0; i < decisions.length; i++) {
+      if (seen.has(decisions[i].streamId)) await flush();
+      seen.add(decisions[i].streamId);
+      chunk.push(i);
+    }
+    await flush();
+    return results;
+  }
+
+  private async appendChunk(decisions: AnyDecision[], chunk: number[], results: (CommandOutcome<unknown> | { error: unknown })[]) {
     for (let attempt = 1; ; attempt++) {
       const wallTime = this.clock.now().toISOString();
       // Object timestamps are RFC 3339 with whole seconds, as the API server writes them.
       const now = wallTime.replace(/\.\d+Z$/, 'Z');
-      const state = d.load();
-      const events = d.decide(d.command, state, { now, newUid: this.ids.uuid() });
-      if (events.length === 0) return { events, position: this.state.view.position };
-      const metadata = this.metadata(d.meta, commandId, wallTime);
-      const batch: NewEvent[] = events.map((e) => ({ id: this.ids.uuid(), type: e.type, data: e.data, metadata }));
+      const requests: AppendRequest[] = [];
+      const owners: number[] = [];
+      for (const i of chunk) {
+        const d = decisions[i];
+        let events: { type: string; data: unknown }[];
+        try {
+          events = d.decide(d.command, d.load(), { now, newUid: this.ids.uuid() });
+        } catch (error) {
+          results[i] = { error };
+          continue;
+        }
+        if (events.length === 0) {
+          results[i] = { events, position: this.state.view.position };
+          continue;
+        }
+        const metadata = this.metadata(d.meta, d.meta.commandId ?? this.ids.uuid(), wallTime);
+        requests.push({
+          streamId: d.streamId,
+          events: events.map((e) => ({ id: this.ids.uuid(), type: e.type, data: e.data, metadata })),
+          expectedRevision: this.state.view.expectedRevision(d.streamId),
+        });
+        owners.push(i);
+        results[i] = { events, position: 0 };
+      }
+      if (requests.length === 0) return;
       try {
-        const result = await this.store.append(d.streamId, batch, { expectedRevision: this.state.view.expectedRevision(d.streamId) });
-        await this.state.waitFor(result.position);
-        return { events, position: result.position };
+        const appended = await this.store.appendMany(requests);
+        appended.forEach((r, k) => ((results[owners[k]] as CommandOutcome<unknown>).position = r.position));
+        await this.state.waitFor(appended[appended.length - 1].position);
+        return;
       } catch (e) {
-        if (!isDomainError(e, 'VersionConflict') || attempt >= MAX_ATTEMPTS) throw e;
+        // The projection was behind the log (another writer, or a report racing a plan): catch up, decide again.
+        if (!isDomainError(e, 'VersionConflict') || attempt >= MAX_ATTEMPTS) {
+          owners.forEach((i) => (results[i] = { error: e }));
+          return;
+        }
         await this.state.waitFor(await this.store.headPosition());
       }
     }
   }
 }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyDecision = Decision<any, any, { type: string; data: unknown }>;

@@ -3,7 +3,7 @@ import { CommandBus, EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import type { Node, Pod, PodStatus } from '@daemonledger/domain/api/types';
 import { isDomainError } from '@daemonledger/domain/errors';
 import { NodeReportMessage, TOPICS, type Transport } from '@daemonledger/messaging';
-import { NodeCommandMsg, PodCommandMsg } from '../commands/cluster.commands';
+import { ClusterCommandBatch, NodeCommandMsg, PodCommandMsg } from '../commands/cluster.commands';
 import { ClusterState } from '../projections/cluster-state.service';
 import { Recorded } from '../projections/recorded';
 import { TRANSPORT } from '../infrastructure/tokens';
@@ -69,6 +69,14 @@ export class NodeLink implements IEventHandler<Recorded> {
     }
   }
 
+  /**
+   * Reports arrive in bursts (a rollout step makes hundreds of pods change at
+   * once). They are gathered for one turn of the event loop and appended
+   * together: one transaction per burst instead of one per report.
+   */
+  private pending: PodCommandMsg[] = [];
+  private flushing?: Promise<void>;
+
   private async onReport(raw: unknown): Promise<void> {
     const parsed = NodeReportMessage.safeParse(raw);
     if (!parsed.success) {
@@ -77,26 +85,38 @@ export class NodeLink implements IEventHandler<Recorded> {
     }
     const m = parsed.data;
     const actor = `node-agent:${m.nodeName}`;
-    try {
-      if (m.kind === 'NodeRegister') {
+    if (m.kind === 'NodeRegister') {
+      try {
         if (!this.state.view.nodes.has(m.nodeName)) {
           await this.commands.execute(new NodeCommandMsg(m.nodeName, { type: 'JoinNode', node: m.node as unknown as Node }, { actor }));
         } else {
           this.resync(m.nodeName);
         }
-      } else if (m.kind === 'PodStatus') {
-        await this.commands.execute(
-          new PodCommandMsg(m.namespace, m.name, { type: 'ReportPodStatus', status: m.status as PodStatus, expectedUid: m.uid }, { actor }),
-        );
-      } else {
-        await this.commands.execute(
-          new PodCommandMsg(m.namespace, m.name, { type: 'ConfirmPodDeleted', reason: 'terminated', expectedUid: m.uid }, { actor }),
-        );
+      } catch (e) {
+        if (!isDomainError(e, 'AlreadyExists')) this.log.error(`node ${m.nodeName} could not register: ${(e as Error).message}`);
       }
-    } catch (e) {
-      // A report about a pod that is already gone (or replaced under the same name) is stale: drop it.
-      if (isDomainError(e, 'NotFound')) return;
-      this.log.error(`node report ${m.kind} from ${m.nodeName} failed: ${(e as Error).message}`);
+      return;
     }
+    this.pending.push(
+      m.kind === 'PodStatus'
+        ? new PodCommandMsg(m.namespace, m.name, { type: 'ReportPodStatus', status: m.status as PodStatus, expectedUid: m.uid }, { actor })
+        : new PodCommandMsg(m.namespace, m.name, { type: 'ConfirmPodDeleted', reason: 'terminated', expectedUid: m.uid }, { actor }),
+    );
+    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
+    await this.flushing;
+  }
+
+  private async flush(): Promise<void> {
+    const items = this.pending;
+    this.pending = [];
+    this.flushing = undefined;
+    if (!items.length) return;
+    const results: ({ error: unknown } | object)[] = await this.commands.execute(new ClusterCommandBatch(items));
+    results.forEach((r, i) => {
+      // A report about a pod that is already gone (or replaced under the same name) is stale: drop it.
+      if ('error' in r && !isDomainError(r.error, 'NotFound')) {
+        this.log.error(`report for pod ${items[i].namespace}/${items[i].name} failed: ${(r.error as Error).message}`);
+      }
+    });
   }
 }

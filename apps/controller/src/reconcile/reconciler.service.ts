@@ -10,6 +10,8 @@ import {
 } from '@daemonledger/domain/controller';
 import { isDomainError } from '@daemonledger/domain/errors';
 import {
+  ClusterCommandBatch,
+  type ClusterCommandMsg,
   DaemonSetCommandMsg,
   PodCommandMsg,
   ReconcileDaemonSet,
@@ -132,34 +134,37 @@ export class Reconciler implements ICommandHandler<ReconcileDaemonSet> {
                   : new RevisionCommandMsg(ns, a.name, { type: 'DeleteRevision', reason: a.reason === 'duplicate' ? 'duplicate' : 'pruned' }, meta);
       await run(this.commands.execute(cmd));
     }
-    for (const name of r.adoptPods) {
-      await run(this.commands.execute(new PodCommandMsg(ns, name, { type: 'SetPodOwner', ownerReference: ref }, meta)));
-    }
-    for (const name of r.releasePods) {
-      await run(this.commands.execute(new PodCommandMsg(ns, name, { type: 'SetPodOwner', ownerReference: null }, meta)));
-    }
-    for (const { name, hash } of r.relabelPods) {
-      const pod = this.state.view.pod(ns, name);
-      if (!pod) continue;
-      await run(this.commands.execute(new PodCommandMsg(ns, name, { type: 'SetPodLabels', labels: { ...pod.metadata.labels, 'controller-revision-hash': hash } }, meta)));
-    }
-    const nowIso = new Date(now).toISOString().replace(/\.\d+Z$/, 'Z');
-    for (const c of r.createPods) {
-      // uid '' = let the pod decider assign one; the scheduler's binding goes in the same append.
-      const pod: Pod = newDaemonPod(ds, c.nodeName, { name: c.name, uid: '', hash: c.hash, now });
-      pod.metadata.creationTimestamp = nowIso;
-      await run(this.commands.execute(new PodCommandMsg(ns, c.name, { type: 'CreatePod', pod, bindTo: c.nodeName }, meta)));
-    }
-    for (const d of r.deletePods) {
-      const pod = this.state.view.pod(ns, d.name);
-      if (!pod || pod.metadata.deletionTimestamp) continue;
-      await run(this.commands.execute(new PodCommandMsg(ns, d.name, { type: 'RequestPodDeletion', reason: d.reason, expectedUid: pod.metadata.uid }, meta)));
-      const terminal = pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded';
-      if (terminal && !(pod.metadata.finalizers ?? []).length) {
-        // The API server removes a terminal pod at once; there is nothing left for its kubelet to stop.
-        await run(this.commands.execute(new PodCommandMsg(ns, d.name, { type: 'ConfirmPodDeleted', reason: d.reason, expectedUid: pod.metadata.uid }, meta)));
+    const batch = async (items: ClusterCommandMsg[]) => {
+      if (!items.length) return;
+      const results: ({ error: unknown } | object)[] = await this.commands.execute(new ClusterCommandBatch(items));
+      for (const result of results) {
+        if ('error' in result && !isDomainError(result.error, 'NotFound') && !isDomainError(result.error, 'AlreadyExists')) throw result.error;
       }
-    }
+    };
+    const view = this.state.view;
+    await batch([
+      ...r.adoptPods.map((name) => new PodCommandMsg(ns, name, { type: 'SetPodOwner', ownerReference: ref }, meta)),
+      ...r.releasePods.map((name) => new PodCommandMsg(ns, name, { type: 'SetPodOwner', ownerReference: null }, meta)),
+      ...r.relabelPods.flatMap(({ name, hash }) => {
+        const pod = view.pod(ns, name);
+        return pod ? [new PodCommandMsg(ns, name, { type: 'SetPodLabels', labels: { ...pod.metadata.labels, 'controller-revision-hash': hash } }, meta)] : [];
+      }),
+    ]);
+    // Creates: uid '' = let the pod decider assign one; the scheduler's binding goes in the same append.
+    await batch(
+      r.createPods.map((c) => {
+        const pod: Pod = newDaemonPod(ds, c.nodeName, { name: c.name, uid: '', hash: c.hash, now });
+        return new PodCommandMsg(ns, c.name, { type: 'CreatePod', pod, bindTo: c.nodeName }, meta);
+      }),
+    );
+    const deleting = r.deletePods.map((d) => ({ d, pod: view.pod(ns, d.name) })).filter(({ pod }) => pod && !pod.metadata.deletionTimestamp);
+    await batch(deleting.map(({ d, pod }) => new PodCommandMsg(ns, d.name, { type: 'RequestPodDeletion', reason: d.reason, expectedUid: pod!.metadata.uid }, meta)));
+    // The API server removes a terminal pod at once; there is nothing left for its kubelet to stop.
+    await batch(
+      deleting
+        .filter(({ pod }) => (pod!.status?.phase === 'Failed' || pod!.status?.phase === 'Succeeded') && !(pod!.metadata.finalizers ?? []).length)
+        .map(({ d, pod }) => new PodCommandMsg(ns, d.name, { type: 'ConfirmPodDeleted', reason: d.reason, expectedUid: pod!.metadata.uid }, meta)),
+    );
     if (r.status && r.statusChanged) {
       await run(this.commands.execute(new DaemonSetCommandMsg(ns, ds.metadata.name!, { type: 'UpdateDaemonSetStatus', status: r.status }, meta)));
     }

@@ -30,8 +30,8 @@ export const patchMediaType = (contentType: string | undefined): PatchMediaType 
 
 /**
  * The raw request body (text or bytes) or a value a body parser already
- * decoded. Raw text is preferred: only then can a malformed body get
- * upstream's 400 text.
+ * decoded. A string is always read as raw JSON text. Raw is preferred: only
+ * then can a malformed body get upstream's 400 text.
  */
 export type PatchBody = string | Uint8Array | JsonValue;
 

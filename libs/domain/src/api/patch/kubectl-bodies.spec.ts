@@ -48,11 +48,8 @@ const liveDaemonSet = (): JsonObject => ({
   status: { observedGeneration: 3, desiredNumberScheduled: 1 },
 });
 
-const containers = (ds: JsonObject): JsonObject[] =>
-  ((ds.spec as JsonObject).template as JsonObject).spec !== undefined
-    ? ((((ds.spec as JsonObject).template as JsonObject).spec as JsonObject).containers as JsonObject[])
-    : [];
 const podSpec = (ds: JsonObject): JsonObject => ((ds.spec as JsonObject).template as JsonObject).spec as JsonObject;
+const containers = (ds: JsonObject): JsonObject[] => podSpec(ds).containers as JsonObject[];
 
 const liveNode = (extra: JsonObject = {}): JsonObject => ({
   apiVersion: 'v1',

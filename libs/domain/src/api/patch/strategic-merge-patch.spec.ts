@@ -194,6 +194,18 @@ describe('strategic merge patch: semantics', () => {
     expect(smp({ mergingList: [{ name: 'a' }] }, { mergingList: [{ name: 'b' }] })).toEqual({ mergingList: [{ name: 'b' }, { name: 'a' }] });
   });
 
+  it('stays fast on long lists (ordering is not quadratic in lookups)', () => {
+    const n = 3000;
+    const live: JsonObject = { mergingList: Array.from({ length: n }, (_, i) => ({ name: `n${i}`, value: 'a' })) };
+    const reversed = Array.from({ length: n }, (_, i) => ({ name: `n${n - 1 - i}` }));
+    const patch: JsonObject = { '$setElementOrder/mergingList': reversed, mergingList: reversed.map((r) => ({ ...r, other: 'b' })) };
+    const started = Date.now();
+    const out = smp(live, patch).mergingList as JsonObject[];
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(out[0]).toEqual({ name: `n${n - 1}`, value: 'a', other: 'b' });
+    expect(out[n - 1]).toEqual({ name: 'n0', value: 'a', other: 'b' });
+  });
+
   it('never mutates its arguments', () => {
     const live = { mergingList: [{ name: 'a', value: '1' }] };
     const patch = { mergingList: [{ name: 'a', value: '2' }], '$setElementOrder/mergingList': [{ name: 'a' }] };

@@ -99,7 +99,7 @@ const materialize = (value: JsonValue, meta: FieldPatchMeta | undefined): JsonVa
 
 const mergeListField = (live: JsonValue[], patch: JsonValue[], meta: FieldPatchMeta | undefined, isDeleteList: boolean): JsonValue[] => {
   if (hasStrategy(meta, 'merge')) return mergeList(live, patch, meta, isDeleteList);
-  // Upstream would store a deletion list given for an atomic list as the list itself; removing is what was meant.
+  // A deletion list applies to atomic lists too (upstream patch_test.go: "…delete item from a list without merge patch strategy").
   if (isDeleteList) return withoutValues(live, patch);
   const out: JsonValue[] = [];
   for (const item of patch) {
