@@ -105,7 +105,7 @@ export class Reconciler implements ICommandHandler<ReconcileDaemonSet> {
     const change = view.templateChanges.get(key);
     const meta: CommandMeta = { actor: CONTROLLER, correlationId: change?.correlationId, causationId: change?.eventId };
     await this.execute_(ns, ds, result, meta, now);
-    await this.rollouts.observe(ns, name, meta, { created: result.createPods.map((c) => c.name), deleted: result.deletePods.map((d) => d.name) });
+    await this.rollouts.observe(ns, name, meta, result);
     if (result.outcome === 'failed') {
       this.log.warn(`sync of ${key}: ${result.error}`);
       this.queue.addAfter(key, 100);

@@ -5,11 +5,8 @@ import { rolloutStream } from '@daemonledger/domain/cluster/streams';
 import {
   CONTROLLER_REVISION_HASH_LABEL,
   controllerOf,
-  revisionHash,
-  revisionMatches,
-  rolloutProgress,
   scaledValue,
-  type RolloutProgress,
+  type SyncResult,
 } from '@daemonledger/domain/controller';
 import type { RolloutView } from '@daemonledger/projections';
 import { CommandRunner, type CommandMeta } from '../commands/command-runner.service';
@@ -42,16 +39,27 @@ export class RolloutTracker {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async observe(ns: string, name: string, meta: CommandMeta, changed: { created: string[]; deleted: string[] }): Promise<void> {
+  /**
+   * Called after each sync with the planner's result: its status is the
+   * DaemonSet as it is once the planned actions are observed, so a rollout
+   * completes exactly when `kubectl rollout status` would say so.
+   */
+  async observe(ns: string, name: string, meta: CommandMeta, result: SyncResult): Promise<void> {
     const view = this.state.view;
     const ds = view.daemonSet(ns, name);
-    if (!ds || ds.metadata.deletionTimestamp) return;
-    const revisions = view.revisionsIn(ns).filter((r) => controllerOf(r)?.uid === ds.metadata.uid);
-    const current = revisions.find((r) => revisionMatches(r, ds));
-    if (!current) return; // the first sync has not created the revision yet
-    const hash = revisionHash(current) ?? '';
-    const pods = view.podsIn(ns);
-    const progress = rolloutProgress(ds, [...view.nodes.values()], pods, { now: this.clock.now().getTime(), hash });
+    const status = result.status;
+    const current = result.currentRevision;
+    if (!ds || ds.metadata.deletionTimestamp || !status || !current) return;
+    const hash = current.hash;
+    const progress = {
+      desired: status.desiredNumberScheduled,
+      updated: status.updatedNumberScheduled ?? 0,
+      available: status.numberAvailable ?? 0,
+      unavailable: status.numberUnavailable ?? 0,
+    };
+    const complete =
+      status.observedGeneration === ds.metadata.generation && progress.updated === progress.desired && progress.available === progress.desired;
+    const changed = { created: result.createPods.map((c) => c.name), deleted: result.deletePods.map((d) => d.name) };
     const all = view.rolloutsOf(ns, name);
     const last = all[all.length - 1];
     const open = last && (last.state === 'running' || last.state === 'stalled') ? last : undefined;
@@ -60,7 +68,7 @@ export class RolloutTracker {
     if (!last || last.started.uid !== ds.metadata.uid || last.started.toHash !== hash) {
       const number = (last?.rollout ?? 0) + 1;
       if (open) {
-        await this.append(open, { type: 'RolloutSuperseded', data: { ...counts(progress), byRollout: number, byGeneration: ds.metadata.generation ?? 0 } }, meta);
+        await this.append(open, { type: 'RolloutSuperseded', data: { ...progress, byRollout: number, byGeneration: ds.metadata.generation ?? 0 } }, meta);
       }
       const change = view.templateChanges.get(`${ns}/${name}`);
       const strategy = ds.spec.updateStrategy?.type ?? 'RollingUpdate';
@@ -92,25 +100,26 @@ export class RolloutTracker {
     }
     if (!rollout) return;
 
-    const stuck = pods
+    const stuck = view
+      .podsIn(ns)
       .filter((p) => controllerOf(p)?.uid === ds.metadata.uid && p.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] === hash && !p.metadata.deletionTimestamp)
       .map((p) => ({ pod: p.metadata.name!, ...stuckReason(p) }))
       .filter((s): s is { pod: string; reason: string; message: string } => s.reason !== undefined);
-    const moved = !rollout.last || Object.entries(counts(progress)).some(([k, v]) => rollout!.last![k as keyof RolloutView['last'] & string] !== v);
+    const moved = !rollout.last || (Object.keys(progress) as (keyof typeof progress)[]).some((k) => rollout!.last![k] !== progress[k]);
 
-    if (progress.complete) {
-      await this.append(rollout, { type: 'RolloutCompleted', data: counts(progress) }, meta);
+    if (complete) {
+      await this.append(rollout, { type: 'RolloutCompleted', data: progress }, meta);
     } else if (stuck.length && rollout.state !== 'stalled') {
       await this.append(
         rollout,
         {
           type: 'RolloutStalled',
-          data: { ...counts(progress), reason: stuck[0].reason, message: `${stuck.length} new pod(s) cannot start: ${stuck[0].pod} ${stuck[0].reason}: ${stuck[0].message}`, pods: stuck.map((s) => s.pod) },
+          data: { ...progress, reason: stuck[0].reason, message: `${stuck.length} new pod(s) cannot start: ${stuck[0].pod} ${stuck[0].reason}: ${stuck[0].message}`, pods: stuck.map((s) => s.pod) },
         },
         meta,
       );
     } else if (moved || changed.created.length || changed.deleted.length) {
-      await this.append(rollout, { type: 'RolloutProgressed', data: { ...counts(progress), created: changed.created, deleted: changed.deleted } }, meta);
+      await this.append(rollout, { type: 'RolloutProgressed', data: { ...progress, ...changed } }, meta);
     }
   }
 
@@ -119,4 +128,3 @@ export class RolloutTracker {
   }
 }
 
-const counts = (p: RolloutProgress) => ({ desired: p.desired, updated: p.updated, available: p.available, unavailable: p.unavailable });

@@ -109,6 +109,17 @@ export const newDaemonPod = (ds: DaemonSet, nodeName: string, args: NewDaemonPod
  * `metadata.name In [...]` field requirement. `undefined` when neither (or not exactly one value).
  */
 export const podTargetNode = (pod: Pod): string | undefined => {
+  // Pods are never mutated (every change makes a new object), so the answer is cached per object:
+  // each sync asks it of every pod several times.
+  if (targetCache.has(pod)) return targetCache.get(pod);
+  const target = computeTargetNode(pod);
+  targetCache.set(pod, target);
+  return target;
+};
+
+const targetCache = new WeakMap<Pod, string | undefined>();
+
+const computeTargetNode = (pod: Pod): string | undefined => {
   if ((pod.spec.nodeName ?? '') !== '') return pod.spec.nodeName;
   const terms = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
   for (const term of terms) {

@@ -138,12 +138,26 @@ export const nodeAffinityMatches = (podSpec: PodSpec, node: Node): boolean => {
 
 /** Spec §3 / upstream `NodeShouldRunDaemonPod`, simulating the daemon pod with its default tolerations. */
 export const nodeShouldRunDaemonPod = (node: Node, ds: DaemonSet): NodeEligibility => {
-  const nodeName = node.metadata.name ?? '';
+  // Objects are never mutated (a change makes a new object), so the answer is cached per
+  // (node, pod spec) pair: every sync asks it of every node, and nodes rarely change.
   const spec = ds.spec.template.spec;
+  let perSpec = eligibilityCache.get(node);
+  if (!perSpec) eligibilityCache.set(node, (perSpec = new WeakMap()));
+  let answer = perSpec.get(spec);
+  if (!answer) perSpec.set(spec, (answer = computeEligibility(node, spec)));
+  return answer;
+};
+
+const eligibilityCache = new WeakMap<Node, WeakMap<PodSpec, NodeEligibility>>();
+const tolerationCache = new WeakMap<PodSpec, Toleration[]>();
+
+const computeEligibility = (node: Node, spec: PodSpec): NodeEligibility => {
+  const nodeName = node.metadata.name ?? '';
   const none: NodeEligibility = { shouldRun: false, shouldContinueRunning: false };
   if ((spec.nodeName ?? '') !== '' && spec.nodeName !== nodeName) return none;
   if (!nodeAffinityMatches(spec, node)) return none;
-  const tolerations = daemonPodTolerations(spec);
+  let tolerations = tolerationCache.get(spec);
+  if (!tolerations) tolerationCache.set(spec, (tolerations = daemonPodTolerations(spec)));
   const taints = node.spec?.taints ?? [];
   if (findUntoleratedTaint(taints, tolerations, ['NoSchedule', 'NoExecute']) === undefined) {
     return { shouldRun: true, shouldContinueRunning: true };

@@ -130,10 +130,15 @@ class Working {
       this.pods.push(newDaemonPod(view.ds, nodeName, { name, uid: `planned:${name}`, hash: view.hash, now: view.now }));
       this.events.push({ type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${name}` });
     }
+    const deleting = new Set<string>();
     for (const d of deletions.slice(0, burst)) {
       this.deleted.push(d);
-      this.pods = this.pods.flatMap((p) => (p.metadata.name === d.name ? (applyPodDeletion(p, view.now) ?? []) : [p]));
+      deleting.add(d.name);
       this.events.push({ type: 'Normal', reason: 'SuccessfulDelete', message: `Deleted pod: ${d.name}` });
+    }
+    // One pass over the pods for the whole step (a rollout step deletes hundreds at once).
+    if (deleting.size) {
+      this.pods = this.pods.flatMap((p) => (deleting.has(p.metadata.name ?? '') ? (applyPodDeletion(p, view.now) ?? []) : [p]));
     }
   }
 }

@@ -44,7 +44,10 @@ export interface SyncView {
 export const nodeName = (node: Node): string => node.metadata.name ?? '';
 
 export const buildView = (ds: DaemonSet, nodes: readonly Node[], hash: string, now: EpochMs): SyncView => {
-  const sorted = [...nodes].sort((a, b) => (nodeName(a) < nodeName(b) ? -1 : nodeName(a) > nodeName(b) ? 1 : 0));
+  const sorted = nodes
+    .map((n) => [nodeName(n), n] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, n]) => n);
   return {
     ds,
     nodes: sorted,
