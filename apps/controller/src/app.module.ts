@@ -12,6 +12,7 @@ import { GarbageCollector } from './reconcile/garbage-collector.service';
 import { NodeLink } from './reconcile/node-link.service';
 import { RECONCILE_PROVIDERS } from './reconcile';
 import { ACTIVITY_SINK, ActivityLog } from './activity-log';
+import { ControllerMetrics } from './metrics/controller-metrics';
 
 export interface AppWiring {
   config: AppConfig;
@@ -41,6 +42,7 @@ export class AppModule {
       { provide: ACTIVITY_SINK, useValue: w.activityLog ?? null },
       ActivityLog,
       ClusterState,
+      ControllerMetrics,
       CommandRunner,
       NodeLink,
       GarbageCollector,

@@ -1,5 +1,7 @@
 import { CHANGE_CAUSE_ANNOTATION } from '@daemonledger/domain/cluster/daemon-set.decider';
+import { renderMetrics } from '../src/api/metrics';
 import { SetImage, UndoRollout } from '../src/commands/cluster.commands';
+import { ControllerMetrics } from '../src/metrics/controller-metrics';
 import { startHarness, manifest, type Harness } from './harness';
 
 const hashOf = (p: { metadata: { labels?: Record<string, string> } }) => p.metadata.labels?.['controller-revision-hash'];
@@ -23,6 +25,18 @@ describe('the whole loop on a real SQLite log (embedded mode)', () => {
     expect(pods.every(ready)).toBe(true);
     const ds = h.ds('nginx-ds')!;
     expect(ds.status).toMatchObject({ desiredNumberScheduled: 4, currentNumberScheduled: 4, numberReady: 4, updatedNumberScheduled: 4, numberAvailable: 4, observedGeneration: 1 });
+    const events = h.state.view.events.list('default');
+    const forDs = events.filter((e) => e.involvedObject.kind === 'DaemonSet' && e.involvedObject.name === 'nginx-ds');
+    expect(forDs.map((e) => e.reason)).toEqual(['SuccessfulCreate', 'SuccessfulCreate', 'SuccessfulCreate', 'SuccessfulCreate']);
+    expect(forDs[0]).toMatchObject({ type: 'Normal', source: { component: 'daemonset-controller' }, count: 1 });
+    expect(forDs.map((e) => e.message).sort()).toEqual(pods.map((p) => `Created pod: ${p.metadata.name}`).sort());
+    expect(events.filter((e) => e.reason === 'Scheduled')).toHaveLength(4);
+    expect(events.filter((e) => e.reason === 'Started')).toHaveLength(4);
+    const metrics = renderMetrics(h.state.view, h.app.get(ControllerMetrics));
+    expect(metrics).toContain('kube_daemonset_status_desired_number_scheduled{namespace="default",daemonset="nginx-ds"} 4');
+    expect(metrics).toContain('kube_daemonset_status_number_available{namespace="default",daemonset="nginx-ds"} 4');
+    expect(metrics).toMatch(/^daemonledger_reconcile_duration_seconds_count [1-9]\d*$/m);
+    expect(metrics).toContain(`daemonledger_log_head_position ${h.state.view.position}`);
     const rev1 = h.state.view.revisionsIn('default');
     expect(rev1.map((r) => r.revision)).toEqual([1]);
 
@@ -68,6 +82,8 @@ describe('the whole loop on a real SQLite log (embedded mode)', () => {
     expect(['ErrImagePull', 'ImagePullBackOff']).toContain(waiting);
     const rollout = h.state.view.rolloutsOf('default', 'nginx-ds').at(-1)!;
     expect(rollout.state).toBe('stalled');
+    const failed = h.state.view.events.list('default').filter((e) => e.involvedObject.name === bad[0].metadata.name && e.type === 'Warning');
+    expect(failed.map((e) => e.message)).toEqual(expect.arrayContaining(['Error: ErrImagePull']));
 
     await h.bus.execute(new UndoRollout('default', 'nginx-ds', 0, { actor: 'test' }));
     await h.settle();

@@ -13,6 +13,7 @@ import type {
   RolloutEvent,
 } from '@daemonledger/domain/cluster/events';
 import { parseStreamId } from '@daemonledger/domain/cluster/streams';
+import { KubeEvents } from './kube-events';
 import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
 
 /** One rollout as the audit view sees it (the fold of its rollout stream). */
@@ -71,6 +72,8 @@ export class ClusterView {
    * A rollout's audit trail is correlated with it.
    */
   readonly templateChanges = new Map<string, TemplateChange>();
+  /** core/v1 Events derived from the log (what `kubectl describe` shows). */
+  readonly events = new KubeEvents();
   /** Last revision of every stream seen: the expected revision for the next append. */
   readonly streamRevisions = new Map<string, number>();
 
@@ -97,16 +100,22 @@ export class ClusterView {
         }
         setIn(this.daemonSets, ns, ref.name, evolveDaemonSet(getIn(this.daemonSets, ns, ref.name), e as unknown as DaemonSetEvent, rv));
         return;
-      case 'pod':
-        setIn(this.pods, ns, ref.name, evolvePod(getIn(this.pods, ns, ref.name), e as unknown as PodEvent, rv));
+      case 'pod': {
+        const before = getIn(this.pods, ns, ref.name);
+        const after = evolvePod(before, e as unknown as PodEvent, rv);
+        setIn(this.pods, ns, ref.name, after);
+        this.events.record(e, before, after);
         return;
+      }
       case 'controllerrevision':
         setIn(this.revisions, ns, ref.name, evolveRevision(getIn(this.revisions, ns, ref.name), e as unknown as ControllerRevisionEvent, rv));
         return;
       case 'node': {
-        const next = evolveNode(this.nodes.get(ref.name), e as unknown as NodeEvent, rv);
+        const before = this.nodes.get(ref.name);
+        const next = evolveNode(before, e as unknown as NodeEvent, rv);
         if (next) this.nodes.set(ref.name, next);
         else this.nodes.delete(ref.name);
+        this.events.record(e, before, next);
         return;
       }
       case 'rollout':

@@ -1,2 +1,3 @@
 export * from './cluster-view';
 export * from './point-in-time';
+export * from './kube-events';

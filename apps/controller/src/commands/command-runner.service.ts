@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { CommandContext } from '@daemonledger/domain/cluster/daemon-set.decider';
 import { isDomainError } from '@daemonledger/domain/errors';
 import type { AppendRequest, EventMetadata, EventStore } from '@daemonledger/event-store/event-store.port';
+import { ControllerMetrics } from '../metrics/controller-metrics';
 import { ClusterState } from '../projections/cluster-state.service';
 import { CLOCK, type Clock, EVENT_STORE, ID_SOURCE, type IdSource } from '../infrastructure/tokens';
 
@@ -45,6 +46,7 @@ export class CommandRunner {
     private readonly state: ClusterState,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_SOURCE) private readonly ids: IdSource,
+    private readonly metrics: ControllerMetrics,
   ) {}
 
   metadata(meta: CommandMeta, commandId: string, now: string): EventMetadata {
@@ -120,6 +122,7 @@ export class CommandRunner {
       if (requests.length === 0) return;
       try {
         const appended = await this.store.appendMany(requests);
+        this.metrics.observeAppend(requests.reduce((n, r) => n + r.events.length, 0));
         appended.forEach((r, k) => ((results[owners[k]] as CommandOutcome<unknown>).position = r.position));
         await this.state.waitFor(appended[appended.length - 1].position);
         return;

@@ -19,6 +19,7 @@ import {
 } from '../commands/cluster.commands';
 import type { CommandMeta } from '../commands/command-runner.service';
 import { CLOCK, type Clock } from '../infrastructure/tokens';
+import { ControllerMetrics } from '../metrics/controller-metrics';
 import { ClusterState } from '../projections/cluster-state.service';
 import { RolloutTracker } from './rollout-tracker.service';
 import { WorkQueue } from './work-queue';
@@ -46,9 +47,19 @@ export class Reconciler implements ICommandHandler<ReconcileDaemonSet> {
     private readonly commands: CommandBus,
     private readonly rollouts: RolloutTracker,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly metrics: ControllerMetrics,
   ) {
     this.queue = new WorkQueue(
-      (key) => this.sync(key),
+      async (key) => {
+        const started = performance.now();
+        let failed = true;
+        try {
+          await this.sync(key);
+          failed = false;
+        } finally {
+          this.metrics.observeReconcile((performance.now() - started) / 1000, failed);
+        }
+      },
       (key, e) => {
         this.log.error(`sync of ${key} failed: ${(e as Error).message}`);
         this.queue.addAfter(key, 1000);

@@ -1,0 +1,191 @@
+import type { Node, ObjectMeta, Pod, PodStatus } from '@daemonledger/domain/api/types';
+import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
+
+/** core/v1 Event, as `kubectl describe` and `kubectl get events` read it. */
+export interface KubeEvent {
+  apiVersion: 'v1';
+  kind: 'Event';
+  metadata: ObjectMeta;
+  involvedObject: { kind: string; namespace?: string; name: string; uid?: string; apiVersion: string; fieldPath?: string; resourceVersion?: string };
+  reason: string;
+  message: string;
+  source: { component: string; host?: string };
+  firstTimestamp: string;
+  lastTimestamp: string;
+  count: number;
+  type: 'Normal' | 'Warning';
+  eventTime: null;
+  reportingComponent: string;
+  reportingInstance: string;
+}
+
+/** How many events are kept (oldest dropped first), like the API server's one-hour TTL but by count. */
+export const MAX_KUBE_EVENTS = 20_000;
+
+type Involved = KubeEvent['involvedObject'];
+
+const seconds = (iso: string) => iso.replace(/\.\d+Z$/, 'Z');
+
+const daemonSetRef = (pod: Pod): Involved | undefined => {
+  const owner = pod.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'DaemonSet');
+  return owner && { kind: 'DaemonSet', namespace: pod.metadata.namespace, name: owner.name, uid: owner.uid, apiVersion: 'apps/v1' };
+};
+const podRef = (pod: Pod, fieldPath?: string): Involved => ({
+  kind: 'Pod',
+  namespace: pod.metadata.namespace,
+  name: pod.metadata.name!,
+  uid: pod.metadata.uid,
+  apiVersion: 'v1',
+  ...(fieldPath ? { fieldPath } : {}),
+});
+const nodeRef = (node: Node): Involved => ({ kind: 'Node', name: node.metadata.name!, uid: node.metadata.name, apiVersion: 'v1' });
+const nodeOf = (pod: Pod) =>
+  pod.spec.nodeName ?? pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchFields?.[0]?.values?.[0] ?? '';
+
+const waitingOf = (s: PodStatus | undefined) => s?.containerStatuses?.find((c) => c.state?.waiting)?.state?.waiting;
+const runningOf = (s: PodStatus | undefined) => Boolean(s?.containerStatuses?.length && s.containerStatuses.every((c) => c.state?.running));
+
+/**
+ * The Kubernetes Events a real cluster would show for what the log records:
+ * the DaemonSet controller's SuccessfulCreate / SuccessfulDelete /
+ * FailedDaemonPod, the scheduler's Scheduled, the kubelet's Pulling / Pulled /
+ * Created / Started / Failed / BackOff / Killing, and node registration and
+ * (un)cordoning. Repeats of the same (object, reason, message) are counted,
+ * as the API server's event aggregation does. Derived, never stored: the log
+ * stays the only truth, and time travel shows the events of the past too.
+ */
+export class KubeEvents {
+  private readonly byKey = new Map<string, KubeEvent>();
+
+  record(e: RecordedEvent, before: unknown, after: unknown): void {
+    const at = seconds(e.metadata.wallTime ?? e.recordedAt);
+    const emit = (involved: Involved, type: KubeEvent['type'], reason: string, message: string, source: KubeEvent['source']) =>
+      this.add(e.position, at, involved, type, reason, message, source);
+    const controller = { component: 'daemonset-controller' };
+    const kubelet = (pod: Pod) => ({ component: 'kubelet', host: nodeOf(pod) });
+    switch (e.type) {
+      case 'PodCreated': {
+        const pod = after as Pod;
+        const ds = daemonSetRef(pod);
+        if (ds && e.metadata.actor === 'daemonset-controller') emit(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, controller);
+        return;
+      }
+      case 'PodBound': {
+        const pod = after as Pod;
+        emit(podRef(pod), 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${pod.spec.nodeName}`, { component: 'default-scheduler' });
+        return;
+      }
+      case 'PodStatusReported':
+        return this.kubeletEvents(before as Pod | undefined, after as Pod, emit, kubelet(after as Pod));
+      case 'PodDeletionRequested': {
+        const pod = after as Pod;
+        const ds = daemonSetRef(pod);
+        const reason = (e.data as { reason?: string }).reason;
+        if (ds && e.metadata.actor === 'daemonset-controller') {
+          if (reason === 'failed') {
+            emit(ds, 'Warning', 'FailedDaemonPod', `Found failed daemon pod ${pod.metadata.namespace}/${pod.metadata.name} on node ${nodeOf(pod)}, will try to kill it`, controller);
+          }
+          emit(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, controller);
+        }
+        if (pod.spec.nodeName) {
+          for (const c of pod.spec.containers) emit(podRef(pod, `spec.containers{${c.name}}`), 'Normal', 'Killing', `Stopping container ${c.name}`, kubelet(pod));
+        }
+        return;
+      }
+      case 'NodeJoined': {
+        const node = after as Node;
+        emit(nodeRef(node), 'Normal', 'Starting', '', { component: 'kubelet', host: node.metadata.name });
+        emit(nodeRef(node), 'Normal', 'RegisteredNode', `Node ${node.metadata.name} event: Registered Node ${node.metadata.name} in Controller`, { component: 'node-controller' });
+        return;
+      }
+      case 'NodeCordoned':
+      case 'NodeUncordoned': {
+        const node = after as Node;
+        const status = e.type === 'NodeCordoned' ? 'NodeNotSchedulable' : 'NodeSchedulable';
+        emit(nodeRef(node), 'Normal', status, `Node ${node.metadata.name} status is now: ${status}`, { component: 'kubelet', host: node.metadata.name });
+        return;
+      }
+      case 'NodeConditionChanged': {
+        const node = after as Node;
+        const ready = node.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+        const status = ready === 'True' ? 'NodeReady' : 'NodeNotReady';
+        emit(nodeRef(node), 'Normal', status, `Node ${node.metadata.name} status is now: ${status}`, { component: 'node-controller' });
+        return;
+      }
+    }
+  }
+
+  private kubeletEvents(before: Pod | undefined, pod: Pod, emit: (i: Involved, t: KubeEvent['type'], r: string, m: string, s: KubeEvent['source']) => void, source: KubeEvent['source']) {
+    const prev = before?.status;
+    const next = pod.status;
+    const c = pod.spec.containers[0];
+    const ref = podRef(pod, `spec.containers{${c?.name}}`);
+    const w0 = waitingOf(prev)?.reason;
+    const w1 = waitingOf(next);
+    if (w1 && w1.reason !== w0) {
+      if (w1.reason === 'ContainerCreating') emit(ref, 'Normal', 'Pulling', `Pulling image "${c?.image}"`, source);
+      if (w1.reason === 'ErrImagePull') {
+        if (w0 !== 'ContainerCreating') emit(ref, 'Normal', 'Pulling', `Pulling image "${c?.image}"`, source);
+        emit(ref, 'Warning', 'Failed', `Failed to pull image "${c?.image}": ${w1.message ?? ''}`, source);
+        emit(ref, 'Warning', 'Failed', 'Error: ErrImagePull', source);
+      }
+      if (w1.reason === 'ImagePullBackOff') {
+        emit(ref, 'Normal', 'BackOff', `Back-off pulling image "${c?.image}"`, source);
+        emit(ref, 'Warning', 'Failed', 'Error: ImagePullBackOff', source);
+      }
+      if (w1.reason === 'CrashLoopBackOff') emit(ref, 'Warning', 'BackOff', `Back-off restarting failed container ${c?.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`, source);
+    }
+    if (runningOf(next) && !runningOf(prev)) {
+      for (const k of pod.spec.containers) {
+        const r = podRef(pod, `spec.containers{${k.name}}`);
+        if (w0 !== 'ContainerCreating') emit(r, 'Normal', 'Pulling', `Pulling image "${k.image}"`, source);
+        emit(r, 'Normal', 'Pulled', `Successfully pulled image "${k.image}"`, source);
+        emit(r, 'Normal', 'Created', `Created container: ${k.name}`, source);
+        emit(r, 'Normal', 'Started', `Started container ${k.name}`, source);
+      }
+    }
+  }
+
+  private add(position: number, at: string, involved: Involved, type: KubeEvent['type'], reason: string, message: string, source: KubeEvent['source']) {
+    const key = `${involved.kind}/${involved.namespace ?? ''}/${involved.name}/${involved.uid ?? ''}/${involved.fieldPath ?? ''}/${reason}/${message}`;
+    const existing = this.byKey.get(key);
+    if (existing) {
+      // Aggregated repeat: the same object keeps its name, count and first time.
+      this.byKey.delete(key);
+      this.byKey.set(key, { ...existing, count: existing.count + 1, lastTimestamp: at, metadata: { ...existing.metadata, resourceVersion: String(position) } });
+      return;
+    }
+    const ns = involved.namespace ?? 'default';
+    this.byKey.set(key, {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: {
+        name: `${involved.name}.${position.toString(16).padStart(16, '0')}`,
+        namespace: ns,
+        uid: `event-${position.toString(16)}-${this.byKey.size.toString(16)}`,
+        resourceVersion: String(position),
+        creationTimestamp: at,
+      },
+      involvedObject: involved,
+      reason,
+      message,
+      source,
+      firstTimestamp: at,
+      lastTimestamp: at,
+      count: 1,
+      type,
+      eventTime: null,
+      reportingComponent: source.component,
+      reportingInstance: source.host ?? '',
+    });
+    if (this.byKey.size > MAX_KUBE_EVENTS) this.byKey.delete(this.byKey.keys().next().value!);
+  }
+
+  /** Events of one namespace (or all), oldest first. */
+  list(namespace?: string): KubeEvent[] {
+    const all = [...this.byKey.values()];
+    return (namespace === undefined ? all : all.filter((e) => e.metadata.namespace === namespace)).sort(
+      (a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion),
+    );
+  }
+}
