@@ -16,6 +16,7 @@ export type DomainErrorCode =
   | 'RequestEntityTooLarge'
   | 'UnsupportedMediaType'
   | 'MethodNotAllowed'
+  | 'Timeout'
   | 'StorageError'
   | 'InternalError';
 

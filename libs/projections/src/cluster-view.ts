@@ -115,6 +115,7 @@ export class ClusterView {
         const next = evolveNode(before, e as unknown as NodeEvent, rv);
         if (next) this.nodes.set(ref.name, next);
         else this.nodes.delete(ref.name);
+        this.sortedNodes = undefined;
         this.events.record(e, before, next);
         return;
       }
@@ -147,6 +148,13 @@ export class ClusterView {
     if (e.type === 'RolloutCompleted') Object.assign(next, { state: 'completed', endedAt: at });
     if (e.type === 'RolloutSuperseded') Object.assign(next, { state: 'superseded', endedAt: at });
     this.rollouts.set(streamId, next);
+  }
+
+  private sortedNodes?: Node[];
+
+  /** Every node, sorted by name; the same array until a node changes (the planner walks nodes in this order). */
+  nodeList(): Node[] {
+    return (this.sortedNodes ??= [...this.nodes.values()].sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : a.metadata.name! > b.metadata.name! ? 1 : 0)));
   }
 
   daemonSet(ns: string, name: string) {

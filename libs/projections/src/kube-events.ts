@@ -56,6 +56,9 @@ const runningOf = (s: PodStatus | undefined) => Boolean(s?.containerStatuses?.le
  */
 export class KubeEvents {
   private readonly byKey = new Map<string, KubeEvent>();
+  /** Keys in first-seen order, for eviction (a Map's own first key gets slow to find after many deletes). */
+  private order: string[] = [];
+  private head = 0;
 
   record(e: RecordedEvent, before: unknown, after: unknown): void {
     const at = seconds(e.metadata.wallTime ?? e.recordedAt);
@@ -151,7 +154,6 @@ export class KubeEvents {
     const existing = this.byKey.get(key);
     if (existing) {
       // Aggregated repeat: the same object keeps its name, count and first time.
-      this.byKey.delete(key);
       this.byKey.set(key, { ...existing, count: existing.count + 1, lastTimestamp: at, metadata: { ...existing.metadata, resourceVersion: String(position) } });
       return;
     }
@@ -178,7 +180,14 @@ export class KubeEvents {
       reportingComponent: source.component,
       reportingInstance: source.host ?? '',
     });
-    if (this.byKey.size > MAX_KUBE_EVENTS) this.byKey.delete(this.byKey.keys().next().value!);
+    this.order.push(key);
+    if (this.byKey.size > MAX_KUBE_EVENTS) {
+      this.byKey.delete(this.order[this.head++]);
+      if (this.head > MAX_KUBE_EVENTS) {
+        this.order = this.order.slice(this.head);
+        this.head = 0;
+      }
+    }
   }
 
   /** Events of one namespace (or all), oldest first. */

@@ -103,7 +103,7 @@ export class Reconciler implements ICommandHandler<ReconcileDaemonSet> {
     const now = this.clock.now().getTime();
     const result = syncDaemonSet({
       ds,
-      nodes: [...view.nodes.values()],
+      nodes: view.nodeList(),
       pods: view.podsIn(ns),
       revisions: view.revisionsIn(ns),
       now,

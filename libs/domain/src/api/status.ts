@@ -87,6 +87,8 @@ const REASON: Record<DomainErrorCode, [reason: string, code: number]> = {
   RequestEntityTooLarge: ['RequestEntityTooLarge', 413],
   UnsupportedMediaType: ['UnsupportedMediaType', 415],
   MethodNotAllowed: ['MethodNotAllowed', 405],
+  // A resourceVersion the server has not reached (`Too large resource version`).
+  Timeout: ['Timeout', 504],
   StorageError: ['InternalError', 500],
   InternalError: ['InternalError', 500],
 };

@@ -38,4 +38,28 @@ describe('Node decider', () => {
     expect(decideNode({ type: 'SetNodeTaints', taints: [] }, joined, ctx)).toEqual([]);
     expect(decideNode({ type: 'SetNodeLabels', labels: { a: 'c' } }, joined, ctx)).toEqual([{ type: 'NodeLabelsChanged', data: { labels: { a: 'c' } } }]);
   });
+
+  describe('UpdateNode (a user PUT/PATCH)', () => {
+    const update = (over: Partial<{ labels: Record<string, string>; taints: Node['spec']['taints']; unschedulable: boolean; expectedResourceVersion: string }>, node = joined) =>
+      decideNode({ type: 'UpdateNode', labels: node.metadata.labels ?? {}, taints: node.spec.taints ?? [], unschedulable: Boolean(node.spec.unschedulable), ...over } as never, node, ctx);
+
+    it('appends nothing when nothing changes', () => expect(update({})).toEqual([]));
+
+    it('changes labels and taints in one decision', () => {
+      const taints = [{ key: 'k', value: 'v', effect: 'NoSchedule' as const }];
+      expect(update({ labels: { a: 'b', disktype: 'ssd' }, taints })).toEqual([
+        { type: 'NodeLabelsChanged', data: { labels: { a: 'b', disktype: 'ssd' } } },
+        { type: 'NodeTaintsChanged', data: { taints } },
+      ]);
+    });
+
+    it('cordons with the unschedulable taint added to the taints sent, and uncordons removing it', () => {
+      const [cordon] = update({ unschedulable: true });
+      expect(cordon).toEqual({ type: 'NodeCordoned', data: { taints: [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule', timeAdded: ctx.now }] } });
+      const cordoned = evolveNode(joined, cordon as never, '2')!;
+      expect(update({ unschedulable: false }, cordoned)).toEqual([{ type: 'NodeUncordoned', data: { taints: [] } }]);
+    });
+
+    it('refuses a stale resourceVersion', () => expect(() => update({ expectedResourceVersion: '0' })).toThrow(/the object has been modified/));
+  });
 });

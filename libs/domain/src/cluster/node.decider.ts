@@ -19,7 +19,14 @@ export type NodeCommand =
   | { type: 'SetNodeTaints'; taints: Taint[]; expectedResourceVersion?: string }
   | { type: 'SetNodeReadiness'; status: NodeReadiness; reason?: string; message?: string }
   | { type: 'CordonNode' }
-  | { type: 'UncordonNode' };
+  | { type: 'UncordonNode' }
+  /**
+   * A user's PUT/PATCH of the whole Node (kubectl label / taint / cordon /
+   * edit): the labels, taints and unschedulable flag it ends with, decided
+   * together so one request appends atomically. Cordon and uncordon keep
+   * their taint, whatever taint list came with them.
+   */
+  | { type: 'UpdateNode'; labels: Record<string, string>; taints: Taint[]; unschedulable: boolean; expectedResourceVersion?: string };
 
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
@@ -100,5 +107,24 @@ export const decideNode = (cmd: NodeCommand, current: Node | undefined, ctx: Com
     case 'UncordonNode':
       if (!current.spec.unschedulable) return [];
       return [{ type: 'NodeUncordoned', data: { taints: withoutKeys(current.spec.taints, [TAINT_UNSCHEDULABLE]) } }];
+    case 'UpdateNode':
+      checkVersion(current, cmd.expectedResourceVersion);
+      return updateNode(cmd, current, ctx);
   }
+};
+
+const updateNode = (cmd: Extract<NodeCommand, { type: 'UpdateNode' }>, current: Node, ctx: CommandContext): NodeEvent[] => {
+  const events: NodeEvent[] = [];
+  if (!jsonEqual(cmd.labels, current.metadata.labels ?? {})) events.push({ type: 'NodeLabelsChanged', data: { labels: cmd.labels } });
+  const wasUnschedulable = Boolean(current.spec.unschedulable);
+  if (cmd.unschedulable && !wasUnschedulable) {
+    const kept = cmd.taints.find((t) => t.key === TAINT_UNSCHEDULABLE && t.effect === 'NoSchedule');
+    const taints = [...withoutKeys(cmd.taints, [TAINT_UNSCHEDULABLE]), kept ?? { key: TAINT_UNSCHEDULABLE, effect: 'NoSchedule' as const, timeAdded: ctx.now }];
+    events.push({ type: 'NodeCordoned', data: { taints } });
+  } else if (!cmd.unschedulable && wasUnschedulable) {
+    events.push({ type: 'NodeUncordoned', data: { taints: withoutKeys(cmd.taints, [TAINT_UNSCHEDULABLE]) } });
+  } else if (!jsonEqual(cmd.taints, current.spec.taints ?? [])) {
+    events.push({ type: 'NodeTaintsChanged', data: { taints: cmd.taints } });
+  }
+  return events;
 };

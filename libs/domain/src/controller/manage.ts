@@ -41,8 +41,8 @@ export const manage = (view: SyncView, claimed: readonly Pod[], backoffIn: Faile
   let requeueAfterMs: number | undefined;
   const del = (pod: Pod, node: string, reason: PodDeletion['reason']) => deletions.push({ name: pod.metadata.name ?? '', nodeName: node, reason });
 
-  for (const node of view.nodes) {
-    const name = nodeName(node);
+  for (let i = 0; i < view.nodes.length; i++) {
+    const name = view.names[i];
     const { shouldRun, shouldContinueRunning } = view.eligibility.get(name)!;
     const pods = map.get(name);
     if (shouldRun && pods === undefined) {

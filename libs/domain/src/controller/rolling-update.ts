@@ -25,10 +25,10 @@ const errorText = (e: unknown): string => (e instanceof Error ? e.message : Stri
  */
 export const updatedDesiredNodeCounts = (view: SyncView, map?: Map<string, Pod[]>): RollingUpdateCounts => {
   let desired = 0;
-  for (const node of view.nodes) {
-    if (!view.eligibility.get(nodeName(node))!.shouldRun) continue;
+  for (const name of view.names) {
+    if (!view.eligibility.get(name)!.shouldRun) continue;
     desired++;
-    if (map && !map.has(nodeName(node))) map.set(nodeName(node), []);
+    if (map && !map.has(name)) map.set(name, []);
   }
   const strategy = view.ds.spec.updateStrategy;
   const ru = strategy?.type === 'RollingUpdate' ? strategy.rollingUpdate : undefined;

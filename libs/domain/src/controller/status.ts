@@ -30,9 +30,9 @@ export const statusCounters = (view: SyncView, claimed: readonly Pod[]): StatusC
   let ready = 0;
   let updated = 0;
   let available = 0;
-  for (const node of view.nodes) {
-    const pods = map.get(nodeName(node)) ?? [];
-    if (view.eligibility.get(nodeName(node))!.shouldRun) {
+  for (const name of view.names) {
+    const pods = map.get(name) ?? [];
+    if (view.eligibility.get(name)!.shouldRun) {
       desired++;
       if (pods.length === 0) continue;
       current++;
@@ -130,10 +130,10 @@ export const rolloutProgress = (
     if (list) list.push(p);
     else byNode.set(target, [p]);
   }
-  for (const node of view.nodes) {
-    if (!view.eligibility.get(nodeName(node))!.shouldRun) continue;
+  for (const name of view.names) {
+    if (!view.eligibility.get(name)!.shouldRun) continue;
     desired++;
-    const onNode = byNode.get(nodeName(node)) ?? [];
+    const onNode = byNode.get(name) ?? [];
     if (onNode.some(isNew)) updated++;
     if (onNode.some(avail)) available++;
     if (onNode.some((p) => isNew(p) && avail(p))) updatedAvailable++;

@@ -191,7 +191,14 @@ export const syncDaemonSet = (input: SyncInput): SyncResult => {
     input,
   );
   const claimedRevisions = revClaim.owned.map((r) => (revClaim.adopt.includes(r) ? withAdoption(r, ds) : r));
-  const claimed = () => claimPods(ds, working.pods, matches).owned;
+  // Claimed pods of the working copy, recomputed only when it changed (creates append, deletes replace).
+  let claimedCache: { pods: Pod[]; length: number; owned: Pod[] } | undefined;
+  const claimed = () => {
+    if (claimedCache?.pods !== working.pods || claimedCache.length !== working.pods.length) {
+      claimedCache = { pods: working.pods, length: working.pods.length, owned: claimPods(ds, working.pods, matches).owned };
+    }
+    return claimedCache.owned;
+  };
 
   const history = constructHistory(ds, claimedRevisions, claimed(), input.revisions);
   revisionActions.push(...history.labelFixes.map((f) => ({ type: 'set-hash-label' as const, ...f })));
