@@ -64,12 +64,12 @@ export const startEmbedded = async (o: EmbeddedOptions): Promise<Embedded> => {
 
   const fleet = new NodeFleet(
     transport,
-    ImageRegistry.fromFile(o.registryCatalog ?? DEFAULT_CATALOG, o.registryStrict ?? false),
+    ImageRegistry.fromFile(o.registryCatalog ?? o.config.simulation.registryCatalog ?? DEFAULT_CATALOG, o.registryStrict ?? o.config.simulation.registryStrict),
     {
       podStartMs: o.config.simulation.podStartMs,
-      podStopMs: o.podStopMs ?? Math.min(o.config.simulation.podStartMs, 1000),
-      pullBackoffMs: o.pullBackoffMs ?? 10_000,
-      failures: o.failures ?? [],
+      podStopMs: o.podStopMs ?? o.config.simulation.podStopMs,
+      pullBackoffMs: o.pullBackoffMs ?? o.config.simulation.pullBackoffMs,
+      failures: o.failures ?? o.config.simulation.failures,
       now: o.clock ? () => o.clock!.now() : undefined,
     },
   );

@@ -117,6 +117,18 @@ describe('DaemonSet lifecycle through the log', () => {
     expect(h.ds('nginx-ds')!.status!.updatedNumberScheduled).toBe(1);
   }, 30_000);
 
+  it('failure injection: a crash-looping new image stalls the rollout at maxUnavailable and is recorded as stalled', async () => {
+    h = await startHarness({ nodes: 4, failures: [{ mode: 'crash', image: 'busybox' }] });
+    await h.apply(manifest('nginx-ds.yaml'));
+    await h.settle();
+    await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'busybox:1.36' }, user));
+    await h.until(() => h.state.view.rolloutsOf('default', 'nginx-ds').at(-1)?.state === 'stalled');
+    const crashing = h.pods().filter((p) => p.spec.containers[0].image === 'busybox:1.36');
+    expect(crashing).toHaveLength(1);
+    expect(crashing[0].status?.containerStatuses?.[0].state?.waiting?.reason).toBe('CrashLoopBackOff');
+    expect(h.ds('nginx-ds')!.status).toMatchObject({ updatedNumberScheduled: 1, numberAvailable: 3, numberUnavailable: 1 });
+  }, 30_000);
+
   it('invariant 5: the live projection equals a replay of the log from zero, and "at position P" equals what was live at P', async () => {
     h = await startHarness({ nodes: 4 });
     await h.apply(manifest('nginx-ds.yaml'));

@@ -32,6 +32,15 @@ describe('configuration from the environment', () => {
     });
   });
 
+  it('reads simulation failure injection rules and reports malformed ones', () => {
+    expect(loadConfig({ SIM_FAILURES: 'crash:image=busybox;not-ready:node=node-2' }).simulation.failures).toEqual([
+      { mode: 'crash', image: 'busybox' },
+      { mode: 'not-ready', node: 'node-2' },
+    ]);
+    expect(() => loadConfig({ SIM_FAILURES: 'explode:node=x' })).toThrow(/mode must be crash or not-ready/);
+    expect(() => loadConfig({ SIM_FAILURES: 'crash:colour=red' })).toThrow(/expected image=<text> or node=<name>/);
+  });
+
   it('chooses NORMAL durability only when asked explicitly', () => {
     const c = loadConfig({ SQLITE_SYNCHRONOUS: 'NORMAL' });
     expect(c.eventStore).toMatchObject({ kind: 'sqlite', synchronous: 'NORMAL' });

@@ -24,8 +24,44 @@ const EnvSchema = z.object({
   KAFKA_BROKERS: z.string().optional(),
   SIM_NODES: intFromEnv('SIM_NODES', 0, 100_000).default(3),
   SIM_POD_START_MS: intFromEnv('SIM_POD_START_MS', 0, 3_600_000).default(2000),
+  SIM_POD_STOP_MS: intFromEnv('SIM_POD_STOP_MS', 0, 3_600_000).optional(),
+  SIM_PULL_BACKOFF_MS: intFromEnv('SIM_PULL_BACKOFF_MS', 1, 3_600_000).default(10_000),
+  SIM_REGISTRY_CATALOG: z.string().min(1).optional(),
+  SIM_REGISTRY_STRICT: z.enum(['true', 'false']).default('false'),
+  SIM_FAILURES: z.string().default(''),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
 });
+
+/**
+ * SIM_FAILURES: `;`-separated rules `<mode>[:image=<text>][,node=<name>]`, mode
+ * `crash` (the container crash-loops) or `not-ready` (runs, never Ready).
+ * Example: `crash:image=busybox;not-ready:node=node-2`.
+ */
+const parseFailures = (text: string): { rules: FailureRuleConfig[]; problems: string[] } => {
+  const rules: FailureRuleConfig[] = [];
+  const problems: string[] = [];
+  for (const raw of text.split(';').map((r) => r.trim()).filter(Boolean)) {
+    const [mode, rest = ''] = raw.split(/:(.*)/s);
+    if (mode !== 'crash' && mode !== 'not-ready') {
+      problems.push(`SIM_FAILURES: "${raw}": mode must be crash or not-ready`);
+      continue;
+    }
+    const rule: FailureRuleConfig = { mode };
+    for (const part of rest.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [k, v] = part.split(/=(.*)/s);
+      if ((k === 'image' || k === 'node') && v) rule[k] = v;
+      else problems.push(`SIM_FAILURES: "${raw}": expected image=<text> or node=<name>, got "${part}"`);
+    }
+    rules.push(rule);
+  }
+  return { rules, problems };
+};
+
+export interface FailureRuleConfig {
+  mode: 'crash' | 'not-ready';
+  image?: string;
+  node?: string;
+}
 
 export type Env = z.input<typeof EnvSchema>;
 
@@ -38,7 +74,15 @@ export interface AppConfig {
     | { kind: 'eventstoredb'; connectionString: string }
     | { kind: 'memory' };
   transport: { kind: 'inprocess' } | { kind: 'kafka'; brokers: string[] };
-  simulation: { nodes: number; podStartMs: number };
+  simulation: {
+    nodes: number;
+    podStartMs: number;
+    podStopMs: number;
+    pullBackoffMs: number;
+    registryCatalog?: string;
+    registryStrict: boolean;
+    failures: FailureRuleConfig[];
+  };
   logLevel: 'error' | 'warn' | 'info' | 'debug';
 }
 
@@ -56,7 +100,8 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
   }
   const e = parsed.data;
-  const problems: string[] = [];
+  const failures = parseFailures(e.SIM_FAILURES);
+  const problems: string[] = [...failures.problems];
   if (e.EVENT_STORE === 'eventstoredb' && !e.EVENTSTOREDB_CONNECTION_STRING) {
     problems.push('EVENTSTOREDB_CONNECTION_STRING: required when EVENT_STORE=eventstoredb (e.g. esdb://127.0.0.1:2113?tls=false)');
   }
@@ -80,7 +125,15 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       e.TRANSPORT === 'kafka'
         ? { kind: 'kafka', brokers: e.KAFKA_BROKERS!.split(',').map((b) => b.trim()).filter(Boolean) }
         : { kind: 'inprocess' },
-    simulation: { nodes: e.SIM_NODES, podStartMs: e.SIM_POD_START_MS },
+    simulation: {
+      nodes: e.SIM_NODES,
+      podStartMs: e.SIM_POD_START_MS,
+      podStopMs: e.SIM_POD_STOP_MS ?? Math.min(e.SIM_POD_START_MS, 1000),
+      pullBackoffMs: e.SIM_PULL_BACKOFF_MS,
+      ...(e.SIM_REGISTRY_CATALOG ? { registryCatalog: resolve(e.SIM_REGISTRY_CATALOG) } : {}),
+      registryStrict: e.SIM_REGISTRY_STRICT === 'true',
+      failures: failures.rules,
+    },
     logLevel: e.LOG_LEVEL,
   };
 };
