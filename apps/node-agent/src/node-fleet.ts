@@ -103,7 +103,7 @@ export class NodeFleet {
       const cmd = parsed.data;
       const kubelet = this.kubelets.get(cmd.nodeName);
       if (!kubelet) return; // not one of ours (another agent process serves it)
-      if (cmd.kind === 'RunPod') kubelet.run(cmd.pod as unknown as Pod);
+      if (cmd.kind === 'RunPod') kubelet.run(cmd.pod as unknown as Pod, cmd.correlationId);
       else kubelet.stop(cmd, cmd.gracePeriodSeconds);
     });
   }

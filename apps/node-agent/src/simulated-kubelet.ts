@@ -30,13 +30,22 @@ export interface FailureRule {
   mode: 'crash' | 'not-ready';
 }
 
+/** Which pod a report is about, and the correlation of the command that last set it in motion. */
+export interface PodRef {
+  namespace: string;
+  name: string;
+  uid: string;
+  correlationId?: string;
+}
+
 export interface KubeletSink {
-  status(pod: { namespace: string; name: string; uid: string }, status: PodStatus): void;
-  gone(pod: { namespace: string; name: string; uid: string }): void;
+  status(pod: PodRef, status: PodStatus): void;
+  gone(pod: PodRef): void;
 }
 
 interface Running {
   pod: Pod;
+  correlationId?: string;
   timers: NodeJS.Timeout[];
   ip: string;
   pullFailures: number;
@@ -59,11 +68,11 @@ export class SimulatedKubelet {
     return this.pods.size;
   }
 
-  run(pod: Pod): void {
+  run(pod: Pod, correlationId?: string): void {
     const uid = pod.metadata.uid!;
     if (this.pods.has(uid)) return; // at-least-once delivery
     const ip = pod.spec.hostNetwork ? this.options.nodeIP : this.allocateIP();
-    const entry: Running = { pod, timers: [], ip, pullFailures: 0, restarts: 0, stopping: false };
+    const entry: Running = { pod, correlationId, timers: [], ip, pullFailures: 0, restarts: 0, stopping: false };
     this.pods.set(uid, entry);
     if (pod.status?.phase === 'Running' && pod.status.containerStatuses?.every((c) => c.state?.running)) {
       // A restarted kubelet finds its containers still running: it adopts them as they are.
@@ -80,16 +89,17 @@ export class SimulatedKubelet {
     }
   }
 
-  stop(pod: { namespace: string; name: string; uid: string }, gracePeriodSeconds: number): void {
+  stop(pod: PodRef, gracePeriodSeconds: number): void {
     const entry = this.pods.get(pod.uid);
     if (!entry) {
       // Nothing runs under that uid here (the kubelet restarted after the pod stopped): it is gone.
-      const ref = { namespace: pod.namespace, name: pod.name, uid: pod.uid };
+      const ref = { namespace: pod.namespace, name: pod.name, uid: pod.uid, correlationId: pod.correlationId };
       queueMicrotask(() => this.sink.gone(ref));
       return;
     }
     if (entry.stopping) return;
     const uid = pod.uid;
+    entry.correlationId = pod.correlationId ?? entry.correlationId;
     entry.stopping = true;
     entry.timers.forEach(clearTimeout);
     entry.timers = [];
@@ -158,8 +168,13 @@ export class SimulatedKubelet {
     if (!entry.stopping) this.sink.status(this.ref(entry), status);
   }
 
-  private ref(entry: Running) {
-    return { namespace: entry.pod.metadata.namespace ?? 'default', name: entry.pod.metadata.name!, uid: entry.pod.metadata.uid! };
+  private ref(entry: Running): PodRef {
+    return {
+      namespace: entry.pod.metadata.namespace ?? 'default',
+      name: entry.pod.metadata.name!,
+      uid: entry.pod.metadata.uid!,
+      ...(entry.correlationId ? { correlationId: entry.correlationId } : {}),
+    };
   }
 
   private allocateIP() {

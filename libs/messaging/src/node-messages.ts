@@ -14,6 +14,8 @@ export const RunPodMessage = z.object({
   nodeName: z.string(),
   /** The whole pod, as created (the agent reads containers, images, host network). */
   pod: Json,
+  /** Correlation of the command that caused this; the agent's reports about the pod carry it back. */
+  correlationId: z.string().optional(),
 });
 export const StopPodMessage = z.object({
   kind: z.literal('StopPod'),
@@ -22,6 +24,7 @@ export const StopPodMessage = z.object({
   uid: z.string(),
   nodeName: z.string(),
   gracePeriodSeconds: z.number().int().min(0),
+  correlationId: z.string().optional(),
 });
 export const NodeCommandMessage = z.discriminatedUnion('kind', [RunPodMessage, StopPodMessage]);
 export type NodeCommandMessage = z.infer<typeof NodeCommandMessage>;
@@ -33,6 +36,7 @@ export const PodStatusMessage = z.object({
   uid: z.string(),
   nodeName: z.string(),
   status: Json,
+  correlationId: z.string().optional(),
 });
 export const PodGoneMessage = z.object({
   kind: z.literal('PodGone'),
@@ -40,6 +44,7 @@ export const PodGoneMessage = z.object({
   name: z.string(),
   uid: z.string(),
   nodeName: z.string(),
+  correlationId: z.string().optional(),
 });
 export const NodeRegisterMessage = z.object({
   kind: z.literal('NodeRegister'),

@@ -88,11 +88,19 @@ export class ClusterView {
     switch (ref.kind) {
       case 'daemonset':
         if (e.type === 'DaemonSetCreated' || (e.type === 'DaemonSetSpecChanged' && (e.data as { templateChanged?: boolean }).templateChanged)) {
+          // The change-cause of this change: the command's own, or a change-cause annotation this
+          // very change set (kubectl --record). An annotation merely carried over is not its cause.
+          const prevCause = getIn(this.daemonSets, ns, ref.name)?.metadata.annotations?.['kubernetes.io/change-cause'];
+          const set =
+            e.type === 'DaemonSetCreated'
+              ? (e.data as { daemonSet: DaemonSet }).daemonSet.metadata.annotations?.['kubernetes.io/change-cause']
+              : (e.data as { changeCause?: string }).changeCause;
+          const changeCause = e.metadata.changeCause ?? (set !== undefined && set !== prevCause ? set : undefined);
           this.templateChanges.set(`${ns}/${ref.name}`, {
             position: e.position,
             eventId: e.id,
             correlationId: e.metadata.correlationId ?? e.id,
-            changeCause: e.metadata.changeCause,
+            ...(changeCause ? { changeCause } : {}),
             actor: e.metadata.actor,
           });
         } else if (e.type === 'DaemonSetDeleted') {

@@ -34,11 +34,12 @@ export class NodeLink implements IEventHandler<Recorded> {
     const [ns, name] = event.streamId.slice('pod-'.length).split(/\.(.*)/s);
     const pod = this.state.view.pod(ns, name);
     if (!pod?.spec.nodeName || !this.state.view.nodes.has(pod.spec.nodeName)) return;
-    if (event.type === 'PodBound' && !pod.metadata.deletionTimestamp) this.runPod(pod);
-    if (event.type === 'PodDeletionRequested') this.stopPod(pod);
+    const correlationId = event.metadata.correlationId;
+    if (event.type === 'PodBound' && !pod.metadata.deletionTimestamp) this.runPod(pod, correlationId);
+    if (event.type === 'PodDeletionRequested') this.stopPod(pod, correlationId);
   }
 
-  private runPod(pod: Pod) {
+  private runPod(pod: Pod, correlationId?: string) {
     void this.transport.publish(TOPICS.nodeCommands, pod.spec.nodeName!, {
       kind: 'RunPod',
       namespace: pod.metadata.namespace,
@@ -46,10 +47,11 @@ export class NodeLink implements IEventHandler<Recorded> {
       uid: pod.metadata.uid,
       nodeName: pod.spec.nodeName,
       pod,
+      ...(correlationId ? { correlationId } : {}),
     });
   }
 
-  private stopPod(pod: Pod) {
+  private stopPod(pod: Pod, correlationId?: string) {
     void this.transport.publish(TOPICS.nodeCommands, pod.spec.nodeName!, {
       kind: 'StopPod',
       namespace: pod.metadata.namespace,
@@ -57,6 +59,7 @@ export class NodeLink implements IEventHandler<Recorded> {
       uid: pod.metadata.uid,
       nodeName: pod.spec.nodeName,
       gracePeriodSeconds: pod.metadata.deletionGracePeriodSeconds ?? 30,
+      ...(correlationId ? { correlationId } : {}),
     });
   }
 
@@ -85,6 +88,9 @@ export class NodeLink implements IEventHandler<Recorded> {
     }
     const m = parsed.data;
     const actor = `node-agent:${m.nodeName}`;
+    // Reports carry the correlation of the command that set the pod in motion (a rollout's):
+    // the audit of that rollout then shows what each kubelet did too.
+    const meta = { actor, ...(m.kind !== 'NodeRegister' && m.correlationId ? { correlationId: m.correlationId } : {}) };
     if (m.kind === 'NodeRegister') {
       try {
         if (!this.state.view.nodes.has(m.nodeName)) {
@@ -99,8 +105,8 @@ export class NodeLink implements IEventHandler<Recorded> {
     }
     this.pending.push(
       m.kind === 'PodStatus'
-        ? new PodCommandMsg(m.namespace, m.name, { type: 'ReportPodStatus', status: m.status as PodStatus, expectedUid: m.uid }, { actor })
-        : new PodCommandMsg(m.namespace, m.name, { type: 'ConfirmPodDeleted', reason: 'terminated', expectedUid: m.uid }, { actor }),
+        ? new PodCommandMsg(m.namespace, m.name, { type: 'ReportPodStatus', status: m.status as PodStatus, expectedUid: m.uid }, meta)
+        : new PodCommandMsg(m.namespace, m.name, { type: 'ConfirmPodDeleted', reason: 'terminated', expectedUid: m.uid }, meta),
     );
     this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
     await this.flushing;

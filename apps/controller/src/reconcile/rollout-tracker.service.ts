@@ -89,9 +89,8 @@ export class RolloutTracker {
           maxUnavailable: ru ? scaledValue(ru.maxUnavailable ?? 0, progress.desired) : 0,
           maxSurge: ru ? scaledValue(ru.maxSurge ?? 0, progress.desired) : 0,
           nodeCount: progress.desired,
-          ...(change?.changeCause || ds.metadata.annotations?.['kubernetes.io/change-cause']
-            ? { changeCause: change?.changeCause ?? ds.metadata.annotations?.['kubernetes.io/change-cause'] }
-            : {}),
+          ...(change?.changeCause ? { changeCause: change.changeCause } : {}),
+          ...(change?.actor ? { requestedBy: change.actor } : {}),
         },
       };
       const streamId = rolloutStream(ns, name, number);

@@ -195,7 +195,10 @@ export interface RolloutStarted {
     maxUnavailable: number;
     maxSurge: number;
     nodeCount: number;
+    /** The change-cause of the template change that started it (kubectl --record), if any. */
     changeCause?: string;
+    /** Who changed the template (the command's actor). */
+    requestedBy?: string;
   };
 }
 export interface RolloutProgressed {
