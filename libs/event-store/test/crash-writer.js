@@ -4,7 +4,7 @@
 // (stdout to a pipe is synchronous on Linux, so a printed ACK was acknowledged
 // before the kill). Every event's metadata names its batch and size so the
 // parent can prove no batch was stored partially, acknowledged or not.
-require('./swc-register');
+require('../../testing/swc-register');
 const { randomUUID } = require('node:crypto');
 const { SqliteEventStore } = require('../src/sqlite/sqlite-event-store.ts');
 

@@ -1,12 +1,12 @@
 // Lets plain `node` load the real TypeScript adapter: .ts files are compiled on
 // require with @swc/core, and the tsconfig path aliases (@daemonledger/*) are
 // rewritten the way scripts/build.mjs does. Used by child processes spawned from
-// tests (crash-writer.js), where jest's transform is not available.
+// tests (crash writers, killed controllers), where jest's transform is not available.
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { transformSync } = require('@swc/core');
 
-const root = join(__dirname, '..', '..', '..');
+const root = join(__dirname, '..', '..');
 const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8'));
 
 require.extensions['.ts'] = (module, filename) => {

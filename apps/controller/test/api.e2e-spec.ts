@@ -1,0 +1,246 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { watchTuning } from '../src/api/watch/watch.service';
+import { type ApiHarness, MANIFESTS, startApiHarness } from './api-harness';
+
+/**
+ * The API edge over raw HTTPS: Status errors, auth, bodies, patch types,
+ * watch semantics (resume, selectors, bookmarks, timeouts, Tables, 410,
+ * 500 watchers), time travel, health, metrics, restart.
+ */
+jest.setTimeout(60_000);
+
+const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
+const DS = '/apis/apps/v1/namespaces/default/daemonsets';
+const PODS = '/api/v1/namespaces/default/pods';
+const nginx = () => {
+  const text = readFileSync(join(MANIFESTS, 'nginx-ds.yaml'), 'utf8');
+  return { text, json: JSON.parse(JSON.stringify(require('yaml').parse(text))) };
+};
+
+describe('the Kubernetes API edge', () => {
+  let h: ApiHarness;
+
+  beforeAll(async () => {
+    h = await startApiHarness({ nodes: 3, podStartMs: 50 });
+    const created = await h.raw(DS, { method: 'POST', body: nginx().json });
+    expect(created.status).toBe(201);
+    await h.until(async () => (await h.raw(`${DS}/nginx-ds`)).json<any>().status?.numberAvailable === 3, 20_000, 'nginx-ds available');
+  });
+  afterAll(() => h?.dispose());
+
+  describe('errors are Status objects', () => {
+    it('401 without or with a wrong token; health endpoints are public', async () => {
+      const none = await h.raw('/api', { token: null });
+      expect(none.status).toBe(401);
+      expect(none.json()).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+      expect((await h.raw(DS, { token: 'nope' })).status).toBe(401);
+      expect((await h.raw('/healthz', { token: null })).body).toBe('ok');
+      const verbose = await h.raw('/readyz?verbose', { token: null });
+      expect(verbose.body).toMatch(/^\[\+\]ping ok\n\[\+\]log ok\n\[\+\]projection-caught-up ok\nreadyz check passed\n$/);
+      expect((await h.raw('/livez/ping', { token: null })).body).toBe('ok');
+      expect((await h.raw('/version', { token: null })).json()).toMatchObject({ major: '1', minor: '32' });
+    });
+
+    it('404 for an unknown path and for a missing object', async () => {
+      const path = await h.raw('/apis/nope/v9/things');
+      expect(path.status).toBe(404);
+      expect(path.json()).toMatchObject({ kind: 'Status', reason: 'NotFound', message: 'the server could not find the requested resource', code: 404 });
+      expect((await h.raw(`${DS}/nope`)).json()).toEqual({
+        kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'daemonsets.apps "nope" not found', reason: 'NotFound',
+        details: { name: 'nope', group: 'apps', kind: 'daemonsets' }, code: 404,
+      });
+    });
+
+    it('400 for a garbage body, 413 over 3 MiB, 415 for an unknown patch type; nothing appended', async () => {
+      const head = await h.head();
+      const garbage = await h.raw(DS, { method: 'POST', body: '{not json' });
+      expect(garbage.status).toBe(400);
+      expect(garbage.json()).toMatchObject({ kind: 'Status', reason: 'BadRequest' });
+      const big = await h.raw(DS, { method: 'POST', body: 'x'.repeat(3 * 1024 * 1024 + 1) });
+      expect(big.status).toBe(413);
+      expect(big.json()).toMatchObject({ reason: 'RequestEntityTooLarge', message: 'Request entity too large: limit is 3145728' });
+      const patch = await h.raw(`${DS}/nginx-ds`, { method: 'PATCH', body: '{}', contentType: 'text/plain' });
+      expect(patch.status).toBe(415);
+      expect(await h.head()).toBe(head);
+    });
+
+    it('409 Conflict for a stale resourceVersion on PUT, with upstream text', async () => {
+      const ds = (await h.raw(`${DS}/nginx-ds`)).json<any>();
+      const head = await h.head();
+      const stale = await h.raw(`${DS}/nginx-ds`, { method: 'PUT', body: { ...ds, metadata: { ...ds.metadata, resourceVersion: '1', labels: { app: 'nginx-ds', x: 'y' } } } });
+      expect(stale.status).toBe(409);
+      expect(stale.json()).toMatchObject({
+        reason: 'Conflict',
+        message: 'Operation cannot be fulfilled on daemonsets.apps "nginx-ds": the object has been modified; please apply your changes to the latest version and try again',
+      });
+      expect(await h.head()).toBe(head);
+      const fresh = await h.raw(`${DS}/nginx-ds`, { method: 'PUT', body: { ...ds, metadata: { ...ds.metadata, labels: { app: 'nginx-ds', x: 'y' } } } });
+      expect(fresh.status).toBe(200);
+      expect(fresh.json<any>().metadata.labels).toEqual({ app: 'nginx-ds', x: 'y' });
+    });
+
+    it('fieldValidation: Strict → 400, Warn → Warning header, Ignore → silent', async () => {
+      const body = { ...nginx().json, metadata: { name: 'fv-ds' }, spec: { ...nginx().json.spec, foo: 1 } };
+      const strict = await h.raw(`${DS}?fieldValidation=Strict&dryRun=All`, { method: 'POST', body });
+      expect(strict.status).toBe(400);
+      expect(strict.json<any>().message).toBe('DaemonSet in version "v1" cannot be handled as a DaemonSet: strict decoding error: unknown field "spec.foo"');
+      const head = await h.head();
+      const warn = await h.raw(`${DS}?fieldValidation=Warn&dryRun=All`, { method: 'POST', body });
+      expect(warn.status).toBe(201);
+      expect(warn.headers.warning).toBe('299 - "unknown field \\"spec.foo\\""');
+      const ignore = await h.raw(`${DS}?fieldValidation=Ignore&dryRun=All`, { method: 'POST', body });
+      expect(ignore.headers.warning).toBeUndefined();
+      expect(await h.head()).toBe(head); // dryRun appends nothing
+    });
+  });
+
+  describe('patch media types', () => {
+    it('merge patch, JSON patch and strategic merge patch', async () => {
+      const merge = await h.raw(`${DS}/nginx-ds`, { method: 'PATCH', contentType: 'application/merge-patch+json', body: { metadata: { labels: { tier: 'web' } } } });
+      expect(merge.json<any>().metadata.labels.tier).toBe('web');
+      const json = await h.raw(`${DS}/nginx-ds`, { method: 'PATCH', contentType: 'application/json-patch+json', body: [{ op: 'remove', path: '/metadata/labels/tier' }] });
+      expect(json.json<any>().metadata.labels.tier).toBeUndefined();
+      const smp = await h.raw(`${DS}/nginx-ds`, {
+        method: 'PATCH',
+        contentType: 'application/strategic-merge-patch+json',
+        body: { spec: { template: { spec: { containers: [{ name: 'nginx-ds', env: [{ name: 'MODE', value: 'demo' }] }] } } } },
+      });
+      const c = smp.json<any>().spec.template.spec.containers;
+      expect(c).toHaveLength(1);
+      expect(c[0]).toMatchObject({ name: 'nginx-ds', env: [{ name: 'MODE', value: 'demo' }], ports: [{ containerPort: 80, protocol: 'TCP' }] });
+    });
+
+    it('server-side apply creates (201) then updates (200)', async () => {
+      const body = { ...nginx().json, metadata: { name: 'ssa-ds', labels: { app: 'ssa' } }, spec: { ...nginx().json.spec, selector: { matchLabels: { app: 'ssa' } }, template: { ...nginx().json.spec.template, metadata: { labels: { app: 'ssa' } } } } };
+      const first = await h.raw(`${DS}/ssa-ds?fieldManager=kubectl&fieldValidation=Strict&force=false`, { method: 'PATCH', contentType: 'application/apply-patch+yaml', body });
+      expect(first.status).toBe(201);
+      const second = await h.raw(`${DS}/ssa-ds?fieldManager=kubectl&force=false`, { method: 'PATCH', contentType: 'application/apply-patch+yaml', body: { ...body, metadata: { ...body.metadata, labels: { app: 'ssa', v: '2' } } } });
+      expect(second.status).toBe(200);
+      expect(second.json<any>().metadata.labels).toEqual({ app: 'ssa', v: '2' });
+      const gone = await h.raw(`${DS}/ssa-ds`, { method: 'DELETE', body: { propagationPolicy: 'Background' } });
+      expect(gone.json()).toMatchObject({ kind: 'Status', status: 'Success', details: { name: 'ssa-ds', group: 'apps', kind: 'daemonsets', uid: first.json<any>().metadata.uid } });
+    });
+  });
+
+  describe('lists and time travel', () => {
+    it('lists carry the head position; Exact reads the log at a past position', async () => {
+      const list = (await h.raw(DS)).json<any>();
+      expect(list).toMatchObject({ kind: 'DaemonSetList', apiVersion: 'apps/v1' });
+      expect(Number(list.metadata.resourceVersion)).toBe(h.embedded.state.view.position);
+      const created = Number(list.items.find((d: any) => d.metadata.name === 'nginx-ds').metadata.generation === 0 ? 0 : 1);
+      const past = (await h.raw(`${PODS}?resourceVersion=${created}&resourceVersionMatch=Exact`)).json<any>();
+      expect(past).toMatchObject({ kind: 'PodList', metadata: { resourceVersion: String(created) }, items: [] });
+      const table = (await h.raw(`${DS}?resourceVersion=${list.metadata.resourceVersion}&resourceVersionMatch=Exact`, { accept: TABLE })).json<any>();
+      expect(table.kind).toBe('Table');
+      expect(table.rows[0].cells[0]).toBe('nginx-ds');
+      const bad = await h.raw(`${DS}?resourceVersion=1&resourceVersionMatch=Sometimes`);
+      expect(bad.status).toBe(422);
+    });
+
+    it('selectors: labelSelector and fieldSelector, unsupported field → 400', async () => {
+      const pods = (await h.raw(`${PODS}?labelSelector=app%3Dnginx-ds&fieldSelector=spec.nodeName%3Dnode-1`)).json<any>();
+      expect(pods.items.map((p: any) => p.spec.nodeName)).toEqual(['node-1']);
+      const bad = await h.raw(`${PODS}?fieldSelector=spec.foo%3Dx`);
+      expect(bad.status).toBe(400);
+      expect(bad.json<any>().message).toBe('field label not supported: spec.foo');
+    });
+  });
+
+  describe('watch', () => {
+    it('sends headers at once, then every change after the resourceVersion, in order', async () => {
+      const rv = (await h.raw(DS)).json<any>().metadata.resourceVersion;
+      const w = await h.watch(`${DS}?watch=true&resourceVersion=${rv}`);
+      expect(w.status).toBe(200);
+      expect(w.events).toEqual([]);
+      await h.raw(`${DS}/nginx-ds`, { method: 'PATCH', contentType: 'application/merge-patch+json', body: { metadata: { labels: { step: '1' } } } });
+      await h.raw(`${DS}/nginx-ds`, { method: 'PATCH', contentType: 'application/merge-patch+json', body: { metadata: { labels: { step: '2' } } } });
+      const events = await w.next(2);
+      expect(events.slice(0, 2).map((e) => [e.type, e.object.metadata.labels.step])).toEqual([['MODIFIED', '1'], ['MODIFIED', '2']]);
+      w.close();
+      // Resuming from the first event's resourceVersion replays the second.
+      const again = await h.watch(`${DS}?watch=true&resourceVersion=${events[0].object.metadata.resourceVersion}`);
+      expect((await again.next(1))[0].object.metadata.labels.step).toBe('2');
+      again.close();
+    });
+
+    it('without resourceVersion: synthetic ADDED first; selectors turn leaving objects into DELETED', async () => {
+      const w = await h.watch(`${PODS}?watch=true&labelSelector=app%3Dnginx-ds,team%21%3Dblue`);
+      const added = await w.next(3);
+      expect(added.map((e) => e.type)).toEqual(['ADDED', 'ADDED', 'ADDED']);
+      const pod = added[0].object.metadata.name;
+      await h.raw(`${PODS}/${pod}`, { method: 'PATCH', contentType: 'application/merge-patch+json', body: { metadata: { labels: { team: 'blue' } } } });
+      const [, , , left] = await w.next(4);
+      expect([left.type, left.object.metadata.name]).toEqual(['DELETED', pod]);
+      w.close();
+    });
+
+    it('Table watches: one-row Tables, column definitions in the first event only', async () => {
+      const w = await h.watch(`${PODS}?watch=true`, { accept: TABLE });
+      const events = await w.next(2);
+      expect(events[0].object).toMatchObject({ kind: 'Table', apiVersion: 'meta.k8s.io/v1' });
+      expect(events[0].object.columnDefinitions.map((c: any) => c.name).slice(0, 3)).toEqual(['Name', 'Ready', 'Status']);
+      expect(events[0].object.rows).toHaveLength(1);
+      expect(events[1].object.columnDefinitions).toBeNull();
+      w.close();
+    });
+
+    it('bookmarks and timeoutSeconds', async () => {
+      const old = watchTuning.bookmarkMs;
+      watchTuning.bookmarkMs = 100;
+      try {
+        const rv = (await h.raw(DS)).json<any>().metadata.resourceVersion;
+        const w = await h.watch(`${DS}?watch=true&allowWatchBookmarks=true&resourceVersion=${rv}&timeoutSeconds=1`);
+        const [bookmark] = await w.next(1);
+        expect(bookmark).toEqual({ type: 'BOOKMARK', object: { kind: 'DaemonSet', apiVersion: 'apps/v1', metadata: { resourceVersion: expect.stringMatching(/^\d+$/) } } });
+        const start = Date.now();
+        await w.ended;
+        expect(Date.now() - start).toBeLessThan(3000);
+      } finally {
+        watchTuning.bookmarkMs = old;
+      }
+    });
+
+    it('500 open watches all see a change', async () => {
+      const rv = (await h.raw(DS)).json<any>().metadata.resourceVersion;
+      const watches = await Promise.all(Array.from({ length: 500 }, () => h.watch(`${DS}?watch=true&resourceVersion=${rv}&fieldSelector=metadata.name%3Dnginx-ds`)));
+      await h.raw(`${DS}/nginx-ds`, { method: 'PATCH', contentType: 'application/merge-patch+json', body: { metadata: { labels: { fanout: 'yes' } } } });
+      const firsts = await Promise.all(watches.map(async (w) => (await w.next(1, 20_000))[0]));
+      expect(firsts.every((e) => e.type === 'MODIFIED' && e.object.metadata.labels.fanout === 'yes')).toBe(true);
+      watches.forEach((w) => w.close());
+    });
+  });
+
+  it('/metrics speaks Prometheus with kube-state-metrics names', async () => {
+    const m = await h.raw('/metrics');
+    expect(m.headers['content-type']).toContain('text/plain');
+    expect(m.body).toMatch(/^kube_daemonset_status_desired_number_scheduled\{namespace="default",daemonset="nginx-ds"\} 3$/m);
+  });
+
+  it('discovery: aggregated for kubectl, legacy otherwise', async () => {
+    const agg = await h.raw('/apis', { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json' });
+    expect(agg.headers['content-type']).toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+    const legacy = (await h.raw('/apis/apps/v1')).json<any>();
+    expect(legacy.resources.map((r: any) => r.name)).toContain('daemonsets/status');
+  });
+
+  it('a restart on the same DATA_DIR keeps tokens (0600) and the log; an old resourceVersion gets 410 on watch', async () => {
+    const tokens = readFileSync(join(h.dir, 'tokens.json'), 'utf8');
+    expect(statSync(join(h.dir, 'tokens.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(h.dir, 'kubeconfig')).mode & 0o777).toBe(0o600);
+    const head = await h.head();
+    await h.stop();
+    const again = await startApiHarness({ dir: h.dir, nodes: 3, podStartMs: 50 });
+    h = again;
+    expect(readFileSync(join(h.dir, 'tokens.json'), 'utf8')).toBe(tokens);
+    expect(h.tokens.admin).toBe(JSON.parse(tokens).admin);
+    expect((await h.raw(`${DS}/nginx-ds`)).status).toBe(200);
+    const w = await h.watch(`${DS}?watch=true&resourceVersion=1`);
+    const [err] = await w.next(1);
+    expect(err).toEqual({
+      type: 'ERROR',
+      object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: 1 (${head})`, reason: 'Expired', code: 410 },
+    });
+    await w.ended;
+  });
+});
