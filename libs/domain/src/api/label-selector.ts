@@ -68,7 +68,17 @@ export const requirement = (key: string, operator: SelectorOperator, values: rea
   return { key, operator, values: [...values] };
 };
 
-export const requirementMatches = (r: LabelRequirement, labels: Labels): boolean => {
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** Go `strconv.ParseInt(s, 10, 64)`: optional sign, ASCII digits, int64 range. */
+export const parseInt64 = (s: string): bigint | undefined => {
+  if (!/^[+-]?[0-9]+$/.test(s)) return undefined;
+  const n = BigInt(s);
+  return n < INT64_MIN || n > INT64_MAX ? undefined : n;
+};
+
+export const requirementMatches = (r: Pick<LabelRequirement, 'key' | 'values'> & { operator: SelectorOperator }, labels: Labels): boolean => {
   const has = labels !== undefined && Object.prototype.hasOwnProperty.call(labels, r.key);
   const value = has ? labels![r.key] : undefined;
   switch (r.operator) {
@@ -85,9 +95,10 @@ export const requirementMatches = (r: LabelRequirement, labels: Labels): boolean
       return !has;
     case 'Gt':
     case 'Lt': {
-      if (!has || !/^-?[0-9]+$/.test(value!)) return false;
-      const a = BigInt(value!);
-      const b = BigInt(r.values[0]);
+      // Both sides parse as Go's strconv.ParseInt(s, 10, 64); anything else does not match.
+      const a = has ? parseInt64(value!) : undefined;
+      const b = parseInt64(r.values[0] ?? '');
+      if (a === undefined || b === undefined) return false;
       return r.operator === 'Gt' ? a > b : a < b;
     }
   }

@@ -3,7 +3,9 @@
  * (`NewRequirement` validation + `Requirement.Matches`), used by the DaemonSet
  * selector (claims) and by required node affinity (scheduling).
  */
+import { parseInt64, requirementMatches as matchRequirement } from '../api/label-selector';
 import type { LabelSelector } from '../api/types';
+import { isQualifiedName as qualifiedNameErrors, isValidLabelValue as labelValueErrors } from '../api/validation/names';
 
 export type RequirementOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt' | 'Equals';
 
@@ -16,32 +18,11 @@ export interface Requirement {
 /** A parse result: `ok: false` carries the first validation message, the way Go returns an error. */
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
+/** apimachinery `IsQualifiedName` / `IsValidLabelValue` as predicates (the API validation reports the messages). */
+export const isQualifiedName = (key: string): boolean => qualifiedNameErrors(key).length === 0;
+export const isValidLabelValue = (v: string): boolean => labelValueErrors(v).length === 0;
 
-const isDns1123Subdomain = (s: string): boolean =>
-  s.length > 0 && s.length <= 253 && s.split('.').every((part) => DNS1123_LABEL.test(part));
-
-/** apimachinery `IsQualifiedName`: `[prefix/]name`, prefix a DNS-1123 subdomain, name ≤ 63 chars. */
-export const isQualifiedName = (key: string): boolean => {
-  const parts = key.split('/');
-  if (parts.length > 2) return false;
-  const name = parts[parts.length - 1];
-  if (parts.length === 2 && !isDns1123Subdomain(parts[0])) return false;
-  return name.length > 0 && name.length <= 63 && QUALIFIED_NAME_PART.test(name);
-};
-
-export const isValidLabelValue = (v: string): boolean => v.length <= 63 && LABEL_VALUE.test(v);
-
-/** Go `strconv.ParseInt(s, 10, 64)`: optional sign, ASCII digits, int64 range. */
-export const parseInt64 = (s: string): bigint | undefined => {
-  if (!/^[+-]?[0-9]+$/.test(s)) return undefined;
-  const n = BigInt(s);
-  return n < INT64_MIN || n > INT64_MAX ? undefined : n;
-};
+export { parseInt64 };
 
 /** `labels.NewRequirement`: validates key, value count per operator, Gt/Lt integers, label values. */
 export const newRequirement = (key: string, operator: RequirementOperator, values: readonly string[] = []): Parsed<Requirement> => {
@@ -73,30 +54,8 @@ export const newRequirement = (key: string, operator: RequirementOperator, value
   return { ok: true, value: { key, operator, values: [...values] } };
 };
 
-/** `Requirement.Matches` against a label set. */
-export const requirementMatches = (r: Requirement, labels: Readonly<Record<string, string>>): boolean => {
-  const has = Object.prototype.hasOwnProperty.call(labels, r.key);
-  const value = has ? labels[r.key] : '';
-  switch (r.operator) {
-    case 'In':
-    case 'Equals':
-      return has && r.values.includes(value);
-    case 'NotIn':
-      return !has || !r.values.includes(value);
-    case 'Exists':
-      return has;
-    case 'DoesNotExist':
-      return !has;
-    case 'Gt':
-    case 'Lt': {
-      if (!has) return false;
-      const actual = parseInt64(value);
-      const bound = parseInt64(r.values[0]);
-      if (actual === undefined || bound === undefined) return false;
-      return r.operator === 'Gt' ? actual > bound : actual < bound;
-    }
-  }
-};
+/** `Requirement.Matches` against a label set: the one implementation, shared with API label selectors. */
+export const requirementMatches = (r: Requirement, labels: Readonly<Record<string, string>>): boolean => matchRequirement(r, labels);
 
 /**
  * A compiled `metav1.LabelSelector` (`LabelSelectorAsSelector`): nil selects nothing,
