@@ -67,10 +67,11 @@ describe('DaemonSet lifecycle through the log', () => {
   }, 30_000);
 
   it.each([
-    ['Background', 0, 0],
-    ['Foreground', 0, 0],
-    ['Orphan', 3, 1],
-  ] as const)('delete with %s propagation leaves %i pods and %i revisions', async (policy, pods, revisions) => {
+    ['§8.38 Background', 0, 0],
+    ['§8.39 Foreground', 0, 0],
+    ['§8.40 Orphan', 3, 1],
+  ] as const)('%s delete: the DaemonSet goes, leaving %i pods and %i revisions', async (name, pods, revisions) => {
+    const policy = name.split(' ')[1] as 'Background' | 'Foreground' | 'Orphan';
     h = await startHarness({ nodes: 3 });
     await h.apply(manifest('nginx-ds.yaml'));
     await h.settle();
@@ -84,7 +85,7 @@ describe('DaemonSet lifecycle through the log', () => {
     }
   }, 30_000);
 
-  it('§8.40 orphan delete then re-create: the new DaemonSet adopts pods and revision, restarts nothing', async () => {
+  it('§8.40 orphan delete then re-create (§8.41 same template): the new DaemonSet adopts pods and revision, restarts nothing', async () => {
     h = await startHarness({ nodes: 3 });
     await h.apply(manifest('nginx-ds.yaml'));
     await h.settle();
