@@ -130,6 +130,21 @@ describe('DaemonSet lifecycle through the log', () => {
     expect(h.ds('nginx-ds')!.status).toMatchObject({ updatedNumberScheduled: 1, numberAvailable: 3, numberUnavailable: 1 });
   }, 30_000);
 
+  it('§8.25/§8.26 a pod that ends Failed is deleted with FailedDaemonPod and replaced, with a doubling back-off per node', async () => {
+    h = await startHarness({ nodes: 1, failures: [{ mode: 'fail', image: 'busybox' }] });
+    const ds = manifest('nginx-ds.yaml');
+    ds.spec.template.spec.containers[0].image = 'busybox:1.36';
+    await h.apply(ds);
+    await h.until(() => h.state.view.events.list('default').filter((e) => e.reason === 'FailedDaemonPod').length >= 3, 15_000);
+    const warnings = h.state.view.events.list('default').filter((e) => e.reason === 'FailedDaemonPod');
+    expect(warnings[0]).toMatchObject({ type: 'Warning', involvedObject: { kind: 'DaemonSet', name: 'nginx-ds' } });
+    expect(warnings[0].message).toMatch(/^Found failed daemon pod default\/nginx-ds-\w{5} on node node-0, will try to kill it$/);
+    // The first failed pod goes at once, the next only after 1 s, the one after that after 2 s more.
+    const created = (await h.store.readAll({})).filter((e) => e.type === 'PodCreated').map((e) => Date.parse(e.recordedAt));
+    expect(created.length).toBeGreaterThanOrEqual(3);
+    expect(created[2] - created[1]).toBeGreaterThanOrEqual(900);
+  }, 30_000);
+
   it('invariant 5: the live projection equals a replay of the log from zero, and "at position P" equals what was live at P', async () => {
     h = await startHarness({ nodes: 4 });
     await h.apply(manifest('nginx-ds.yaml'));

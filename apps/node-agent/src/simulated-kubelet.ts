@@ -27,7 +27,8 @@ export interface FailureRule {
   /** Matches when the image contains this text (or any image when absent). */
   image?: string;
   node?: string;
-  mode: 'crash' | 'not-ready';
+  /** crash: the container crash-loops; not-ready: runs, never Ready; fail: the pod ends in phase Failed. */
+  mode: 'crash' | 'not-ready' | 'fail';
 }
 
 /** Which pod a report is about, and the correlation of the command that last set it in motion. */
@@ -127,6 +128,7 @@ export class SimulatedKubelet {
     const rule = this.failureFor(entry.pod);
     entry.startedAt ??= this.options.now().toISOString().replace(/\.\d+Z$/, 'Z');
     if (rule?.mode === 'crash') return this.crash(entry);
+    if (rule?.mode === 'fail') return this.report(entry, this.status(entry, { failed: true }));
     this.report(entry, this.status(entry, { running: true, ready: rule?.mode !== 'not-ready' }));
   }
 
@@ -185,7 +187,7 @@ export class SimulatedKubelet {
 
   private status(
     entry: Running,
-    s: { waiting?: string; message?: string; running?: boolean; ready?: boolean },
+    s: { waiting?: string; message?: string; running?: boolean; ready?: boolean; failed?: boolean },
   ): PodStatus {
     const now = this.options.now().toISOString().replace(/\.\d+Z$/, 'Z');
     const ready = Boolean(s.running && s.ready);
@@ -203,14 +205,17 @@ export class SimulatedKubelet {
       ready,
       restartCount: entry.restarts,
       started: Boolean(s.running),
-      state: s.running
-        ? { running: { startedAt: entry.startedAt } }
-        : { waiting: { reason: s.waiting, ...(s.message ? { message: s.message } : {}) } },
+      state: s.failed
+        ? { terminated: { exitCode: 1, reason: 'Error', startedAt: entry.startedAt, finishedAt: now } }
+        : s.running
+          ? { running: { startedAt: entry.startedAt } }
+          : { waiting: { reason: s.waiting, ...(s.message ? { message: s.message } : {}) } },
       ...(s.running ? { containerID: `containerd://${entry.pod.metadata.uid!.replace(/-/g, '')}${c.name.length}` } : {}),
     }));
     const started = s.running || s.waiting === 'CrashLoopBackOff';
     return {
-      phase: started ? 'Running' : 'Pending',
+      phase: s.failed ? 'Failed' : started ? 'Running' : 'Pending',
+      ...(s.failed ? { reason: 'Error', message: 'the container exited with code 1' } : {}),
       conditions: [
         cond('PodReadyToStartContainers', true),
         cond('Initialized', true),

@@ -37,7 +37,7 @@ describe('configuration from the environment', () => {
       { mode: 'crash', image: 'busybox' },
       { mode: 'not-ready', node: 'node-2' },
     ]);
-    expect(() => loadConfig({ SIM_FAILURES: 'explode:node=x' })).toThrow(/mode must be crash or not-ready/);
+    expect(() => loadConfig({ SIM_FAILURES: 'explode:node=x' })).toThrow(/mode must be crash, not-ready or fail/);
     expect(() => loadConfig({ SIM_FAILURES: 'crash:colour=red' })).toThrow(/expected image=<text> or node=<name>/);
   });
 

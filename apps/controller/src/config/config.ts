@@ -34,7 +34,8 @@ const EnvSchema = z.object({
 
 /**
  * SIM_FAILURES: `;`-separated rules `<mode>[:image=<text>][,node=<name>]`, mode
- * `crash` (the container crash-loops) or `not-ready` (runs, never Ready).
+ * `crash` (the container crash-loops), `not-ready` (runs, never Ready) or
+ * `fail` (the pod ends in phase Failed, which the controller deletes and replaces with back-off).
  * Example: `crash:image=busybox;not-ready:node=node-2`.
  */
 const parseFailures = (text: string): { rules: FailureRuleConfig[]; problems: string[] } => {
@@ -42,8 +43,8 @@ const parseFailures = (text: string): { rules: FailureRuleConfig[]; problems: st
   const problems: string[] = [];
   for (const raw of text.split(';').map((r) => r.trim()).filter(Boolean)) {
     const [mode, rest = ''] = raw.split(/:(.*)/s);
-    if (mode !== 'crash' && mode !== 'not-ready') {
-      problems.push(`SIM_FAILURES: "${raw}": mode must be crash or not-ready`);
+    if (mode !== 'crash' && mode !== 'not-ready' && mode !== 'fail') {
+      problems.push(`SIM_FAILURES: "${raw}": mode must be crash, not-ready or fail`);
       continue;
     }
     const rule: FailureRuleConfig = { mode };
@@ -58,7 +59,7 @@ const parseFailures = (text: string): { rules: FailureRuleConfig[]; problems: st
 };
 
 export interface FailureRuleConfig {
-  mode: 'crash' | 'not-ready';
+  mode: 'crash' | 'not-ready' | 'fail';
   image?: string;
   node?: string;
 }
