@@ -145,6 +145,23 @@ describe('DaemonSet lifecycle through the log', () => {
     expect(created[2] - created[1]).toBeGreaterThanOrEqual(900);
   }, 30_000);
 
+  it('a new template mid-rollout supersedes the running rollout; no pod of the middle revision is created after it', async () => {
+    h = await startHarness({ nodes: 5, podStartMs: 40 });
+    await h.apply(manifest('nginx-ds.yaml'));
+    await h.until(() => h.ds('nginx-ds')?.status?.numberAvailable === 5);
+    await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, user));
+    await h.until(() => h.pods().some((p) => p.spec.containers[0].image === 'nginx:1.9.1'));
+    await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.10.0' }, user));
+    const supersededAt = h.state.view.position;
+    await h.until(() => h.ds('nginx-ds')?.status?.updatedNumberScheduled === 5 && h.ds('nginx-ds')?.status?.numberAvailable === 5);
+    expect(h.pods().every((p) => p.spec.containers[0].image === 'nginx:1.10.0')).toBe(true);
+    expect(h.state.view.rolloutsOf('default', 'nginx-ds').map((r) => r.state)).toEqual(['completed', 'superseded', 'completed']);
+    const created = (await h.store.readAll({})).filter((e) => e.type === 'PodCreated');
+    const middle = created.filter((e) => JSON.stringify(e.data).includes('nginx:1.9.1'));
+    expect(middle.length).toBeLessThanOrEqual(1); // maxUnavailable 1: at most the one pod already on its way
+    expect(middle.every((e) => e.position < supersededAt)).toBe(true);
+  }, 30_000);
+
   it('invariant 5: the live projection equals a replay of the log from zero, and "at position P" equals what was live at P', async () => {
     h = await startHarness({ nodes: 4 });
     await h.apply(manifest('nginx-ds.yaml'));
