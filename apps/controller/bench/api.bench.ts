@@ -1,0 +1,197 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+/**
+ * `npm run bench:api`: the server (`npm start`'s main, built) in a child
+ * process with 1,000 simulated nodes and 20 DaemonSets; this process is the
+ * clients. Measures list latency (Table and JSON) under 100 concurrent
+ * connections, then holds 500 watches on DaemonSets while one of them rolls
+ * out over every node and label patches mark moments in the stream: checks
+ * that every watcher sees every event in order, and times patch → watcher.
+ * BENCH_NODES / BENCH_DS / BENCH_WATCHES / BENCH_LISTS shrink it.
+ */
+const NODES = Number(process.env.BENCH_NODES ?? 1000);
+const DAEMONSETS = Number(process.env.BENCH_DS ?? 20);
+const WATCHES = Number(process.env.BENCH_WATCHES ?? 500);
+const LISTS = Number(process.env.BENCH_LISTS ?? 2000);
+const CONCURRENCY = 100;
+const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
+const root = join(__dirname, '../../../..');
+
+interface Server {
+  url: string;
+  token: string;
+  ca: string;
+  child: ChildProcess;
+}
+
+const startServer = (dir: string): Promise<Server> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'dist/apps/controller/src/main.js')], {
+      env: { ...process.env, DATA_DIR: dir, PORT: '0', SIM_NODES: String(NODES), SIM_POD_START_MS: '0', SIM_POD_STOP_MS: '0', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => {
+      out += c;
+      const m = /export KUBECONFIG=(\S+)/.exec(out);
+      if (m) {
+        const kc = parse(readFileSync(m[1], 'utf8'));
+        resolve({
+          url: kc.clusters[0].cluster.server,
+          token: kc.users[0].user.token,
+          ca: Buffer.from(kc.clusters[0].cluster['certificate-authority-data'], 'base64').toString('utf8'),
+          child,
+        });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+
+const call = (s: Server, agent: Agent, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(`${s.url}${path}`, {
+      method,
+      agent,
+      ca: s.ca,
+      headers: { Authorization: `Bearer ${s.token}`, ...(data ? { 'Content-Type': headers['Content-Type'] ?? 'application/json' } : {}), ...headers },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    if (data) req.write(data);
+    req.end();
+  });
+
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+
+const daemonSet = (i: number) => ({
+  apiVersion: 'apps/v1',
+  kind: 'DaemonSet',
+  metadata: { name: `agent-${i}`, labels: { app: `agent-${i}` } },
+  spec: {
+    selector: { matchLabels: { app: `agent-${i}` } },
+    updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%' } },
+    template: { metadata: { labels: { app: `agent-${i}` } }, spec: { containers: [{ name: 'agent', image: 'nginx:1.25.0' }] } },
+  },
+});
+
+const main = async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'daemonledger-bench-api-'));
+  const s = await startServer(dir);
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  try {
+    console.log(`bench:api — ${NODES} nodes, ${DAEMONSETS} DaemonSets, ${CONCURRENCY} connections, ${WATCHES} watches, ${new Date().toISOString()}`);
+    for (let i = 0; i < DAEMONSETS; i++) {
+      const r = await call(s, agent, 'POST', '/apis/apps/v1/namespaces/default/daemonsets', daemonSet(i));
+      if (r.status !== 201) throw new Error(`create agent-${i}: ${r.status} ${r.text}`);
+    }
+    const settled = async (pred: (items: any[]) => boolean) => {
+      for (;;) {
+        const list = JSON.parse((await call(s, agent, 'GET', '/apis/apps/v1/namespaces/default/daemonsets')).text);
+        if (pred(list.items)) return list;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    const t0 = performance.now();
+    await settled((items) => items.length === DAEMONSETS && items.every((d) => d.status?.numberAvailable === NODES));
+    console.log(`loaded: ${DAEMONSETS * NODES} pods available in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+    for (const [label, accept] of [['Table', TABLE], ['JSON', 'application/json']] as const) {
+      const latencies: number[] = [];
+      let next = 0;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next < LISTS) {
+            next++;
+            const t = performance.now();
+            const r = await call(s, agent, 'GET', '/apis/apps/v1/namespaces/default/daemonsets', undefined, { Accept: accept });
+            if (r.status !== 200) throw new Error(`list: ${r.status}`);
+            latencies.push(performance.now() - t);
+          }
+        }),
+      );
+      const secs = (performance.now() - started) / 1000;
+      console.log(`list ${DAEMONSETS} DaemonSets as ${label.padEnd(5)}: ${LISTS} requests, ${(LISTS / secs).toFixed(0)} req/s, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);
+    }
+
+    // 500 watches from the current resourceVersion, one connection each.
+    const list = JSON.parse((await call(s, agent, 'GET', '/apis/apps/v1/namespaces/default/daemonsets')).text);
+    const from = list.metadata.resourceVersion;
+    const marks = new Map<string, number>(); // resourceVersion of a label patch → when it was sent
+    const watchers = await Promise.all(
+      Array.from({ length: WATCHES }, () =>
+        new Promise<{ rvs: string[]; arrivals: Map<string, number>; close: () => void }>((resolve, reject) => {
+          const w = { rvs: [] as string[], arrivals: new Map<string, number>(), close: () => req.destroy() };
+          const req = request(`${s.url}/apis/apps/v1/namespaces/default/daemonsets?watch=true&resourceVersion=${from}`, { ca: s.ca, agent: false, headers: { Authorization: `Bearer ${s.token}` } }, (res) => {
+            let buf = '';
+            res.on('data', (c: Buffer) => {
+              buf += c.toString('utf8');
+              let nl: number;
+              while ((nl = buf.indexOf('\n')) >= 0) {
+                const line = buf.slice(0, nl);
+                buf = buf.slice(nl + 1);
+                if (!line.trim()) continue;
+                const ev = JSON.parse(line);
+                if (ev.type === 'BOOKMARK') continue;
+                const rv = ev.object.metadata.resourceVersion;
+                w.rvs.push(rv);
+                w.arrivals.set(rv, performance.now());
+              }
+            });
+            resolve(w);
+          });
+          req.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(e)));
+          req.end();
+        }),
+      ),
+    );
+    const rollStart = performance.now();
+    await call(s, agent, 'PATCH', '/apis/apps/v1/namespaces/default/daemonsets/agent-0', { spec: { template: { spec: { containers: [{ name: 'agent', image: 'nginx:1.26.0' }] } } } }, { 'Content-Type': 'application/strategic-merge-patch+json' });
+    let patches = 0;
+    const rolling = settled((items) => items.find((d) => d.metadata.name === 'agent-0')?.status?.updatedNumberScheduled === NODES && items.find((d) => d.metadata.name === 'agent-0')?.status?.numberAvailable === NODES);
+    let done = false;
+    void rolling.then(() => (done = true));
+    while (!done || patches < 50) {
+      const t = performance.now();
+      const r = await call(s, agent, 'PATCH', `/apis/apps/v1/namespaces/default/daemonsets/agent-${1 + (patches % (DAEMONSETS - 1))}`, { metadata: { labels: { mark: String(patches) } } }, { 'Content-Type': 'application/merge-patch+json' });
+      marks.set(JSON.parse(r.text).metadata.resourceVersion, t);
+      patches++;
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    await rolling;
+    const rollSecs = (performance.now() - rollStart) / 1000;
+    await new Promise((r) => setTimeout(r, 1000));
+    const reference = watchers[0].rvs;
+    const inOrder = watchers.every((w) => w.rvs.every((rv, i) => i === 0 || Number(rv) > Number(w.rvs[i - 1])));
+    const identical = watchers.every((w) => w.rvs.length === reference.length && w.rvs.every((rv, i) => rv === reference[i]));
+    const latencies: number[] = [];
+    for (const [rv, sent] of marks) for (const w of watchers) if (w.arrivals.has(rv)) latencies.push(w.arrivals.get(rv)! - sent);
+    const missing = [...marks.keys()].reduce((n, rv) => n + watchers.filter((w) => !w.arrivals.has(rv)).length, 0);
+    console.log(`rolling update of agent-0 over ${NODES} nodes under ${WATCHES} watches: ${rollSecs.toFixed(1)} s, ${reference.length} events per watcher`);
+    console.log(`every watcher saw every event in order: ${inOrder && identical && missing === 0 ? 'yes' : `NO (ordered ${inOrder}, identical ${identical}, missing ${missing})`}`);
+    console.log(`patch → watcher (${patches} label patches × ${WATCHES} watchers): p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);
+    watchers.forEach((w) => w.close());
+  } finally {
+    agent.destroy();
+    s.child.kill('SIGTERM');
+    await new Promise((r) => s.child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+void main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
