@@ -13,6 +13,7 @@ import { NodeLink } from './reconcile/node-link.service';
 import { RECONCILE_PROVIDERS } from './reconcile';
 import { ACTIVITY_SINK, ActivityLog } from './activity-log';
 import { ControllerMetrics } from './metrics/controller-metrics';
+import { API_CONTROLLERS, API_PROVIDERS } from './api/api.module';
 
 export interface AppWiring {
   config: AppConfig;
@@ -22,6 +23,8 @@ export interface AppWiring {
   ids?: IdSource;
   /** Print a live account of what happens (npm start); off in tests. */
   activityLog?: (line: string) => void;
+  /** Serve the Kubernetes REST API (an HTTP app: create it with NestFactory.create). */
+  api?: boolean;
 }
 
 const cryptoIds: IdSource = { uuid: randomUUID };
@@ -48,10 +51,12 @@ export class AppModule {
       GarbageCollector,
       ...CLUSTER_COMMAND_HANDLERS,
       ...RECONCILE_PROVIDERS,
+      ...(w.api ? API_PROVIDERS : []),
     ];
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
+      controllers: w.api ? API_CONTROLLERS : [],
       providers,
       exports: providers,
     };

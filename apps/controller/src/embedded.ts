@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import type { INestApplicationContext } from '@nestjs/common';
+import type { INestApplication, INestApplicationContext, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { openEventStore } from '@daemonledger/event-store';
 import type { EventStore } from '@daemonledger/event-store/event-store.port';
 import { InProcessTransport, type Transport } from '@daemonledger/messaging';
 import { ImageRegistry, NodeFleet, simulatedNode, type FailureRule } from '@daemonledger/node-agent';
 import { AppModule } from './app.module';
+import { createApiApp, listenApi, type ServedApi } from './api/serve';
 import { projectRoot } from './infrastructure/paths';
 import type { AppConfig } from './config/config';
 import type { Clock, IdSource } from './infrastructure/tokens';
@@ -32,6 +33,8 @@ export interface EmbeddedOptions {
   registryStrict?: boolean;
   /** Join `config.simulation.nodes` nodes when the log has none (first start). */
   joinNodes?: boolean;
+  /** Serve the Kubernetes API on config.host:config.port (npm start, e2e tests). */
+  serve?: boolean;
 }
 
 export interface Embedded {
@@ -40,6 +43,8 @@ export interface Embedded {
   transport: InProcessTransport;
   fleet: NodeFleet;
   state: ClusterState;
+  /** The API server, when started with `serve`. */
+  api?: ServedApi;
   /** Resolves once everything queued so far (commands, reports, reconciles) has settled. */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -50,10 +55,14 @@ export const DEFAULT_CATALOG = join(projectRoot(), 'infra/registry/catalog.yaml'
 export const startEmbedded = async (o: EmbeddedOptions): Promise<Embedded> => {
   const store = o.store ?? (await openEventStore(o.config.eventStore));
   const transport = new InProcessTransport();
-  const app = await NestFactory.createApplicationContext(
-    AppModule.forRoot({ config: o.config, store, transport: transport as Transport, clock: o.clock, ids: o.ids, activityLog: o.activityLog }),
-    { logger: o.config.logLevel === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'] },
-  );
+  const module = AppModule.forRoot({ config: o.config, store, transport: transport as Transport, clock: o.clock, ids: o.ids, activityLog: o.activityLog, api: o.serve });
+  const logger: LogLevel[] = o.config.logLevel === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'];
+  let app: INestApplicationContext;
+  if (o.serve) {
+    app = await createApiApp(module, o.config, logger);
+  } else {
+    app = await NestFactory.createApplicationContext(module, { logger });
+  }
   await app.init();
   const state = app.get(ClusterState);
   const reconciler = app.get(Reconciler);
@@ -81,6 +90,8 @@ export const startEmbedded = async (o: EmbeddedOptions): Promise<Embedded> => {
     for (let i = 0; i < o.config.simulation.nodes; i++) await fleet.join(simulatedNode(i));
   }
 
+  const api = o.serve ? await listenApi(app as INestApplication, o.config, fleet) : undefined;
+
   const settle = async () => {
     for (let i = 0; i < 1000; i++) {
       await transport.drain();
@@ -97,6 +108,7 @@ export const startEmbedded = async (o: EmbeddedOptions): Promise<Embedded> => {
     transport,
     fleet,
     state,
+    api,
     settle,
     close: async () => {
       fleet.stop();

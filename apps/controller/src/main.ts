@@ -20,11 +20,13 @@ const main = async () => {
   }
   mkdirSync(config.dataDir, { recursive: true });
   const where = config.eventStore.kind === 'sqlite' ? config.eventStore.file : config.eventStore.kind;
-  const running = await startEmbedded({ config, activityLog: (line) => console.log(line) });
+  const running = await startEmbedded({ config, activityLog: (line) => console.log(line), serve: true });
   const head = running.state.view.position;
   console.log(`daemonledger: event log ${where} (head position ${head})`);
   console.log(`daemonledger: data directory ${config.dataDir}`);
   console.log(`daemonledger: ${running.state.view.nodes.size} nodes, ${running.state.view.allDaemonSets().length} daemonsets, ${running.state.view.allPods().length} pods`);
+  console.log(`daemonledger: Kubernetes API on ${running.api!.url} (read-only kubeconfig: ${running.api!.viewerKubeconfig})`);
+  console.log(`export KUBECONFIG=${running.api!.kubeconfig}`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -34,6 +34,7 @@ describe('kubectl drives DaemonLedger', () => {
     expect((await ok(['apply', '-f', NGINX])).stdout).toBe('daemonset.apps/nginx-ds created\n');
     createdAt = await h.head();
     await rolledOut();
+    expect((await ok(['apply', '-f', NGINX])).stdout).toBe('daemonset.apps/nginx-ds unchanged\n');
   });
 
   it('get ds / -o wide print the server-side Table columns', async () => {
@@ -151,6 +152,20 @@ describe('kubectl drives DaemonLedger', () => {
     }, 15_000, 'pods adopted');
     // Same template: the orphans are kept, not replaced.
     expect(rows((await ok(['get', 'pods'])).stdout).slice(1).map((r) => r[0])).toEqual(before);
+    await rolledOut();
+  });
+
+  it('get pods -w --output-watch-events streams the replacement of a deleted pod', async () => {
+    const [victim] = rows((await ok(['get', 'pods', '-o', 'name'])).stdout)[0][0].split('/').slice(1);
+    const watching = k(['get', 'pods', '-w', '--output-watch-events'], { timeoutMs: 4000 });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await ok(['delete', 'pod', victim])).stdout).toBe(`pod "${victim}" deleted\n`);
+    const out = rows((await watching).stdout);
+    expect(out[0]).toEqual(['EVENT', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
+    expect(out.filter((r) => r[0] === 'ADDED').length).toBeGreaterThanOrEqual(3);
+    expect(out).toContainEqual(expect.arrayContaining(['MODIFIED', victim, 'Terminating']));
+    expect(out.some((r) => r[0] === 'DELETED' && r[1] === victim)).toBe(true);
+    expect(out.some((r) => r[0] === 'ADDED' && r[1] !== victim && out.findIndex((x) => x[1] === r[1]) > out.findIndex((x) => x[0] === 'DELETED'))).toBe(true);
     await rolledOut();
   });
 

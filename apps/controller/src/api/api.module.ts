@@ -1,0 +1,20 @@
+import type { Provider, Type } from '@nestjs/common';
+import { DiscoveryController } from './discovery.controller';
+import { HealthController } from './health.controller';
+import { ClusterAccess } from './resources/cluster-access.service';
+import { NodeAgents } from './resources/node-agents.service';
+import { ResourceRegistry } from './resources/registry.service';
+import { RESOURCE_CONTROLLERS } from './resources/resource.controllers';
+import { ResourceReads } from './resources/resource-reads.service';
+import { ResourceWrites } from './resources/resource-writes.service';
+import { WatchHub } from './watch/watch-hub.service';
+import { WatchService } from './watch/watch.service';
+
+/**
+ * The Kubernetes REST API: controllers and the services behind them. They
+ * join the controller's own module (AppModule.forRoot({ …, api: true })) so
+ * they read the same ClusterState and send commands on the same bus.
+ */
+export const API_CONTROLLERS: Type<unknown>[] = [DiscoveryController, HealthController, ...RESOURCE_CONTROLLERS];
+
+export const API_PROVIDERS: Provider[] = [ClusterAccess, NodeAgents, ResourceRegistry, ResourceReads, ResourceWrites, WatchHub, WatchService];

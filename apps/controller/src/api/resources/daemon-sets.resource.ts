@@ -1,0 +1,61 @@
+import { admitDaemonSetCreate, admitDaemonSetStatusUpdate, admitDaemonSetUpdate, DAEMONSETS, SELECTABLE_FIELDS } from '@daemonledger/domain';
+import type { DaemonSet } from '@daemonledger/domain/api/types';
+import { CHANGE_CAUSE_ANNOTATION } from '@daemonledger/domain/cluster/daemon-set.decider';
+import { DaemonSetCommandMsg } from '../../commands/cluster.commands';
+import { byName, metaFields, type ResourceDef, type WriteContext } from './resource-def';
+
+const command = (ds: DaemonSet, c: WriteContext, cmd: DaemonSetCommandMsg['command']) => {
+  const changeCause = ds.metadata.annotations?.[CHANGE_CAUSE_ANNOTATION];
+  return c.execute(new DaemonSetCommandMsg(ds.metadata.namespace!, ds.metadata.name!, cmd, { ...c.meta, ...(changeCause ? { changeCause } : {}) }));
+};
+
+const readBack = (c: WriteContext, ds: DaemonSet) => c.view.daemonSet(ds.metadata.namespace!, ds.metadata.name!);
+
+/** apps/v1 daemonsets (+ status). Writes go through the registry strategy (admit*) then the DaemonSet decider. */
+export const DAEMON_SETS: ResourceDef<DaemonSet> = {
+  group: 'apps',
+  version: 'v1',
+  resource: 'daemonsets',
+  kind: 'DaemonSet',
+  namespaced: true,
+  ref: DAEMONSETS,
+  streamKind: 'daemonset',
+  hasStatus: true,
+  selectableFields: SELECTABLE_FIELDS.DaemonSet,
+  fields: (ds) => metaFields(ds, true),
+  list: (view, ns) => byName(ns === undefined ? view.allDaemonSets() : [...(view.daemonSets.get(ns)?.values() ?? [])]),
+  get: (view, ns, name) => view.daemonSet(ns, name),
+  writes: {
+    decodeKind: 'DaemonSet',
+    patchKind: 'DaemonSet',
+    async create(input, c) {
+      const ds = admitDaemonSetCreate(input);
+      if (c.dryRun) return ds;
+      await command(ds, c, { type: 'CreateDaemonSet', daemonSet: ds });
+      return readBack(c, ds) ?? ds;
+    },
+    async update(input, current, c) {
+      const ds = admitDaemonSetUpdate(input, current);
+      if (c.dryRun) return ds;
+      await command(ds, c, { type: 'UpdateDaemonSet', daemonSet: ds, expectedResourceVersion: input.metadata.resourceVersion });
+      return readBack(c, ds) ?? ds;
+    },
+    async updateStatus(input, current, c) {
+      const ds = admitDaemonSetStatusUpdate(input, current);
+      if (c.dryRun) return ds;
+      await command(current, c, { type: 'UpdateDaemonSetStatus', status: ds.status!, expectedResourceVersion: input.metadata.resourceVersion });
+      return readBack(c, current) ?? ds;
+    },
+    async delete(current, options, c) {
+      if (c.dryRun) return current;
+      await command(current, c, {
+        type: 'DeleteDaemonSet',
+        propagationPolicy: options.propagationPolicy ?? 'Background',
+        expectedUid: options.preconditions?.uid,
+        expectedResourceVersion: options.preconditions?.resourceVersion,
+      });
+      // Orphan and Foreground leave the object with a finalizer until the garbage collector is done.
+      return readBack(c, current);
+    },
+  },
+};

@@ -1,0 +1,64 @@
+import { admitNodeCreate, admitNodeUpdate, NODES, SELECTABLE_FIELDS } from '@daemonledger/domain';
+import type { Node } from '@daemonledger/domain/api/types';
+import { NodeCommandMsg } from '../../commands/cluster.commands';
+import { byName, type ResourceDef, type WriteContext } from './resource-def';
+
+const command = (name: string, c: WriteContext, cmd: NodeCommandMsg['command'], actor?: string) =>
+  c.execute(new NodeCommandMsg(name, cmd, actor ? { ...c.meta, actor } : c.meta));
+
+/**
+ * v1 nodes (+ status, read-only). A user-created Node (`kubectl create -f
+ * node.yaml`) gets a simulated kubelet in embedded mode, which registers and
+ * reports Ready like a real one; deleting a Node stops its kubelet and the
+ * garbage collector removes its pods.
+ */
+export const NODES_RESOURCE: ResourceDef<Node> = {
+  group: '',
+  version: 'v1',
+  resource: 'nodes',
+  kind: 'Node',
+  namespaced: false,
+  ref: NODES,
+  streamKind: 'node',
+  hasStatus: true,
+  selectableFields: SELECTABLE_FIELDS.Node,
+  fields: (n) => ({ 'metadata.name': n.metadata.name ?? '', 'spec.unschedulable': String(Boolean(n.spec.unschedulable)) }),
+  list: (view) => byName([...view.nodes.values()]),
+  get: (view, _ns, name) => view.nodes.get(name),
+  writes: {
+    decodeKind: 'Node',
+    patchKind: 'Node',
+    async create(input, c) {
+      const node = admitNodeCreate({ ...input, metadata: { ...input.metadata, namespace: undefined } });
+      if (c.dryRun) return node;
+      const name = node.metadata.name!;
+      await command(name, c, { type: 'JoinNode', node });
+      if (c.nodeAgents.attached) {
+        await c.nodeAgents.join(c.view.nodes.get(name)!);
+        // What the kubelet posts once it runs: the node becomes Ready.
+        await command(name, c, { type: 'SetNodeReadiness', status: 'True' }, `node-agent:${name}`);
+      }
+      return c.view.nodes.get(name) ?? node;
+    },
+    async update(input, current, c) {
+      const node = admitNodeUpdate(input, current);
+      if (c.dryRun) return node;
+      const name = current.metadata.name!;
+      await command(name, c, {
+        type: 'UpdateNode',
+        labels: node.metadata.labels ?? {},
+        taints: node.spec.taints ?? [],
+        unschedulable: Boolean(node.spec.unschedulable),
+        expectedResourceVersion: input.metadata.resourceVersion,
+      });
+      return c.view.nodes.get(name) ?? node;
+    },
+    async delete(current, _options, c) {
+      if (c.dryRun) return current;
+      const name = current.metadata.name!;
+      c.nodeAgents.leave(name);
+      await command(name, c, { type: 'LeaveNode' });
+      return c.view.nodes.get(name);
+    },
+  },
+};

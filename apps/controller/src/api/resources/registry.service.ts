@@ -1,0 +1,38 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import type { EventStore } from '@daemonledger/event-store/event-store.port';
+import { EVENT_STORE } from '../../infrastructure/tokens';
+import { CONTROLLER_REVISIONS_RESOURCE } from './controller-revisions.resource';
+import { DAEMON_SETS } from './daemon-sets.resource';
+import { EVENTS_RESOURCE, namespacesResource, REPLICASETS_RESOURCE } from './derived.resources';
+import { NODES_RESOURCE } from './nodes.resource';
+import { PODS_RESOURCE } from './pods.resource';
+import type { ResourceDef } from './resource-def';
+
+/** Every resource the API serves, by group and plural name. */
+@Injectable()
+export class ResourceRegistry implements OnApplicationBootstrap {
+  /** When the cluster began: the first event of the log (namespaces are as old as it). */
+  private createdAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  readonly all: readonly ResourceDef[];
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+    this.all = [
+      DAEMON_SETS,
+      CONTROLLER_REVISIONS_RESOURCE,
+      REPLICASETS_RESOURCE,
+      PODS_RESOURCE,
+      NODES_RESOURCE,
+      namespacesResource(() => this.createdAt),
+      EVENTS_RESOURCE,
+    ] as unknown as ResourceDef[];
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const [first] = await this.store.readAll({ maxCount: 1 });
+    if (first) this.createdAt = (first.metadata.wallTime ?? first.recordedAt).replace(/\.\d+Z$/, 'Z');
+  }
+
+  get(group: string, resource: string): ResourceDef | undefined {
+    return this.all.find((d) => d.group === group && d.resource === resource);
+  }
+}

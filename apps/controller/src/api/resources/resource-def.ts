@@ -1,0 +1,95 @@
+import type { ObjectMeta, ResourceRef } from '@daemonledger/domain';
+import type { StreamKind } from '@daemonledger/domain/cluster/streams';
+import type { PatchKind } from '@daemonledger/domain/api/patch';
+import type { ClusterView } from '@daemonledger/projections';
+import type { CommandMeta } from '../../commands/command-runner.service';
+
+/** Any object the API serves: apiVersion/kind/metadata, the rest opaque here. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+}
+
+export type DeletionPropagation = 'Background' | 'Foreground' | 'Orphan';
+
+/** meta/v1 DeleteOptions, the parts the API honours. */
+export interface DeleteOptions {
+  propagationPolicy?: DeletionPropagation;
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun?: boolean;
+}
+
+/** What a write needs besides the object: who asks, and the live cluster to command. */
+export interface WriteContext {
+  view: ClusterView;
+  meta: CommandMeta;
+  dryRun: boolean;
+  /** Executes a command on the bus; resolves once the projection has applied it. */
+  execute(command: unknown): Promise<unknown>;
+  /** The simulated kubelets, when they run in this process (embedded mode). */
+  nodeAgents: NodeAgentHooks;
+}
+
+/** Embedded mode: a Node created through the API gets a simulated kubelet, a deleted one loses it. */
+export interface NodeAgentHooks {
+  join(node: KubeObject): Promise<void>;
+  leave(name: string): void;
+  readonly attached: boolean;
+}
+
+/**
+ * The writes a resource accepts. Every input arrives decoded (zod) and is
+ * admitted (defaults + validation) here, then becomes one command: a
+ * rejected request appends nothing. Each returns the object as stored
+ * (read back from the projection), or, for delete, undefined once it is gone.
+ */
+export interface ResourceWrites<T extends KubeObject = KubeObject> {
+  /** The kind `decodeAs` checks bodies against (undefined: not decodable, e.g. Namespace). */
+  decodeKind?: 'DaemonSet' | 'Pod' | 'Node' | 'ControllerRevision';
+  patchKind: PatchKind;
+  create?(input: T, c: WriteContext): Promise<T>;
+  update?(input: T, current: T, c: WriteContext): Promise<T>;
+  updateStatus?(input: T, current: T, c: WriteContext): Promise<T>;
+  delete?(current: T, options: DeleteOptions, c: WriteContext): Promise<T | undefined>;
+}
+
+/**
+ * One REST resource: where its objects live in the view, how field
+ * selectors see them, and what writes it takes. The generic read, write and
+ * watch services do everything else the same way for every resource.
+ */
+export interface ResourceDef<T extends KubeObject = KubeObject> {
+  group: string;
+  version: string;
+  /** Plural, the URL segment. */
+  resource: string;
+  kind: string;
+  namespaced: boolean;
+  ref: ResourceRef;
+  /** Log streams whose events change these objects; absent for derived resources (no live watch events). */
+  streamKind?: StreamKind;
+  selectableFields: readonly string[];
+  fields(obj: T): Record<string, string>;
+  /** Objects of one namespace (or all when undefined; cluster-scoped ignore it). */
+  list(view: ClusterView, namespace: string | undefined): T[];
+  get(view: ClusterView, namespace: string, name: string): T | undefined;
+  writes?: ResourceWrites<T>;
+  /** Subresource `status` is served (GET, and PUT/PATCH when writes.updateStatus exists). */
+  hasStatus?: boolean;
+}
+
+export const apiVersionOf = (def: { group: string; version: string }) => (def.group ? `${def.group}/${def.version}` : def.version);
+
+export const metaFields = (o: KubeObject, namespaced: boolean): Record<string, string> => ({
+  'metadata.name': o.metadata.name ?? '',
+  ...(namespaced ? { 'metadata.namespace': o.metadata.namespace ?? '' } : {}),
+});
+
+export const byName = <T extends KubeObject>(xs: T[]): T[] =>
+  xs.sort((a, b) => {
+    const ka = `${a.metadata.namespace ?? ''}/${a.metadata.name ?? ''}`;
+    const kb = `${b.metadata.namespace ?? ''}/${b.metadata.name ?? ''}`;
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import type { Response } from '../http/express-types';
+import { badRequestError, notFoundError } from '@daemonledger/domain';
+import type { ClusterView } from '@daemonledger/projections';
+import { negotiateTable, parseIncludeObject, TABLE_CONTENT_TYPE, toObjectTable, toTable, type IncludeObject } from '../wire';
+import { sendJson } from '../http/respond';
+import { ClusterAccess } from './cluster-access.service';
+import { type ListOptions, matches, parsePosition, type Query, queryString } from './list-options';
+import { apiVersionOf, type KubeObject, type ResourceDef } from './resource-def';
+
+export interface ReadRequest {
+  def: ResourceDef;
+  /** Path namespace; undefined for cluster-scoped resources and all-namespace lists. */
+  namespace?: string;
+  query: Query;
+  accept?: string;
+}
+
+const includeObject = (q: Query): IncludeObject | undefined => {
+  const v = parseIncludeObject(queryString(q, 'includeObject'));
+  if (v instanceof Error) throw badRequestError(v.message);
+  return v;
+};
+
+/** get and list, live or at a past log position, as objects or as Tables. */
+@Injectable()
+export class ResourceReads {
+  constructor(private readonly cluster: ClusterAccess) {}
+
+  get(r: ReadRequest, name: string, res: Response): void {
+    const obj = this.find(r.def, this.cluster.view, r.namespace ?? '', name);
+    const table = negotiateTable(r.accept);
+    if (table) {
+      sendJson(res, 200, toObjectTable(r.def.resource, obj, { now: this.cluster.now(), includeObject: includeObject(r.query), version: table }), TABLE_CONTENT_TYPE);
+      return;
+    }
+    sendJson(res, 200, obj);
+  }
+
+  /** The object or upstream's 404 (kubectl itself then asks whether the namespace exists, kubectl-wire §0.11). */
+  find(def: ResourceDef, view: ClusterView, namespace: string, name: string): KubeObject {
+    const obj = def.get(view, namespace, name);
+    if (obj) return obj;
+    throw notFoundError(def.ref, name);
+  }
+
+  async list(r: ReadRequest, options: ListOptions, res: Response): Promise<void> {
+    const { view, resourceVersion } = await this.viewFor(options);
+    const items = r.def.list(view, r.def.namespaced ? r.namespace : undefined).filter((o) => matches(r.def, options, o));
+    const table = negotiateTable(r.accept);
+    if (table) {
+      const body = toTable(r.def.resource, items, { now: this.cluster.now(), includeObject: includeObject(r.query), listMeta: { resourceVersion }, version: table });
+      sendJson(res, 200, body, TABLE_CONTENT_TYPE);
+      return;
+    }
+    sendJson(res, 200, { kind: `${r.def.kind}List`, apiVersion: apiVersionOf(r.def), metadata: { resourceVersion }, items });
+  }
+
+  /**
+   * Which state a list reads: `resourceVersionMatch=Exact` → the log folded up
+   * to that position (time travel); any other resourceVersion → the live
+   * view once it is at least that new; none or "0" → the live view.
+   */
+  private async viewFor(o: ListOptions): Promise<{ view: ClusterView; resourceVersion: string }> {
+    if (o.resourceVersion === undefined || o.resourceVersion === '0') return { view: this.cluster.view, resourceVersion: String(this.cluster.view.position) };
+    const position = parsePosition(o.resourceVersion);
+    if (o.resourceVersionMatch === 'Exact') return { view: await this.cluster.viewAt(position), resourceVersion: String(position) };
+    const view = await this.cluster.fresh(position);
+    return { view, resourceVersion: String(view.position) };
+  }
+}

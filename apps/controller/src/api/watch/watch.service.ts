@@ -1,0 +1,141 @@
+import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
+import type { Request, Response } from '../http/express-types';
+import { badRequestError, expiredError, toStatus } from '@daemonledger/domain';
+import { negotiateTable, parseIncludeObject, toWatchEventTable, type IncludeObject, type TableVersion } from '../wire';
+import { ClusterAccess } from '../resources/cluster-access.service';
+import { type ListOptions, matches, parsePosition } from '../resources/list-options';
+import { apiVersionOf, type KubeObject, type ResourceDef } from '../resources/resource-def';
+import { type Change, WatchHub } from './watch-hub.service';
+import { wireJson } from '../http/wire-json';
+
+/** Tunables (tests shorten them). Upstream sends a bookmark about once a minute. */
+export const watchTuning = { bookmarkMs: 60_000, minDefaultTimeoutMs: 30 * 60_000, maxDefaultTimeoutMs: 60 * 60_000 };
+
+export interface WatchRequest {
+  def: ResourceDef;
+  namespace?: string;
+  options: ListOptions;
+  accept?: string;
+  includeObject?: string;
+}
+
+type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+/**
+ * `?watch=true`: newline-delimited JSON events over a chunked response whose
+ * headers are flushed at once (kubectl-wire §0.4, §5). From resourceVersion
+ * R: every change after R, in log order, then live; none or "0": a
+ * synthetic ADDED per current object first. Selectors apply to events the
+ * way the watch cache applies them: an object that starts matching is
+ * ADDED, one that stops matching is DELETED.
+ */
+@Injectable()
+export class WatchService implements BeforeApplicationShutdown {
+  private readonly open = new Set<() => void>();
+
+  constructor(
+    private readonly cluster: ClusterAccess,
+    private readonly hub: WatchHub,
+  ) {}
+
+  async serve(w: WatchRequest, req: Request, res: Response): Promise<void> {
+    const { def, options } = w;
+    const table = negotiateTable(w.accept);
+    const include = parseIncludeObject(w.includeObject);
+    if (include instanceof Error) throw badRequestError(include.message);
+    let backlog: { type: EventType; object: KubeObject }[] = [];
+    let expired: string | undefined;
+    const rv = options.resourceVersion;
+    const initial = rv === undefined || rv === '0';
+    if (!initial) {
+      const position = parsePosition(rv);
+      // Waits briefly for a resourceVersion from the future; 504 before any header is sent.
+      if (position > this.cluster.view.position) await this.cluster.fresh(position);
+      const changes = def.streamKind ? this.hub.since(position) : [];
+      if (!changes) expired = `too old resource version: ${position} (${this.hub.oldestPosition})`;
+      else backlog = changes.flatMap((c) => this.select(w, c));
+    } else {
+      backlog = def.list(this.cluster.view, def.namespaced ? w.namespace : undefined)
+        .filter((o) => matches(def, options, o))
+        .map((object) => ({ type: 'ADDED' as const, object }));
+    }
+
+    res.status(200);
+    res.setHeader('Content-Type', 'application/json');
+    res.setHeader('Cache-Control', 'no-cache, private');
+    res.setHeader('Transfer-Encoding', 'chunked');
+    res.flushHeaders();
+
+    let first = true;
+    const send = (type: EventType | 'BOOKMARK' | 'ERROR', object: unknown) => {
+      const body = table && (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') ? this.asTable(def, object as KubeObject, table, include, first) : object;
+      if (table && body !== object) first = false;
+      res.write(wireJson({ type, object: body }) + '\n');
+    };
+
+    if (expired) {
+      send('ERROR', toStatus(expiredError(expired)));
+      res.end();
+      return;
+    }
+    for (const e of backlog) send(e.type, e.object);
+    const unsubscribe = def.streamKind
+      ? this.hub.subscribe((c) => {
+          for (const e of this.select(w, c)) send(e.type, e.object);
+        })
+      : () => undefined;
+
+    const bookmark = () => send('BOOKMARK', { kind: def.kind, apiVersion: apiVersionOf(def), metadata: { resourceVersion: String(this.cluster.view.position) } });
+    const bookmarks = options.allowWatchBookmarks ? setInterval(bookmark, watchTuning.bookmarkMs) : undefined;
+    const timeoutMs =
+      options.timeoutSeconds !== undefined && options.timeoutSeconds > 0
+        ? options.timeoutSeconds * 1000
+        : watchTuning.minDefaultTimeoutMs + Math.random() * (watchTuning.maxDefaultTimeoutMs - watchTuning.minDefaultTimeoutMs);
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      unsubscribe();
+      clearInterval(bookmarks);
+      clearTimeout(timer);
+      this.open.delete(close);
+      if (!res.writableEnded) res.end();
+    };
+    const timer = setTimeout(() => {
+      if (options.allowWatchBookmarks) bookmark();
+      close();
+    }, timeoutMs);
+    this.open.add(close);
+    req.on('close', close);
+    res.on('error', close);
+  }
+
+  /** Open watches (for the benchmark and tests). */
+  get openWatches(): number {
+    return this.open.size;
+  }
+
+  /** Ends every open watch before the HTTP server closes (it waits for open responses). */
+  beforeApplicationShutdown(): void {
+    for (const close of [...this.open]) close();
+  }
+
+  /** What one change means to one watcher: nothing, or one event (selection changes become ADDED/DELETED). */
+  private select(w: WatchRequest, c: Change): { type: EventType; object: KubeObject }[] {
+    const { def } = w;
+    if (c.kind !== def.streamKind) return [];
+    const ns = def.namespaced ? w.namespace : undefined;
+    if (ns !== undefined && c.object.metadata.namespace !== ns) return [];
+    const now = c.type !== 'DELETED' && matches(def, w.options, c.object);
+    const before = c.type === 'DELETED' ? matches(def, w.options, c.object) : c.previous !== undefined && matches(def, w.options, c.previous);
+    if (c.type === 'DELETED') return before ? [{ type: 'DELETED', object: c.object }] : [];
+    if (now && before) return [{ type: 'MODIFIED', object: c.object }];
+    if (now) return [{ type: 'ADDED', object: c.object }];
+    if (before) return [{ type: 'DELETED', object: c.object }];
+    return [];
+  }
+
+  private asTable(def: ResourceDef, object: KubeObject, version: TableVersion, include: IncludeObject | undefined, first: boolean) {
+    return toWatchEventTable(def.resource, object, { now: this.cluster.now(), includeObject: include, version, first });
+  }
+}
