@@ -112,6 +112,7 @@ export class ClusterView {
         const before = getIn(this.pods, ns, ref.name);
         const after = evolvePod(before, e as unknown as PodEvent, rv);
         setIn(this.pods, ns, ref.name, after);
+        this.indexPod(ns, ref.name, before, after);
         this.events.record(e, before, after);
         return;
       }
@@ -159,6 +160,33 @@ export class ClusterView {
   }
 
   private sortedNodes?: Node[];
+  /** Pods by the uid of their controller (`''`: no controller, per namespace): what one DaemonSet's sync reads. */
+  private readonly podsByController = new Map<string, Map<string, Pod>>();
+
+  private indexPod(ns: string, name: string, before: Pod | undefined, after: Pod | undefined) {
+    const slot = (pod: Pod) => {
+      const controller = pod.metadata.ownerReferences?.find((o) => o.controller);
+      return controller ? `uid:${controller.uid}` : `orphans:${ns}`;
+    };
+    const key = `${ns}/${name}`;
+    if (before) this.podsByController.get(slot(before))?.delete(key);
+    if (after) {
+      const s = slot(after);
+      let m = this.podsByController.get(s);
+      if (!m) this.podsByController.set(s, (m = new Map()));
+      m.set(key, after);
+    }
+  }
+
+  /**
+   * The pods a DaemonSet's sync must look at: those it controls, plus the
+   * namespace's orphans it may adopt (pods controlled by anything else are
+   * never its business) — what upstream's controller lists too.
+   */
+  podsForController(ns: string, uid: string): Pod[] {
+    const own = [...(this.podsByController.get(`uid:${uid}`)?.values() ?? [])].filter((p) => p.metadata.namespace === ns);
+    return [...own, ...(this.podsByController.get(`orphans:${ns}`)?.values() ?? [])];
+  }
 
   /** Every node, sorted by name; the same array until a node changes (the planner walks nodes in this order). */
   nodeList(): Node[] {

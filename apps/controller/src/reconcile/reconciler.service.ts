@@ -104,7 +104,7 @@ export class Reconciler implements ICommandHandler<ReconcileDaemonSet> {
     const result = syncDaemonSet({
       ds,
       nodes: view.nodeList(),
-      pods: view.podsIn(ns),
+      pods: view.podsForController(ns, ds.metadata.uid!),
       revisions: view.revisionsIn(ns),
       now,
       failedPodBackoff: this.backoff,

@@ -100,7 +100,7 @@ export class RolloutTracker {
     if (!rollout) return;
 
     const stuck = view
-      .podsIn(ns)
+      .podsForController(ns, ds.metadata.uid!)
       .filter((p) => controllerOf(p)?.uid === ds.metadata.uid && p.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] === hash && !p.metadata.deletionTimestamp)
       .map((p) => ({ pod: p.metadata.name!, ...stuckReason(p) }))
       .filter((s): s is { pod: string; reason: string; message: string } => s.reason !== undefined);
