@@ -32,3 +32,23 @@ describe('selfSignedCertificate', () => {
     expect(new Date(cert.validTo).toISOString()).toBe('2036-01-01T00:00:00.000Z');
   });
 });
+
+describe('selfSignedCertificate serial numbers', () => {
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  it.each([
+    ['leading zero bytes', [0x00, 0x00, 0x12, 0x34]],
+    ['a zero byte before a high bit', [0x00, 0x85, 0x01]],
+    ['all zeros', [0x00, 0x00]],
+  ])('encodes a serial with %s as a minimal DER INTEGER that parses', (_name, serial) => {
+    const pem = selfSignedCertificate({
+      commonName: 'daemonledger',
+      hosts: ['127.0.0.1'],
+      publicKey,
+      privateKey,
+      notBefore: new Date('2026-01-01T00:00:00Z'),
+      notAfter: new Date('2036-01-01T00:00:00Z'),
+      serial: Buffer.from(serial),
+    });
+    expect(() => new X509Certificate(pem)).not.toThrow();
+  });
+});

@@ -31,7 +31,13 @@ const oid = (dotted: string): Buffer => {
   }
   return tlv(0x06, Buffer.from(out));
 };
-const integer = (bytes: Buffer): Buffer => tlv(0x02, bytes[0] & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+/** DER INTEGER, minimal: no leading zero bytes (a random serial may start with some), one 0x00 if the top bit is set. */
+const integer = (raw: Buffer): Buffer => {
+  let start = 0;
+  while (start < raw.length - 1 && raw[start] === 0) start++;
+  const bytes = raw.subarray(start);
+  return tlv(0x02, bytes[0] & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+};
 const utf8 = (s: string) => tlv(0x0c, Buffer.from(s, 'utf8'));
 const bool = (v: boolean) => tlv(0x01, Buffer.from([v ? 0xff : 0]));
 const octets = (b: Buffer) => tlv(0x04, b);

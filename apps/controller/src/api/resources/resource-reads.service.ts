@@ -3,7 +3,8 @@ import type { Response } from '../http/express-types';
 import { badRequestError, notFoundError } from '@daemonledger/domain';
 import type { ClusterView } from '@daemonledger/projections';
 import { negotiateTable, parseIncludeObject, TABLE_CONTENT_TYPE, toObjectTable, toTable, type IncludeObject } from '../wire';
-import { sendJson } from '../http/respond';
+import { sendJson, sendText } from '../http/respond';
+import { wireJson } from '../http/wire-json';
 import { ClusterAccess } from './cluster-access.service';
 import { type ListOptions, matches, parsePosition, type Query, queryString } from './list-options';
 import { apiVersionOf, type KubeObject, type ResourceDef } from './resource-def';
@@ -44,16 +45,30 @@ export class ResourceReads {
     throw notFoundError(def.ref, name);
   }
 
+  /**
+   * The last lists served, as bytes: a list at a given resourceVersion never
+   * changes, so a burst of identical lists (dashboards, many kubectl
+   * clients, the benchmark) is serialised once. Tables also carry ages, so
+   * theirs are kept for the current second only.
+   */
+  private readonly served = new Map<string, string>();
+
   async list(r: ReadRequest, options: ListOptions, res: Response): Promise<void> {
     const { view, resourceVersion } = await this.viewFor(options);
-    const items = r.def.list(view, r.def.namespaced ? r.namespace : undefined).filter((o) => matches(r.def, options, o));
     const table = negotiateTable(r.accept);
-    if (table) {
-      const body = toTable(r.def.resource, items, { now: this.cluster.now(), includeObject: includeObject(r.query), listMeta: { resourceVersion }, version: table });
-      sendJson(res, 200, body, TABLE_CONTENT_TYPE);
-      return;
+    const now = this.cluster.now();
+    const key = `${r.def.resource}|${r.namespace ?? ''}|${JSON.stringify(Object.entries(r.query ?? {}).sort())}|${table ?? 'json'}|${resourceVersion}|${table ? Math.floor(now.getTime() / 1000) : ''}`;
+    let text = this.served.get(key);
+    if (text === undefined) {
+      const items = r.def.list(view, r.def.namespaced ? r.namespace : undefined).filter((o) => matches(r.def, options, o));
+      const body = table
+        ? toTable(r.def.resource, items, { now, includeObject: includeObject(r.query), listMeta: { resourceVersion }, version: table })
+        : { kind: `${r.def.kind}List`, apiVersion: apiVersionOf(r.def), metadata: { resourceVersion }, items };
+      text = wireJson(body);
+      if (this.served.size >= 32) this.served.clear();
+      this.served.set(key, text);
     }
-    sendJson(res, 200, { kind: `${r.def.kind}List`, apiVersion: apiVersionOf(r.def), metadata: { resourceVersion }, items });
+    sendText(res, 200, table ? TABLE_CONTENT_TYPE : 'application/json', text, { 'Cache-Control': 'no-cache, private' });
   }
 
   /**

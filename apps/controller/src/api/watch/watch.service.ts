@@ -8,6 +8,20 @@ import { apiVersionOf, type KubeObject, type ResourceDef } from '../resources/re
 import { type Change, WatchHub } from './watch-hub.service';
 import { wireJson } from '../http/wire-json';
 
+/**
+ * One change goes to every watcher of its kind: its JSON line is the same
+ * for all plain-JSON watchers, so it is serialised once (per object and event
+ * type) and the bytes shared. Objects are never mutated, so the cache is
+ * keyed by the object itself and forgotten with it.
+ */
+const lines = new WeakMap<object, Partial<Record<string, string>>>();
+const eventLine = (type: string, object: unknown): string => {
+  if (typeof object !== 'object' || object === null) return wireJson({ type, object }) + '\n';
+  let byType = lines.get(object);
+  if (!byType) lines.set(object, (byType = {}));
+  return (byType[type] ??= wireJson({ type, object }) + '\n');
+};
+
 /** Tunables (tests shorten them). Upstream sends a bookmark about once a minute. */
 export const watchTuning = { bookmarkMs: 60_000, minDefaultTimeoutMs: 30 * 60_000, maxDefaultTimeoutMs: 60 * 60_000 };
 
@@ -70,7 +84,7 @@ export class WatchService implements BeforeApplicationShutdown {
     const send = (type: EventType | 'BOOKMARK' | 'ERROR', object: unknown) => {
       const body = table && (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') ? this.asTable(def, object as KubeObject, table, include, first) : object;
       if (table && body !== object) first = false;
-      res.write(wireJson({ type, object: body }) + '\n');
+      res.write(body === object ? eventLine(type, object) : wireJson({ type, object: body }) + '\n');
     };
 
     if (expired) {
