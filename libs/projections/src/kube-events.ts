@@ -97,7 +97,7 @@ export class KubeEvents {
       }
       case 'NodeJoined': {
         const node = after as Node;
-        emit(nodeRef(node), 'Normal', 'Starting', '', { component: 'kubelet', host: node.metadata.name });
+        emit(nodeRef(node), 'Normal', 'Starting', 'Starting kubelet.', { component: 'kubelet', host: node.metadata.name });
         emit(nodeRef(node), 'Normal', 'RegisteredNode', `Node ${node.metadata.name} event: Registered Node ${node.metadata.name} in Controller`, { component: 'node-controller' });
         return;
       }

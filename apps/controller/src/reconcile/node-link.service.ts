@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus, EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import type { Node, Pod, PodStatus } from '@daemonledger/domain/api/types';
 import { isDomainError } from '@daemonledger/domain/errors';
@@ -16,8 +16,14 @@ import { TRANSPORT } from '../infrastructure/tokens';
  */
 @Injectable()
 @EventsHandler(Recorded)
-export class NodeLink implements IEventHandler<Recorded> {
+export class NodeLink implements IEventHandler<Recorded>, BeforeApplicationShutdown {
   private readonly log = new Logger('NodeLink');
+  /** Set when the app shuts down: reports still in flight are dropped (the kubelets re-report after a restart). */
+  private stopping = false;
+
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
+  }
 
   constructor(
     @Inject(TRANSPORT) private readonly transport: Transport,
@@ -81,6 +87,7 @@ export class NodeLink implements IEventHandler<Recorded> {
   private flushing?: Promise<void>;
 
   private async onReport(raw: unknown): Promise<void> {
+    if (this.stopping) return;
     const parsed = NodeReportMessage.safeParse(raw);
     if (!parsed.success) {
       this.log.warn(`dropped a malformed node report: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
@@ -116,7 +123,7 @@ export class NodeLink implements IEventHandler<Recorded> {
     const items = this.pending;
     this.pending = [];
     this.flushing = undefined;
-    if (!items.length) return;
+    if (!items.length || this.stopping) return;
     const results: ({ error: unknown } | object)[] = await this.commands.execute(new ClusterCommandBatch(items));
     results.forEach((r, i) => {
       // A report about a pod that is already gone (or replaced under the same name) is stale: drop it.
