@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type Type } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { DaemonSet } from '@daemonledger/domain/api/types';
 import { CHANGE_CAUSE_ANNOTATION, decideDaemonSet } from '@daemonledger/domain/cluster/daemon-set.decider';
@@ -44,37 +44,24 @@ export class Decisions {
   }
 }
 
-@CommandHandler(DaemonSetCommandMsg)
-export class DaemonSetCommandHandler implements ICommandHandler<DaemonSetCommandMsg> {
-  constructor(private readonly runner: CommandRunner, private readonly decisions: Decisions) {}
-  execute(msg: DaemonSetCommandMsg) {
-    return this.runner.run(this.decisions.for(msg));
+/**
+ * @nestjs/cqrs routes by class, so each command class gets its handler; all
+ * of them do the same: decide through `Decisions`, run through the runner.
+ */
+const routedHandler = <T extends ClusterCommandMsg>(command: Type<T>): Type<unknown> => {
+  @CommandHandler(command)
+  class RoutedHandler {
+    constructor(
+      private readonly runner: CommandRunner,
+      private readonly decisions: Decisions,
+    ) {}
+    execute(msg: T) {
+      return this.runner.run(this.decisions.for(msg));
+    }
   }
-}
-
-@CommandHandler(NodeCommandMsg)
-export class NodeCommandHandler implements ICommandHandler<NodeCommandMsg> {
-  constructor(private readonly runner: CommandRunner, private readonly decisions: Decisions) {}
-  execute(msg: NodeCommandMsg) {
-    return this.runner.run(this.decisions.for(msg));
-  }
-}
-
-@CommandHandler(PodCommandMsg)
-export class PodCommandHandler implements ICommandHandler<PodCommandMsg> {
-  constructor(private readonly runner: CommandRunner, private readonly decisions: Decisions) {}
-  execute(msg: PodCommandMsg) {
-    return this.runner.run(this.decisions.for(msg));
-  }
-}
-
-@CommandHandler(RevisionCommandMsg)
-export class RevisionCommandHandler implements ICommandHandler<RevisionCommandMsg> {
-  constructor(private readonly runner: CommandRunner, private readonly decisions: Decisions) {}
-  execute(msg: RevisionCommandMsg) {
-    return this.runner.run(this.decisions.for(msg));
-  }
-}
+  Object.defineProperty(RoutedHandler, 'name', { value: `${command.name}Handler` });
+  return RoutedHandler;
+};
 
 @CommandHandler(ClusterCommandBatch)
 export class ClusterCommandBatchHandler implements ICommandHandler<ClusterCommandBatch> {
@@ -159,10 +146,10 @@ export class UndoRolloutHandler implements ICommandHandler<UndoRollout> {
 export const CLUSTER_COMMAND_HANDLERS = [
   Decisions,
   ClusterCommandBatchHandler,
-  DaemonSetCommandHandler,
-  NodeCommandHandler,
-  PodCommandHandler,
-  RevisionCommandHandler,
+  routedHandler(DaemonSetCommandMsg),
+  routedHandler(NodeCommandMsg),
+  routedHandler(PodCommandMsg),
+  routedHandler(RevisionCommandMsg),
   SetImageHandler,
   UndoRolloutHandler,
 ];

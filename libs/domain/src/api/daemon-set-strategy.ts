@@ -4,6 +4,7 @@
  * functions the API layer calls for create / update / status update; each
  * returns the object to store or throws a DomainError('Invalid').
  */
+import { specChanges } from '../cluster/daemon-set.decider';
 import type { ControllerRevision, DaemonSet, DaemonSetStatus, Node, Pod } from './types';
 import { defaultDaemonSet, defaultNode, defaultPod } from './defaults';
 import { invalidError } from './status';
@@ -56,14 +57,9 @@ export const admitDaemonSetCreate = (input: DaemonSet): DaemonSet => {
  */
 export const admitDaemonSetUpdate = (input: DaemonSet, prev: DaemonSet, opts: UpdateValidationOptions = {}): DaemonSet => {
   const next = defaultDaemonSet(input);
-  let generation = prev.metadata.generation ?? 1;
-  let tg = templateGeneration(prev);
-  if (canonicalJson(next.spec.template) !== canonicalJson(prev.spec.template)) {
-    tg += 1;
-    generation += 1;
-  } else if (canonicalJson(next.spec) !== canonicalJson(prev.spec)) {
-    generation += 1;
-  }
+  const { templateChanged, specChanged } = specChanges(prev, next);
+  const generation = (prev.metadata.generation ?? 1) + (specChanged ? 1 : 0);
+  const tg = templateGeneration(prev) + (templateChanged ? 1 : 0);
   const ds = withTemplateGeneration({ ...next, metadata: { ...next.metadata, generation }, status: prev.status ?? EMPTY_STATUS }, tg);
   const errs = validateDaemonSetUpdate(ds, prev, opts);
   return errs.length ? fail(ds, 'DaemonSet', 'apps', errs) : ds;

@@ -144,6 +144,18 @@ const comparableTemplate = (t: DaemonSetSpec['template']) => {
   return { ...t, metadata };
 };
 
+/**
+ * What an update changes, as the registry's generation bookkeeping sees it
+ * (spec §1.3): a template change bumps generation and template generation,
+ * any other spec change only generation. The one definition, shared with
+ * admission (`admitDaemonSetUpdate`).
+ */
+export const specChanges = (prev: DaemonSet, next: DaemonSet): { templateChanged: boolean; specChanged: boolean } => {
+  const templateChanged = !jsonEqual(comparableTemplate(next.spec.template), comparableTemplate(prev.spec.template));
+  const specChanged = templateChanged || !jsonEqual({ ...next.spec, template: undefined }, { ...prev.spec, template: undefined });
+  return { templateChanged, specChanged };
+};
+
 /** Registry update semantics: client status and template generation are ignored; generation moves with the spec. */
 const update = (current: DaemonSet, next: DaemonSet): DaemonSetEvent[] => {
   const labels = next.metadata.labels;
@@ -152,9 +164,7 @@ const update = (current: DaemonSet, next: DaemonSet): DaemonSetEvent[] => {
   annotations[TEMPLATE_GENERATION_ANNOTATION] = String(templateGeneration);
   const metadataChanged =
     !jsonEqual(labels ?? {}, current.metadata.labels ?? {}) || !jsonEqual(annotations, current.metadata.annotations ?? {});
-  const templateChanged = !jsonEqual(comparableTemplate(next.spec.template), comparableTemplate(current.spec.template));
-  const specChanged =
-    templateChanged || !jsonEqual({ ...next.spec, template: undefined }, { ...current.spec, template: undefined });
+  const { templateChanged, specChanged } = specChanges(current, next);
 
   if (specChanged) {
     const nextTemplateGeneration = templateChanged ? templateGeneration + 1 : templateGeneration;
