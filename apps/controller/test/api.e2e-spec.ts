@@ -206,6 +206,21 @@ describe('the Kubernetes API edge', () => {
       }
     });
 
+    it('events are watched live: deleting a daemon pod shows the controller's SuccessfulCreate of its replacement', async () => {
+      const EVENTS = '/api/v1/namespaces/default/events';
+      const rv = (await h.raw(EVENTS)).json<any>().metadata.resourceVersion;
+      const w = await h.watch(`${EVENTS}?watch=true&resourceVersion=${rv}&fieldSelector=involvedObject.kind=DaemonSet`);
+      const pod = (await h.raw(PODS)).json<any>().items[0].metadata.name;
+      expect((await h.raw(`${PODS}/${pod}`, { method: 'DELETE' })).status).toBe(200);
+      await w.next(1, 20_000);
+      await h.until(() => w.events.some((e) => e.object.reason === 'SuccessfulCreate'), 20_000, 'a SuccessfulCreate event');
+      expect(w.events.every((e) => e.type === 'ADDED' && e.object.kind === 'Event' && e.object.involvedObject.name === 'nginx-ds')).toBe(true);
+      expect(w.events.map((e) => e.object.reason)).toContain('SuccessfulCreate');
+      const rvs = w.events.map((e) => Number(e.object.metadata.resourceVersion));
+      expect(rvs.every((x, i) => i === 0 || x >= rvs[i - 1])).toBe(true);
+      w.close();
+    });
+
     it('500 open watches all see a change', async () => {
       const NODES = '/api/v1/nodes';
       const rv = (await h.raw(NODES)).json<any>().metadata.resourceVersion;

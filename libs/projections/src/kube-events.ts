@@ -60,7 +60,18 @@ export class KubeEvents {
   private order: string[] = [];
   private head = 0;
 
+  /** Events created or counted again by the last `record` call, with whether each is new (for watches). */
+  lastChanged: { event: KubeEvent; added: boolean }[] = [];
+  private lastPosition = 0;
+
+  /** What the log event at `position` changed, once it has been applied (empty for any other position). */
+  changedAt(position: number): { event: KubeEvent; added: boolean }[] {
+    return position === this.lastPosition ? this.lastChanged : [];
+  }
+
   record(e: RecordedEvent, before: unknown, after: unknown): void {
+    this.lastChanged = [];
+    this.lastPosition = e.position;
     const at = seconds(e.metadata.wallTime ?? e.recordedAt);
     const emit = (involved: Involved, type: KubeEvent['type'], reason: string, message: string, source: KubeEvent['source']) =>
       this.add(e.position, at, involved, type, reason, message, source);
@@ -154,7 +165,9 @@ export class KubeEvents {
     const existing = this.byKey.get(key);
     if (existing) {
       // Aggregated repeat: the same object keeps its name, count and first time.
-      this.byKey.set(key, { ...existing, count: existing.count + 1, lastTimestamp: at, metadata: { ...existing.metadata, resourceVersion: String(position) } });
+      const repeated: KubeEvent = { ...existing, count: existing.count + 1, lastTimestamp: at, metadata: { ...existing.metadata, resourceVersion: String(position) } };
+      this.byKey.set(key, repeated);
+      this.lastChanged.push({ event: repeated, added: false });
       return;
     }
     const ns = involved.namespace ?? 'default';
@@ -162,7 +175,8 @@ export class KubeEvents {
       apiVersion: 'v1',
       kind: 'Event',
       metadata: {
-        name: `${involved.name}.${position.toString(16).padStart(16, '0')}`,
+        // Unique per event: one log event can make several (Pulling, Pulled, Created, Started).
+        name: `${involved.name}.${(position * 16 + (this.lastChanged.length % 16)).toString(16).padStart(16, '0')}`,
         namespace: ns,
         uid: `event-${position.toString(16)}-${this.byKey.size.toString(16)}`,
         resourceVersion: String(position),
@@ -180,6 +194,7 @@ export class KubeEvents {
       reportingComponent: source.component,
       reportingInstance: source.host ?? '',
     });
+    this.lastChanged.push({ event: this.byKey.get(key)!, added: true });
     this.order.push(key);
     if (this.byKey.size > MAX_KUBE_EVENTS) {
       this.byKey.delete(this.order[this.head++]);

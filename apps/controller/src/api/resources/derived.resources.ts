@@ -90,6 +90,7 @@ export const EVENTS_RESOURCE: ResourceDef<KubeEvent> = {
   kind: 'Event',
   namespaced: true,
   ref: EVENTS_REF,
+  streamKind: 'event',
   selectableFields: Object.keys(eventFields({ metadata: {}, involvedObject: {}, source: {} } as unknown as KubeEvent)),
   fields: eventFields,
   list: (view, ns) => byName(view.events.list(ns)),

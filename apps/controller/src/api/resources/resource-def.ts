@@ -69,7 +69,8 @@ export interface ResourceDef<T extends KubeObject = KubeObject> {
   namespaced: boolean;
   ref: ResourceRef;
   /** Log streams whose events change these objects; absent for derived resources (no live watch events). */
-  streamKind?: StreamKind;
+  /** Which changes of the watch cache are this resource's ('event': the derived Events). */
+  streamKind?: StreamKind | 'event';
   selectableFields: readonly string[];
   fields(obj: T): Record<string, string>;
   /** Objects of one namespace (or all when undefined; cluster-scoped ignore it). */

@@ -11,7 +11,8 @@ import type { KubeObject } from '../resources/resource-def';
 /** One object change: the object after the event (for DELETED, its last state at the event's position) and before it. */
 export interface Change {
   position: number;
-  kind: StreamKind;
+  /** The object's stream kind; 'event' for the core/v1 Events the projection derives. */
+  kind: StreamKind | 'event';
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
   object: KubeObject;
   previous?: KubeObject;
@@ -109,6 +110,9 @@ export class WatchHub implements OnModuleInit, OnModuleDestroy {
 
   private record(e: RecordedEvent) {
     if (!this.ready) this.seed();
+    for (const { event, added } of this.state.view.events.changedAt(e.position)) {
+      this.publish({ position: e.position, kind: 'event', type: added ? 'ADDED' : 'MODIFIED', object: event as unknown as KubeObject });
+    }
     const ref = parseStreamId(e.streamId);
     if (!ref || !OBJECT_KINDS.includes(ref.kind)) return;
     const previous = this.last.get(e.streamId);
@@ -125,6 +129,10 @@ export class WatchHub implements OnModuleInit, OnModuleDestroy {
       const object = { ...previous, metadata: { ...previous.metadata, resourceVersion: String(e.position) } };
       change = { position: e.position, kind: ref.kind, type: 'DELETED', object, previous };
     }
+    this.publish(change);
+  }
+
+  private publish(change: Change) {
     this.history.push(change);
     if (this.history.length - this.start > WATCH_HISTORY) {
       this.oldest = this.history[this.start].position;
