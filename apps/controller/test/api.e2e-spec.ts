@@ -206,7 +206,7 @@ describe('the Kubernetes API edge', () => {
       }
     });
 
-    it('events are watched live: deleting a daemon pod shows the controller's SuccessfulCreate of its replacement', async () => {
+    it('events are watched live: deleting a daemon pod shows the controller creating its replacement (SuccessfulCreate)', async () => {
       const EVENTS = '/api/v1/namespaces/default/events';
       const rv = (await h.raw(EVENTS)).json<any>().metadata.resourceVersion;
       const w = await h.watch(`${EVENTS}?watch=true&resourceVersion=${rv}&fieldSelector=involvedObject.kind=DaemonSet`);
