@@ -31,7 +31,9 @@ interface Server {
 
 const startServer = (dir: string): Promise<Server> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'dist/apps/controller/src/main.js')], {
+    // BENCH_SERVER_NODE_ARGS: extra node flags for the server (e.g. --cpu-prof to profile it).
+    const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist/apps/controller/src/main.js')], {
       env: { ...process.env, DATA_DIR: dir, PORT: '0', SIM_NODES: String(NODES), SIM_POD_START_MS: '0', SIM_POD_STOP_MS: '0', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

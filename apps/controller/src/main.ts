@@ -20,7 +20,7 @@ const main = async () => {
   }
   mkdirSync(config.dataDir, { recursive: true });
   const where = config.eventStore.kind === 'sqlite' ? config.eventStore.file : config.eventStore.kind;
-  const running = await startEmbedded({ config, activityLog: (line) => console.log(line), serve: true });
+  const running = await startEmbedded({ config, activityLog: config.logLevel === 'info' || config.logLevel === 'debug' ? (line) => console.log(line) : undefined, serve: true });
   const head = running.state.view.position;
   console.log(`daemonledger: event log ${where} (head position ${head})`);
   console.log(`daemonledger: data directory ${config.dataDir}`);
