@@ -15,7 +15,7 @@ const controller = await watch.watch(
   { resourceVersion: list.metadata.resourceVersion, allowWatchBookmarks: true },
   (type, obj) => {
     if (type === 'BOOKMARK') return;
-    console.log(`EVENT ${type} ${obj.metadata.name} ${obj.metadata.resourceVersion} image=${obj.spec.template.spec.containers[0].image} updated=${obj.status?.updatedNumberScheduled ?? 0}`);
+    console.log(`EVENT ${type} ${obj.metadata.name} ${obj.metadata.resourceVersion} image=${obj.spec.template.spec.containers[0].image} updated=${obj.status?.updatedNumberScheduled ?? 0} observed=${obj.status?.observedGeneration === obj.metadata.generation}`);
   },
   (err) => {
     console.log(`DONE ${err ? err.message : 'closed'}`);

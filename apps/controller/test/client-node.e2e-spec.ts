@@ -29,7 +29,8 @@ describe('@kubernetes/client-node against DaemonLedger', () => {
       await waitFor(/^WATCHING$/m);
       expect(out).toMatch(/^LIST \d+ nginx-ds=3$/m);
       expect((await h.kubectl(['set', 'image', 'ds/nginx-ds', 'nginx-ds=nginx:1.9.1'])).code).toBe(0);
-      await waitFor(/^EVENT MODIFIED nginx-ds \d+ image=nginx:1\.9\.1 updated=3$/m);
+      // The spec change arrives first, then status updates until the rollout is observed and done.
+      await waitFor(/^EVENT MODIFIED nginx-ds \d+ image=nginx:1\.9\.1 updated=3 observed=true$/m);
       const rvs = [...out.matchAll(/^EVENT MODIFIED nginx-ds (\d+) /gm)].map((m) => Number(m[1]));
       expect(rvs.length).toBeGreaterThan(1);
       expect(rvs.every((rv, i) => i === 0 || rv > rvs[i - 1])).toBe(true);

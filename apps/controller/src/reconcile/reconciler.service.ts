@@ -61,6 +61,7 @@ export class Reconciler implements ICommandHandler<ReconcileDaemonSet> {
         }
       },
       (key, e) => {
+        if (!this.started) return; // stopping: the store may already be closed
         this.log.error(`sync of ${key} failed: ${(e as Error).message}`);
         this.queue.addAfter(key, 1000);
       },
@@ -151,6 +152,8 @@ export class Reconciler implements ICommandHandler<ReconcileDaemonSet> {
       for (const result of results) {
         if ('error' in result && !isDomainError(result.error, 'NotFound') && !isDomainError(result.error, 'AlreadyExists')) throw result.error;
       }
+      // Let I/O in between plan steps: API requests and watch writes wait less behind a large rollout step.
+      await new Promise((resolve) => setImmediate(resolve));
     };
     const view = this.state.view;
     await batch([
