@@ -18,6 +18,10 @@ const main = async () => {
     }
     throw e;
   }
+  if (config.transport.kind === 'kafka') {
+    console.error('daemonledger: TRANSPORT=kafka: the Kafka transport is not built yet; use TRANSPORT=inprocess (the default)');
+    process.exit(2);
+  }
   mkdirSync(config.dataDir, { recursive: true });
   const where = config.eventStore.kind === 'sqlite' ? config.eventStore.file : config.eventStore.kind;
   const running = await startEmbedded({ config, activityLog: config.logLevel === 'info' || config.logLevel === 'debug' ? (line) => console.log(line) : undefined, serve: true });
