@@ -1,4 +1,7 @@
 import { DaemonSetCommandMsg, NodeCommandMsg, PodCommandMsg, SetImage } from '../src/commands/cluster.commands';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { openEventStore } from '@daemonledger/event-store';
 import { clusterViewAt } from '@daemonledger/projections';
 import { simulatedNode } from '@daemonledger/node-agent';
 import { startHarness, manifest, type Harness } from './harness';
@@ -160,6 +163,24 @@ describe('DaemonSet lifecycle through the log', () => {
     const middle = created.filter((e) => JSON.stringify(e.data).includes('nginx:1.9.1'));
     expect(middle.length).toBeLessThanOrEqual(1); // maxUnavailable 1: at most the one pod already on its way
     expect(middle.every((e) => e.position < supersededAt)).toBe(true);
+  }, 30_000);
+
+  it('invariant 6: a Background delete whose garbage collection a crash cut short is finished at the next start', async () => {
+    h = await startHarness({ nodes: 3 });
+    await h.apply(manifest('nginx-ds.yaml'));
+    await h.settle();
+    const dir = h.dir;
+    const ds = h.ds('nginx-ds')!;
+    const stream = 'daemonset-default.nginx-ds';
+    const revision = h.state.view.streamRevisions.get(stream)!;
+    await h.close();
+    // The delete is in the log, the garbage collector never ran: what a kill -9 right after it leaves.
+    const store = await openEventStore({ kind: 'sqlite', file: join(dir, 'events.sqlite') });
+    await store.append(stream, [{ id: randomUUID(), type: 'DaemonSetDeleted', data: { uid: ds.metadata.uid, propagationPolicy: 'Background' }, metadata: { actor: 'user:test' } }], { expectedRevision: revision });
+    await store.close();
+    h = await startHarness({ nodes: 3, dir });
+    await h.until(() => h.pods().length === 0 && h.state.view.revisionsIn('default').length === 0);
+    expect(h.ds('nginx-ds')).toBeUndefined();
   }, 30_000);
 
   it('invariant 5: the live projection equals a replay of the log from zero, and "at position P" equals what was live at P', async () => {

@@ -5,7 +5,7 @@ import { isDomainError } from '@daemonledger/domain/errors';
 import { parseStreamId } from '@daemonledger/domain/cluster/streams';
 import { DaemonSetCommandMsg, PodCommandMsg, RevisionCommandMsg } from '../commands/cluster.commands';
 import { ClusterState } from '../projections/cluster-state.service';
-import { Recorded } from '../projections/recorded';
+import { CaughtUp, Recorded } from '../projections/recorded';
 
 const GC = { actor: 'garbage-collector' };
 
@@ -19,8 +19,8 @@ const GC = { actor: 'garbage-collector' };
  * Work runs one step at a time, in log order, each step from current state.
  */
 @Injectable()
-@EventsHandler(Recorded)
-export class GarbageCollector implements IEventHandler<Recorded> {
+@EventsHandler(Recorded, CaughtUp)
+export class GarbageCollector implements IEventHandler<Recorded | CaughtUp> {
   private readonly log = new Logger('GarbageCollector');
   private queue: Promise<void> = Promise.resolve();
 
@@ -29,7 +29,12 @@ export class GarbageCollector implements IEventHandler<Recorded> {
     private readonly state: ClusterState,
   ) {}
 
-  handle({ event }: Recorded): void {
+  handle(message: Recorded | CaughtUp): void {
+    if (message instanceof CaughtUp) {
+      this.enqueue(() => this.sweep());
+      return;
+    }
+    const { event } = message;
     const ref = parseStreamId(event.streamId);
     if (!ref) return;
     const ns = ref.namespace ?? '';
@@ -51,6 +56,33 @@ export class GarbageCollector implements IEventHandler<Recorded> {
       if (deleting.length) work = async () => { for (const d of deleting) await this.progressDeletion(ns, d.metadata.name!); };
     }
     if (work) this.enqueue(work);
+  }
+
+  /**
+   * After a (re)start, the log may hold work the previous process had not
+   * finished when it stopped: dependents of a DaemonSet deleted in the
+   * background, finalizers still pending, pods whose deletion no kubelet
+   * will confirm, pods bound to nodes that left. Each is redone from state.
+   */
+  private async sweep(): Promise<void> {
+    const view = this.state.view;
+    const liveUids = new Set(view.allDaemonSets().map((d) => d.metadata.uid));
+    const dangling = new Map<string, string>(); // owner uid → namespace
+    for (const o of [...view.allPods(), ...view.allRevisions()]) {
+      const owner = o.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'DaemonSet');
+      if (owner && !liveUids.has(owner.uid)) dangling.set(owner.uid, o.metadata.namespace!);
+    }
+    for (const [uid, ns] of dangling) await this.deleteDependents(ns, uid);
+    for (const ds of view.allDaemonSets()) {
+      if (ds.metadata.deletionTimestamp) await this.progressDeletion(ds.metadata.namespace!, ds.metadata.name!);
+    }
+    const goneNodes = new Set<string>();
+    for (const pod of view.allPods()) {
+      const node = pod.spec.nodeName;
+      if (node && !view.nodes.has(node)) goneNodes.add(node);
+      else if (pod.metadata.deletionTimestamp) await this.removeUnrunPod(pod.metadata.namespace!, pod.metadata.name!);
+    }
+    for (const node of goneNodes) await this.removePodsOfNode(node);
   }
 
   /** Resolves when every step queued so far is done (tests, shutdown). */
