@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:https';
+import { Agent, createServer, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -18,7 +18,9 @@ const NODES = Number(process.env.BENCH_NODES ?? 1000);
 const DAEMONSETS = Number(process.env.BENCH_DS ?? 20);
 const WATCHES = Number(process.env.BENCH_WATCHES ?? 500);
 const LISTS = Number(process.env.BENCH_LISTS ?? 2000);
+const LIST_RATES = (process.env.BENCH_LIST_RATES ?? '1000,2000').split(',').map(Number).filter((n) => n > 0);
 const CONCURRENCY = 100;
+const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
 const root = join(__dirname, '../../../..');
 
@@ -77,6 +79,89 @@ const percentile = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 };
 
+interface Latencies {
+  rate: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+const summary = (latencies: number[], secs: number): Latencies => ({
+  rate: latencies.length / secs,
+  p50: percentile(latencies, 50),
+  p99: percentile(latencies, 99),
+  max: Math.max(...latencies),
+});
+
+/** CONCURRENCY connections, each sending its next request as soon as the last is answered: throughput, and latency at saturation. */
+const closedLoop = async (send: () => Promise<{ status: number }>, total: number): Promise<Latencies> => {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < total) {
+        next++;
+        const t = performance.now();
+        const r = await send();
+        if (r.status !== 200) throw new Error(`list: ${r.status}`);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return summary(latencies, (performance.now() - started) / 1000);
+};
+
+/**
+ * Requests at a fixed rate whatever the answers do (over the same pool of
+ * CONCURRENCY keep-alive connections), each timed from when it was due, not
+ * from when it was sent: a stall shows in full (no coordinated omission).
+ */
+const openLoop = async (send: () => Promise<{ status: number }>, rate: number, total: number): Promise<Latencies> => {
+  const latencies: number[] = [];
+  const pending: Promise<void>[] = [];
+  const started = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    pending.push(
+      send().then((r) => {
+        if (r.status !== 200) throw new Error(`list: ${r.status}`);
+        latencies.push(performance.now() - due);
+      }),
+    );
+  }
+  await Promise.all(pending);
+  return summary(latencies, (performance.now() - started) / 1000);
+};
+
+/** A bare node:https server in a child process answering every request with `body`, with the API's certificate. */
+const bareServer = (body: string, contentType: string): Promise<{ url: string; child: ChildProcess }> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [__filename, '--bare-server'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    child.stdin!.end(JSON.stringify({ body, contentType, dataDir: currentDataDir }));
+    child.stdout!.setEncoding('utf8').once('data', (port: string) => resolve({ url: `https://127.0.0.1:${port.trim()}`, child }));
+    child.on('error', reject);
+  });
+
+const runBareServer = () => {
+  let input = '';
+  process.stdin.setEncoding('utf8').on('data', (c: string) => (input += c));
+  process.stdin.on('end', () => {
+    const { body, contentType, dataDir } = JSON.parse(input) as { body: string; contentType: string; dataDir: string };
+    const bytes = Buffer.from(body);
+    const server = createServer({ key: readFileSync(join(dataDir, 'apiserver.key')), cert: readFileSync(join(dataDir, 'apiserver.crt')) }, (_req, res) => {
+      res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': bytes.length });
+      res.end(bytes);
+    });
+    server.keepAliveTimeout = 90_000; // as the API server's
+    server.listen(0, '127.0.0.1', () => process.stdout.write(`${(server.address() as { port: number }).port}\n`));
+  });
+};
+
+let currentDataDir = '';
+
 const daemonSet = (i: number) => ({
   apiVersion: 'apps/v1',
   kind: 'DaemonSet',
@@ -90,6 +175,7 @@ const daemonSet = (i: number) => ({
 
 const main = async () => {
   const dir = mkdtempSync(join(tmpdir(), 'daemonledger-bench-api-'));
+  currentDataDir = dir;
   const s = await startServer(dir);
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   try {
@@ -109,31 +195,42 @@ const main = async () => {
     await settled((items) => items.length === DAEMONSETS && items.every((d) => d.status?.numberAvailable === NODES));
     console.log(`loaded: ${DAEMONSETS * NODES} pods available in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
+    // Measure on a quiet cluster: the log head has not moved for a second (the last status writes, kubelet reports).
+    for (let head = '', stable = 0; stable < 5; ) {
+      const rv = JSON.parse((await call(s, agent, 'GET', '/apis/apps/v1/namespaces/default/daemonsets')).text).metadata.resourceVersion;
+      stable = rv === head ? stable + 1 : 0;
+      head = rv;
+      await new Promise((r) => setTimeout(r, 200));
+    }
     // Warm-up: open the 100 keep-alive connections (TLS handshakes) before measuring.
     await Promise.all(Array.from({ length: CONCURRENCY }, () => call(s, agent, 'GET', '/apis/apps/v1/namespaces/default/daemonsets')));
+    const listPath = '/apis/apps/v1/namespaces/default/daemonsets';
     for (const [label, accept] of [['Table', TABLE], ['JSON', 'application/json']] as const) {
-      const latencies: number[] = [];
-      let next = 0;
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
-          while (next < LISTS) {
-            next++;
-            const t = performance.now();
-            const r = await call(s, agent, 'GET', '/apis/apps/v1/namespaces/default/daemonsets', undefined, { Accept: accept });
-            if (r.status !== 200) throw new Error(`list: ${r.status}`);
-            latencies.push(performance.now() - t);
-          }
-        }),
+      const send = () => call(s, agent, 'GET', listPath, undefined, { Accept: accept });
+      const closed = await closedLoop(send, LISTS);
+      const body = (await send()).text;
+      // The same bytes from a bare node:https server (no framework, no cluster) in a process of its own: the ceiling of this machine and client.
+      const bare = await bareServer(body, label === 'Table' ? TABLE_CONTENT_TYPE : 'application/json');
+      const bareAgent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+      const bareSend = () => call({ ...s, url: bare.url }, bareAgent, 'GET', '/');
+      await Promise.all(Array.from({ length: CONCURRENCY }, bareSend));
+      const ceiling = await closedLoop(bareSend, LISTS);
+      bareAgent.destroy();
+      bare.child.kill();
+      console.log(
+        `list ${DAEMONSETS} DaemonSets as ${label.padEnd(5)} (${body.length} bytes), ${CONCURRENCY} connections each sending as fast as answered: ` +
+          `${closed.rate.toFixed(0)} req/s, p50 ${closed.p50.toFixed(1)} ms, p99 ${closed.p99.toFixed(1)} ms ` +
+          `(bare node:https ceiling ${ceiling.rate.toFixed(0)} req/s, p99 ${ceiling.p99.toFixed(1)} ms; ratio ${(closed.rate / ceiling.rate).toFixed(2)})`,
       );
-      const secs = (performance.now() - started) / 1000;
-      console.log(`list ${DAEMONSETS} DaemonSets as ${label.padEnd(5)}: ${LISTS} requests, ${(LISTS / secs).toFixed(0)} req/s, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);
+      for (const rate of LIST_RATES) {
+        const open = await openLoop(send, rate, Math.max(1000, rate * 5));
+        console.log(`list ${DAEMONSETS} DaemonSets as ${label.padEnd(5)} at a steady ${rate} req/s over ${CONCURRENCY} connections: p50 ${open.p50.toFixed(1)} ms, p99 ${open.p99.toFixed(1)} ms, max ${open.max.toFixed(1)} ms`);
+      }
     }
 
     // 500 watches from the current resourceVersion, one connection each.
     const list = JSON.parse((await call(s, agent, 'GET', '/apis/apps/v1/namespaces/default/daemonsets')).text);
     const from = list.metadata.resourceVersion;
-    const marks = new Map<string, number>(); // resourceVersion of a label patch → when it was sent
     const watchers = await Promise.all(
       Array.from({ length: WATCHES }, () =>
         new Promise<{ rvs: string[]; arrivals: Map<string, number>; close: () => void }>((resolve, reject) => {
@@ -161,31 +258,56 @@ const main = async () => {
         }),
       ),
     );
-    const rollStart = performance.now();
-    await call(s, agent, 'PATCH', '/apis/apps/v1/namespaces/default/daemonsets/agent-0', { spec: { template: { spec: { containers: [{ name: 'agent', image: 'nginx:1.26.0' }] } } } }, { 'Content-Type': 'application/strategic-merge-patch+json' });
+    const lag = async () => {
+      const text = (await call(s, agent, 'GET', '/metrics')).text;
+      const get = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+      return `event-loop delay p99 ${get('nodejs_eventloop_lag_p99_seconds').toFixed(1)} ms, max ${get('nodejs_eventloop_lag_max_seconds').toFixed(1)} ms`;
+    };
+    // Label patches every 20 ms mark moments in the stream: during the rollout, then as many on a quiet cluster.
     let patches = 0;
-    const rolling = settled((items) => items.find((d) => d.metadata.name === 'agent-0')?.status?.updatedNumberScheduled === NODES && items.find((d) => d.metadata.name === 'agent-0')?.status?.numberAvailable === NODES);
-    let done = false;
-    void rolling.then(() => (done = true));
-    while (!done || patches < 50) {
+    const mark = async (phase: Map<string, number>) => {
       const t = performance.now();
       const r = await call(s, agent, 'PATCH', `/apis/apps/v1/namespaces/default/daemonsets/agent-${1 + (patches % (DAEMONSETS - 1))}`, { metadata: { labels: { mark: String(patches) } } }, { 'Content-Type': 'application/merge-patch+json' });
-      marks.set(JSON.parse(r.text).metadata.resourceVersion, t);
+      phase.set(JSON.parse(r.text).metadata.resourceVersion, t);
       patches++;
       await new Promise((res) => setTimeout(res, 20));
-    }
+    };
+    await lag();
+    const rollStart = performance.now();
+    await call(s, agent, 'PATCH', '/apis/apps/v1/namespaces/default/daemonsets/agent-0', { spec: { template: { spec: { containers: [{ name: 'agent', image: 'nginx:1.26.0' }] } } } }, { 'Content-Type': 'application/strategic-merge-patch+json' });
+    const rolledOut = (items: any[]) => {
+      const d = items.find((x) => x.metadata.name === 'agent-0');
+      return d?.status?.observedGeneration === d?.metadata.generation && d?.status?.updatedNumberScheduled === NODES && d?.status?.numberAvailable === NODES;
+    };
+    const rolling = settled(rolledOut);
+    let done = false;
+    void rolling.then(() => (done = true));
+    const during = new Map<string, number>();
+    while (!done) await mark(during);
     await rolling;
     const rollSecs = (performance.now() - rollStart) / 1000;
+    const rollLag = await lag();
+    await new Promise((r) => setTimeout(r, 500));
+    await lag();
+    const quiet = new Map<string, number>();
+    while (quiet.size < Math.max(50, during.size)) await mark(quiet);
+    const quietLag = await lag();
     await new Promise((r) => setTimeout(r, 1000));
     const reference = watchers[0].rvs;
     const inOrder = watchers.every((w) => w.rvs.every((rv, i) => i === 0 || Number(rv) > Number(w.rvs[i - 1])));
     const identical = watchers.every((w) => w.rvs.length === reference.length && w.rvs.every((rv, i) => rv === reference[i]));
-    const latencies: number[] = [];
-    for (const [rv, sent] of marks) for (const w of watchers) if (w.arrivals.has(rv)) latencies.push(w.arrivals.get(rv)! - sent);
-    const missing = [...marks.keys()].reduce((n, rv) => n + watchers.filter((w) => !w.arrivals.has(rv)).length, 0);
+    const delays = (phase: Map<string, number>) => {
+      const out: number[] = [];
+      for (const [rv, sent] of phase) for (const w of watchers) if (w.arrivals.has(rv)) out.push(w.arrivals.get(rv)! - sent);
+      return out;
+    };
+    const missing = [...during.keys(), ...quiet.keys()].reduce((n, rv) => n + watchers.filter((w) => !w.arrivals.has(rv)).length, 0);
     console.log(`rolling update of agent-0 over ${NODES} nodes under ${WATCHES} watches: ${rollSecs.toFixed(1)} s, ${reference.length} events per watcher`);
     console.log(`every watcher saw every event in order: ${inOrder && identical && missing === 0 ? 'yes' : `NO (ordered ${inOrder}, identical ${identical}, missing ${missing})`}`);
-    console.log(`patch → watcher (${patches} label patches × ${WATCHES} watchers): p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);
+    for (const [label, phase, loop] of [['during the rollout', during, rollLag], ['quiet cluster', quiet, quietLag]] as const) {
+      const d = delays(phase);
+      console.log(`patch → watcher, ${label} (${phase.size} label patches × ${WATCHES} watchers): p50 ${percentile(d, 50).toFixed(1)} ms, p99 ${percentile(d, 99).toFixed(1)} ms; server ${loop}`);
+    }
     watchers.forEach((w) => w.close());
   } finally {
     agent.destroy();
@@ -195,7 +317,9 @@ const main = async () => {
   }
 };
 
-void main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (process.argv.includes('--bare-server')) runBareServer();
+else
+  void main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });

@@ -7,6 +7,7 @@ import { ControllerMetrics } from '../metrics/controller-metrics';
 import { ClusterState } from '../projections/cluster-state.service';
 import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics';
 import { sendText } from './http/respond';
+import { WatchService } from './watch/watch.service';
 
 type Check = { name: string; run: () => Promise<void> | void };
 
@@ -22,6 +23,7 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly state: ClusterState,
     private readonly metrics: ControllerMetrics,
+    private readonly watches: WatchService,
   ) {}
 
   private checks(endpoint: string): Check[] {
@@ -64,7 +66,7 @@ export class HealthController {
 
   @Get('metrics')
   render(@Res() res: Response) {
-    sendText(res, 200, METRICS_CONTENT_TYPE, renderMetrics(this.state.view, this.metrics));
+    sendText(res, 200, METRICS_CONTENT_TYPE, renderMetrics(this.state.view, this.metrics, this.watches.openWatches));
   }
 
   private async passes(c: Check): Promise<boolean> {

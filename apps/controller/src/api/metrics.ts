@@ -15,7 +15,7 @@ const labels = (l: Record<string, string | number>) =>
     .map(([k, v]) => `${k}="${esc(String(v))}"`)
     .join(',')}}`;
 
-export const renderMetrics = (view: ClusterView, metrics: ControllerMetrics): string => {
+export const renderMetrics = (view: ClusterView, metrics: ControllerMetrics, watches = 0): string => {
   const out: string[] = [];
   const family = (name: string, type: 'gauge' | 'counter' | 'histogram', help: string, samples: [Record<string, string | number>, number][]) => {
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -41,6 +41,12 @@ export const renderMetrics = (view: ClusterView, metrics: ControllerMetrics): st
   family('daemonledger_append_calls_total', 'counter', 'Append calls (each one transaction) made by this process.', [[{}, metrics.appendCalls]]);
   family('daemonledger_nodes', 'gauge', 'Nodes known to the cluster.', [[{}, view.nodes.size]]);
   family('daemonledger_pods', 'gauge', 'Pods known to the cluster.', [[{}, view.allPods().length]]);
+  family('daemonledger_api_watches', 'gauge', 'Watch requests the API is serving now.', [[{}, watches]]);
+  const lag = metrics.takeEventLoopLag();
+  family('nodejs_eventloop_lag_p50_seconds', 'gauge', 'The 50th percentile of the event loop delay since the last scrape.', [[{}, lag.p50]]);
+  family('nodejs_eventloop_lag_p90_seconds', 'gauge', 'The 90th percentile of the event loop delay since the last scrape.', [[{}, lag.p90]]);
+  family('nodejs_eventloop_lag_p99_seconds', 'gauge', 'The 99th percentile of the event loop delay since the last scrape.', [[{}, lag.p99]]);
+  family('nodejs_eventloop_lag_max_seconds', 'gauge', 'The longest event loop delay since the last scrape.', [[{}, lag.max]]);
   family('daemonledger_reconcile_errors_total', 'counter', 'DaemonSet syncs that failed.', [[{}, metrics.reconcileErrors]]);
 
   out.push('# HELP daemonledger_reconcile_duration_seconds Time one DaemonSet sync took, plan and execution.', '# TYPE daemonledger_reconcile_duration_seconds histogram');

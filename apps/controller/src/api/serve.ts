@@ -45,6 +45,11 @@ export const listenApi = async (
   fleet?: { join(node: Node): Promise<void>; leave(name: string): void },
 ): Promise<ServedApi> => {
   if (fleet) app.get(NodeAgents).attach(fleet);
+  // Keep idle connections as kube-apiserver does (90 s), not Node's 5 s: a
+  // client reusing a connection the server is just closing sees a reset, and
+  // kubectl, informers and dashboards poll at intervals longer than 5 s.
+  const server = app.getHttpServer() as { keepAliveTimeout: number };
+  server.keepAliveTimeout = 90_000;
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address() as { port: number };
   const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
