@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { Response } from '../http/express-types';
 import { badRequestError, notFoundError } from '@daemonledger/domain';
 import type { ClusterView } from '@daemonledger/projections';
-import { negotiateTable, parseIncludeObject, TABLE_CONTENT_TYPE, toObjectTable, toTable, type IncludeObject } from '../wire';
+import { type ListMeta, negotiateTable, parseIncludeObject, TABLE_CONTENT_TYPE, toObjectTable, toTable, type IncludeObject } from '../wire';
 import { sendJson, sendText } from '../http/respond';
 import { wireJson } from '../http/wire-json';
 import { ClusterAccess } from './cluster-access.service';
-import { type ListOptions, matches, parsePosition, type Query, queryString } from './list-options';
+import { encodeContinue, type ListOptions, matches, parsePosition, type Query, queryString } from './list-options';
 import { apiVersionOf, type KubeObject, type ResourceDef } from './resource-def';
 
 export interface ReadRequest {
@@ -54,21 +54,66 @@ export class ResourceReads {
   private readonly served = new Map<string, string>();
 
   async list(r: ReadRequest, options: ListOptions, res: Response): Promise<void> {
-    const { view, resourceVersion } = await this.viewFor(options);
+    // A continued list reads the first page's position: from the pages kept, else the live view if still there, else the log.
+    const { view, resourceVersion } = options.continueFrom ? { view: undefined, resourceVersion: String(options.continueFrom.position) } : await this.viewFor(options);
     const table = negotiateTable(r.accept);
     const now = this.cluster.now();
     const key = `${r.def.resource}|${r.namespace ?? ''}|${JSON.stringify(Object.entries(r.query ?? {}).sort())}|${table ?? 'json'}|${resourceVersion}|${table ? Math.floor(now.getTime() / 1000) : ''}`;
     let text = this.served.get(key);
     if (text === undefined) {
-      const items = r.def.list(view, r.def.namespaced ? r.namespace : undefined).filter((o) => matches(r.def, options, o));
+      const all = await this.selected(r, options, resourceVersion, () => view ?? this.cluster.viewAt(Number(resourceVersion)));
+      const { items, listMeta } = this.page(all, options, resourceVersion, r.def.namespaced && r.namespace === undefined);
       const body = table
-        ? toTable(r.def.resource, items, { now, includeObject: includeObject(r.query), listMeta: { resourceVersion }, version: table })
-        : { kind: `${r.def.kind}List`, apiVersion: apiVersionOf(r.def), metadata: { resourceVersion }, items };
+        ? toTable(r.def.resource, items, { now, includeObject: includeObject(r.query), listMeta, version: table })
+        : { kind: `${r.def.kind}List`, apiVersion: apiVersionOf(r.def), metadata: listMeta, items };
       text = wireJson(body);
       if (this.served.size >= 32) this.served.clear();
       this.served.set(key, text);
     }
     sendText(res, 200, table ? TABLE_CONTENT_TYPE : 'application/json', text, { 'Cache-Control': 'no-cache, private' });
+  }
+
+  /**
+   * The selected objects of a list at one resourceVersion, kept for the
+   * pages that follow: a chunked list (kubectl asks 500 at a time) reads
+   * every page at the first page's position, and the objects of a view are
+   * never mutated, so keeping the array keeps that state exactly.
+   */
+  private readonly snapshots = new Map<string, KubeObject[]>();
+
+  private async selected(r: ReadRequest, options: ListOptions, resourceVersion: string, view: () => ClusterView | Promise<ClusterView>): Promise<KubeObject[]> {
+    const key = `${r.def.resource}|${r.namespace ?? ''}|${queryString(r.query, 'labelSelector') ?? ''}|${queryString(r.query, 'fieldSelector') ?? ''}|${resourceVersion}`;
+    const kept = this.snapshots.get(key);
+    if (kept) return kept;
+    const items = r.def.list(await view(), r.def.namespaced ? r.namespace : undefined).filter((o) => matches(r.def, options, o));
+    if (options.limit !== undefined || options.continueFrom) {
+      if (this.snapshots.size >= 16) this.snapshots.delete(this.snapshots.keys().next().value!);
+      this.snapshots.set(key, items);
+    }
+    return items;
+  }
+
+  /** One page: items from the continue key on, at most `limit`; a continue token (and, unfiltered, the count left) when more remain. */
+  private page(all: KubeObject[], options: ListOptions, resourceVersion: string, acrossNamespaces: boolean): { items: KubeObject[]; listMeta: ListMeta } {
+    // Keys relative to the list, as upstream's: `namespace/name` across namespaces, else the name (lists are sorted so).
+    const keyOf = (o: KubeObject) => (acrossNamespaces ? `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}` : (o.metadata.name ?? ''));
+    let from = 0;
+    if (options.continueFrom) {
+      const start = options.continueFrom.start;
+      while (from < all.length && keyOf(all[from]) < start) from++;
+    }
+    if (options.limit === undefined || all.length - from <= options.limit) return { items: from ? all.slice(from) : all, listMeta: { resourceVersion } };
+    const items = all.slice(from, from + options.limit);
+    const remaining = all.length - from - items.length;
+    const filtered = options.labelSelector.length > 0 || options.fieldSelector.length > 0;
+    return {
+      items,
+      listMeta: {
+        resourceVersion,
+        continue: encodeContinue({ position: Number(resourceVersion), start: `${keyOf(items[items.length - 1])}\u0000` }),
+        ...(filtered ? {} : { remainingItemCount: remaining }),
+      },
+    };
   }
 
   /**
