@@ -123,6 +123,71 @@ describe('the Kubernetes API edge', () => {
     });
   });
 
+  describe('no accepted change is lost', () => {
+    // The template patch above started a rollout: work on pods once it is over.
+    beforeAll(() =>
+      h.until(
+        async () => {
+          const ds = (await h.raw(`${DS}/nginx-ds`)).json<any>();
+          const pods = (await h.raw(`${PODS}?labelSelector=app%3Dnginx-ds`)).json<any>().items;
+          return ds.status?.observedGeneration === ds.metadata.generation && ds.status?.updatedNumberScheduled === 3 && ds.status?.numberAvailable === 3 && pods.length === 3;
+        },
+        20_000,
+        'nginx-ds rolled out',
+      ),
+    );
+    const podName = async () => (await h.raw(`${PODS}?labelSelector=app%3Dnginx-ds&fieldSelector=spec.nodeName%3Dnode-0`)).json<any>().items[0].metadata.name as string;
+
+    it('kubectl annotate pod and node: the annotations are kept, and removed', async () => {
+      const pod = await podName();
+      const annotated = await h.kubectl(['annotate', 'pod', pod, 'audit/ticket=OPS-7']);
+      expect(annotated.stderr).toBe('');
+      expect(annotated.stdout).toContain(`pod/${pod} annotated`);
+      expect((await h.raw(`${PODS}/${pod}`)).json<any>().metadata.annotations).toEqual({ 'audit/ticket': 'OPS-7' });
+      expect((await h.kubectl(['annotate', 'node', 'node-1', 'rack=r4'])).code).toBe(0);
+      expect((await h.kubectl(['get', 'node', 'node-1', '-o', 'jsonpath={.metadata.annotations.rack}'])).stdout).toBe('r4');
+      expect((await h.kubectl(['annotate', 'pod', pod, 'audit/ticket-'])).code).toBe(0);
+      expect((await h.raw(`${PODS}/${pod}`)).json<any>().metadata.annotations).toBeUndefined();
+      expect((await h.kubectl(['annotate', 'node', 'node-1', 'rack-'])).code).toBe(0);
+    });
+
+    it('a pod update the log cannot keep is refused whole, not half-applied', async () => {
+      const pod = await podName();
+      const head = h.embedded.state.view.position;
+      const finalizers = await h.raw(`${PODS}/${pod}`, { method: 'PATCH', contentType: 'application/merge-patch+json', body: { metadata: { finalizers: ['example.com/hold'], labels: { extra: 'x' } } } });
+      expect(finalizers.status).toBe(422);
+      expect(finalizers.json<any>().details.causes).toEqual([{ reason: 'FieldValueForbidden', message: 'Forbidden: DaemonLedger does not keep finalizers on pods', field: 'metadata.finalizers' }]);
+      const owners = await h.raw(`${PODS}/${pod}`, { method: 'PATCH', contentType: 'application/merge-patch+json', body: { metadata: { ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'x', uid: 'u' }] } } });
+      expect(owners.status).toBe(422);
+      expect(h.embedded.state.view.position).toBe(head);
+      expect((await h.raw(`${PODS}/${pod}`)).json<any>().metadata.labels.extra).toBeUndefined();
+    });
+
+    it('removing a daemon pod’s controller reference orphans it; the DaemonSet adopts it back', async () => {
+      const pod = await podName();
+      const uid = (await h.raw(`${DS}/nginx-ds`)).json<any>().metadata.uid;
+      const orphaned = await h.raw(`${PODS}/${pod}`, { method: 'PATCH', contentType: 'application/merge-patch+json', body: { metadata: { ownerReferences: null } } });
+      expect(orphaned.status).toBe(200);
+      expect(orphaned.json<any>().metadata.ownerReferences).toBeUndefined();
+      await h.until(async () => (await h.raw(`${PODS}/${pod}`)).json<any>().metadata.ownerReferences?.[0]?.uid === uid, 10_000, 'pod adopted again');
+    });
+
+    it('nodes/status writes are kept: Ready=False brings the not-ready taints, Ready=True lifts them', async () => {
+      const node = (await h.raw('/api/v1/nodes/node-2')).json<any>();
+      const conditions = (status: string) => node.status.conditions.map((c: any) => (c.type === 'Ready' ? { ...c, status, reason: 'Test' } : c));
+      const down = await h.raw('/api/v1/nodes/node-2/status', { method: 'PATCH', contentType: 'application/strategic-merge-patch+json', body: { status: { conditions: conditions('False') } } });
+      expect(down.status).toBe(200);
+      expect(down.json<any>().spec.taints.map((t: any) => `${t.key}:${t.effect}`)).toEqual(['node.kubernetes.io/not-ready:NoSchedule', 'node.kubernetes.io/not-ready:NoExecute']);
+      const describe = await h.kubectl(['get', 'node', 'node-2']);
+      expect(describe.stdout).toMatch(/node-2\s+NotReady/);
+      const up = await h.raw('/api/v1/nodes/node-2/status', { method: 'PATCH', contentType: 'application/strategic-merge-patch+json', body: { status: { conditions: conditions('True') } } });
+      expect(up.json<any>().spec.taints ?? []).toEqual([]);
+      // The viewer may read status but not write it.
+      const viewer = await h.raw('/api/v1/nodes/node-2/status', { method: 'PATCH', token: h.tokens.viewer, contentType: 'application/merge-patch+json', body: { status: {} } });
+      expect(viewer.status).toBe(403);
+    });
+  });
+
   describe('lists and time travel', () => {
     it('lists carry the head position; Exact reads the log at a past position', async () => {
       const before = h.embedded.state.view.position;

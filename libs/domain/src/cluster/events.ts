@@ -112,6 +112,10 @@ export interface PodLabelsChanged {
   type: 'PodLabelsChanged';
   data: { labels: Record<string, string> };
 }
+export interface PodAnnotationsChanged {
+  type: 'PodAnnotationsChanged';
+  data: { annotations: Record<string, string> };
+}
 export interface PodOwnerChanged {
   type: 'PodOwnerChanged';
   /** null: released/orphaned; otherwise adopted. */
@@ -130,6 +134,7 @@ export type PodEvent =
   | PodBound
   | PodStatusReported
   | PodLabelsChanged
+  | PodAnnotationsChanged
   | PodOwnerChanged
   | PodDeletionRequested
   | PodDeleted;
@@ -142,6 +147,15 @@ export interface NodeJoined {
 export interface NodeLabelsChanged {
   type: 'NodeLabelsChanged';
   data: { labels: Record<string, string> };
+}
+export interface NodeAnnotationsChanged {
+  type: 'NodeAnnotationsChanged';
+  data: { annotations: Record<string, string> };
+}
+export interface NodeStatusReported {
+  type: 'NodeStatusReported';
+  /** The whole status as posted (kubelet, or a user's PUT/PATCH of nodes/status), and the taints the node lifecycle puts with its readiness. */
+  data: { status: NonNullable<Node['status']>; taints: Taint[] };
 }
 export interface NodeTaintsChanged {
   type: 'NodeTaintsChanged';
@@ -167,6 +181,8 @@ export interface NodeLeft {
 export type NodeEvent =
   | NodeJoined
   | NodeLabelsChanged
+  | NodeAnnotationsChanged
+  | NodeStatusReported
   | NodeTaintsChanged
   | NodeConditionChanged
   | NodeCordoned
@@ -239,11 +255,14 @@ export const EVENT_SCHEMA_VERSIONS: Record<ClusterEventType, number> = {
   PodBound: 1,
   PodStatusReported: 1,
   PodLabelsChanged: 1,
+  PodAnnotationsChanged: 1,
   PodOwnerChanged: 1,
   PodDeletionRequested: 1,
   PodDeleted: 1,
   NodeJoined: 1,
   NodeLabelsChanged: 1,
+  NodeAnnotationsChanged: 1,
+  NodeStatusReported: 1,
   NodeTaintsChanged: 1,
   NodeConditionChanged: 1,
   NodeCordoned: 1,

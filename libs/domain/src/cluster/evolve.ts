@@ -79,6 +79,8 @@ export const evolvePod = (pod: Pod | undefined, event: PodEvent, rv: string): Po
       return pod && withMeta({ ...pod, status: event.data.status }, rv);
     case 'PodLabelsChanged':
       return pod && withMeta(pod, rv, { labels: event.data.labels });
+    case 'PodAnnotationsChanged':
+      return pod && withMeta(pod, rv, { annotations: Object.keys(event.data.annotations).length ? event.data.annotations : undefined });
     case 'PodOwnerChanged':
       return pod && withMeta(pod, rv, { ownerReferences: event.data.ownerReference ? [event.data.ownerReference] : undefined });
     case 'PodDeletionRequested':
@@ -100,6 +102,10 @@ export const evolveNode = (node: Node | undefined, event: NodeEvent, rv: string)
       return withMeta(event.data.node, rv);
     case 'NodeLabelsChanged':
       return node && withMeta(node, rv, { labels: event.data.labels });
+    case 'NodeAnnotationsChanged':
+      return node && withMeta(node, rv, { annotations: Object.keys(event.data.annotations).length ? event.data.annotations : undefined });
+    case 'NodeStatusReported':
+      return node && withMeta({ ...node, spec: { ...node.spec, taints: event.data.taints }, status: event.data.status }, rv);
     case 'NodeTaintsChanged':
       return node && withMeta({ ...node, spec: { ...node.spec, taints: event.data.taints } }, rv);
     case 'NodeConditionChanged':

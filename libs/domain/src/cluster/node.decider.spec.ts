@@ -61,5 +61,35 @@ describe('Node decider', () => {
     });
 
     it('refuses a stale resourceVersion', () => expect(() => update({ expectedResourceVersion: '0' })).toThrow(/the object has been modified/));
+
+    it('records annotations (kubectl annotate node), and their removal', () => {
+      const [e] = update({ annotations: { note: 'rack 4' } } as never);
+      expect(e).toEqual({ type: 'NodeAnnotationsChanged', data: { annotations: { note: 'rack 4' } } });
+      const annotated = evolveNode(joined, e as never, '2')!;
+      expect(annotated.metadata.annotations).toEqual({ note: 'rack 4' });
+      const cleared = evolveNode(annotated, update({ annotations: {} } as never, annotated)[0] as never, '3')!;
+      expect(cleared.metadata.annotations).toBeUndefined();
+    });
+  });
+
+  describe('ReportNodeStatus (PUT/PATCH nodes/<name>/status)', () => {
+    const ready = (status: 'True' | 'False') => ({ conditions: [{ type: 'Ready', status, reason: 'Test' }], capacity: { cpu: '4' } });
+
+    it('replaces the status; a Ready change brings or lifts the lifecycle taints', () => {
+      const up = evolveNode(joined, decideNode({ type: 'ReportNodeStatus', status: ready('True') }, joined, ctx)[0], '2')!;
+      expect(up.status).toEqual(ready('True'));
+      expect(up.spec.taints ?? []).toEqual([]);
+      const [down] = decideNode({ type: 'ReportNodeStatus', status: ready('False') }, up, ctx);
+      const notReady = evolveNode(up, down, '3')!;
+      expect(notReady.spec.taints?.map((t) => `${t.key}:${t.effect}`)).toEqual(['node.kubernetes.io/not-ready:NoSchedule', 'node.kubernetes.io/not-ready:NoExecute']);
+      const back = evolveNode(notReady, decideNode({ type: 'ReportNodeStatus', status: ready('True') }, notReady, ctx)[0], '4')!;
+      expect(back.spec.taints).toEqual([]);
+    });
+
+    it('appends nothing for the same status, and refuses a stale resourceVersion', () => {
+      const up = evolveNode(joined, decideNode({ type: 'ReportNodeStatus', status: ready('True') }, joined, ctx)[0], '2')!;
+      expect(decideNode({ type: 'ReportNodeStatus', status: ready('True') }, up, ctx)).toEqual([]);
+      expect(() => decideNode({ type: 'ReportNodeStatus', status: ready('False'), expectedResourceVersion: '1' }, up, ctx)).toThrow(/the object has been modified/);
+    });
   });
 });

@@ -26,7 +26,19 @@ export type NodeCommand =
    * together so one request appends atomically. Cordon and uncordon keep
    * their taint, whatever taint list came with them.
    */
-  | { type: 'UpdateNode'; labels: Record<string, string>; taints: Taint[]; unschedulable: boolean; expectedResourceVersion?: string };
+  | {
+      type: 'UpdateNode';
+      labels: Record<string, string>;
+      annotations?: Record<string, string>;
+      taints: Taint[];
+      unschedulable: boolean;
+      expectedResourceVersion?: string;
+    }
+  /**
+   * A status posted whole (PUT/PATCH nodes/<name>/status). A change of the
+   * Ready condition brings the lifecycle taints with it, as SetNodeReadiness.
+   */
+  | { type: 'ReportNodeStatus'; status: NonNullable<Node['status']>; expectedResourceVersion?: string };
 
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
@@ -110,12 +122,22 @@ export const decideNode = (cmd: NodeCommand, current: Node | undefined, ctx: Com
     case 'UpdateNode':
       checkVersion(current, cmd.expectedResourceVersion);
       return updateNode(cmd, current, ctx);
+    case 'ReportNodeStatus': {
+      checkVersion(current, cmd.expectedResourceVersion);
+      if (jsonEqual(cmd.status, current.status ?? {})) return [];
+      const readiness = (s: Node['status']): NodeReadiness => (s?.conditions?.find((c) => c.type === 'Ready')?.status as NodeReadiness | undefined) ?? 'Unknown';
+      const before = readiness(current.status);
+      const after = readiness(cmd.status);
+      const taints = before === after ? (current.spec.taints ?? []) : [...withoutKeys(current.spec.taints, [TAINT_NOT_READY, TAINT_UNREACHABLE]), ...readinessTaints(after, ctx.now)];
+      return [{ type: 'NodeStatusReported', data: { status: cmd.status, taints } }];
+    }
   }
 };
 
 const updateNode = (cmd: Extract<NodeCommand, { type: 'UpdateNode' }>, current: Node, ctx: CommandContext): NodeEvent[] => {
   const events: NodeEvent[] = [];
   if (!jsonEqual(cmd.labels, current.metadata.labels ?? {})) events.push({ type: 'NodeLabelsChanged', data: { labels: cmd.labels } });
+  if (cmd.annotations && !jsonEqual(cmd.annotations, current.metadata.annotations ?? {})) events.push({ type: 'NodeAnnotationsChanged', data: { annotations: cmd.annotations } });
   const wasUnschedulable = Boolean(current.spec.unschedulable);
   if (cmd.unschedulable && !wasUnschedulable) {
     const kept = cmd.taints.find((t) => t.key === TAINT_UNSCHEDULABLE && t.effect === 'NoSchedule');

@@ -17,8 +17,26 @@ export type PodCommand =
   | { type: 'ReportPodStatus'; status: PodStatus; expectedUid?: string }
   | { type: 'SetPodLabels'; labels: Record<string, string>; expectedResourceVersion?: string }
   | { type: 'SetPodOwner'; ownerReference: OwnerReference | null; expectedUid?: string }
+  /**
+   * A user's PUT/PATCH of a pod (kubectl label / annotate / edit): the labels
+   * and annotations it ends with and, when it changed them, its controller
+   * reference; decided together so one request appends atomically.
+   */
+  | {
+      type: 'UpdatePodMetadata';
+      labels: Record<string, string>;
+      annotations: Record<string, string>;
+      ownerReference?: OwnerReference | null;
+      expectedResourceVersion?: string;
+    }
   | { type: 'RequestPodDeletion'; gracePeriodSeconds?: number; reason: string; expectedUid?: string }
   | { type: 'ConfirmPodDeleted'; reason: string; expectedUid?: string };
+
+const checkVersion = (pod: Pod, expected?: string) => {
+  if (expected && expected !== pod.metadata.resourceVersion) {
+    throw new DomainError('VersionConflict', `Operation cannot be fulfilled on pods "${pod.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`);
+  }
+};
 
 const notFound = (name?: string) => new DomainError('NotFound', `pods "${name ?? ''}" not found`, { name, kind: 'pods' });
 
@@ -52,10 +70,17 @@ export const decidePod = (cmd: PodCommand, current: Pod | undefined, ctx: Comman
     case 'ReportPodStatus':
       return jsonEqual(cmd.status, current.status) ? [] : [{ type: 'PodStatusReported', data: { status: cmd.status } }];
     case 'SetPodLabels':
-      if (cmd.expectedResourceVersion && cmd.expectedResourceVersion !== current.metadata.resourceVersion) {
-        throw new DomainError('VersionConflict', `Operation cannot be fulfilled on pods "${current.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`);
-      }
+      checkVersion(current, cmd.expectedResourceVersion);
       return jsonEqual(cmd.labels, current.metadata.labels ?? {}) ? [] : [{ type: 'PodLabelsChanged', data: { labels: cmd.labels } }];
+    case 'UpdatePodMetadata': {
+      checkVersion(current, cmd.expectedResourceVersion);
+      const events: PodEvent[] = [];
+      if (!jsonEqual(cmd.labels, current.metadata.labels ?? {})) events.push({ type: 'PodLabelsChanged', data: { labels: cmd.labels } });
+      if (!jsonEqual(cmd.annotations, current.metadata.annotations ?? {})) events.push({ type: 'PodAnnotationsChanged', data: { annotations: cmd.annotations } });
+      const owner = current.metadata.ownerReferences?.find((r) => r.controller) ?? null;
+      if (cmd.ownerReference !== undefined && !jsonEqual(owner, cmd.ownerReference)) events.push({ type: 'PodOwnerChanged', data: { ownerReference: cmd.ownerReference } });
+      return events;
+    }
     case 'SetPodOwner': {
       const owner = current.metadata.ownerReferences?.find((r) => r.controller) ?? null;
       return jsonEqual(owner, cmd.ownerReference) ? [] : [{ type: 'PodOwnerChanged', data: { ownerReference: cmd.ownerReference } }];

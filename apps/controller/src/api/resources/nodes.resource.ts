@@ -1,4 +1,4 @@
-import { admitNodeCreate, admitNodeUpdate, NODES, SELECTABLE_FIELDS } from '@daemonledger/domain';
+import { admitNodeCreate, admitNodeUpdate, canonicalJson, forbidden, invalidError, NODES, SELECTABLE_FIELDS } from '@daemonledger/domain';
 import type { Node } from '@daemonledger/domain/api/types';
 import { NodeCommandMsg } from '../../commands/cluster.commands';
 import { byName, type ResourceDef, type WriteContext } from './resource-def';
@@ -7,7 +7,7 @@ const command = (name: string, c: WriteContext, cmd: NodeCommandMsg['command'], 
   c.execute(new NodeCommandMsg(name, cmd, actor ? { ...c.meta, actor } : c.meta));
 
 /**
- * v1 nodes (+ status, read-only). A user-created Node (`kubectl create -f
+ * v1 nodes (+ status). A user-created Node (`kubectl create -f
  * node.yaml`) gets a simulated kubelet in embedded mode, which registers and
  * reports Ready like a real one; deleting a Node stops its kubelet and the
  * garbage collector removes its pods.
@@ -42,16 +42,28 @@ export const NODES_RESOURCE: ResourceDef<Node> = {
     },
     async update(input, current, c) {
       const node = admitNodeUpdate(input, current);
+      const rest = (n: Node) => canonicalJson({ ...n.spec, taints: undefined, unschedulable: undefined });
+      if (rest(node) !== rest(current)) {
+        throw invalidError('Node', '', current.metadata.name!, [forbidden('spec', 'DaemonLedger records changes to spec.taints and spec.unschedulable only')]);
+      }
       if (c.dryRun) return node;
       const name = current.metadata.name!;
       await command(name, c, {
         type: 'UpdateNode',
         labels: node.metadata.labels ?? {},
+        annotations: node.metadata.annotations ?? {},
         taints: node.spec.taints ?? [],
         unschedulable: Boolean(node.spec.unschedulable),
         expectedResourceVersion: input.metadata.resourceVersion,
       });
       return c.view.nodes.get(name) ?? node;
+    },
+    async updateStatus(input, current, c) {
+      const status = input.status ?? {};
+      if (c.dryRun) return { ...current, status };
+      const name = current.metadata.name!;
+      await command(name, c, { type: 'ReportNodeStatus', status, expectedResourceVersion: input.metadata.resourceVersion });
+      return c.view.nodes.get(name) ?? current;
     },
     async delete(current, _options, c) {
       if (c.dryRun) return current;
