@@ -25,12 +25,12 @@ export const sendJson = (res: Response, code: number, body: unknown, contentType
   res.end(text);
 };
 
-/** A text body with exactly this Content-Type (headers may add more, e.g. OpenAPI's cache headers). */
-export const sendText = (res: Response, code: number, contentType: string | undefined, body: string, headers: Record<string, string> = {}): void => {
+/** A text body (a Buffer: bytes encoded once, e.g. a cached list) with exactly this Content-Type (headers may add more, e.g. OpenAPI's cache headers). */
+export const sendText = (res: Response, code: number, contentType: string | undefined, body: string | Buffer, headers: Record<string, string> = {}): void => {
   res.statusCode = code;
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
   if (contentType) res.setHeader('Content-Type', contentType);
-  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.setHeader('Content-Length', typeof body === 'string' ? Buffer.byteLength(body) : body.length);
   res.end(body);
 };
 

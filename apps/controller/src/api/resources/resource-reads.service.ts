@@ -51,7 +51,7 @@ export class ResourceReads {
    * clients, the benchmark) is serialised once. Tables also carry ages, so
    * theirs are kept for the current second only.
    */
-  private readonly served = new Map<string, string>();
+  private readonly served = new Map<string, Buffer>();
 
   async list(r: ReadRequest, options: ListOptions, res: Response): Promise<void> {
     // A continued list reads the first page's position: from the pages kept, else the live view if still there, else the log.
@@ -66,7 +66,7 @@ export class ResourceReads {
       const body = table
         ? toTable(r.def.resource, items, { now, includeObject: includeObject(r.query), listMeta, version: table })
         : { kind: `${r.def.kind}List`, apiVersion: apiVersionOf(r.def), metadata: listMeta, items };
-      text = wireJson(body);
+      text = Buffer.from(wireJson(body));
       if (this.served.size >= 32) this.served.clear();
       this.served.set(key, text);
     }
