@@ -156,11 +156,25 @@ describe('the Kubernetes API edge', () => {
       const head = h.embedded.state.view.position;
       const finalizers = await h.raw(`${PODS}/${pod}`, { method: 'PATCH', contentType: 'application/merge-patch+json', body: { metadata: { finalizers: ['example.com/hold'], labels: { extra: 'x' } } } });
       expect(finalizers.status).toBe(422);
-      expect(finalizers.json<any>().details.causes).toEqual([{ reason: 'FieldValueForbidden', message: 'Forbidden: DaemonLedger does not keep finalizers on pods', field: 'metadata.finalizers' }]);
+      expect(finalizers.json<any>().details.causes).toEqual([{ reason: 'FieldValueForbidden', message: 'Forbidden: DaemonLedger does not keep finalizers set by an update on pods', field: 'metadata.finalizers' }]);
       const owners = await h.raw(`${PODS}/${pod}`, { method: 'PATCH', contentType: 'application/merge-patch+json', body: { metadata: { ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'x', uid: 'u' }] } } });
       expect(owners.status).toBe(422);
       expect(h.embedded.state.view.position).toBe(head);
       expect((await h.raw(`${PODS}/${pod}`)).json<any>().metadata.labels.extra).toBeUndefined();
+    });
+
+    it('DaemonSets and ControllerRevisions: annotations kept, finalizer and owner changes refused whole', async () => {
+      const head = h.embedded.state.view.position;
+      const finalizer = await h.raw(`${DS}/nginx-ds`, { method: 'PATCH', contentType: 'application/merge-patch+json', body: { metadata: { finalizers: ['example.com/keep'] } } });
+      expect(finalizer.status).toBe(422);
+      expect(finalizer.json<any>().message).toContain('metadata.finalizers: Forbidden: DaemonLedger does not keep finalizers set by an update on daemonsets');
+      const owner = await h.raw(`${DS}/nginx-ds`, { method: 'PATCH', contentType: 'application/merge-patch+json', body: { metadata: { ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'x', uid: 'u1' }] } } });
+      expect(owner.status).toBe(422);
+      expect(h.embedded.state.view.position).toBe(head);
+      const rev = (await h.raw('/apis/apps/v1/namespaces/default/controllerrevisions')).json<any>().items[0].metadata.name;
+      const annotated = await h.kubectl(['annotate', 'controllerrevision', rev, 'reviewed-by=ops']);
+      expect(annotated.stderr).toBe('');
+      expect((await h.raw(`/apis/apps/v1/namespaces/default/controllerrevisions/${rev}`)).json<any>().metadata.annotations).toMatchObject({ 'reviewed-by': 'ops' });
     });
 
     it('removing a daemon pod’s controller reference orphans it; the DaemonSet adopts it back', async () => {

@@ -82,6 +82,10 @@ export interface ControllerRevisionLabelsChanged {
   type: 'ControllerRevisionLabelsChanged';
   data: { labels: Record<string, string> };
 }
+export interface ControllerRevisionAnnotationsChanged {
+  type: 'ControllerRevisionAnnotationsChanged';
+  data: { annotations: Record<string, string> };
+}
 export interface ControllerRevisionDeleted {
   type: 'ControllerRevisionDeleted';
   data: { reason: 'pruned' | 'duplicate' | 'garbage-collected' | 'user' };
@@ -91,6 +95,7 @@ export type ControllerRevisionEvent =
   | ControllerRevisionRenumbered
   | ControllerRevisionOwnerChanged
   | ControllerRevisionLabelsChanged
+  | ControllerRevisionAnnotationsChanged
   | ControllerRevisionDeleted;
 
 // ── Pod stream: pod-<ns>.<name> ─────────────────────────────────────────────
@@ -250,6 +255,7 @@ export const EVENT_SCHEMA_VERSIONS: Record<ClusterEventType, number> = {
   ControllerRevisionRenumbered: 1,
   ControllerRevisionOwnerChanged: 1,
   ControllerRevisionLabelsChanged: 1,
+  ControllerRevisionAnnotationsChanged: 1,
   ControllerRevisionDeleted: 1,
   PodCreated: 1,
   PodBound: 1,

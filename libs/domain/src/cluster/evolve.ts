@@ -64,6 +64,8 @@ export const evolveRevision = (
       return rev && withMeta(rev, rv, { ownerReferences: event.data.ownerReference ? [event.data.ownerReference] : undefined });
     case 'ControllerRevisionLabelsChanged':
       return rev && withMeta(rev, rv, { labels: event.data.labels });
+    case 'ControllerRevisionAnnotationsChanged':
+      return rev && withMeta(rev, rv, { annotations: Object.keys(event.data.annotations).length ? event.data.annotations : undefined });
     case 'ControllerRevisionDeleted':
       return undefined;
   }

@@ -14,6 +14,16 @@ describe('ControllerRevision decider', () => {
     expect(() => decideRevision({ type: 'RenumberRevision', to: 2 }, three, ctx)).toThrow(/may only increase/);
   });
 
+  it('a user update records number, labels, annotations and owner in one decision; nothing for no change', () => {
+    const owner = { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'foo', uid: 'u', controller: true };
+    const events = decideRevision({ type: 'UpdateRevisionMetadata', revision: 2, labels: { a: 'b' }, annotations: { note: 'x' }, ownerReference: owner }, created, ctx);
+    expect(events.map((e) => e.type)).toEqual(['ControllerRevisionRenumbered', 'ControllerRevisionLabelsChanged', 'ControllerRevisionAnnotationsChanged', 'ControllerRevisionOwnerChanged']);
+    const after = events.reduce<ControllerRevision | undefined>((r, e, i) => evolveRevision(r, e, String(2 + i)), created)!;
+    expect(after).toMatchObject({ revision: 2, metadata: { labels: { a: 'b' }, annotations: { note: 'x' }, ownerReferences: [owner] } });
+    expect(decideRevision({ type: 'UpdateRevisionMetadata', revision: 2, labels: { a: 'b' }, annotations: { note: 'x' } }, after, ctx)).toEqual([]);
+    expect(() => decideRevision({ type: 'UpdateRevisionMetadata', revision: 1, labels: {}, annotations: {} }, after, ctx)).toThrow(/may only increase/);
+  });
+
   it('creating a name that exists is AlreadyExists (a replayed create is harmless)', () => {
     expect(() => decideRevision({ type: 'CreateRevision', revision: rev }, created, ctx)).toThrow(/already exists/);
   });

@@ -15,6 +15,18 @@ export type RevisionCommand =
   | { type: 'RenumberRevision'; to: number }
   | { type: 'SetRevisionOwner'; ownerReference: OwnerReference | null }
   | { type: 'SetRevisionLabels'; labels: Record<string, string> }
+  /**
+   * A user's PUT/PATCH: labels, annotations, the controller reference (when
+   * the update changed it) and the number, decided together so one request
+   * appends atomically.
+   */
+  | {
+      type: 'UpdateRevisionMetadata';
+      labels: Record<string, string>;
+      annotations: Record<string, string>;
+      ownerReference?: OwnerReference | null;
+      revision: number;
+    }
   | { type: 'DeleteRevision'; reason: 'pruned' | 'duplicate' | 'garbage-collected' | 'user' };
 
 export const decideRevision = (
@@ -52,6 +64,15 @@ export const decideRevision = (
     }
     case 'SetRevisionLabels':
       return jsonEqual(cmd.labels, current.metadata.labels ?? {}) ? [] : [{ type: 'ControllerRevisionLabelsChanged', data: { labels: cmd.labels } }];
+    case 'UpdateRevisionMetadata': {
+      const events: ControllerRevisionEvent[] = [
+        ...decideRevision({ type: 'RenumberRevision', to: cmd.revision }, current, ctx),
+        ...decideRevision({ type: 'SetRevisionLabels', labels: cmd.labels }, current, ctx),
+      ];
+      if (!jsonEqual(cmd.annotations, current.metadata.annotations ?? {})) events.push({ type: 'ControllerRevisionAnnotationsChanged', data: { annotations: cmd.annotations } });
+      if (cmd.ownerReference !== undefined) events.push(...decideRevision({ type: 'SetRevisionOwner', ownerReference: cmd.ownerReference }, current, ctx));
+      return events;
+    }
     case 'DeleteRevision':
       return [{ type: 'ControllerRevisionDeleted', data: { reason: cmd.reason } }];
   }

@@ -1,4 +1,5 @@
-import { admitControllerRevisionCreate, admitControllerRevisionUpdate, canonicalJson, CONTROLLER_REVISIONS, SELECTABLE_FIELDS } from '@daemonledger/domain';
+import { admitControllerRevisionCreate, admitControllerRevisionUpdate, CONTROLLER_REVISIONS, SELECTABLE_FIELDS } from '@daemonledger/domain';
+import { controllerRefChange, refuseFinalizerChange } from './kept-metadata';
 import type { ControllerRevision } from '@daemonledger/domain/api/types';
 import { RevisionCommandMsg } from '../../commands/cluster.commands';
 import { byName, metaFields, type ResourceDef, type WriteContext } from './resource-def';
@@ -35,11 +36,16 @@ export const CONTROLLER_REVISIONS_RESOURCE: ResourceDef<ControllerRevision> = {
     },
     async update(input, current, c) {
       const cr = admitControllerRevisionUpdate(input, current);
+      const ownerReference = controllerRefChange('ControllerRevision', cr, current);
+      refuseFinalizerChange('ControllerRevision', cr, current);
       if (c.dryRun) return cr;
-      if (canonicalJson(cr.metadata.labels ?? {}) !== canonicalJson(current.metadata.labels ?? {})) {
-        await command(current, c, { type: 'SetRevisionLabels', labels: cr.metadata.labels ?? {} });
-      }
-      if (cr.revision !== current.revision) await command(current, c, { type: 'RenumberRevision', to: cr.revision });
+      await command(current, c, {
+        type: 'UpdateRevisionMetadata',
+        labels: cr.metadata.labels ?? {},
+        annotations: cr.metadata.annotations ?? {},
+        revision: cr.revision,
+        ...(ownerReference !== undefined ? { ownerReference } : {}),
+      });
       return readBack(c, current) ?? cr;
     },
     async delete(current, _options, c) {

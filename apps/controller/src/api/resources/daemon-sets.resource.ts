@@ -2,6 +2,7 @@ import { admitDaemonSetCreate, admitDaemonSetStatusUpdate, admitDaemonSetUpdate,
 import type { DaemonSet } from '@daemonledger/domain/api/types';
 import { CHANGE_CAUSE_ANNOTATION } from '@daemonledger/domain/cluster/daemon-set.decider';
 import { DaemonSetCommandMsg } from '../../commands/cluster.commands';
+import { controllerRefChange, refuseFinalizerChange } from './kept-metadata';
 import { byName, metaFields, type ResourceDef, type WriteContext } from './resource-def';
 
 const command = (ds: DaemonSet, c: WriteContext, cmd: DaemonSetCommandMsg['command']) => {
@@ -36,6 +37,8 @@ export const DAEMON_SETS: ResourceDef<DaemonSet> = {
     },
     async update(input, current, c) {
       const ds = admitDaemonSetUpdate(input, current);
+      controllerRefChange('DaemonSet', ds, current, false);
+      refuseFinalizerChange('DaemonSet', ds, current);
       if (c.dryRun) return ds;
       await command(ds, c, { type: 'UpdateDaemonSet', daemonSet: ds, expectedResourceVersion: input.metadata.resourceVersion });
       return readBack(c, ds) ?? ds;

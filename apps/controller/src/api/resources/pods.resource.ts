@@ -1,5 +1,6 @@
 import { admitPodCreate, admitPodUpdate, canonicalJson, forbidden, invalidError, PODS, SELECTABLE_FIELDS } from '@daemonledger/domain';
-import type { OwnerReference, Pod } from '@daemonledger/domain/api/types';
+import type { Pod } from '@daemonledger/domain/api/types';
+import { controllerRefChange, refuseFinalizerChange } from './kept-metadata';
 import { PodCommandMsg } from '../../commands/cluster.commands';
 import { byName, type ResourceDef, type WriteContext } from './resource-def';
 
@@ -23,23 +24,6 @@ const podFields = (p: Pod): Record<string, string> => ({
   'status.podIP': p.status?.podIP ?? '',
   'status.nominatedNodeName': (p.status as { nominatedNodeName?: string } | undefined)?.nominatedNodeName ?? '',
 });
-
-/**
- * What an update does to the pod's owner references: undefined when they are
- * unchanged, else the one controller reference they end with (or null). The
- * log records a pod's controller reference only (what adoption, release and
- * the garbage collector act on); any other owner list is refused rather
- * than half-kept.
- */
-const controllerRefChange = (pod: Pod, current: Pod): OwnerReference | null | undefined => {
-  const refs = pod.metadata.ownerReferences ?? [];
-  if (canonicalJson(refs) === canonicalJson(current.metadata.ownerReferences ?? [])) return undefined;
-  if (refs.length === 0) return null;
-  if (refs.length === 1 && refs[0].controller) return refs[0];
-  throw invalidError('Pod', '', current.metadata.name!, [
-    forbidden('metadata.ownerReferences', 'DaemonLedger records one owner reference per pod, its controller (controller: true)'),
-  ]);
-};
 
 /**
  * v1 pods (+ status). Users may create pods (bound at once when they name a
@@ -77,10 +61,8 @@ export const PODS_RESOURCE: ResourceDef<Pod> = {
       if (comparable(pod) !== comparable(admitPodUpdate(current, current))) {
         throw invalidError('Pod', '', current.metadata.name!, [forbidden('spec', POD_UPDATE_FORBIDDEN)]);
       }
-      const ownerReference = controllerRefChange(pod, current);
-      if (canonicalJson(pod.metadata.finalizers ?? []) !== canonicalJson(current.metadata.finalizers ?? [])) {
-        throw invalidError('Pod', '', current.metadata.name!, [forbidden('metadata.finalizers', 'DaemonLedger does not keep finalizers on pods')]);
-      }
+      const ownerReference = controllerRefChange('Pod', pod, current);
+      refuseFinalizerChange('Pod', pod, current);
       if (c.dryRun) return pod;
       await command(current, c, {
         type: 'UpdatePodMetadata',
