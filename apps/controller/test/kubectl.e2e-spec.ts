@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ApiHarness, MANIFESTS, rows, startApiHarness } from './api-harness';
 
@@ -233,6 +234,58 @@ describe('kubectl drives DaemonLedger', () => {
     const exists = await k(['create', '-f', NGINX]);
     expect(exists.stderr).toMatch(/Error from server \(AlreadyExists\): error when creating ".*nginx-ds\.yaml": daemonsets\.apps "nginx-ds" already exists/);
     expect(await h.head()).toBe(head);
+  });
+
+  it('apply --server-side: field ownership, conflicts, --force-conflicts, and fields a manager stops applying', async () => {
+    const manifest = (image: string, labels: Record<string, string>) => {
+      const file = join(h.dir, `ssa-${Object.keys(labels).length}-${image.replace(/\W/g, '')}.json`);
+      const body = {
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: { name: 'ssa-agent', namespace: 'kube-system', labels: { app: 'ssa-agent', ...labels } },
+        spec: {
+          selector: { matchLabels: { app: 'ssa-agent' } },
+          template: { metadata: { labels: { app: 'ssa-agent' } }, spec: { containers: [{ name: 'agent', image }] } },
+        },
+      };
+      writeFileSync(file, JSON.stringify(body));
+      return file;
+    };
+    const first = manifest('nginx:1.25.0', { team: 'obs' });
+    expect((await ok(['apply', '--server-side', '-f', first])).stdout).toBe('daemonset.apps/ssa-agent serverside-applied\n');
+    const managed = JSON.parse((await ok(['get', 'ds', 'ssa-agent', '-n', 'kube-system', '-o', 'json', '--show-managed-fields'])).stdout).metadata.managedFields;
+    expect(managed).toEqual([expect.objectContaining({ manager: 'kubectl', operation: 'Apply', apiVersion: 'apps/v1', fieldsType: 'FieldsV1' })]);
+    expect(managed[0].fieldsV1['f:spec']['f:template']['f:spec']['f:containers']['k:{"name":"agent"}']).toEqual({ '.': {}, 'f:image': {}, 'f:name': {} });
+    // Another manager setting the image kubectl owns: a conflict, and the object unchanged.
+    const spec = async () => (await ok(['get', 'ds', 'ssa-agent', '-n', 'kube-system', '-o', 'jsonpath={.metadata.generation} {.spec.template.spec.containers[0].image} {.metadata.managedFields[*].manager}'])).stdout;
+    const before = await spec();
+    expect(before).toBe('1 nginx:1.25.0 kubectl');
+    const conflict = await k(['apply', '--server-side', '--field-manager=ci', '-f', manifest('nginx:1.26.0', {})]);
+    expect(conflict.code).not.toBe(0);
+    expect(conflict.stderr).toContain('Apply failed with 1 conflict: conflict with "kubectl" using apps/v1: .spec.template.spec.containers[name="agent"].image');
+    expect(await spec()).toBe(before);
+    expect((await ok(['apply', '--server-side', '--field-manager=ci', '--force-conflicts', '-f', manifest('nginx:1.26.0', {})])).code).toBe(0);
+    expect((await ok(['get', 'ds', 'ssa-agent', '-n', 'kube-system', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).stdout).toBe('nginx:1.26.0');
+    // kubectl drops the label it applied and the image it lost: the label goes (no one else owns it), the image stays ci's.
+    expect((await ok(['apply', '--server-side', '-f', manifest('nginx:1.26.0', {})])).code).toBe(0);
+    const after = JSON.parse((await ok(['get', 'ds', 'ssa-agent', '-n', 'kube-system', '-o', 'json', '--show-managed-fields'])).stdout);
+    expect(after.metadata.labels).toEqual({ app: 'ssa-agent' });
+    expect(after.metadata.managedFields.map((m: { manager: string; operation: string }) => `${m.manager}/${m.operation}`)).toEqual(['kubectl/Apply', 'ci/Apply']);
+    // An imperative change moves ownership to its manager (kubectl-set).
+    await ok(['set', 'image', 'ds/ssa-agent', '-n', 'kube-system', 'agent=nginx:1.27.0']);
+    const set = JSON.parse((await ok(['get', 'ds', 'ssa-agent', '-n', 'kube-system', '-o', 'json', '--show-managed-fields'])).stdout).metadata.managedFields;
+    expect(set.map((m: { manager: string; operation: string }) => `${m.manager}/${m.operation}`)).toEqual(['kubectl/Apply', 'ci/Apply', 'kubectl-set/Update']);
+    await ok(['delete', 'ds', 'ssa-agent', '-n', 'kube-system']);
+  });
+
+  it('apply --server-side takes over a client-side-applied object (kubectl migrates its managed fields)', async () => {
+    const managers = async () => JSON.parse((await ok(['get', 'ds', 'fluentd-elasticsearch', '-n', 'kube-system', '-o', 'json', '--show-managed-fields'])).stdout).metadata.managedFields.map((m: { manager: string; operation: string }) => `${m.manager}/${m.operation}`);
+    await k(['delete', 'ds', 'fluentd-elasticsearch', '-n', 'kube-system', '--ignore-not-found']);
+    await ok(['apply', '-n', 'kube-system', '-f', FLUENTD]);
+    expect(await managers()).toEqual(['kubectl-client-side-apply/Update']);
+    expect((await ok(['apply', '--server-side', '-n', 'kube-system', '-f', FLUENTD])).stdout).toBe('daemonset.apps/fluentd-elasticsearch serverside-applied\n');
+    // kubectl hands the client-side manager's fields to itself, and the last-applied annotation to kubectl-last-applied.
+    expect(await managers()).toEqual(['kubectl/Apply', 'kubectl-last-applied/Apply']);
   });
 
   it('get --raw with resourceVersionMatch=Exact reads the past', async () => {

@@ -72,7 +72,7 @@ export const decideDaemonSet = (
           kind: 'daemonsets',
         });
       }
-      const { resourceVersion: _rv, deletionTimestamp: _dt, managedFields: _mf, ...meta } = cmd.daemonSet.metadata;
+      const { resourceVersion: _rv, deletionTimestamp: _dt, ...meta } = cmd.daemonSet.metadata;
       const daemonSet: DaemonSet = {
         apiVersion: 'apps/v1',
         kind: 'DaemonSet',
@@ -162,8 +162,10 @@ const update = (current: DaemonSet, next: DaemonSet): DaemonSetEvent[] => {
   const annotations = { ...(next.metadata.annotations ?? {}) };
   const templateGeneration = templateGenerationOf(current);
   annotations[TEMPLATE_GENERATION_ANNOTATION] = String(templateGeneration);
+  // Field ownership (server-side apply) travels with the change that made it; undefined when it did not move.
+  const managedFields = jsonEqual(next.metadata.managedFields ?? [], current.metadata.managedFields ?? []) ? undefined : (next.metadata.managedFields ?? []);
   const metadataChanged =
-    !jsonEqual(labels ?? {}, current.metadata.labels ?? {}) || !jsonEqual(annotations, current.metadata.annotations ?? {});
+    !jsonEqual(labels ?? {}, current.metadata.labels ?? {}) || !jsonEqual(annotations, current.metadata.annotations ?? {}) || managedFields !== undefined;
   const { templateChanged, specChanged } = specChanges(current, next);
 
   if (specChanged) {
@@ -180,10 +182,11 @@ const update = (current: DaemonSet, next: DaemonSet): DaemonSetEvent[] => {
           labels,
           annotations,
           changeCause: annotations[CHANGE_CAUSE_ANNOTATION],
+          ...(managedFields ? { managedFields } : {}),
         },
       },
     ];
   }
-  if (metadataChanged) return [{ type: 'DaemonSetMetadataChanged', data: { labels, annotations } }];
+  if (metadataChanged) return [{ type: 'DaemonSetMetadataChanged', data: { labels, annotations, ...(managedFields ? { managedFields } : {}) } }];
   return [];
 };

@@ -3,6 +3,7 @@ import type {
   DaemonSet,
   DaemonSetSpec,
   DaemonSetStatus,
+  ManagedFieldsEntry,
   Node,
   NodeCondition,
   OwnerReference,
@@ -38,11 +39,14 @@ export interface DaemonSetSpecChanged {
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
     changeCause?: string;
+    /** The field ownership after the change, when it moved; absent = unchanged. */
+    managedFields?: ManagedFieldsEntry[];
   };
 }
 export interface DaemonSetMetadataChanged {
   type: 'DaemonSetMetadataChanged';
-  data: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  /** managedFields: the field ownership after the change, when it moved (server-side apply); absent = unchanged. */
+  data: { labels?: Record<string, string>; annotations?: Record<string, string>; managedFields?: ManagedFieldsEntry[] };
 }
 export interface DaemonSetStatusChanged {
   type: 'DaemonSetStatusChanged';

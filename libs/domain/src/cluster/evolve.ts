@@ -1,4 +1,4 @@
-import type { ControllerRevision, DaemonSet, Node, Pod } from '../api/types';
+import type { ControllerRevision, DaemonSet, ManagedFieldsEntry, Node, Pod } from '../api/types';
 import type { ControllerRevisionEvent, DaemonSetEvent, NodeEvent, PodEvent } from './events';
 
 /**
@@ -26,6 +26,7 @@ export const evolveDaemonSet = (ds: DaemonSet | undefined, event: DaemonSetEvent
         generation: event.data.generation,
         labels: event.data.labels ?? ds.metadata.labels,
         annotations,
+        managedFields: managedAfter(ds, event.data.managedFields),
       });
     }
     case 'DaemonSetMetadataChanged':
@@ -33,6 +34,7 @@ export const evolveDaemonSet = (ds: DaemonSet | undefined, event: DaemonSetEvent
       return withMeta(ds, rv, {
         labels: event.data.labels ?? ds.metadata.labels,
         annotations: event.data.annotations ?? ds.metadata.annotations,
+        managedFields: managedAfter(ds, event.data.managedFields),
       });
     case 'DaemonSetStatusChanged':
       return ds && withMeta({ ...ds, status: event.data.status }, rv);
@@ -70,6 +72,10 @@ export const evolveRevision = (
       return undefined;
   }
 };
+
+/** managedFields after a change that may carry them ([] = none left, absent = unchanged). */
+const managedAfter = (ds: DaemonSet, managed: ManagedFieldsEntry[] | undefined): ManagedFieldsEntry[] | undefined =>
+  managed === undefined ? ds.metadata.managedFields : managed.length ? managed : undefined;
 
 export const evolvePod = (pod: Pod | undefined, event: PodEvent, rv: string): Pod | undefined => {
   switch (event.type) {

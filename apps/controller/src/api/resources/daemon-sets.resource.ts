@@ -22,6 +22,7 @@ export const DAEMON_SETS: ResourceDef<DaemonSet> = {
   ref: DAEMONSETS,
   streamKind: 'daemonset',
   hasStatus: true,
+  tracksManagedFields: true,
   selectableFields: SELECTABLE_FIELDS.DaemonSet,
   fields: (ds) => metaFields(ds, true),
   list: (view, ns) => byName(ns === undefined ? view.allDaemonSets() : [...(view.daemonSets.get(ns)?.values() ?? [])]),

@@ -79,6 +79,8 @@ export interface ResourceDef<T extends KubeObject = KubeObject> {
   writes?: ResourceWrites<T>;
   /** Subresource `status` is served (GET, and PUT/PATCH when writes.updateStatus exists). */
   hasStatus?: boolean;
+  /** Writes record field ownership in `metadata.managedFields` (server-side apply with conflicts). */
+  tracksManagedFields?: boolean;
 }
 
 export const apiVersionOf = (def: { group: string; version: string }) => (def.group ? `${def.group}/${def.version}` : def.version);

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from '../http/express-types';
-import { badRequestError, conflictError, DomainError, isDomainError, methodNotAllowedError, notFoundError, successStatus } from '@daemonledger/domain';
-import { applyPatch, type JsonObject, patchMediaType, UNSUPPORTED_PATCH_MEDIA_TYPE_MESSAGE } from '@daemonledger/domain/api/patch';
+import { badRequestError, conflictError, DomainError, invalidError, isDomainError, methodNotAllowedError, notFoundError, required, successStatus } from '@daemonledger/domain';
+import { applyPatch, applyWithOwnership, type JsonObject, PATCH_SCHEMAS, patchMediaType, trackUpdate, UNSUPPORTED_PATCH_MEDIA_TYPE_MESSAGE } from '@daemonledger/domain/api/patch';
 import { addWarnings, type ApiRequest, sendJson } from '../http/respond';
 import { ClusterAccess } from './cluster-access.service';
 import { namespaceExists, namespaceNotFound } from './derived.resources';
-import { matches, parseListOptions, type Query } from './list-options';
+import { matches, parseListOptions, type Query, queryString } from './list-options';
 import { apiVersionOf, type KubeObject, type ResourceDef, type WriteContext } from './resource-def';
 import { decodeFor, dryRunOf, fieldValidationOf, generatedName, parseDeleteOptions, parseObjectBody } from './write-input';
 
@@ -44,7 +44,7 @@ export class ResourceWrites {
     this.checkNamespace(t, object);
     let name = object.metadata.name;
     if (!name && object.metadata.generateName) name = generatedName(object.metadata.generateName);
-    const created = await w.create(withName(object, name ?? '', t.namespace, t.def.namespaced), ctx);
+    const created = await w.create(this.owned(t, req, {}, withName(object, name ?? '', t.namespace, t.def.namespaced)), ctx);
     addWarnings(res, warnings);
     sendJson(res, 201, created);
   }
@@ -62,7 +62,7 @@ export class ResourceWrites {
     const current = this.current(t);
     const rv = object.metadata.resourceVersion;
     if (rv && rv !== current.metadata.resourceVersion) throw conflictError(t.def.ref, t.name);
-    const updated = await apply.call(w, withName(object, t.name, t.namespace, t.def.namespaced), current, ctx);
+    const updated = await apply.call(w, this.owned(t, req, current, withName(object, t.name, t.namespace, t.def.namespaced)), current, ctx);
     addWarnings(res, warnings);
     sendJson(res, 200, updated);
   }
@@ -76,23 +76,29 @@ export class ResourceWrites {
     if (!mediaType) throw new DomainError('UnsupportedMediaType', UNSUPPORTED_PATCH_MEDIA_TYPE_MESSAGE);
     const fieldValidation = fieldValidationOf(req.query as Query);
     const ctx = this.context(req);
+    const isApply = mediaType === 'application/apply-patch+yaml';
+    const ownership = isApply && t.def.tracksManagedFields && !t.status;
+    if (isApply && !queryString(req.query as Query, 'fieldManager')) {
+      throw invalidError('PatchOptions', 'meta.k8s.io', '', [required('fieldManager', 'is required for apply patch')]);
+    }
     for (let attempt = 1; ; attempt++) {
       const current = t.def.get(this.cluster.view, t.namespace, t.name);
       if (!current) {
-        if (mediaType !== 'application/apply-patch+yaml' || t.status || !w.create) throw notFoundError(t.def.ref, t.name);
+        if (!isApply || t.status || !w.create) throw notFoundError(t.def.ref, t.name);
         // Server-side apply of an absent object creates it.
-        const patched = applyPatch(contentType, {}, req.rawBody ?? '', w.patchKind);
+        const patched = ownership ? this.applied(t, req, {}) : applyPatch(contentType, {}, req.rawBody ?? '', w.patchKind);
         const { object, warnings } = decodeFor(t.def, patched, fieldValidation);
         this.checkNamespace(t, object);
         const created = await w.create(withName(object, t.name, t.namespace, t.def.namespaced), ctx);
         addWarnings(res, warnings);
         return sendJson(res, 201, created);
       }
-      const patched = applyPatch(contentType, current as unknown as JsonObject, req.rawBody ?? '', w.patchKind);
+      const patched = ownership ? this.applied(t, req, current as unknown as JsonObject) : applyPatch(contentType, current as unknown as JsonObject, req.rawBody ?? '', w.patchKind);
       const { object, warnings } = decodeFor(t.def, patched, fieldValidation);
       const preconditioned = object.metadata.resourceVersion !== current.metadata.resourceVersion;
       try {
-        const updated = await apply.call(w, withName(object, t.name, t.namespace, t.def.namespaced), current, ctx);
+        const next = withName(object, t.name, t.namespace, t.def.namespaced);
+        const updated = await apply.call(w, ownership || t.status ? next : this.owned(t, req, current, next), current, ctx);
         addWarnings(res, warnings);
         return sendJson(res, 200, updated);
       } catch (e) {
@@ -137,6 +143,42 @@ export class ResourceWrites {
       }
     }
     sendJson(res, 200, { kind: `${t.def.kind}List`, apiVersion: apiVersionOf(t.def), metadata: { resourceVersion: String(this.cluster.view.position) }, items: deleted });
+  }
+
+  /** The field manager of a write: `fieldManager`, else the product of the client's User-Agent (kube-apiserver's default). */
+  private manager(req: ApiRequest): string {
+    return queryString(req.query as Query, 'fieldManager') || (req.headers['user-agent'] ?? '').split('/')[0] || 'unknown';
+  }
+
+  /** `next` with the managedFields a non-apply write (create, update, patch) leaves, for resources that track them. */
+  private owned(t: WriteTarget, req: ApiRequest, current: KubeObject | Record<string, never>, next: KubeObject): KubeObject {
+    if (!t.def.tracksManagedFields || t.status || !t.def.writes) return next;
+    const managedFields = trackUpdate(current as unknown as JsonObject, next as unknown as JsonObject, {
+      manager: this.manager(req),
+      apiVersion: apiVersionOf(t.def),
+      now: this.now(),
+      schema: PATCH_SCHEMAS[t.def.writes.patchKind],
+    });
+    return { ...next, metadata: { ...next.metadata, managedFields } };
+  }
+
+  /** Server-side apply with field ownership: the body is the manager's configuration; conflicts are 409 unless `force=true`. */
+  private applied(t: WriteTarget, req: ApiRequest, current: JsonObject): JsonObject {
+    const config = applyPatch(req.headers['content-type'], {}, req.rawBody ?? '', t.def.writes!.patchKind);
+    const rv = (config.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
+    const have = (current.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
+    if (rv && have && rv !== have) throw conflictError(t.def.ref, t.name ?? '');
+    return applyWithOwnership(current, config, {
+      manager: this.manager(req),
+      force: queryString(req.query as Query, 'force') === 'true',
+      apiVersion: apiVersionOf(t.def),
+      now: this.now(),
+      schema: PATCH_SCHEMAS[t.def.writes!.patchKind],
+    });
+  }
+
+  private now(): string {
+    return this.cluster.now().toISOString().replace(/\.\d+Z$/, 'Z');
   }
 
   private context(req: ApiRequest): WriteContext {

@@ -51,12 +51,12 @@ const RESOURCES: Readonly<Record<PatchKind, string>> = {
  * - `application/strategic-merge-patch+json`: SMP with the kind's patch tags.
  * - `application/merge-patch+json`: RFC 7386.
  * - `application/json-patch+json`: RFC 6902.
- * - `application/apply-patch+yaml` (server-side apply, simplified): the body
- *   is the caller's full desired object, strategic-merged over `target` (pass
- *   `{}` when the object does not exist yet). Field ownership is not tracked:
- *   no managedFields conflicts (409) are detected, `force` is irrelevant, and
- *   fields dropped from a later manifest are not removed. The body must be
- *   JSON (kubectl sends JSON text); real YAML is a 400 here.
+ * - `application/apply-patch+yaml` without ownership: the body is the
+ *   caller's full desired object, strategic-merged over `target` (pass `{}`
+ *   when the object does not exist yet). Resources that track field
+ *   ownership go through `applyWithOwnership` (managed-fields.ts) instead,
+ *   with conflicts and removal of dropped fields. The body must be JSON
+ *   (kubectl sends JSON text); real YAML is a 400 here.
  *
  * A `metadata.resourceVersion` left in the result that differs from the live
  * one is a 409 Conflict, as upstream treats it as a precondition.

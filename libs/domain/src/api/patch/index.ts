@@ -8,3 +8,5 @@ export { fieldMeta, isPatchKind, OBJECT_META, PATCH_SCHEMAS, POD_SPEC, POD_TEMPL
 export type { FieldPatchMeta, PatchKind, PatchStrategy, StructPatchSchema } from './patch-schema';
 export { applyPatch, PATCH_MEDIA_TYPES, patchMediaType, UNSUPPORTED_PATCH_MEDIA_TYPE_MESSAGE } from './apply-patch';
 export type { PatchBody, PatchMediaType } from './apply-patch';
+export { applyWithOwnership, describePath, fieldSet, fromFieldsV1, toFieldsV1, trackUpdate } from './managed-fields';
+export type { ApplyOptions, UpdateOptions } from './managed-fields';
