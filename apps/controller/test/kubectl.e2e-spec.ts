@@ -288,6 +288,19 @@ describe('kubectl drives DaemonLedger', () => {
     expect(await managers()).toEqual(['kubectl/Apply', 'kubectl-last-applied/Apply']);
   });
 
+  it('auth can-i and auth whoami answer for both tokens (kubectl sends these reviews as protobuf)', async () => {
+    const viewer = { kubeconfig: h.viewerKubeconfig };
+    expect((await ok(['auth', 'can-i', 'delete', 'daemonsets'])).stdout).toBe('yes\n');
+    const no = await k(['auth', 'can-i', 'delete', 'daemonsets'], viewer);
+    expect([no.code, no.stdout]).toEqual([1, 'no\n']);
+    expect((await ok(['auth', 'can-i', 'watch', 'pods', '-A'], viewer)).stdout).toBe('yes\n');
+    expect((await ok(['auth', 'can-i', 'get', '/metrics'], viewer)).stdout).toBe('yes\n');
+    const rules = (await ok(['auth', 'can-i', '--list'], viewer)).stdout;
+    expect(rules).toMatch(/^\*\.\*\s+\[\]\s+\[\]\s+\[get list watch\]$/m);
+    expect((await ok(['auth', 'whoami'], viewer)).stdout).toMatch(/^Username\s+viewer$/m);
+    expect((await ok(['auth', 'whoami'])).stdout).toMatch(/^Groups\s+\[system:masters system:authenticated\]$/m);
+  });
+
   it('get --raw with resourceVersionMatch=Exact reads the past', async () => {
     const raw = await ok(['get', '--raw', `/apis/apps/v1/namespaces/default/daemonsets?resourceVersion=${createdAt}&resourceVersionMatch=Exact`]);
     const list = JSON.parse(raw.stdout);

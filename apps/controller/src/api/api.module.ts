@@ -1,4 +1,5 @@
 import type { Provider, Type } from '@nestjs/common';
+import { SelfReviewsController } from './auth/self-reviews.controller';
 import { DiscoveryController } from './discovery.controller';
 import { HealthController } from './health.controller';
 import { ClusterAccess } from './resources/cluster-access.service';
@@ -15,6 +16,6 @@ import { WatchService } from './watch/watch.service';
  * join the controller's own module (AppModule.forRoot({ …, api: true })) so
  * they read the same ClusterState and send commands on the same bus.
  */
-export const API_CONTROLLERS: Type<unknown>[] = [DiscoveryController, HealthController, ...RESOURCE_CONTROLLERS];
+export const API_CONTROLLERS: Type<unknown>[] = [DiscoveryController, HealthController, SelfReviewsController, ...RESOURCE_CONTROLLERS];
 
 export const API_PROVIDERS: Provider[] = [ClusterAccess, NodeAgents, ResourceRegistry, ResourceReads, ResourceWrites, WatchHub, WatchService];

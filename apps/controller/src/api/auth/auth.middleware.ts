@@ -4,6 +4,7 @@ import { DomainError, forbiddenError, unauthorizedError } from '@daemonledger/do
 import { type ApiRequest, type ApiUser, sendError } from '../http/respond';
 import { READ_VERBS, requestInfo } from '../http/request-info';
 import { type Tokens, USERS } from './credentials';
+import { SELF_REVIEW_PATHS } from './self-reviews.controller';
 
 /** Paths anyone may read, as kube-apiserver's system:public-info-viewer allows them (the kubectl dispatcher asks /version first). */
 const PUBLIC = [/^\/version\/?$/, /^\/healthz(\/.*)?$/, /^\/livez(\/.*)?$/, /^\/readyz(\/.*)?$/];
@@ -36,6 +37,8 @@ export const authMiddleware = (tokens: () => Tokens) => (req: ApiRequest, res: R
   }
   req.user = user;
   if (user.role === 'admin') return next();
+  // Asking what one may do, or who one is, is every token's right (upstream's system:basic-user).
+  if (req.method === 'POST' && SELF_REVIEW_PATHS.has(path)) return next();
   const info = requestInfo(req.method ?? 'GET', path, req.query);
   if (READ_VERBS.has(info.verb)) return next();
   if (!info.isResourceRequest) {

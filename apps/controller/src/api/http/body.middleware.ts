@@ -42,7 +42,8 @@ export const bodyMiddleware = (limit = MAX_BODY_BYTES) => (req: ApiRequest, res:
   req.on('end', () => {
     if (done) return;
     done = true;
-    req.rawBody = Buffer.concat(chunks).toString('utf8');
+    req.rawBytes = Buffer.concat(chunks);
+    req.rawBody = req.rawBytes.toString('utf8');
     next();
   });
   req.on('error', (e) => {

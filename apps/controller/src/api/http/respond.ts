@@ -12,6 +12,8 @@ export interface ApiUser {
 /** An express request after the API's middleware: the raw body text and the authenticated user. */
 export interface ApiRequest extends Request {
   rawBody?: string;
+  /** The body's bytes, for the few binary (protobuf) bodies clients send. */
+  rawBytes?: Buffer;
   user?: ApiUser;
 }
 

@@ -54,7 +54,11 @@ describe('aggregated discovery documents', () => {
   it('GET /apis: the apps group with daemonsets, controllerrevisions and replicasets', () => {
     const doc = aggregatedDiscovery('apis', 'v2beta1');
     expect(doc.apiVersion).toBe('apidiscovery.k8s.io/v2beta1');
-    expect(doc.items.map((g) => g.metadata)).toEqual([{ name: 'apps', creationTimestamp: null }]);
+    expect(doc.items.map((g) => g.metadata)).toEqual([
+      { name: 'apps', creationTimestamp: null },
+      { name: 'authorization.k8s.io', creationTimestamp: null },
+      { name: 'authentication.k8s.io', creationTimestamp: null },
+    ]);
     const res = doc.items[0].versions[0].resources;
     expect(res.map((r) => r.resource)).toEqual(['controllerrevisions', 'daemonsets', 'replicasets']);
     expect(res[1]).toMatchObject({ responseKind: { group: 'apps', version: 'v1', kind: 'DaemonSet' }, shortNames: ['ds'], categories: ['all'], singularResource: 'daemonset' });
@@ -72,7 +76,11 @@ describe('legacy discovery documents (kubectl-wire §2.2)', () => {
     expect(apiGroupList()).toEqual({
       kind: 'APIGroupList',
       apiVersion: 'v1',
-      groups: [{ name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }], preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } }],
+      groups: [
+        { name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }], preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } },
+        { name: 'authorization.k8s.io', versions: [{ groupVersion: 'authorization.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'authorization.k8s.io/v1', version: 'v1' } },
+        { name: 'authentication.k8s.io', versions: [{ groupVersion: 'authentication.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'authentication.k8s.io/v1', version: 'v1' } },
+      ],
     });
   });
   it('GET /apis/apps/v1: APIResourceList with subresources as their own entries', () => {

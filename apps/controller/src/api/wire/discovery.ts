@@ -41,6 +41,10 @@ export const SERVED_RESOURCES: readonly ServedResource[] = [
   { group: 'apps', version: 'v1', resource: 'controllerrevisions', kind: 'ControllerRevision', singular: 'controllerrevision', namespaced: true, verbs: ALL_VERBS },
   // DaemonSets own no ReplicaSets: listed (always empty) so `get rs` and `get all` work; nothing else is served.
   { group: 'apps', version: 'v1', resource: 'replicasets', kind: 'ReplicaSet', singular: 'replicaset', namespaced: true, verbs: ['list'], shortNames: ['rs'], categories: ['all'] },
+  // What a token may do and who it is (`kubectl auth can-i`, `kubectl auth whoami`): create-only reviews of oneself.
+  { group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', singular: 'selfsubjectaccessreview', namespaced: false, verbs: ['create'] },
+  { group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectrulesreviews', kind: 'SelfSubjectRulesReview', singular: 'selfsubjectrulesreview', namespaced: false, verbs: ['create'] },
+  { group: 'authentication.k8s.io', version: 'v1', resource: 'selfsubjectreviews', kind: 'SelfSubjectReview', singular: 'selfsubjectreview', namespaced: false, verbs: ['create'] },
 ];
 
 const groupVersion = (r: { group: string; version: string }) => (r.group ? `${r.group}/${r.version}` : r.version);
