@@ -301,6 +301,25 @@ describe('kubectl drives DaemonLedger', () => {
     expect((await ok(['auth', 'whoami'])).stdout).toMatch(/^Groups\s+\[system:masters system:authenticated\]$/m);
   });
 
+  it('logs: the simulated container’s life, with --timestamps, --tail and -f; upstream’s errors for a bad container', async () => {
+    const pods = JSON.parse((await ok(['get', 'pods', '-l', 'app=nginx-ds', '-o', 'json'])).stdout).items as { metadata: { name: string }; spec: { nodeName: string }; status: { phase: string } }[];
+    const running = pods.find((p) => p.status.phase === 'Running')!;
+    const name = running.metadata.name;
+    const log = await ok(['logs', name, '--timestamps']);
+    expect(log.stdout).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\S+Z \\[daemonledger\\] simulated container nginx-ds started: image \\S+, node ${running.spec.nodeName}, pod IP 10\\.244\\.`));
+    expect((await ok(['logs', name, '--tail=0'])).stdout).toBe('');
+    expect((await k(['logs', name, '-c', 'sidecar'])).stderr).toBe(`error: container sidecar is not valid for pod ${name}\n`); // kubectl's own check
+    expect((await k(['get', '--raw', `/api/v1/namespaces/default/pods/${name}/log?container=sidecar`])).stderr).toBe(`Error from server (BadRequest): container sidecar is not valid for pod ${name}\n`);
+    // -f follows until the pod goes: its stop shows, then the stream ends.
+    const follow = k(['logs', '-f', name], { timeoutMs: 20_000 });
+    await new Promise((r) => setTimeout(r, 500));
+    await ok(['delete', 'pod', name, '--wait=false']);
+    const followed = await follow;
+    expect(followed.code).toBe(0);
+    expect(followed.stdout).toMatch(/started: .*\n\[daemonledger\] received SIGTERM: stopping within 30s\n$/);
+    await rolledOut();
+  });
+
   it('get --raw with resourceVersionMatch=Exact reads the past', async () => {
     const raw = await ok(['get', '--raw', `/apis/apps/v1/namespaces/default/daemonsets?resourceVersion=${createdAt}&resourceVersionMatch=Exact`]);
     const list = JSON.parse(raw.stdout);

@@ -44,7 +44,10 @@ describe('aggregated discovery documents', () => {
       verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
       shortNames: ['po'],
       categories: ['all'],
-      subresources: [{ subresource: 'status', responseKind: { group: '', version: 'v1', kind: 'Pod' }, verbs: ['get', 'patch', 'update'] }],
+      subresources: [
+        { subresource: 'status', responseKind: { group: '', version: 'v1', kind: 'Pod' }, verbs: ['get', 'patch', 'update'] },
+        { subresource: 'log', responseKind: { group: '', version: 'v1', kind: 'Pod' }, verbs: ['get'] },
+      ],
     });
     expect(v1.resources.find((r) => r.resource === 'nodes')).toMatchObject({ scope: 'Cluster', shortNames: ['no'] });
     expect(v1.resources.find((r) => r.resource === 'namespaces')).toMatchObject({ scope: 'Cluster', shortNames: ['ns'] });
@@ -96,7 +99,7 @@ describe('legacy discovery documents (kubectl-wire §2.2)', () => {
   it('GET /api/v1: no apiVersion field, cluster-scoped nodes and namespaces', () => {
     const list = apiResourceList('v1')!;
     expect(list).not.toHaveProperty('apiVersion');
-    expect(list.resources.map((r) => r.name)).toEqual(['events', 'namespaces', 'nodes', 'nodes/status', 'pods', 'pods/status']);
+    expect(list.resources.map((r) => r.name)).toEqual(['events', 'namespaces', 'nodes', 'nodes/status', 'pods', 'pods/status', 'pods/log']);
     expect(list.resources.find((r) => r.name === 'nodes')).toMatchObject({ namespaced: false, shortNames: ['no'] });
   });
   it('an unserved group/version is undefined (404)', () => expect(apiResourceList('batch/v1')).toBeUndefined());

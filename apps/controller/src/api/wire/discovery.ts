@@ -33,7 +33,7 @@ const STATUS: ServedSubresource = { name: 'status', verbs: ['get', 'patch', 'upd
 
 /** What DaemonLedger serves. Verbs, short names and categories mirror upstream for these kinds. */
 export const SERVED_RESOURCES: readonly ServedResource[] = [
-  { group: '', version: 'v1', resource: 'pods', kind: 'Pod', singular: 'pod', namespaced: true, verbs: ALL_VERBS, shortNames: ['po'], categories: ['all'], subresources: [STATUS] },
+  { group: '', version: 'v1', resource: 'pods', kind: 'Pod', singular: 'pod', namespaced: true, verbs: ALL_VERBS, shortNames: ['po'], categories: ['all'], subresources: [STATUS, { name: 'log', verbs: ['get'] }] },
   { group: '', version: 'v1', resource: 'nodes', kind: 'Node', singular: 'node', namespaced: false, verbs: ALL_VERBS, shortNames: ['no'], subresources: [STATUS] },
   { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', singular: 'namespace', namespaced: false, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['ns'] },
   { group: '', version: 'v1', resource: 'events', kind: 'Event', singular: 'event', namespaced: true, verbs: ALL_VERBS, shortNames: ['ev'] },
