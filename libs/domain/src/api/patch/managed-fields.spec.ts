@@ -80,5 +80,10 @@ describe('managed fields (server-side apply)', () => {
     expect(trackUpdate(applied, applied, { manager: 'x', apiVersion: 'apps/v1', now, schema })).toBe((applied.metadata as any).managedFields);
     const sent = [{ manager: 'kubectl', operation: 'Apply', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: {} }];
     expect(trackUpdate(applied, { ...applied, metadata: { ...(applied.metadata as JsonObject), managedFields: sent as any } }, { manager: 'x', apiVersion: 'apps/v1', now, schema })).toBe(sent);
+    expect(trackUpdate(applied, { ...applied, metadata: { ...(applied.metadata as JsonObject), managedFields: [] } }, { manager: 'x', apiVersion: 'apps/v1', now, schema })).toBeUndefined();
+    // A PUT without managedFields (kubectl replace of a file) keeps them, and records its own change.
+    const { managedFields: _m, ...meta } = after.metadata;
+    const replaced = trackUpdate(applied, { ...after, metadata: meta }, { manager: 'kubectl-replace', apiVersion: 'apps/v1', now, schema })!;
+    expect(replaced.map((e) => `${e.manager}/${e.operation}`)).toEqual(['kubectl/Apply', 'kubectl-replace/Update']);
   });
 });

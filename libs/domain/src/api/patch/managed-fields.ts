@@ -285,12 +285,14 @@ export interface UpdateOptions {
  * The managedFields after a non-apply write (create, update, patch) by
  * `manager` turned `before` (`{}` for a create) into `after`. When the write
  * itself set managedFields (kubectl's migration of client-side-apply
- * ownership does), they are taken as sent.
+ * ownership does), they are taken as sent; `[]` clears them, and a write
+ * that leaves the field out keeps them, as upstream.
  */
 export const trackUpdate = (before: JsonObject, after: JsonObject, o: UpdateOptions): ManagedFieldsEntry[] | undefined => {
   const was = managedOf(before);
   const sent = managedOf(after);
-  if (canonical(sent ?? []) !== canonical(was ?? [])) return sent;
+  // Sent and different: taken as sent ([] clears them). Left out (a `kubectl replace` of a file): kept and updated.
+  if (sent !== undefined && canonical(sent) !== canonical(was ?? [])) return sent.length ? sent : undefined;
   const owned = read(was);
   const beforeSet = fieldSet(before, o.schema);
   const afterSet = fieldSet(after, o.schema);
