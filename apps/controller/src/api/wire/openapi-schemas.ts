@@ -1,5 +1,5 @@
 /**
- * components.schemas for the apps/v1 OpenAPI v3 document: enough of the
+ * components.schemas for the apps/v1 and core/v1 OpenAPI v3 documents: enough of the
  * DaemonSet (and ControllerRevision) type graph for `kubectl explain` to walk
  * `ds.spec.updateStrategy.rollingUpdate` and friends. Names and shapes follow
  * upstream (`io.k8s.api.apps.v1.DaemonSet`, references wrapped in a one-element
@@ -216,4 +216,78 @@ export const APPS_V1_SCHEMAS: Record<string, Schema> = {
     effect: str('NoSchedule, PreferNoSchedule or NoExecute; empty matches all.'),
     tolerationSeconds: int('For NoExecute: how long the pod stays after the taint appears.', 'int64'),
   }),
+};
+
+/** The apimachinery and pod types both documents refer to. */
+const SHARED = (names: string[]): Record<string, Schema> => Object.fromEntries(names.map((n) => [n, APPS_V1_SCHEMAS[n]]));
+
+/**
+ * components.schemas for the core/v1 document: Pod, Node and Namespace (and
+ * what they refer to), for `kubectl explain pod.spec.containers.image`,
+ * `kubectl explain node.spec.taints` and the like. Abridged like the rest.
+ */
+export const CORE_V1_SCHEMAS: Record<string, Schema> = {
+  ...SHARED([META + 'ObjectMeta', META + 'OwnerReference', META + 'Time', META + 'ListMeta', CORE + 'PodSpec', CORE + 'Container', CORE + 'Toleration']),
+  [CORE + 'Pod']: object(
+    'A pod: one or more containers that run together on one node. DaemonSet pods are created by their DaemonSet, one per eligible node.',
+    {
+      ...typeMeta,
+      metadata: ref(META + 'ObjectMeta', 'Standard object metadata.', { default: {} }),
+      spec: ref(CORE + 'PodSpec', 'The desired behaviour of the pod.', { default: {} }),
+      status: ref(CORE + 'PodStatus', 'The most recently observed state of the pod, reported by its kubelet. Read-only for clients.', { default: {} }),
+    },
+    gvk('', 'Pod'),
+  ),
+  [CORE + 'PodStatus']: object('What the kubelet last reported about a pod (abridged).', {
+    phase: str('Pending, Running, Succeeded, Failed or Unknown.', { enum: ['Failed', 'Pending', 'Running', 'Succeeded', 'Unknown'] }),
+    conditions: { type: 'array', items: { type: 'object' }, description: 'PodScheduled, Initialized, ContainersReady, Ready and their reasons.' },
+    podIP: str('IP address of the pod, from the node\'s pod CIDR.'),
+    hostIP: str('IP address of the node the pod runs on.'),
+    startTime: ref(META + 'Time', 'When the kubelet acknowledged the pod.'),
+    containerStatuses: { type: 'array', items: { type: 'object' }, description: 'One entry per container: state (waiting, running, terminated), ready, restartCount, image.' },
+  }),
+  [CORE + 'Node']: object(
+    'A node: a machine that runs pods. DaemonSets run one pod on every node their template is eligible for.',
+    {
+      ...typeMeta,
+      metadata: ref(META + 'ObjectMeta', 'Standard object metadata; labels feed nodeSelector and node affinity.', { default: {} }),
+      spec: ref(CORE + 'NodeSpec', 'How the node may be used.', { default: {} }),
+      status: ref(CORE + 'NodeStatus', 'The most recently observed state of the node.', { default: {} }),
+    },
+    gvk('', 'Node'),
+  ),
+  [CORE + 'NodeSpec']: object('How a node may be used.', {
+    podCIDR: str('IP range the node\'s pods get addresses from.'),
+    podCIDRs: strings('IP ranges (one per family) the node\'s pods get addresses from.'),
+    taints: arrayOf(CORE + 'Taint', 'Taints repel pods that do not tolerate them; DaemonSet pods tolerate the node-condition taints by default.'),
+    unschedulable: bool('Set by `kubectl cordon`: no new pods, though DaemonSet pods tolerate it.'),
+    providerID: str('ID of the node at its cloud provider.'),
+  }),
+  [CORE + 'Taint']: object(
+    'A taint on a node.',
+    {
+      key: str('Taint key.'),
+      value: str('Taint value.'),
+      effect: str('NoSchedule, PreferNoSchedule or NoExecute (evicts pods that do not tolerate it).', { enum: ['NoExecute', 'NoSchedule', 'PreferNoSchedule'] }),
+      timeAdded: ref(META + 'Time', 'When a NoExecute taint was added.'),
+    },
+    { required: ['key', 'effect'] },
+  ),
+  [CORE + 'NodeStatus']: object('What the node\'s kubelet last reported (abridged).', {
+    conditions: { type: 'array', items: { type: 'object' }, description: 'Ready, MemoryPressure, DiskPressure, PIDPressure; Ready=False or Unknown brings the not-ready or unreachable taints.' },
+    addresses: { type: 'array', items: { type: 'object' }, description: 'InternalIP, Hostname and other addresses.' },
+    capacity: stringMap('Total resources of the node.'),
+    allocatable: stringMap('Resources available to pods.'),
+    nodeInfo: { type: 'object', description: 'Kubelet, runtime and OS versions.' },
+  }),
+  [CORE + 'Namespace']: object(
+    'A namespace: a scope for names. DaemonLedger has the fixed four: default, kube-system, kube-public, kube-node-lease.',
+    {
+      ...typeMeta,
+      metadata: ref(META + 'ObjectMeta', 'Standard object metadata.', { default: {} }),
+      spec: { type: 'object', description: 'Finalizers of the namespace.' },
+      status: { type: 'object', description: 'Phase of the namespace: Active or Terminating.' },
+    },
+    gvk('', 'Namespace'),
+  ),
 };

@@ -114,3 +114,19 @@ describe('caching answers (kube-openapi handler3)', () => {
     expect(openApiV3Response('apis/nope/v1', { now }).status).toBe(404);
   });
 });
+
+describe('core/v1 schemas for kubectl explain pod / node / ns', () => {
+  const d = doc('api/v1');
+  const kindSchema = (kind: string) =>
+    Object.values(d.components.schemas).find((s: any) => s['x-kubernetes-group-version-kind']?.some((g: any) => g.group === '' && g.version === 'v1' && g.kind === kind));
+  it.each(['Pod', 'Node', 'Namespace'])('%s carries its GVK, and every $ref resolves', (kind) => {
+    expect(kindSchema(kind)).toBeDefined();
+    const refs = JSON.stringify(d.components.schemas).match(/#\/components\/schemas\/[^"]+/g) ?? [];
+    for (const r of refs) expect(d.components.schemas[r.split('/').pop()!]).toBeDefined();
+  });
+  it('walks pod.spec.containers.image and node.spec.taints.effect', () => {
+    expect(walk(d, kindSchema('Pod'), ['spec', 'containers', 'image'])).toMatchObject({ type: 'string' });
+    expect(walk(d, kindSchema('Node'), ['spec', 'taints', 'effect'])).toMatchObject({ enum: ['NoExecute', 'NoSchedule', 'PreferNoSchedule'] });
+    expect(fields(d, walk(d, kindSchema('Node'), ['spec']))).toEqual(['podCIDR', 'podCIDRs', 'providerID', 'taints', 'unschedulable']);
+  });
+});

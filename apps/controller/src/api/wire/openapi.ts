@@ -15,7 +15,7 @@
  * would compute apply patches from these schemas instead of its compiled types.
  */
 import { createHash } from 'crypto';
-import { APPS_V1_SCHEMAS, type Schema } from './openapi-schemas';
+import { APPS_V1_SCHEMAS, CORE_V1_SCHEMAS, type Schema } from './openapi-schemas';
 
 interface OpenApiKind {
   kind: string;
@@ -39,11 +39,11 @@ const GROUP_VERSIONS: GroupVersionSpec[] = [
     path: 'api/v1',
     group: '',
     kinds: [
-      { kind: 'Pod', resource: 'pods', namespaced: true },
-      { kind: 'Node', resource: 'nodes', namespaced: false },
-      { kind: 'Namespace', resource: 'namespaces', namespaced: false },
+      { kind: 'Pod', resource: 'pods', namespaced: true, schema: 'io.k8s.api.core.v1.Pod' },
+      { kind: 'Node', resource: 'nodes', namespaced: false, schema: 'io.k8s.api.core.v1.Node' },
+      { kind: 'Namespace', resource: 'namespaces', namespaced: false, schema: 'io.k8s.api.core.v1.Namespace' },
     ],
-    schemas: {},
+    schemas: CORE_V1_SCHEMAS,
   },
   {
     path: 'apis/apps/v1',
