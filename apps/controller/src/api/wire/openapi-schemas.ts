@@ -218,6 +218,19 @@ export const APPS_V1_SCHEMAS: Record<string, Schema> = {
   }),
 };
 
+/** A top-level core/v1 kind: type meta, metadata, and its `<Kind>Spec` / `<Kind>Status` by reference. */
+const coreKind = (kind: string, description: string, parts: { metadata: string; spec: string; status: string }): Schema =>
+  object(
+    description,
+    {
+      ...typeMeta,
+      metadata: ref(META + 'ObjectMeta', parts.metadata, { default: {} }),
+      spec: ref(`${CORE}${kind}Spec`, parts.spec, { default: {} }),
+      status: ref(`${CORE}${kind}Status`, parts.status, { default: {} }),
+    },
+    gvk('', kind),
+  );
+
 /** The apimachinery and pod types both documents refer to. */
 const SHARED = (names: string[]): Record<string, Schema> => Object.fromEntries(names.map((n) => [n, APPS_V1_SCHEMAS[n]]));
 
@@ -228,16 +241,11 @@ const SHARED = (names: string[]): Record<string, Schema> => Object.fromEntries(n
  */
 export const CORE_V1_SCHEMAS: Record<string, Schema> = {
   ...SHARED([META + 'ObjectMeta', META + 'OwnerReference', META + 'Time', META + 'ListMeta', CORE + 'PodSpec', CORE + 'Container', CORE + 'Toleration']),
-  [CORE + 'Pod']: object(
-    'A pod: one or more containers that run together on one node. DaemonSet pods are created by their DaemonSet, one per eligible node.',
-    {
-      ...typeMeta,
-      metadata: ref(META + 'ObjectMeta', 'Standard object metadata.', { default: {} }),
-      spec: ref(CORE + 'PodSpec', 'The desired behaviour of the pod.', { default: {} }),
-      status: ref(CORE + 'PodStatus', 'The most recently observed state of the pod, reported by its kubelet. Read-only for clients.', { default: {} }),
-    },
-    gvk('', 'Pod'),
-  ),
+  [CORE + 'Pod']: coreKind('Pod', 'A pod: one or more containers that run together on one node. DaemonSet pods are created by their DaemonSet, one per eligible node.', {
+    metadata: 'Standard object metadata.',
+    spec: 'The desired behaviour of the pod.',
+    status: 'The most recently observed state of the pod, reported by its kubelet. Read-only for clients.',
+  }),
   [CORE + 'PodStatus']: object('What the kubelet last reported about a pod (abridged).', {
     phase: str('Pending, Running, Succeeded, Failed or Unknown.', { enum: ['Failed', 'Pending', 'Running', 'Succeeded', 'Unknown'] }),
     conditions: { type: 'array', items: { type: 'object' }, description: 'PodScheduled, Initialized, ContainersReady, Ready and their reasons.' },
@@ -246,16 +254,11 @@ export const CORE_V1_SCHEMAS: Record<string, Schema> = {
     startTime: ref(META + 'Time', 'When the kubelet acknowledged the pod.'),
     containerStatuses: { type: 'array', items: { type: 'object' }, description: 'One entry per container: state (waiting, running, terminated), ready, restartCount, image.' },
   }),
-  [CORE + 'Node']: object(
-    'A node: a machine that runs pods. DaemonSets run one pod on every node their template is eligible for.',
-    {
-      ...typeMeta,
-      metadata: ref(META + 'ObjectMeta', 'Standard object metadata; labels feed nodeSelector and node affinity.', { default: {} }),
-      spec: ref(CORE + 'NodeSpec', 'How the node may be used.', { default: {} }),
-      status: ref(CORE + 'NodeStatus', 'The most recently observed state of the node.', { default: {} }),
-    },
-    gvk('', 'Node'),
-  ),
+  [CORE + 'Node']: coreKind('Node', 'A node: a machine that runs pods. DaemonSets run one pod on every node their template is eligible for.', {
+    metadata: 'Standard object metadata; labels feed nodeSelector and node affinity.',
+    spec: 'How the node may be used.',
+    status: 'The most recently observed state of the node.',
+  }),
   [CORE + 'NodeSpec']: object('How a node may be used.', {
     podCIDR: str('IP range the node\'s pods get addresses from.'),
     podCIDRs: strings('IP ranges (one per family) the node\'s pods get addresses from.'),
