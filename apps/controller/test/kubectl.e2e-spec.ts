@@ -310,6 +310,9 @@ describe('kubectl drives DaemonLedger', () => {
     expect((await ok(['logs', name, '--tail=0'])).stdout).toBe('');
     expect((await k(['logs', name, '-c', 'sidecar'])).stderr).toBe(`error: container sidecar is not valid for pod ${name}\n`); // kubectl's own check
     expect((await k(['get', '--raw', `/api/v1/namespaces/default/pods/${name}/log?container=sidecar`])).stderr).toBe(`Error from server (BadRequest): container sidecar is not valid for pod ${name}\n`);
+    expect((await k(['exec', name, '--', 'ls'])).stderr).toBe(
+      `Error from server (BadRequest): pods/exec is not available for pod ${name}: DaemonLedger's simulated kubelets run no container processes (exec, attach and port-forward need a real kubelet)\n`,
+    );
     // -f follows until the pod goes: its stop shows, then the stream ends.
     const follow = k(['logs', '-f', name], { timeoutMs: 20_000 });
     await new Promise((r) => setTimeout(r, 500));

@@ -4,7 +4,7 @@ import { DiscoveryController } from './discovery.controller';
 import { HealthController } from './health.controller';
 import { ClusterAccess } from './resources/cluster-access.service';
 import { NodeAgents } from './resources/node-agents.service';
-import { PodLogsController } from './resources/pod-logs.controller';
+import { PodSubresourcesController } from './resources/pod-subresources.controller';
 import { ResourceRegistry } from './resources/registry.service';
 import { RESOURCE_CONTROLLERS } from './resources/resource.controllers';
 import { ResourceReads } from './resources/resource-reads.service';
@@ -17,6 +17,6 @@ import { WatchService } from './watch/watch.service';
  * join the controller's own module (AppModule.forRoot({ …, api: true })) so
  * they read the same ClusterState and send commands on the same bus.
  */
-export const API_CONTROLLERS: Type<unknown>[] = [DiscoveryController, HealthController, SelfReviewsController, PodLogsController, ...RESOURCE_CONTROLLERS];
+export const API_CONTROLLERS: Type<unknown>[] = [DiscoveryController, HealthController, SelfReviewsController, PodSubresourcesController, ...RESOURCE_CONTROLLERS];
 
 export const API_PROVIDERS: Provider[] = [ClusterAccess, NodeAgents, ResourceRegistry, ResourceReads, ResourceWrites, WatchHub, WatchService];

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import { All, Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { Response } from '../http/express-types';
 import { badRequestError, notFoundError, PODS } from '@daemonledger/domain';
 import type { Pod } from '@daemonledger/domain/api/types';
@@ -40,14 +40,27 @@ export const containerLog = (pod: Pod, container: string): LogLine[] => {
  * goes) as the kubelet serves them, with upstream's 400s for an ambiguous or
  * unknown container and for one still waiting to start.
  */
-@Controller('api/v1/namespaces/:namespace/pods/:name/log')
-export class PodLogsController {
+@Controller('api/v1/namespaces/:namespace/pods/:name')
+export class PodSubresourcesController {
   constructor(
     @Inject(ClusterAccess) private readonly cluster: ClusterAccess,
     @Inject(WatchHub) private readonly hub: WatchHub,
   ) {}
 
-  @Get()
+  /**
+   * exec, attach and port-forward need a process to talk to; the simulated
+   * kubelets run none. A clear 400 (after the pod's own 404) instead of the
+   * bare "could not find the requested resource".
+   */
+  @All(['exec', 'attach', 'portforward'])
+  streams(@Req() req: ApiRequest): never {
+    const { namespace, name } = req.params as Record<string, string>;
+    if (!this.cluster.view.pod(namespace, name)) throw notFoundError(PODS, name);
+    const what = req.path.split('/').pop();
+    throw badRequestError(`pods/${what} is not available for pod ${name}: DaemonLedger's simulated kubelets run no container processes (exec, attach and port-forward need a real kubelet)`);
+  }
+
+  @Get('log')
   log(@Req() req: ApiRequest, @Res() res: Response): void {
     const { namespace, name } = req.params as Record<string, string>;
     const q = req.query as Query;
