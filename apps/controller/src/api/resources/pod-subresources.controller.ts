@@ -86,7 +86,7 @@ export class PodSubresourcesController {
     if (tail !== undefined && /^\d+$/.test(tail)) lines = Number(tail) === 0 ? [] : lines.slice(-Number(tail));
     res.statusCode = 200;
     res.setHeader('Content-Type', 'text/plain');
-    if (queryString(q, 'follow') !== 'true') {
+    if (queryString(q, 'follow') !== 'true' || state.terminated) {
       res.end(lines.map(format).join(''));
       return;
     }
