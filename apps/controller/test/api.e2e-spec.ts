@@ -196,6 +196,10 @@ describe('the Kubernetes API edge', () => {
       expect(describe.stdout).toMatch(/node-2\s+NotReady/);
       const up = await h.raw('/api/v1/nodes/node-2/status', { method: 'PATCH', contentType: 'application/strategic-merge-patch+json', body: { status: { conditions: conditions('True') } } });
       expect(up.json<any>().spec.taints ?? []).toEqual([]);
+      // A node finalizer would be dropped: refused whole.
+      const fin = await h.raw('/api/v1/nodes/node-2', { method: 'PATCH', contentType: 'application/merge-patch+json', body: { metadata: { finalizers: ['example.com/x'], labels: { y: 'z' } } } });
+      expect(fin.status).toBe(422);
+      expect((await h.raw('/api/v1/nodes/node-2')).json<any>().metadata.labels.y).toBeUndefined();
       // The viewer may read status but not write it.
       const viewer = await h.raw('/api/v1/nodes/node-2/status', { method: 'PATCH', token: h.tokens.viewer, contentType: 'application/merge-patch+json', body: { status: {} } });
       expect(viewer.status).toBe(403);

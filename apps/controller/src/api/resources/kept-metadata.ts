@@ -2,8 +2,9 @@ import { canonicalJson, forbidden, invalidError } from '@daemonledger/domain';
 import type { OwnerReference } from '@daemonledger/domain/api/types';
 import type { KubeObject } from './resource-def';
 
-type Kind = 'Pod' | 'ControllerRevision' | 'DaemonSet';
-const GROUPS: Record<Kind, string> = { Pod: '', ControllerRevision: 'apps', DaemonSet: 'apps' };
+type Kind = 'Pod' | 'Node' | 'ControllerRevision' | 'DaemonSet';
+const GROUPS: Record<Kind, string> = { Pod: '', Node: '', ControllerRevision: 'apps', DaemonSet: 'apps' };
+const PLURALS: Record<Kind, string> = { Pod: 'pods', Node: 'nodes', ControllerRevision: 'controllerrevisions', DaemonSet: 'daemonsets' };
 
 const refuse = (kind: Kind, name: string, field: string, why: string) => invalidError(kind, GROUPS[kind], name, [forbidden(field, why)]);
 
@@ -31,6 +32,6 @@ export const controllerRefChange = (kind: Kind, next: KubeObject, current: KubeO
 /** Finalizers an update would add or remove: refused (the log keeps only those DaemonLedger itself sets, through deletion). */
 export const refuseFinalizerChange = (kind: Kind, next: KubeObject, current: KubeObject): void => {
   if (canonicalJson(next.metadata.finalizers ?? []) !== canonicalJson(current.metadata.finalizers ?? [])) {
-    throw refuse(kind, current.metadata.name ?? '', 'metadata.finalizers', `DaemonLedger does not keep finalizers set by an update on ${kind === 'Pod' ? 'pods' : kind === 'DaemonSet' ? 'daemonsets' : 'controllerrevisions'}`);
+    throw refuse(kind, current.metadata.name ?? '', 'metadata.finalizers', `DaemonLedger does not keep finalizers set by an update on ${PLURALS[kind]}`);
   }
 };

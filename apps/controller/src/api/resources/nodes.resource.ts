@@ -1,6 +1,7 @@
 import { admitNodeCreate, admitNodeUpdate, canonicalJson, forbidden, invalidError, NODES, SELECTABLE_FIELDS } from '@daemonledger/domain';
 import type { Node } from '@daemonledger/domain/api/types';
 import { NodeCommandMsg } from '../../commands/cluster.commands';
+import { controllerRefChange, refuseFinalizerChange } from './kept-metadata';
 import { byName, type ResourceDef, type WriteContext } from './resource-def';
 
 const command = (name: string, c: WriteContext, cmd: NodeCommandMsg['command'], actor?: string) =>
@@ -42,6 +43,8 @@ export const NODES_RESOURCE: ResourceDef<Node> = {
     },
     async update(input, current, c) {
       const node = admitNodeUpdate(input, current);
+      controllerRefChange('Node', node, current, false);
+      refuseFinalizerChange('Node', node, current);
       const rest = (n: Node) => canonicalJson({ ...n.spec, taints: undefined, unschedulable: undefined });
       if (rest(node) !== rest(current)) {
         throw invalidError('Node', '', current.metadata.name!, [forbidden('spec', 'DaemonLedger records changes to spec.taints and spec.unschedulable only')]);

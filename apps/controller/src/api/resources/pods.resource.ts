@@ -1,7 +1,7 @@
 import { admitPodCreate, admitPodUpdate, canonicalJson, forbidden, invalidError, PODS, SELECTABLE_FIELDS } from '@daemonledger/domain';
 import type { Pod } from '@daemonledger/domain/api/types';
-import { controllerRefChange, refuseFinalizerChange } from './kept-metadata';
 import { PodCommandMsg } from '../../commands/cluster.commands';
+import { controllerRefChange, refuseFinalizerChange } from './kept-metadata';
 import { byName, type ResourceDef, type WriteContext } from './resource-def';
 
 const command = (pod: Pod, c: WriteContext, cmd: PodCommandMsg['command']) =>
