@@ -82,8 +82,8 @@ export class PodSubresourcesController {
     const timestamps = queryString(q, 'timestamps') === 'true';
     const tail = queryString(q, 'tailLines');
     const format = (l: LogLine) => `${timestamps ? `${l.at} ` : ''}${l.text}\n`;
-    let lines = containerLog(pod, container);
-    if (tail !== undefined && /^\d+$/.test(tail)) lines = Number(tail) === 0 ? [] : lines.slice(-Number(tail));
+    const all = containerLog(pod, container);
+    const lines = tail !== undefined && /^\d+$/.test(tail) ? (Number(tail) === 0 ? [] : all.slice(-Number(tail))) : all;
     res.statusCode = 200;
     res.setHeader('Content-Type', 'text/plain');
     if (queryString(q, 'follow') !== 'true' || state.terminated) {
@@ -93,7 +93,7 @@ export class PodSubresourcesController {
     // Follow: what was said, then what the pod does until it stops or goes.
     res.setHeader('Transfer-Encoding', 'chunked');
     res.flushHeaders();
-    let sent = containerLog(pod, container).length;
+    let sent = all.length;
     res.write(lines.map(format).join(''));
     const unsubscribe = this.hub.subscribe((c) => {
       if (c.kind !== 'pod' || c.object.metadata.namespace !== namespace || c.object.metadata.name !== name) return;

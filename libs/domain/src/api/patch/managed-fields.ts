@@ -16,6 +16,7 @@
  * - `trackUpdate`: any other write: the fields it changed now belong to its
  *   manager (operation Update) and to no one else.
  */
+import { jsonEqual } from '../../cluster/equality';
 import { DomainError } from '../../errors';
 import type { ManagedFieldsEntry } from '../types';
 import { isObject, type JsonObject, type JsonValue } from './json';
@@ -31,7 +32,6 @@ const split = (key: string): Path => (key === '' ? [] : key.split(SEP));
 const IGNORED_TOP = new Set(['apiVersion', 'kind', 'status']);
 const IGNORED_META = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink']);
 
-const canonical = (v: unknown): string => JSON.stringify(v, (_k, x) => (isObject(x as JsonValue) ? Object.fromEntries(Object.entries(x as JsonObject).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x));
 
 const itemKey = (item: JsonValue, mergeKey: string): string | undefined => {
   if (!isObject(item) || item[mergeKey] === undefined) return undefined;
@@ -75,7 +75,7 @@ const valueAt = (obj: JsonValue | undefined, path: Path): JsonValue | undefined 
     } else if (el.startsWith('k:')) {
       const key = JSON.parse(el.slice(2)) as JsonObject;
       const [[k, want]] = Object.entries(key);
-      cur = Array.isArray(cur) ? cur.find((i) => isObject(i) && canonical(i[k]) === canonical(want)) : undefined;
+      cur = Array.isArray(cur) ? cur.find((i) => isObject(i) && jsonEqual(i[k], want)) : undefined;
     } else return undefined;
   }
   return cur;
@@ -98,7 +98,7 @@ const removeAt = (obj: JsonObject, path: Path): JsonObject => {
     const [[k, want]] = Object.entries(key);
     const items = child
       .map((i) => {
-        if (!isObject(i) || canonical(i[k]) !== canonical(want)) return i;
+        if (!isObject(i) || !jsonEqual(i[k], want)) return i;
         return rest.length === 1 ? undefined : removeAt(i, rest.slice(1));
       })
       .filter((i): i is JsonValue => i !== undefined);
@@ -202,9 +202,14 @@ const entryFor = (owned: Owned[], manager: string, operation: 'Apply' | 'Update'
   return e;
 };
 
+/** Metadata without its managedFields. */
+const withoutManagedFields = (meta: JsonObject): JsonObject => {
+  const { managedFields: _m, ...rest } = meta;
+  return rest;
+};
+
 const withManagedFields = (obj: JsonObject, managed: ManagedFieldsEntry[] | undefined): JsonObject => {
-  const meta = isObject(obj['metadata']) ? obj['metadata'] : {};
-  const { managedFields: _old, ...rest } = meta;
+  const rest = withoutManagedFields(isObject(obj['metadata']) ? obj['metadata'] : {});
   return { ...obj, metadata: managed ? { ...rest, managedFields: managed as unknown as JsonValue } : rest };
 };
 
@@ -240,7 +245,7 @@ export const applyWithOwnership = (live: JsonObject, config: JsonObject, o: Appl
       if (!other.fields.has(p)) continue;
       const path = split(p);
       if (path[path.length - 1].startsWith('k:')) continue; // an item's presence, not a value
-      if (canonical(valueAt(config, path)) !== canonical(valueAt(live, path))) conflicts.push({ manager: other.manager, apiVersion: other.apiVersion, path: p });
+      if (!jsonEqual(valueAt(config, path), valueAt(live, path))) conflicts.push({ manager: other.manager, apiVersion: other.apiVersion, path: p });
     }
   }
   const isNew = !owned.slice(0, (before ?? []).length).includes(mine);
@@ -269,10 +274,6 @@ export const applyWithOwnership = (live: JsonObject, config: JsonObject, o: Appl
 
 const sameSet = (a: Set<string>, b: Set<string>) => a.size === b.size && [...a].every((x) => b.has(x));
 
-const withoutManagedFields = (meta: JsonObject): JsonObject => {
-  const { managedFields: _m, ...rest } = meta;
-  return rest;
-};
 
 export interface UpdateOptions {
   manager: string;
@@ -292,7 +293,7 @@ export const trackUpdate = (before: JsonObject, after: JsonObject, o: UpdateOpti
   const was = managedOf(before);
   const sent = managedOf(after);
   // Sent and different: taken as sent ([] clears them). Left out (a `kubectl replace` of a file): kept and updated.
-  if (sent !== undefined && canonical(sent) !== canonical(was ?? [])) return sent.length ? sent : undefined;
+  if (sent !== undefined && !jsonEqual(sent, was ?? [])) return sent.length ? sent : undefined;
   const owned = read(was);
   const beforeSet = fieldSet(before, o.schema);
   const afterSet = fieldSet(after, o.schema);
@@ -300,7 +301,7 @@ export const trackUpdate = (before: JsonObject, after: JsonObject, o: UpdateOpti
   for (const p of afterSet) {
     const path = split(p);
     const isItem = path[path.length - 1].startsWith('k:');
-    if (!beforeSet.has(p) || (!isItem && canonical(valueAt(after, path)) !== canonical(valueAt(before, path)))) touched.add(p);
+    if (!beforeSet.has(p) || (!isItem && !jsonEqual(valueAt(after, path), valueAt(before, path)))) touched.add(p);
   }
   for (const p of beforeSet) if (!afterSet.has(p)) touched.add(p);
   if (touched.size === 0) return was;
