@@ -1,0 +1,110 @@
+import { DaemonPodRules, type PodStats } from './daemon-pods';
+import { DaemonSetRegistry, type VerifyRule } from './daemon-sets';
+import { type EventRef, eventRef, type LoggedEvent } from './log-event';
+import { RevisionNumbers } from './revision-numbers';
+
+export interface Violation {
+  position: number;
+  rule: VerifyRule;
+  message: string;
+  /** A few events before the violating one, the event itself, and a few after (log order). */
+  around: EventRef[];
+}
+
+export interface VerifyCounts extends PodStats {
+  events: number;
+  /** Position of the last event folded (0: none). */
+  head: number;
+  daemonSets: number;
+  revisionsCreated: number;
+  revisionsRenumbered: number;
+}
+
+export interface VerifyOutcome {
+  ok: boolean;
+  counts: VerifyCounts;
+  violation?: Violation;
+}
+
+export interface VerifierOptions {
+  /**
+   * Positions are dense (SQLite: every integer from 1 on is an event) — a gap
+   * is a lost or deleted event. EventStoreDB's are byte offsets: there only
+   * strict growth is checked.
+   */
+  densePositions: boolean;
+  /** Events shown on each side of a violation (default 3). */
+  context?: number;
+}
+
+/**
+ * The log verifier: one pass over the events in log order, state per
+ * DaemonSet, revision, live pod and node — never per event — so a log of any
+ * length is checked in bounded memory. It stops at the first violation
+ * (position, rule, message), then takes `context` more events to show what
+ * followed. Pure: the caller reads the log and feeds it.
+ */
+export class LogVerifier {
+  private readonly daemonSets = new DaemonSetRegistry();
+  private readonly revisions = new RevisionNumbers(this.daemonSets);
+  private readonly pods = new DaemonPodRules(this.daemonSets);
+  private readonly context: number;
+  private readonly before: EventRef[] = [];
+  private events = 0;
+  private last = 0;
+  private violation?: Violation;
+
+  constructor(private readonly options: VerifierOptions) {
+    this.context = options.context ?? 3;
+  }
+
+  /** True once a violation was found and the events after it were taken: feed no more. */
+  get done(): boolean {
+    return this.violation !== undefined && this.violation.around.filter((r) => r.position > this.violation!.position).length >= this.context;
+  }
+
+  push(e: LoggedEvent): void {
+    if (this.violation) {
+      if (!this.done) this.violation.around.push(eventRef(e));
+      return;
+    }
+    this.events++;
+    const hole =
+      e.position <= this.last
+        ? `position ${e.position} follows ${this.last}: positions must strictly increase`
+        : this.options.densePositions && e.position !== this.last + 1
+          ? `position ${e.position} follows ${this.last}: ${e.position - this.last - 1 === 1 ? `event ${this.last + 1} is` : `events ${this.last + 1}–${e.position - 1} are`} missing`
+          : undefined;
+    const finding = hole ? { rule: 'position-hole' as const, message: hole } : (this.revisions.apply(e) ?? this.pods.apply(e));
+    this.daemonSets.apply(e);
+    this.last = Math.max(this.last, e.position);
+    if (finding) {
+      this.violation = { position: e.position, ...finding, around: [...this.before, eventRef(e)] };
+      return;
+    }
+    this.before.push(eventRef(e));
+    if (this.before.length > this.context) this.before.shift();
+  }
+
+  result(): VerifyOutcome {
+    const counts: VerifyCounts = {
+      events: this.events,
+      head: this.last,
+      daemonSets: this.daemonSets.seen,
+      revisionsCreated: this.revisions.created,
+      revisionsRenumbered: this.revisions.renumbered,
+      ...this.pods.stats,
+    };
+    return { ok: this.violation === undefined, counts, ...(this.violation ? { violation: this.violation } : {}) };
+  }
+}
+
+/** Verifies events already in memory (tests, small logs). */
+export const verifyEvents = (events: Iterable<LoggedEvent>, options: VerifierOptions): VerifyOutcome => {
+  const v = new LogVerifier(options);
+  for (const e of events) {
+    v.push(e);
+    if (v.done) break;
+  }
+  return v.result();
+};
