@@ -58,6 +58,11 @@ export class LogVerifier {
     this.context = options.context ?? 3;
   }
 
+  /** A violation was found (the events after it may still be wanted: see `done`). */
+  get found(): boolean {
+    return this.violation !== undefined;
+  }
+
   /** True once a violation was found and the events after it were taken: feed no more. */
   get done(): boolean {
     return this.violation !== undefined && this.violation.around.filter((r) => r.position > this.violation!.position).length >= this.context;
