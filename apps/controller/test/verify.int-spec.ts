@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,7 +65,7 @@ beforeAll(async () => {
   await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, { actor: 'user:test' }));
   await h.until(() => h.ds('nginx-ds')?.status?.updatedNumberScheduled === 3 && h.ds('nginx-ds')?.status?.numberAvailable === 3);
   await h.bus.execute(new UndoRollout('default', 'nginx-ds', 0, { actor: 'user:test' }));
-  await h.until(() => h.pods().every((p) => p.spec.containers[0].image.endsWith('nginx:1.7.9')) && h.ds('nginx-ds')?.status?.numberAvailable === 3);
+  await h.until(() => h.pods().every((p) => (p.spec.containers[0].image ?? '').endsWith('nginx:1.7.9')) && h.ds('nginx-ds')?.status?.numberAvailable === 3);
   await h.close();
   events = await withStore(clean, (s) => s.readAll({}));
 });
@@ -138,6 +139,26 @@ describe('npm run verify on a real SQLite log', () => {
     });
     expect(r.out).toContain('VIOLATION at position 11 (position-hole): position 11 follows 9: event 10 is missing');
     expect(r.code).toBe(1);
+  });
+
+  it('as a process: the entry point prints the violation and exits 1', async () => {
+    const dir = copy();
+    try {
+      const db = new Database(join(dir, 'events.sqlite'));
+      db.prepare('DELETE FROM events WHERE position = 5').run();
+      db.close();
+      const entry = join(__dirname, '../src/verify.ts');
+      const hook = join(__dirname, '../../../libs/testing/swc-register.js');
+      const r = await new Promise<{ code: number | null; stdout: string }>((resolve) =>
+        execFile(process.execPath, ['-r', hook, entry], { env: { ...process.env, DATA_DIR: dir } }, (err, stdout) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
+        ),
+      );
+      expect(r.stdout).toContain('VIOLATION at position 6 (position-hole)');
+      expect(r.code).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a DATA_DIR without a log rather than creating one', async () => {
