@@ -49,7 +49,8 @@ export class LogVerifier {
   private readonly revisions = new RevisionNumbers(this.daemonSets);
   private readonly pods = new DaemonPodRules(this.daemonSets);
   private readonly context: number;
-  private readonly before: EventRef[] = [];
+  /** The last events folded (kept as they are: turned into refs only for a violation). */
+  private readonly before: LoggedEvent[] = [];
   private events = 0;
   private last = 0;
   private violation?: Violation;
@@ -84,10 +85,10 @@ export class LogVerifier {
     this.daemonSets.apply(e);
     this.last = Math.max(this.last, e.position);
     if (finding) {
-      this.violation = { position: e.position, ...finding, around: [...this.before, eventRef(e)] };
+      this.violation = { position: e.position, ...finding, around: [...this.before, e].map(eventRef) };
       return;
     }
-    this.before.push(eventRef(e));
+    this.before.push(e);
     if (this.before.length > this.context) this.before.shift();
   }
 
