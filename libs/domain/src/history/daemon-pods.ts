@@ -78,8 +78,8 @@ export class DaemonPodRules {
       case 'PodCreated': {
         if (pod && !pod.deleting) this.stats.duplicates++;
         if (pod) this.change(pod, () => (pod.deleting = true));
-        const facts = createdPodFacts(e.data);
         const ref = parseStreamId(e.streamId);
+        const facts = createdPodFacts(e.data, ref?.namespace ?? '', (ns, name) => this.daemonSets.uidOf(ns, name));
         const created: PodFacts = { name: ref ? `${ref.namespace}/${ref.name}` : e.streamId, owner: facts.owner, node: facts.node, terminal: false, deleting: false };
         this.pods.set(e.streamId, created);
         this.stats.podsCreated++;
@@ -99,7 +99,7 @@ export class DaemonPodRules {
       }
       case 'PodStatusReported':
         if (pod) {
-          const facts = reportedPodFacts(e.data.status);
+          const facts = reportedPodFacts(e.data);
           this.change(pod, () => {
             pod.ready = facts.ready;
             pod.terminal = facts.terminal;

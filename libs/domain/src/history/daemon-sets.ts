@@ -1,6 +1,7 @@
 import type { DaemonSetUpdateStrategy } from '../api/types';
 import { scaledValue } from '../controller/pods';
-import type { LoggedEvent } from './log-event';
+import { daemonSetStream } from '../cluster/streams';
+import { desiredAfter, type LoggedEvent } from './log-event';
 
 /** The rule a violation broke (the VerifyReport's `rule`). */
 export type VerifyRule = 'revision-monotonic' | 'one-pod-per-node' | 'max-unavailable' | 'position-hole' | 'hash-chain';
@@ -81,6 +82,11 @@ export class DaemonSetRegistry {
     return uid === undefined ? undefined : this.byUid.get(uid);
   }
 
+  /** uid of the DaemonSet `namespace/name` now (a compact PodCreated names its DaemonSet, not its uid). */
+  uidOf(namespace: string, name: string): string | undefined {
+    return this.uidByStream.get(daemonSetStream(namespace, name));
+  }
+
   ofStream(streamId: string): DaemonSetFacts | undefined {
     return this.find(this.uidByStream.get(streamId));
   }
@@ -111,7 +117,7 @@ export class DaemonSetRegistry {
       }
       case 'DaemonSetStatusChanged': {
         const ds = this.ofStream(e.streamId);
-        if (ds) ds.desired = e.data.status.desiredNumberScheduled ?? ds.desired;
+        if (ds) ds.desired = desiredAfter(e.data, ds.desired);
         return;
       }
       case 'DaemonSetDeleted': {

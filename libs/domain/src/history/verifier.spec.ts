@@ -198,6 +198,36 @@ describe('the log verifier', () => {
     });
   });
 
+  describe('compact events (schema v2) read as their whole forms', () => {
+    const compact = (o: Parameters<LogBuilder['daemonSet']>[1] = {}) => {
+      const log = new LogBuilder();
+      log.daemonSet('nginx', o);
+      log.revision('nginx', 'nginx-rev1', 1);
+      log.status('nginx', 2);
+      const pods = ['node-0', 'node-1', 'node-2'].map((n) => log.compactPod('nginx', n)[1]);
+      pods.forEach((p) => log.observed(p, 'Running'));
+      log.statusChanged('nginx', 3);
+      return { log, pods };
+    };
+
+    it('a compact PodCreated belongs to its DaemonSet: a second one on the node is found', () => {
+      const { log } = compact();
+      expect(verify(log).ok).toBe(true);
+      const [bad] = log.compactPod('nginx', 'node-1');
+      expect(verify(log).violation).toMatchObject({ position: bad, rule: 'one-pod-per-node' });
+    });
+
+    it('a kubelet observation carries readiness and failure; changed status fields carry desired', () => {
+      const { log, pods } = compact({ maxUnavailable: 1 });
+      log.observed(pods[2], 'Failed');
+      log.compactPod('nginx', 'node-2'); // replaces the failed pod: not two live pods
+      const bad = log.stop(pods[0]); // node-2 is down already: budget spent
+      const r = verify(log);
+      expect(r.violation).toMatchObject({ position: bad, rule: 'max-unavailable' });
+      expect(r.violation!.message).toContain('2 of 3 nodes without an available pod');
+    });
+  });
+
   it('shows three events before and after the violation, and stops there', () => {
     const { log } = settled();
     const [bad] = log.pod('nginx', 'node-2');
