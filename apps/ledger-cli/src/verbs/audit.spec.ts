@@ -102,11 +102,11 @@ describe('kubectl ledger audit (against a stub of the rollouts API)', () => {
         'Ended:       2026-12-02T12:00:09Z',
         'Last change: position 61',
         '',
-        'NODE     STEP                       TIME                   POSITION   ACTOR                  POD / MESSAGE',
+        'NODE     STEP                       TIME                   POSITION   ACTOR                  POD              MESSAGE',
         'node-0   OldPodStopRequested        2026-12-02T12:00:01Z   41         daemonset-controller   nginx-ds-aaaaa',
         '         NewPodCreated              2026-12-02T12:00:03Z   44         daemonset-controller   nginx-ds-bbbbb',
         '         Ready                      2026-12-02T12:00:05Z   47         node-agent:node-0      nginx-ds-bbbbb',
-        'node-1   WaitingForMaxUnavailable   2026-12-02T12:00:01Z   42         daemonset-controller   1 of 1 unavailable',
+        'node-1   WaitingForMaxUnavailable   2026-12-02T12:00:01Z   42         daemonset-controller   nginx-ds-ccccc   1 of 1 unavailable',
         '',
       ].join('\n'),
     );

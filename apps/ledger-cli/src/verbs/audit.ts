@@ -42,7 +42,8 @@ export interface RolloutAudit {
   entries: { position: number; time: string; actor?: string; object: string; event: string; detail?: string }[];
 }
 
-const podOf = (step: string, n: { oldPod?: string; newPod?: string }) => (step.startsWith('OldPod') ? n.oldPod : n.newPod) ?? '';
+/** The pod a step is about: the old one while it stops or waits to be replaced, the new one after. */
+const podOf = (step: string, n: { oldPod?: string; newPod?: string }) => (/^(OldPod|Waiting)/.test(step) ? n.oldPod : n.newPod) ?? '';
 
 /** One rollout, node by node: every step with its time, position and actor; then, if given, every event it caused. */
 export const renderRollout = (r: Rollout, audit?: RolloutAudit): string => {
@@ -60,18 +61,17 @@ export const renderRollout = (r: Rollout, audit?: RolloutAudit): string => {
     if (s.lastPosition !== undefined) head.push(['Last change:', `position ${s.lastPosition}`]);
     if (s.message) head.push(['Message:', s.message]);
   }
-  const out = [head.map(([k, v]) => `${k.padEnd(13)}${v}`).join('\n'), ''];
-  const rows: string[][] = [['NODE', 'STEP', 'TIME', 'POSITION', 'ACTOR', 'POD / MESSAGE']];
+  let out = head.map(([k, v]) => `${k.padEnd(13)}${v}\n`).join('') + '\n';
+  const rows: string[][] = [['NODE', 'STEP', 'TIME', 'POSITION', 'ACTOR', 'POD', 'MESSAGE']];
   for (const n of s?.nodes ?? []) {
-    n.steps.forEach((st, i) => rows.push([i === 0 ? n.node : '', st.step, st.time, String(st.position), st.actor ?? '', st.message ?? podOf(st.step, n)]));
+    n.steps.forEach((st, i) => rows.push([i === 0 ? n.node : '', st.step, st.time, String(st.position), st.actor ?? '', podOf(st.step, n), st.message ?? '']));
   }
-  out.push(rows.length > 1 ? columns(rows) : 'No node steps recorded.\n');
+  out += rows.length > 1 ? columns(rows) : 'No node steps recorded.\n';
   if (audit) {
-    out.push(`\nEvents (correlation ${audit.correlationId ?? '-'}):\n`);
-    const ev = [['POSITION', 'TIME', 'ACTOR', 'OBJECT', 'EVENT', 'DETAIL'], ...audit.entries.map((e) => [String(e.position), e.time, e.actor ?? '', e.object, e.event, e.detail ?? ''])];
-    out.push(columns(ev));
+    out += `\nEvents (correlation ${audit.correlationId ?? '-'}):\n`;
+    out += columns([['POSITION', 'TIME', 'ACTOR', 'OBJECT', 'EVENT', 'DETAIL'], ...audit.entries.map((e) => [String(e.position), e.time, e.actor ?? '', e.object, e.event, e.detail ?? ''])]);
   }
-  return out.join('\n');
+  return out;
 };
 
 /** A 404 from a server without the rollouts resource says so plainly. */
