@@ -11,10 +11,11 @@ import { asLogged } from '../src/history/verify-log';
  * assert: most live pods on one node, most nodes without a Ready pod while a
  * template change rolled out, pods created twice while alive, live pods.
  */
-export const checkLog = (events: RecordedEvent[]) => {
+export const checkLog = (events: RecordedEvent[], _nodes?: number /* no longer needed: desired comes from each DaemonSet's status */) => {
   const r: VerifyOutcome = verifyEvents(events.map(asLogged), { densePositions: true });
   return {
     violation: r.violation && { position: r.violation.position, rule: r.violation.rule, message: r.violation.message },
+    holes: r.violation?.rule === 'position-hole' ? 1 : 0,
     duplicates: r.counts.duplicates,
     maxPerNode: r.counts.maxPodsPerNode,
     maxUnavailableSeen: r.counts.maxUnavailableSeen,

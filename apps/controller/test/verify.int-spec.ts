@@ -107,8 +107,9 @@ describe('npm run verify on a real SQLite log', () => {
   it('a second pod on a node: one-pod-per-node at its position', async () => {
     const r = await spoiled((dir) =>
       withStore(dir, async (s) => {
-        const pod = (livePods()[0].data as { pod: { metadata: Record<string, unknown> } }).pod;
-        const twin = { pod: { ...pod, metadata: { ...pod.metadata, name: 'nginx-ds-twin', uid: 'twin' } } };
+        // Either recorded form of a daemon pod: whole (v1) or what it was built from (v2).
+        const data = livePods()[0].data as { pod?: { metadata: object }; daemonPod?: object };
+        const twin = data.pod ? { pod: { ...data.pod, metadata: { ...data.pod.metadata, name: 'nginx-ds-twin', uid: 'twin' } } } : { daemonPod: { ...data.daemonPod, uid: 'twin' } };
         return (await s.append('pod-default.nginx-ds-twin', [fact('PodCreated', twin)])).position;
       }),
     );
@@ -130,14 +131,15 @@ describe('npm run verify on a real SQLite log', () => {
     expect(r.code).toBe(1);
   });
 
-  it('a deleted row: position-hole at the next position', async () => {
+  it('a deleted row: position-hole at its position', async () => {
     const r = await spoiled(async (dir) => {
       const db = new Database(join(dir, 'events.sqlite'));
       db.prepare('DELETE FROM events WHERE position = 10').run();
       db.close();
-      return 11;
+      return 10;
     });
-    expect(r.out).toContain('VIOLATION at position 11 (position-hole): position 11 follows 9: event 10 is missing');
+    expect(r.out).toContain('VIOLATION at position 10 (position-hole): event 10 is missing: position 11 follows 9');
+    expect(r.out).toMatch(/^ {2}9 .*\n> 10 +\(missing\)\s*\n {2}11 /m);
     expect(r.code).toBe(1);
   });
 
@@ -154,7 +156,7 @@ describe('npm run verify on a real SQLite log', () => {
           resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
         ),
       );
-      expect(r.stdout).toContain('VIOLATION at position 6 (position-hole)');
+      expect(r.stdout).toContain('VIOLATION at position 5 (position-hole)');
       expect(r.code).toBe(1);
     } finally {
       rmSync(dir, { recursive: true, force: true });

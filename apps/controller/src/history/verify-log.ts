@@ -57,7 +57,7 @@ export const verifyLog = async (store: EventStore, o: { densePositions: boolean;
     violation = {
       position: integrity.position,
       rule: /hole/i.test(integrity.problem) ? 'position-hole' : 'hash-chain',
-      message: `hash chain: ${integrity.problem} at position ${integrity.position}`,
+      message: `hash chain: ${integrity.problem}`,
       around: [...before, ...after].map(ref),
     };
   } else if (integrity && !integrity.ok && violation && integrity.position === violation.position) {

@@ -27,7 +27,15 @@ export interface VerifyReport {
 export const formatReport = (r: Pick<VerifyReport, 'ok' | 'events' | 'head' | 'chainedFrom' | 'hashChain' | 'counts' | 'violation'>): string => {
   const c = r.counts;
   const chain =
-    r.hashChain === 'unsupported' ? 'hash chain: not kept by this store' : r.chainedFrom === null ? 'hash chain: none yet' : `hash chain verified from position ${r.chainedFrom}`;
+    r.hashChain === 'unsupported'
+      ? 'hash chain: not kept by this store'
+      : r.hashChain === 'broken'
+        ? 'hash chain: broken'
+        : r.chainedFrom === null
+          ? 'hash chain: not started yet'
+          : r.chainedFrom > 1
+            ? `hash chain verified from position ${r.chainedFrom} (turned on there; earlier events carry none)`
+            : 'hash chain verified from the first event';
   if (r.ok) {
     return [
       `OK: ${r.events} events up to position ${r.head}`,
@@ -40,8 +48,10 @@ export const formatReport = (r: Pick<VerifyReport, 'ok' | 'events' | 'head' | 'c
   const row = (mark: string, position: string, time: string, actor: string, stream: string, revision: string, type: string) =>
     `${mark} ${position.padEnd(9)} ${time.padEnd(24)} ${actor.padEnd(22)} ${stream.padEnd(40)} ${revision.padEnd(4)} ${type}`;
   const lines = [`VIOLATION at position ${v.position} (${v.rule}): ${v.message}`, '', row(' ', 'POSITION', 'TIME', 'ACTOR', 'STREAM', 'REV', 'TYPE')];
-  for (const e of v.around) {
-    lines.push(row(e.position === v.position ? '>' : ' ', String(e.position), e.time, e.actor ?? '', e.streamId, String(e.revision), e.type));
+  // A missing event (a hole, a deleted row) gets a line of its own where it should be.
+  const around = v.around.some((e) => e.position === v.position) ? v.around : [...v.around, { position: v.position, time: '(missing)', streamId: '', revision: '', type: '' }].sort((a, b) => a.position - b.position);
+  for (const e of around) {
+    lines.push(row(e.position === v.position ? '>' : ' ', String(e.position), e.time, ('actor' in e && e.actor) || '', e.streamId, String(e.revision), e.type));
   }
   lines.push('', `checked ${r.events} events before stopping; ${chain}`);
   return lines.join('\n') + '\n';

@@ -185,16 +185,17 @@ describe('the log verifier', () => {
       return log.events.slice(0, positions.length).map((e, i) => ({ ...e, position: positions[i] }));
     };
 
-    it('reports the event after a hole in dense positions', () => {
-      const r = verify(withPositions([1, 2, 3, 5, 6]));
-      expect(r.violation).toMatchObject({ position: 5, rule: 'position-hole', message: 'position 5 follows 3: event 4 is missing' });
-      expect(verify(withPositions([1, 2, 6])).violation!.message).toBe('position 6 follows 2: events 3–5 are missing');
+    it('reports a hole in dense positions at the first missing one, with the events on both sides', () => {
+      const r = verify(withPositions([1, 2, 3, 5, 6, 7, 8]));
+      expect(r.violation).toMatchObject({ position: 4, rule: 'position-hole', message: 'event 4 is missing: position 5 follows 3' });
+      expect(r.violation!.around.map((e) => e.position)).toEqual([1, 2, 3, 5, 6, 7, 8]);
+      expect(verify(withPositions([1, 2, 6])).violation).toMatchObject({ position: 3, message: 'events 3–5 are missing: position 6 follows 2' });
     });
 
     it('accepts gaps where positions are not dense, never a step back', () => {
       expect(verify(withPositions([10, 250, 4000]), false).ok).toBe(true);
       expect(verify(withPositions([10, 250, 250]), false).violation).toMatchObject({ position: 250, rule: 'position-hole' });
-      expect(verify(withPositions([2, 3]), true).violation).toMatchObject({ position: 2, message: 'position 2 follows 0: event 1 is missing' });
+      expect(verify(withPositions([2, 3]), true).violation).toMatchObject({ position: 1, message: 'event 1 is missing: position 2 follows 0' });
     });
   });
 

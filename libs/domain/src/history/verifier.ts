@@ -1,5 +1,5 @@
 import { DaemonPodRules, type PodStats } from './daemon-pods';
-import { DaemonSetRegistry, type VerifyRule } from './daemon-sets';
+import { DaemonSetRegistry, type Finding, type VerifyRule } from './daemon-sets';
 import { type EventRef, eventRef, type LoggedEvent } from './log-event';
 import { RevisionNumbers } from './revision-numbers';
 
@@ -54,6 +54,8 @@ export class LogVerifier {
   private events = 0;
   private last = 0;
   private violation?: Violation;
+  /** Events taken after the one that broke a rule. */
+  private after = 0;
 
   constructor(private readonly options: VerifierOptions) {
     this.context = options.context ?? 3;
@@ -66,30 +68,44 @@ export class LogVerifier {
 
   /** True once a violation was found and the events after it were taken: feed no more. */
   get done(): boolean {
-    return this.violation !== undefined && this.violation.around.filter((r) => r.position > this.violation!.position).length >= this.context;
+    return this.violation !== undefined && this.after >= this.context;
   }
 
   push(e: LoggedEvent): void {
     if (this.violation) {
-      if (!this.done) this.violation.around.push(eventRef(e));
+      if (!this.done) {
+        this.violation.around.push(eventRef(e));
+        this.after++;
+      }
       return;
     }
     this.events++;
-    const hole =
-      e.position <= this.last
-        ? `position ${e.position} follows ${this.last}: positions must strictly increase`
-        : this.options.densePositions && e.position !== this.last + 1
-          ? `position ${e.position} follows ${this.last}: ${e.position - this.last - 1 === 1 ? `event ${this.last + 1} is` : `events ${this.last + 1}–${e.position - 1} are`} missing`
-          : undefined;
-    const finding = hole ? { rule: 'position-hole' as const, message: hole } : (this.revisions.apply(e) ?? this.pods.apply(e));
+    const hole = this.positionFinding(e.position);
+    const finding: (Finding & { position?: number }) | undefined = hole ?? this.revisions.apply(e) ?? this.pods.apply(e);
     this.daemonSets.apply(e);
     this.last = Math.max(this.last, e.position);
     if (finding) {
-      this.violation = { position: e.position, ...finding, around: [...this.before, e].map(eventRef) };
+      this.violation = { position: finding.position ?? e.position, rule: finding.rule, message: finding.message, around: [...this.before, e].map(eventRef) };
       return;
     }
     this.before.push(e);
     if (this.before.length > this.context) this.before.shift();
+  }
+
+  /**
+   * Rule (d). A gap in dense positions is reported at the first missing
+   * position (where the lost or deleted event was), as the hash chain
+   * reports a deleted row; a step back at the event that took it.
+   */
+  private positionFinding(position: number): (Finding & { position: number }) | undefined {
+    if (position <= this.last) return { rule: 'position-hole', position, message: `position ${position} follows ${this.last}: positions must strictly increase` };
+    if (!this.options.densePositions || position === this.last + 1) return undefined;
+    const missing = position - this.last - 1;
+    return {
+      rule: 'position-hole',
+      position: this.last + 1,
+      message: `${missing === 1 ? `event ${this.last + 1} is` : `events ${this.last + 1}–${position - 1} are`} missing: position ${position} follows ${this.last}`,
+    };
   }
 
   result(): VerifyOutcome {
