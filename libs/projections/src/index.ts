@@ -4,3 +4,5 @@ export * from './kube-events';
 export * from './rollout-timelines';
 export * from './rollout-record';
 export type { RolloutRecord, RolloutRecordView, RolloutRecordSnapshot } from './rollout-steps';
+export * from './event-summary';
+export * from './rollout-audit';
