@@ -79,14 +79,15 @@ export class RolloutTimelines {
     if (target && target === own) return;
     const prelude = target ? undefined : this.preludes.get(corr);
     if (!target && !prelude) return;
-    const fact = ref.kind === 'pod' ? podFact(e, ev, src.pod(ns, ref.name) ?? podBefore) : undefined;
+    const time = timeOf(e);
+    const fact = ref.kind === 'pod' ? podFact(e, ev, src.pod(ns, ref.name) ?? podBefore, time) : undefined;
     if (prelude) {
       prelude.positions.push(e.position);
       if (fact) prelude.facts.push(fact);
       return;
     }
     target!.runs.add(e.position);
-    const changed = target!.ingest(fact, e.position, timeOf(e));
+    const changed = target!.ingest(fact, e.position, time);
     if (changed) target!.lastPosition = e.position;
   }
 
@@ -211,29 +212,25 @@ export interface RolloutTimelinesSnapshot {
 }
 
 /** A pod event as the timeline needs it: which node, which pod (and its revision hash), what happened. */
-const podFact = (e: RecordedEvent, ev: ClusterEvent, pod: Pod | undefined): PodFact | undefined => {
+const podFact = (e: RecordedEvent, ev: ClusterEvent, pod: Pod | undefined, time: number): PodFact | undefined => {
   if (!pod) return undefined;
-  const node = podTargetNode(pod);
-  if (!node) return undefined;
-  const base = {
-    node,
-    pod: pod.metadata.name ?? '',
-    hash: pod.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] ?? '',
-    position: e.position,
-    time: timeOf(e),
-    actor: e.metadata.actor,
+  const fact = (kind: PodFact['kind'], message?: string, status?: ReturnType<typeof statusProgress>): PodFact | undefined => {
+    const node = pod.spec.nodeName || podTargetNode(pod);
+    if (!node) return undefined;
+    const hash = pod.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] ?? '';
+    return { kind, node, pod: pod.metadata.name ?? '', hash, position: e.position, time, actor: e.metadata.actor, message, status } as PodFact;
   };
   switch (ev.type) {
     case 'PodCreated':
-      return { ...base, kind: 'created', message: pod.spec.containers.map((c) => c.image ?? '').join(',') };
+      return fact('created', pod.spec.containers.map((c) => c.image ?? '').join(','));
     case 'PodBound':
-      return { ...base, kind: 'bound' };
+      return fact('bound');
     case 'PodStatusReported':
-      return { ...base, kind: 'status', status: statusProgress(pod.status) };
+      return fact('status', undefined, statusProgress(pod.status));
     case 'PodDeletionRequested':
-      return { ...base, kind: 'stop', message: ev.data.reason };
+      return fact('stop', ev.data.reason);
     case 'PodDeleted':
-      return { ...base, kind: 'deleted', message: ev.data.reason };
+      return fact('deleted', ev.data.reason);
     default:
       return undefined;
   }
