@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { type ApiHarness, MANIFESTS, rows, startApiHarness } from './api-harness';
+import { type ApiHarness, KUBECTL, MANIFESTS, rows, startApiHarness } from './api-harness';
 
 /**
  * ledger.daemonledger.io/v1 rollouts with the real kubectl: discovery, the
@@ -137,15 +138,41 @@ describe('kubectl reads rollouts (ledger.daemonledger.io/v1)', () => {
   });
 
   it('get rollouts -w shows a new rollout as it starts and completes', async () => {
-    const watching = h.kubectl(['get', 'rollouts', '-w'], { timeoutMs: 8_000 });
-    await new Promise((r) => setTimeout(r, 1_000));
-    await ok(['set', 'image', 'ds/nginx-ds', 'nginx-ds=nginx:1.10.0']);
-    const out = (await watching).stdout;
+    // kubectl runs until killed: read its output as it comes, act once the watch has listed.
+    const child = spawn(KUBECTL, [`--kubeconfig=${h.kubeconfig}`, `--cache-dir=${join(h.dir, 'kube-cache')}`, 'get', 'rollouts', '-w'], { env: { ...process.env, KUBECONFIG: '' } });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    try {
+      await h.until(() => /nginx-ds-2 /.test(out), 20_000, 'the watch lists the rollouts');
+      await ok(['set', 'image', 'ds/nginx-ds', 'nginx-ds=nginx:1.10.0']);
+      await h.until(() => rows(out).some((l) => l[0] === 'nginx-ds-3' && l[4] === 'Complete'), 30_000, 'rollout 3 complete in the watch');
+    } finally {
+      child.kill();
+    }
     const lines = rows(out);
     expect(lines[0]).toEqual(['NAME', 'DAEMONSET', 'FROM', 'TO', 'STATE', 'UPDATED', 'STARTED', 'DURATION', 'BY', 'CAUSE']);
     const third = lines.filter((l) => l[0] === 'nginx-ds-3');
-    expect(third.length).toBeGreaterThanOrEqual(2);
     expect(third[0].slice(1, 5)).toEqual(['nginx-ds', '2', '3', 'Progressing']);
-    expect(third.at(-1)![4]).toBe('Complete');
+    expect(third.at(-1)!.slice(4, 6)).toEqual(['Complete', '3/3']);
+  });
+
+  it('a bad image: the rollout stalls with the pull error, the other nodes wait for maxUnavailable; undo supersedes it', async () => {
+    await ok(['set', 'image', 'ds/nginx-ds', 'nginx-ds=nginx:1.91']);
+    await h.until(async () => (await state('nginx-ds-4')) === 'Stalled', 20_000, 'rollout 4 stalled');
+    expect(rows((await ok(['get', 'rollouts', '--field-selector', 'status.state=Stalled', '-o', 'name'])).stdout).flat()).toEqual(['rollout.ledger.daemonledger.io/nginx-ds-4']);
+    const r = JSON.parse((await ok(['get', 'rollout', 'nginx-ds-4', '-o', 'json'])).stdout);
+    expect(r.status.message).toMatch(/ErrImagePull/);
+    const failing = r.status.nodes.filter((n: { steps: { step: string }[] }) => n.steps.some((s) => s.step === 'PullFailed'));
+    expect(failing).toHaveLength(1);
+    expect(failing[0].steps.find((s: { step: string }) => s.step === 'PullFailed')).toMatchObject({ actor: `node-agent:${failing[0].node}`, message: expect.stringMatching(/^ErrImagePull: /) });
+    const waiting = r.status.nodes.filter((n: { node: string }) => n.node !== failing[0].node);
+    expect(waiting).toHaveLength(2);
+    for (const n of waiting) expect(n.steps.map((s: { step: string }) => s.step)).toEqual(['WaitingForMaxUnavailable']);
+
+    await ok(['rollout', 'undo', 'ds/nginx-ds']);
+    await rolledOut();
+    await h.until(async () => (await state('nginx-ds-5')) === 'Complete', 20_000, 'rollout 5 complete');
+    const superseded = JSON.parse((await ok(['get', 'rollout', 'nginx-ds-4', '-o', 'json'])).stdout);
+    expect(superseded.status).toMatchObject({ state: 'Superseded', message: expect.stringMatching(/^superseded by rollout 5/), endedAt: expect.any(String) });
   });
 });
