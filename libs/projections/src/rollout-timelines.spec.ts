@@ -217,6 +217,17 @@ describe('rollout timelines: other paths', () => {
     expect(stepsOf(s, 'node-0')).toEqual(['NewPodCreated@2', 'Scheduled@3']);
   });
 
+  it('an open rollout of a deleted DaemonSet ends there and says why', () => {
+    const s = new Script(['node-0']);
+    s.event('daemonset-default.nginx-ds', 'DaemonSetSpecChanged', { templateChanged: true });
+    s.started();
+    const deleted = s.event('daemonset-default.nginx-ds', 'DaemonSetDeleted', { uid: UID, propagationPolicy: 'Orphan' }, { corr: 'other' });
+    const { summary, position } = s.timelines.get('default', 'nginx-ds-2')!.view();
+    expect(summary).toMatchObject({ state: 'Progressing', message: 'the DaemonSet was deleted (propagation Orphan)', endedAt: '2026-12-01T10:00:03.000Z' });
+    expect(position).toBe(deleted);
+    expect(s.timelines.changedAt(deleted)?.summary.rollout).toBe(2);
+  });
+
   it('keeps the per-node timeline of the newest rollouts of a DaemonSet only', () => {
     const s = new Script(['node-0']);
     for (let n = 1; n <= KEEP_TIMELINES + 1; n++) {

@@ -72,6 +72,7 @@ export class RolloutTimelines {
     if (ev.type === 'DaemonSetCreated' || (ev.type === 'DaemonSetSpecChanged' && ev.data.templateChanged)) {
       this.openPrelude(`${ns}/${ref.name}`, corr ?? e.id);
     }
+    if (ev.type === 'DaemonSetDeleted') this.endWithDaemonSet(`${ns}/${ref.name}`, ev.data.uid, e);
     let own: RolloutRecord | undefined;
     if (ref.kind === 'rollout') own = this.applyFact(e, ev as RolloutEvent, src);
     if (!corr) return;
@@ -104,6 +105,17 @@ export class RolloutTimelines {
   list(ns?: string): RolloutRecord[] {
     const all = [...this.records.values()];
     return ns === undefined ? all : all.filter((r) => r.summary.namespace === ns);
+  }
+
+  /** The controller records nothing more for a deleted DaemonSet: its open rollout ends there, and says why. */
+  private endWithDaemonSet(ds: string, uid: string, e: RecordedEvent) {
+    for (const streamId of this.byDs.get(ds) ?? []) {
+      const rec = this.records.get(streamId);
+      if (!rec || rec.summary.started.uid !== uid || rec.summary.endedAt || (rec.summary.state !== 'Progressing' && rec.summary.state !== 'Stalled')) continue;
+      rec.summary = { ...rec.summary, endedAt: new Date(timeOf(e)).toISOString(), message: `the DaemonSet was deleted (propagation ${(e.data as { propagationPolicy?: string }).propagationPolicy ?? 'Background'})` };
+      rec.lastPosition = e.position;
+      this.changed = { position: e.position, streamId };
+    }
   }
 
   private openPrelude(ds: string, corr: string) {
