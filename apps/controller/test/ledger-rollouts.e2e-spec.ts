@@ -116,6 +116,8 @@ describe('kubectl reads rollouts (ledger.daemonledger.io/v1)', () => {
     }
     expect(audit.entries.map((e: { event: string }) => e.event)).toEqual(expect.arrayContaining(['DaemonSetSpecChanged', 'RolloutStarted', 'PodDeletionRequested', 'PodStatusReported', 'RolloutCompleted']));
     expect(audit.entries.find((e: { event: string }) => e.event === 'DaemonSetSpecChanged').actor).toBe('user:admin');
+    const asViewer = JSON.parse((await ok(['get', '--raw', `${BASE}/nginx-ds-2/audit`], { kubeconfig: h.viewerKubeconfig })).stdout);
+    expect(asViewer.entries).toEqual(audit.entries); // the read-only token may look
     const missing = await h.kubectl(['get', '--raw', `${BASE}/nginx-ds-99/audit`]);
     expect(missing.stderr).toMatch(/NotFound|not found/);
   });

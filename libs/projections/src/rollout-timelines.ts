@@ -23,6 +23,9 @@ export interface TimelineSource {
 export const KEEP_TIMELINES = 10;
 export const KEEP_ROLLOUTS = 100;
 
+/** Correlated events kept before a RolloutStarted: the first sync's actions and the reports racing it fit many times over. */
+const PRELUDE_MAX = 100_000;
+
 const PULL_FAILURES = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'RegistryUnavailable']);
 
 /** How far a pod's status has come: 1 Pulling, 2 Pulled, 3 Started, 4 Ready; and a pull failure or crash, if any. */
@@ -83,6 +86,8 @@ export class RolloutTimelines {
     const time = timeOf(e);
     const fact = ref.kind === 'pod' ? podFact(e, ev, src.pod(ns, ref.name) ?? podBefore, time) : undefined;
     if (prelude) {
+      // A template change that starts no rollout (it went back to the current revision) must not grow this forever.
+      if (prelude.positions.length >= PRELUDE_MAX) return;
       prelude.positions.push(e.position);
       if (fact) prelude.facts.push(fact);
       return;
