@@ -109,6 +109,35 @@ describe('kubectl ledger', () => {
     expect(missing).toMatchObject({ code: 1, stderr: 'error: daemonset default/nginx-ds has no revision 7 (revisions: 1, 2)\n' });
   });
 
+  it('audit ds/<name>: the rollouts as a Table, and one replayed node by node with the log positions', async () => {
+    const [header, ...list] = rows((await ok(['audit', 'ds/nginx-ds'])).stdout);
+    expect(header).toEqual(['NAME', 'DAEMONSET', 'FROM', 'TO', 'STATE', 'UPDATED', 'STARTED', 'DURATION', 'BY', 'CAUSE']);
+    expect(list.map((r) => r.slice(0, 6))).toEqual([
+      ['nginx-ds-1', 'nginx-ds', '<none>', '1', 'Complete', '3/3'],
+      ['nginx-ds-2', 'nginx-ds', '1', '2', 'Complete', '3/3'],
+    ]);
+
+    const r = await ok(['audit', 'ds/nginx-ds', '--rollout', '2', '--events'], h.viewerKubeconfig);
+    expect(r.stdout).toMatch(/^Revision: +1 → 2 \([0-9a-f]{10}\)$/m);
+    expect(r.stdout).toMatch(/^Requested: +user:admin$/m);
+    expect(r.stdout).toMatch(/^State: +Complete: 3\/3 updated, 3 available, 0 unavailable$/m);
+    const [replay, events] = r.stdout.split(/^Events \(correlation [-0-9a-f]+\):$/m);
+    // Every node's new pod: created by the controller, Ready as its kubelet reported, each at a log position…
+    const steps = rows(replay.slice(replay.indexOf('NODE'))).slice(1);
+    const created = steps.filter((s) => s.includes('NewPodCreated'));
+    expect(created).toHaveLength(3);
+    expect(steps.filter((s) => s.includes('Ready') && /^node-agent:node-\d$/.test(s[s.indexOf('Ready') + 3]))).toHaveLength(3);
+    // …which is where the log holds that pod's PodCreated.
+    const log = rows(events).slice(1);
+    for (const s of created) {
+      const at = s[s.indexOf('NewPodCreated') + 2];
+      expect(log.find((e) => e[0] === at)?.slice(2, 5)).toEqual(['daemonset-controller', expect.stringMatching(/^pod\/nginx-ds-[a-z0-9]{5}$/), 'PodCreated']);
+    }
+    // The rollouts resource travels in time like any other.
+    expect(rows((await ok(['at', String(before), 'get', 'rollouts'])).stdout).slice(1).map((x) => x[0])).toEqual(['nginx-ds-1']);
+    expect(await ledger(['audit', 'ds/nginx-ds', '--rollout', '7'])).toMatchObject({ code: 1, stderr: expect.stringMatching(/^Error from server \(NotFound\): .*nginx-ds-7/) });
+  });
+
   it('verify: OK with counts, for the viewer too', async () => {
     for (const kubeconfig of [h.kubeconfig, h.viewerKubeconfig]) {
       const r = await ok(['verify'], kubeconfig);
