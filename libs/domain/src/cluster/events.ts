@@ -11,6 +11,8 @@ import type {
   PodStatus,
   Taint,
 } from '../api/types';
+import type { DaemonPodRef } from './daemon-pod';
+import type { KubeletObservation } from './kubelet-status';
 
 /**
  * Every fact DaemonLedger records. Each event lives in the stream of the one
@@ -18,7 +20,12 @@ import type {
  * that object exactly: projections and time travel are folds over these.
  *
  * Payloads hold whole sub-objects (a spec, a status, a label map) rather than
- * diffs: replays never depend on the code that computed a change.
+ * diffs: replays never depend on the code that computed a change. The
+ * exceptions are the two that make most of a log, a daemon pod's creation and
+ * a kubelet's report: they record what they were built from (a DaemonSet
+ * version, an observation) and the fold rebuilds the object with the same pure
+ * function that built it (`newDaemonPod`, `kubeletPodStatus`); the decider
+ * records them so only when the rebuild is exact, and whole otherwise.
  */
 export type DeletionPropagation = 'Background' | 'Foreground' | 'Orphan';
 
@@ -105,8 +112,11 @@ export type ControllerRevisionEvent =
 // ── Pod stream: pod-<ns>.<name> ─────────────────────────────────────────────
 export interface PodCreated {
   type: 'PodCreated';
-  /** The pod as the controller built it (owner, revision hash, target node via affinity). */
-  data: { pod: Pod };
+  /**
+   * v2. `daemonPod`: a pod the controller built from its DaemonSet (rebuilt by the fold);
+   * `pod`: any other pod, whole (a user's create, and every v1 event).
+   */
+  data: { pod: Pod; daemonPod?: never } | { daemonPod: DaemonPodRef; pod?: never };
 }
 export interface PodBound {
   type: 'PodBound';
@@ -114,8 +124,11 @@ export interface PodBound {
 }
 export interface PodStatusReported {
   type: 'PodStatusReported';
-  /** Whole status as the node agent sees it now (phase, conditions, container states, IPs). */
-  data: { status: PodStatus };
+  /**
+   * v2. `kubelet`: what the kubelet observed, the status being `kubeletPodStatus` of it;
+   * `status`: any other status, whole (a user's pods/status write, and every v1 event).
+   */
+  data: { status: PodStatus; kubelet?: never } | { kubelet: KubeletObservation; status?: never };
 }
 export interface PodLabelsChanged {
   type: 'PodLabelsChanged';
@@ -261,9 +274,9 @@ export const EVENT_SCHEMA_VERSIONS: Record<ClusterEventType, number> = {
   ControllerRevisionLabelsChanged: 1,
   ControllerRevisionAnnotationsChanged: 1,
   ControllerRevisionDeleted: 1,
-  PodCreated: 1,
+  PodCreated: 2,
   PodBound: 1,
-  PodStatusReported: 1,
+  PodStatusReported: 2,
   PodLabelsChanged: 1,
   PodAnnotationsChanged: 1,
   PodOwnerChanged: 1,

@@ -1,0 +1,85 @@
+import { aDaemonSet } from '../../test/a-daemon-set';
+import type { DaemonSet, Pod, PodStatus } from '../api/types';
+import { admitDaemonSetCreate } from '../api/daemon-set-strategy';
+import { newDaemonPod } from '../controller/pods';
+import { decideDaemonSet } from './daemon-set.decider';
+import { evolveDaemonSet, evolvePod, type PodFoldContext } from './evolve';
+import type { PodEvent } from './events';
+import { kubeletPodStatus, observedByKubelet, type KubeletObservation } from './kubelet-status';
+import { decidePod } from './pod.decider';
+
+/**
+ * Compact events (issue #8 §2): a daemon pod's creation and a kubelet's
+ * report are recorded as what they were built from, and the fold rebuilds
+ * exactly the object the whole (v1) event held.
+ */
+const ctx = { now: '2026-11-22T10:00:00Z', newUid: 'pod-uid-1' };
+const ds: DaemonSet = evolveDaemonSet(
+  undefined,
+  decideDaemonSet({ type: 'CreateDaemonSet', daemonSet: admitDaemonSetCreate(aDaemonSet()) }, undefined, { now: '2026-11-22T09:00:00Z', newUid: 'ds-uid' })[0] as never,
+  '7',
+)!;
+const fold = (events: PodEvent[], daemonSetAt = (_ns: string, name: string, version: number) => (name === 'foo' && version >= 7 ? ds : undefined)) => {
+  const context: PodFoldContext = { namespace: 'default', name: 'foo-abcde', daemonSetAt };
+  return events.reduce<Pod | undefined>((pod, e, i) => evolvePod(pod, e, String(10 + i), context), undefined);
+};
+const built = newDaemonPod(ds, 'node-1', { name: 'foo-abcde', uid: '', hash: '5b8c7f9d4', now: Date.parse('2026-11-22T10:00:00.734Z') });
+const createDaemonPod = () => decidePod({ type: 'CreatePod', pod: built, bindTo: 'node-1', builtFrom: { daemonSet: ds, nodeName: 'node-1', hash: '5b8c7f9d4' } }, undefined, ctx);
+
+describe('PodCreated of a daemon pod', () => {
+  it('records the DaemonSet version, node, uid, hash and creation time, not the pod', () => {
+    const [created] = createDaemonPod();
+    expect(created).toEqual({
+      type: 'PodCreated',
+      data: { daemonPod: { daemonSet: 'foo', version: 7, node: 'node-1', uid: 'pod-uid-1', hash: '5b8c7f9d4', created: '2026-11-22T10:00:00Z' } },
+    });
+    expect(JSON.stringify(created.data).length).toBeLessThan(160);
+  });
+
+  it('folds to the same pod as the whole (v1) event, byte for byte', () => {
+    const whole = decidePod({ type: 'CreatePod', pod: built, bindTo: 'node-1' }, undefined, ctx);
+    expect(whole[0].data).toHaveProperty('pod');
+    expect(JSON.stringify(fold(createDaemonPod()))).toBe(JSON.stringify(fold(whole)));
+    expect(fold(createDaemonPod())?.spec.nodeName).toBe('node-1');
+  });
+
+  it('is recorded whole when the pod is not what its source builds (a changed template, a user pod)', () => {
+    const changed = { ...built, spec: { ...built.spec, containers: [{ name: 'foo', image: 'other' }] } };
+    const [created] = decidePod({ type: 'CreatePod', pod: changed, builtFrom: { daemonSet: ds, nodeName: 'node-1', hash: '5b8c7f9d4' } }, undefined, ctx);
+    expect(created.data).toHaveProperty('pod');
+    const noVersion = { ...ds, metadata: { ...ds.metadata, resourceVersion: undefined } };
+    expect(decidePod({ type: 'CreatePod', pod: built, builtFrom: { daemonSet: noVersion, nodeName: 'node-1', hash: '5b8c7f9d4' } }, undefined, ctx)[0].data).toHaveProperty('pod');
+  });
+
+  it('cannot be folded without the DaemonSet version it names: a StorageError, never a wrong pod', () => {
+    expect(() => fold(createDaemonPod(), () => undefined)).toThrow(/daemonsets "foo" at 7/);
+  });
+});
+
+describe('PodStatusReported of a kubelet', () => {
+  const pod = fold(createDaemonPod())!;
+  const observations: [string, KubeletObservation][] = [
+    ['ContainerCreating', { at: '2026-11-22T10:00:01Z', state: 'Waiting', reason: 'ContainerCreating', hostIP: '10.0.0.3', podIP: '10.244.1.2' }],
+    ['ErrImagePull', { at: '2026-11-22T10:00:02Z', state: 'Waiting', reason: 'ErrImagePull', message: 'manifest unknown', hostIP: '10.0.0.3', podIP: '10.244.1.2' }],
+    ['Running and Ready', { at: '2026-11-22T10:00:03Z', state: 'Running', ready: true, hostIP: '10.0.0.3', podIP: '10.244.1.2', startedAt: '2026-11-22T10:00:03Z' }],
+    ['Running, not ready', { at: '2026-11-22T10:00:04Z', state: 'Running', hostIP: '10.0.0.3', podIP: '10.244.1.2', startedAt: '2026-11-22T10:00:03Z' }],
+    ['CrashLoopBackOff', { at: '2026-11-22T10:00:05Z', state: 'Waiting', reason: 'CrashLoopBackOff', message: 'back-off', hostIP: '10.0.0.3', podIP: '10.244.1.2', startedAt: '2026-11-22T10:00:03Z', restarts: 2 }],
+    ['Failed', { at: '2026-11-22T10:00:06Z', state: 'Failed', hostIP: '10.0.0.3', podIP: '10.244.1.2', startedAt: '2026-11-22T10:00:03Z' }],
+  ];
+
+  it.each(observations)('%s: records the observation and folds to the status the kubelet posted', (_name, o) => {
+    const status = kubeletPodStatus(pod, o);
+    const [reported] = decidePod({ type: 'ReportPodStatus', status }, pod, ctx);
+    expect(reported).toEqual({ type: 'PodStatusReported', data: { kubelet: o } });
+    expect(observedByKubelet(pod, status)).toEqual(o);
+    const whole: PodEvent = { type: 'PodStatusReported', data: { status } };
+    expect(JSON.stringify(evolvePod(pod, reported, '20'))).toBe(JSON.stringify(evolvePod(pod, whole, '20')));
+  });
+
+  it('records any other status whole (a user writing pods/status)', () => {
+    const status: PodStatus = { phase: 'Succeeded', message: 'set by a user' };
+    expect(decidePod({ type: 'ReportPodStatus', status }, pod, ctx)).toEqual([{ type: 'PodStatusReported', data: { status } }]);
+    const almost = { ...kubeletPodStatus(pod, observations[2][1]), qosClass: 'Guaranteed' };
+    expect(decidePod({ type: 'ReportPodStatus', status: almost }, pod, ctx)[0].data).toEqual({ status: almost });
+  });
+});
