@@ -108,6 +108,10 @@ export class CommandRunner {
       const now = wallTime.replace(/\.\d+Z$/, 'Z');
       const requests: AppendRequest[] = [];
       const owners: number[] = [];
+      // One commandId per append: a plan step or a burst of reports is one command of its sender, and
+      // each of its streams has exactly one decision in it, so (commandId, stream) still names each.
+      // The batch's metadata is then mostly identical, which the store keeps once.
+      const commandId = this.ids.uuid();
       for (const i of chunk) {
         const d = decisions[i];
         let events: { type: string; data: unknown }[];
@@ -121,7 +125,7 @@ export class CommandRunner {
           results[i] = { events, position: this.state.view.position };
           continue;
         }
-        const metadata = this.metadata(d.meta, d.meta.commandId ?? this.ids.uuid(), wallTime);
+        const metadata = this.metadata(d.meta, d.meta.commandId ?? commandId, wallTime);
         requests.push({
           streamId: d.streamId,
           events: events.map((e) => ({ id: this.ids.uuid(), type: e.type, schemaVersion: schemaVersionOf(e.type), data: e.data, metadata })),

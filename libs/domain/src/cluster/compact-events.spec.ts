@@ -1,10 +1,12 @@
 import { aDaemonSet } from '../../test/a-daemon-set';
-import type { DaemonSet, Pod, PodStatus } from '../api/types';
+import type { DaemonSet, Node, Pod, PodStatus } from '../api/types';
 import { admitDaemonSetCreate } from '../api/daemon-set-strategy';
 import { newDaemonPod } from '../controller/pods';
 import { decideDaemonSet } from './daemon-set.decider';
-import { evolveDaemonSet, evolvePod, type PodFoldContext } from './evolve';
-import type { PodEvent } from './events';
+import { evolveDaemonSet, evolveNode, evolvePod, type PodFoldContext } from './evolve';
+import type { NodeEvent, PodEvent } from './events';
+import { decideNode } from './node.decider';
+import { simulatedNode } from './simulated-node';
 import { kubeletPodStatus, observedByKubelet, type KubeletObservation } from './kubelet-status';
 import { decidePod } from './pod.decider';
 
@@ -81,5 +83,27 @@ describe('PodStatusReported of a kubelet', () => {
     expect(decidePod({ type: 'ReportPodStatus', status }, pod, ctx)).toEqual([{ type: 'PodStatusReported', data: { status } }]);
     const almost = { ...kubeletPodStatus(pod, observations[2][1]), qosClass: 'Guaranteed' };
     expect(decidePod({ type: 'ReportPodStatus', status: almost }, pod, ctx)[0].data).toEqual({ status: almost });
+  });
+});
+
+describe('NodeJoined of a simulated kubelet', () => {
+  const join = (node: Node) => decideNode({ type: 'JoinNode', node }, undefined, { now: '2026-11-22T09:00:00Z', newUid: 'node-uid' });
+
+  it.each([
+    ['node-0', simulatedNode(0)],
+    ['node-1234 with extra labels', simulatedNode(1234, { disk: 'ssd', 'kubernetes.io/os': 'windows' })],
+  ])('%s: records the index (and extra labels) and folds to the node it registered', (_name, node) => {
+    const [joined] = join(node);
+    expect(joined.data).toHaveProperty('simulated');
+    expect(JSON.stringify(joined.data).length).toBeLessThan(140);
+    const [whole] = join(node).map((e) => ({ ...e, data: { node: { ...node, metadata: { ...node.metadata, uid: 'node-uid', creationTimestamp: '2026-11-22T09:00:00Z' } } } }));
+    expect(JSON.stringify(evolveNode(undefined, joined, '3'))).toBe(JSON.stringify(evolveNode(undefined, whole as NodeEvent, '3')));
+  });
+
+  it('records any other node whole', () => {
+    const renamed = { ...simulatedNode(3), metadata: { ...simulatedNode(3).metadata, name: 'worker-3' } };
+    const bigger = { ...simulatedNode(3), status: { ...simulatedNode(3).status, capacity: { cpu: '64' } } };
+    const fewerLabels = { ...simulatedNode(3), metadata: { ...simulatedNode(3).metadata, labels: { type: 'kwok' } } };
+    for (const node of [renamed, bigger, fewerLabels]) expect(join(node)[0].data).toHaveProperty('node');
   });
 });

@@ -13,6 +13,7 @@ import type {
 } from '../api/types';
 import type { DaemonPodRef } from './daemon-pod';
 import type { KubeletObservation } from './kubelet-status';
+import type { SimulatedNodeRef } from './simulated-node';
 
 /**
  * Every fact DaemonLedger records. Each event lives in the stream of the one
@@ -21,11 +22,14 @@ import type { KubeletObservation } from './kubelet-status';
  *
  * Payloads hold whole sub-objects (a spec, a status, a label map) rather than
  * diffs: replays never depend on the code that computed a change. The
- * exceptions are the two that make most of a log, a daemon pod's creation and
- * a kubelet's report: they record what they were built from (a DaemonSet
- * version, an observation) and the fold rebuilds the object with the same pure
- * function that built it (`newDaemonPod`, `kubeletPodStatus`); the decider
- * records them so only when the rebuild is exact, and whole otherwise.
+ * exceptions are what makes most of a log, a daemon pod's creation, a
+ * kubelet's report and a simulated node's joining: they record what they were
+ * built from (a DaemonSet version, an observation, an index) and the fold
+ * rebuilds the object with the same pure function that built it
+ * (`newDaemonPod`, `kubeletPodStatus`, `simulatedNode`); the decider records
+ * them so only when the rebuild is exact (key order included), whole
+ * otherwise. Those builders are part of the v2 schemas: changing what one
+ * builds needs a new version, the old builder kept for the old events.
  */
 export type DeletionPropagation = 'Background' | 'Foreground' | 'Orphan';
 
@@ -164,7 +168,8 @@ export type PodEvent =
 // ── Node stream: node-<name> ────────────────────────────────────────────────
 export interface NodeJoined {
   type: 'NodeJoined';
-  data: { node: Node };
+  /** v2. `simulated`: a simulated kubelet's node (rebuilt by the fold); `node`: any other node, whole (and every v1 event). */
+  data: { node: Node; simulated?: never } | { simulated: SimulatedNodeRef; node?: never };
 }
 export interface NodeLabelsChanged {
   type: 'NodeLabelsChanged';
@@ -282,7 +287,7 @@ export const EVENT_SCHEMA_VERSIONS: Record<ClusterEventType, number> = {
   PodOwnerChanged: 1,
   PodDeletionRequested: 1,
   PodDeleted: 1,
-  NodeJoined: 1,
+  NodeJoined: 2,
   NodeLabelsChanged: 1,
   NodeAnnotationsChanged: 1,
   NodeStatusReported: 1,

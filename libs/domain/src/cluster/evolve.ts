@@ -3,6 +3,7 @@ import { DomainError } from '../errors';
 import { rebuildDaemonPod, type DaemonSetAt } from './daemon-pod';
 import type { ControllerRevisionEvent, DaemonSetEvent, NodeEvent, PodEvent } from './events';
 import { kubeletPodStatus } from './kubelet-status';
+import { rebuildSimulatedNode } from './simulated-node';
 
 /**
  * Folds: the state of one object after one more event of its stream. They
@@ -125,7 +126,7 @@ export const evolvePod = (pod: Pod | undefined, event: PodEvent, rv: string, con
 export const evolveNode = (node: Node | undefined, event: NodeEvent, rv: string): Node | undefined => {
   switch (event.type) {
     case 'NodeJoined':
-      return withMeta(event.data.node, rv);
+      return withMeta(event.data.node ?? rebuildSimulatedNode(event.data.simulated), rv);
     case 'NodeLabelsChanged':
       return node && withMeta(node, rv, { labels: event.data.labels });
     case 'NodeAnnotationsChanged':
