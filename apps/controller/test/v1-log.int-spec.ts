@@ -14,7 +14,8 @@ import { checkLog } from './log-checks';
  * Old logs stay readable (issue #8 §2). `fixtures/v1-log.jsonl` was written by
  * the code before compact events (schema v1 everywhere: whole pods, whole
  * statuses; see `fixtures/make-v1-log.ts`), and `v1-log.expected.json` is the
- * ClusterView that code folded from it.
+ * ClusterView that code folded from it (`v1-log.expected-events.json`: the
+ * Kubernetes Events it derived, from the same code at the same commit).
  */
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 const v1Log = (): RecordedEvent[] => fixture('v1-log.jsonl').trim().split('\n').map((l) => JSON.parse(l) as RecordedEvent);
@@ -53,6 +54,8 @@ describe('a log written by schema v1, read by today’s code', () => {
       view.apply({ ...e, recordedAt: recordedAt.get(e.position)! });
     }
     expect(plain(view.snapshot())).toEqual(JSON.parse(fixture('v1-log.expected.json')));
+    // And the Kubernetes Events derived from it (kubectl describe, get events), as the v1 code derived them.
+    expect(plain(view.events.list())).toEqual(JSON.parse(fixture('v1-log.expected-events.json')));
   });
 
   it('carries on: the controller starts on the v1 log, rolls out in compact events, and a replay from zero equals the live view', async () => {
