@@ -107,3 +107,22 @@ describe('NodeJoined of a simulated kubelet', () => {
     for (const node of [renamed, bigger, fewerLabels]) expect(join(node)[0].data).toHaveProperty('node');
   });
 });
+
+describe('DaemonSetStatusChanged', () => {
+  const status1 = { currentNumberScheduled: 3, numberMisscheduled: 0, desiredNumberScheduled: 3, numberReady: 2, observedGeneration: 1, updatedNumberScheduled: 3, numberAvailable: 2, numberUnavailable: 1 };
+  const withStatus = { ...ds, status: status1 };
+  const ctxDs = { now: '2026-11-22T10:00:00Z', newUid: 'x' };
+
+  it('records the fields that changed and folds to the status that was set', () => {
+    const status2 = { ...status1, numberReady: 3, numberAvailable: 3, numberUnavailable: 0 };
+    const [changed] = decideDaemonSet({ type: 'UpdateDaemonSetStatus', status: status2 }, withStatus, ctxDs);
+    expect(changed.data).toEqual({ changed: { numberReady: 3, numberAvailable: 3, numberUnavailable: 0 } });
+    expect(JSON.stringify(evolveDaemonSet(withStatus, changed, '9'))).toBe(JSON.stringify(evolveDaemonSet(withStatus, { type: 'DaemonSetStatusChanged', data: { status: status2 } }, '9')));
+  });
+
+  it('records the status whole when a field goes away or there was none', () => {
+    const { numberUnavailable: _gone, ...status2 } = { ...status1, numberReady: 3 };
+    expect(decideDaemonSet({ type: 'UpdateDaemonSetStatus', status: status2 }, withStatus, ctxDs)[0].data).toEqual({ status: status2 });
+    expect(decideDaemonSet({ type: 'UpdateDaemonSetStatus', status: status1 }, { ...ds, status: undefined }, ctxDs)[0].data).toEqual({ status: status1 });
+  });
+});

@@ -61,7 +61,8 @@ export interface DaemonSetMetadataChanged {
 }
 export interface DaemonSetStatusChanged {
   type: 'DaemonSetStatusChanged';
-  data: { status: DaemonSetStatus };
+  /** v2. `changed`: the top-level status fields that changed, laid over the previous status; `status`: whole (and every v1 event). */
+  data: { status: DaemonSetStatus; changed?: never } | { changed: Partial<DaemonSetStatus>; status?: never };
 }
 export interface DaemonSetDeletionRequested {
   type: 'DaemonSetDeletionRequested';
@@ -270,7 +271,7 @@ export const EVENT_SCHEMA_VERSIONS: Record<ClusterEventType, number> = {
   DaemonSetCreated: 1,
   DaemonSetSpecChanged: 1,
   DaemonSetMetadataChanged: 1,
-  DaemonSetStatusChanged: 1,
+  DaemonSetStatusChanged: 2,
   DaemonSetDeletionRequested: 1,
   DaemonSetDeleted: 1,
   ControllerRevisionCreated: 1,

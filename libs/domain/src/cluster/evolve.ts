@@ -1,9 +1,10 @@
-import type { ControllerRevision, DaemonSet, ManagedFieldsEntry, Node, Pod } from '../api/types';
+import type { ControllerRevision, DaemonSet, DaemonSetStatus, ManagedFieldsEntry, Node, Pod } from '../api/types';
 import { DomainError } from '../errors';
 import { rebuildDaemonPod, type DaemonSetAt } from './daemon-pod';
 import type { ControllerRevisionEvent, DaemonSetEvent, NodeEvent, PodEvent } from './events';
 import { kubeletPodStatus } from './kubelet-status';
 import { rebuildSimulatedNode } from './simulated-node';
+import { withChanges } from './status-changes';
 
 /**
  * Folds: the state of one object after one more event of its stream. They
@@ -41,7 +42,7 @@ export const evolveDaemonSet = (ds: DaemonSet | undefined, event: DaemonSetEvent
         managedFields: managedAfter(ds, event.data.managedFields),
       });
     case 'DaemonSetStatusChanged':
-      return ds && withMeta({ ...ds, status: event.data.status }, rv);
+      return ds && withMeta({ ...ds, status: event.data.changed ? withChanges(ds.status ?? ({} as DaemonSetStatus), event.data.changed) : event.data.status }, rv);
     case 'DaemonSetDeletionRequested':
       return (
         ds &&

@@ -17,6 +17,8 @@ export const EVENT_UPCASTERS: readonly EventUpcaster[] = [
   { type: 'PodCreated', fromVersion: 1, upcast: (data) => data },
   // v2 records a kubelet's report as a KubeletObservation; a v1 status is the v2 whole form (`{ status }`).
   { type: 'PodStatusReported', fromVersion: 1, upcast: (data) => data },
+  // v2 records the status fields that changed; a v1 status is the v2 whole form (`{ status }`).
+  { type: 'DaemonSetStatusChanged', fromVersion: 1, upcast: (data) => data },
   // v2 records a simulated kubelet's node as its index; a v1 node is the v2 whole form (`{ node }`).
   { type: 'NodeJoined', fromVersion: 1, upcast: (data) => data },
 ];
