@@ -38,6 +38,8 @@ interface LogBytes {
   events: number;
   fileBytes: number;
   payloadBytes: number;
+  /** Bytes of data plus each distinct metadata value once: the payload when a store keeps identical metadata once. */
+  dedupedPayloadBytes: number;
   byType: { type: string; count: number; data: number; metadata: number }[];
 }
 
@@ -51,7 +53,9 @@ const logBytes = (file: string): LogBytes => {
     // Page accounting: pages in use (all pages less the free list), as a VACUUM would leave the file.
     const used = (db.pragma('page_count', { simple: true }) as number) - (db.pragma('freelist_count', { simple: true }) as number);
     const events = byType.reduce((n, t) => n + t.count, 0);
-    return { events, fileBytes: used * pageSize, payloadBytes: byType.reduce((n, t) => n + t.data + t.metadata, 0), byType };
+    const distinctMetadata = db.prepare('SELECT sum(length(metadata)) FROM (SELECT DISTINCT metadata FROM events)').pluck().get() as number;
+    const data = byType.reduce((n, t) => n + t.data, 0);
+    return { events, fileBytes: used * pageSize, payloadBytes: byType.reduce((n, t) => n + t.data + t.metadata, 0), dedupedPayloadBytes: data + distinctMetadata, byType };
   } finally {
     db.close();
   }
@@ -131,7 +135,7 @@ const main = async () => {
   }
   for (const { nodes, bytes: b } of results) {
     const perEvent = (n: number) => (n / b.events).toFixed(0);
-    console.log(`\n${nodes} nodes: ${b.events} events, ${perEvent(b.fileBytes)} B/event in the SQLite file (pages in use), ${perEvent(b.payloadBytes)} B/event of payload (data + metadata)`);
+    console.log(`\n${nodes} nodes: ${b.events} events, ${perEvent(b.fileBytes)} B/event in the SQLite file (pages in use), ${perEvent(b.payloadBytes)} B/event of payload (data + metadata), ${perEvent(b.dedupedPayloadBytes)} B/event with each distinct metadata once`);
     console.log('  type                           events   data/ev   meta/ev   share');
     for (const t of b.byType) {
       const share = ((100 * (t.data + t.metadata)) / b.payloadBytes).toFixed(1);
