@@ -79,7 +79,7 @@ export class ClusterView {
   readonly streamRevisions = new Map<string, number>();
   /** The DaemonSet versions compact `PodCreated` events refer to (fold state: snapshot it too). */
   readonly daemonSetVersions = new DaemonSetVersions();
-  private readonly daemonSetAt = (ns: string, name: string, version: number) => this.daemonSetVersions.at(ns, name, version);
+  private readonly daemonSetAt = (ns: string, name: string, version: number) => this.daemonSetVersions.at(ns, name, version, getIn(this.daemonSets, ns, name));
 
   apply(e: RecordedEvent): void {
     if (e.position <= this.position) return; // already applied (at-least-once delivery)

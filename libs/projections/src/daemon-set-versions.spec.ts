@@ -64,3 +64,12 @@ describe('ClusterView: the DaemonSet versions daemon pods are built from', () =>
     expect(view.daemonSetVersions.byName.get('default/foo')!.map((v) => v.position)).toEqual([1, 3, 5]);
   });
 });
+
+describe('DaemonSetVersions without history (a view restored from a snapshot that did not hold it)', () => {
+  const at = (rv: string) => ({ ...ds0, metadata: { ...ds0.metadata, resourceVersion: rv } });
+  it('uses the current DaemonSet only when it has not changed since the version asked for', () => {
+    const versions = new ClusterView().daemonSetVersions;
+    expect(versions.at('default', 'foo', 9, at('7'))?.metadata.resourceVersion).toBe('7');
+    expect(versions.at('default', 'foo', 6, at('7'))).toBeUndefined();
+  });
+});

@@ -24,10 +24,14 @@ export class DaemonSetVersions {
     list.push({ position, daemonSet });
   }
 
-  /** The DaemonSet as it was at `version` (its resourceVersion then): the last kept version at or before it. */
-  at(namespace: string, name: string, version: number): DaemonSet | undefined {
+  /**
+   * The DaemonSet as it was at `version` (its resourceVersion then): the last kept version at or
+   * before it. Without one (a view restored from a snapshot that did not hold these), `current`
+   * when it has not changed since `version`, which is then exactly that version.
+   */
+  at(namespace: string, name: string, version: number, current?: DaemonSet): DaemonSet | undefined {
     const list = this.byName.get(`${namespace}/${name}`) ?? [];
     for (let i = list.length - 1; i >= 0; i--) if (list[i].position <= version) return list[i].daemonSet;
-    return undefined;
+    return current && Number(current.metadata.resourceVersion) <= version ? current : undefined;
   }
 }
