@@ -1,9 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
-import type { PodStatus } from '@daemonledger/domain/api/types';
-import type { ClusterEvent, PodStatusReported } from '@daemonledger/domain/cluster/events';
+import type { ClusterEvent } from '@daemonledger/domain/cluster/events';
+import { reportedPodState } from '@daemonledger/domain/cluster/kubelet-status';
 import { parseStreamId } from '@daemonledger/domain/cluster/streams';
-import { podTargetNode } from '@daemonledger/domain/controller/pods';
+import { podCreatedNode } from '@daemonledger/domain/cluster/daemon-pod';
 import { Recorded } from './projections/recorded';
 
 export const ACTIVITY_SINK = Symbol('ACTIVITY_SINK');
@@ -59,7 +59,7 @@ export class ActivityLog implements IEventHandler<Recorded> {
       case 'PodCreated': {
         // A daemon pod is recorded as the node and revision hash it was built for; any other pod whole.
         const d = e.data;
-        const node = d.daemonPod ? d.daemonPod.node : (podTargetNode(d.pod) ?? '?');
+        const node = podCreatedNode(d) ?? '?';
         const hash = d.daemonPod ? d.daemonPod.hash : (d.pod.metadata.labels?.['controller-revision-hash'] ?? '');
         return `pod ${who} created on ${node} (${hash})`;
       }
@@ -69,7 +69,7 @@ export class ActivityLog implements IEventHandler<Recorded> {
         this.lastWaiting.delete(streamId);
         return `pod ${who} deleted`;
       case 'PodStatusReported': {
-        const { waiting, ready, phase } = reported(e.data);
+        const { waiting, ready, phase } = reportedPodState(e.data);
         const key = waiting ?? (ready ? 'Ready' : phase);
         if (this.lastWaiting.get(streamId) === key) return undefined;
         this.lastWaiting.set(streamId, key);
@@ -92,17 +92,3 @@ export class ActivityLog implements IEventHandler<Recorded> {
     }
   }
 }
-
-/** The waiting reason, readiness and phase a status report says, in either recorded form. */
-const reported = (d: PodStatusReported['data']): { waiting?: string; ready: boolean; phase: string } => {
-  if (d.kubelet) {
-    const o = d.kubelet;
-    return { waiting: o.state === 'Waiting' ? o.reason : undefined, ready: o.state === 'Running' && o.ready === true, phase: o.state };
-  }
-  const s: PodStatus = d.status;
-  return {
-    waiting: s.containerStatuses?.find((c) => c.state?.waiting)?.state?.waiting?.reason,
-    ready: s.conditions?.find((c) => c.type === 'Ready')?.status === 'True',
-    phase: s.phase ?? '',
-  };
-};

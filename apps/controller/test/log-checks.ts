@@ -1,6 +1,6 @@
-import type { Pod } from '@daemonledger/domain/api/types';
 import type { ClusterEvent } from '@daemonledger/domain/cluster/events';
-import { podTargetNode } from '@daemonledger/domain/controller/pods';
+import { reportedPodState } from '@daemonledger/domain/cluster/kubelet-status';
+import { podCreatedNode } from '@daemonledger/domain/cluster/daemon-pod';
 import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
 
 /**
@@ -26,16 +26,14 @@ export const checkLog = (events: RecordedEvent[], nodes: number) => {
     if (!e.streamId.startsWith('pod-')) return;
     if (e.type === 'PodCreated') {
       // A daemon pod is recorded as the node it was built for, any other pod whole.
-      const node = e.data.daemonPod ? e.data.daemonPod.node : podTargetNode(e.data.pod as Pod)!;
+      const node = podCreatedNode(e.data)!;
       if (live.has(e.streamId)) duplicates++;
       live.set(e.streamId, { node, ready: false });
       perNode.set(node, (perNode.get(node) ?? 0) + 1);
       maxPerNode = Math.max(maxPerNode, perNode.get(node)!);
     }
     if (e.type === 'PodStatusReported' && live.has(e.streamId)) {
-      live.get(e.streamId)!.ready = e.data.kubelet
-        ? e.data.kubelet.state === 'Running' && e.data.kubelet.ready === true
-        : (e.data.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false);
+      live.get(e.streamId)!.ready = reportedPodState(e.data).ready;
     }
     if (e.type === 'PodDeletionRequested' || e.type === 'PodDeleted') {
       const pod = live.get(e.streamId);

@@ -2,12 +2,13 @@ import { aDaemonSet } from '../../test/a-daemon-set';
 import type { DaemonSet, Node, Pod, PodStatus } from '../api/types';
 import { admitDaemonSetCreate } from '../api/daemon-set-strategy';
 import { newDaemonPod } from '../controller/pods';
+import { podCreatedNode } from './daemon-pod';
 import { decideDaemonSet } from './daemon-set.decider';
 import { evolveDaemonSet, evolveNode, evolvePod, type PodFoldContext } from './evolve';
 import type { NodeEvent, PodEvent } from './events';
 import { decideNode } from './node.decider';
 import { simulatedNode } from './simulated-node';
-import { kubeletPodStatus, observedByKubelet, type KubeletObservation } from './kubelet-status';
+import { kubeletPodStatus, observedByKubelet, reportedPodState, type KubeletObservation } from './kubelet-status';
 import { decidePod } from './pod.decider';
 
 /**
@@ -43,6 +44,8 @@ describe('PodCreated of a daemon pod', () => {
     expect(whole[0].data).toHaveProperty('pod');
     expect(JSON.stringify(fold(createDaemonPod()))).toBe(JSON.stringify(fold(whole)));
     expect(fold(createDaemonPod())?.spec.nodeName).toBe('node-1');
+    const node = (events: PodEvent[]) => (events[0].type === 'PodCreated' ? podCreatedNode(events[0].data) : undefined);
+    expect([node(createDaemonPod()), node(whole)]).toEqual(['node-1', 'node-1']);
   });
 
   it('is recorded whole when the pod is not what its source builds (a changed template, a user pod)', () => {
@@ -76,6 +79,8 @@ describe('PodStatusReported of a kubelet', () => {
     expect(observedByKubelet(pod, status)).toEqual(o);
     const whole: PodEvent = { type: 'PodStatusReported', data: { status } };
     expect(JSON.stringify(evolvePod(pod, reported, '20'))).toBe(JSON.stringify(evolvePod(pod, whole, '20')));
+    // Readers that follow reports without folding pods read the same from either form.
+    expect(reportedPodState({ kubelet: o })).toEqual(reportedPodState({ status }));
   });
 
   it('records any other status whole (a user writing pods/status)', () => {

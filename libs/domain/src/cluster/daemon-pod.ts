@@ -1,5 +1,5 @@
 import type { DaemonSet, Pod } from '../api/types';
-import { newDaemonPod } from '../controller/pods';
+import { newDaemonPod, podTargetNode } from '../controller/pods';
 import { parseTime } from '../controller/time';
 import { sameJson } from './kubelet-status';
 
@@ -45,3 +45,7 @@ export const daemonPodRef = (pod: Pod, source: DaemonPodSource): DaemonPodRef | 
   const ref: DaemonPodRef = { daemonSet: source.daemonSet.metadata.name, version, node: source.nodeName, uid, hash: source.hash, created: creationTimestamp };
   return sameJson(rebuildDaemonPod(ref, source.daemonSet, name), pod) ? ref : undefined;
 };
+
+/** The node a PodCreated meant the pod for, in either recorded form (readers that do not fold pods). */
+export const podCreatedNode = (data: { daemonPod: DaemonPodRef; pod?: undefined } | { pod: Pod; daemonPod?: undefined }): string | undefined =>
+  data.daemonPod ? data.daemonPod.node : podTargetNode(data.pod);

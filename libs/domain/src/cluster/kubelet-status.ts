@@ -95,3 +95,32 @@ export const observedByKubelet = (pod: Pod, status: PodStatus): KubeletObservati
   };
   return sameJson(kubeletPodStatus(pod, o), status) ? o : undefined;
 };
+
+/**
+ * What a PodStatusReported says, in either recorded form (a kubelet's
+ * observation or a whole status), for readers that follow reports without
+ * folding pods (audits, timelines): the phase, the first waiting reason,
+ * readiness, and whether every container runs.
+ */
+export const reportedPodState = (
+  data: { kubelet: KubeletObservation; status?: undefined } | { status: PodStatus; kubelet?: undefined },
+): { phase: string; waiting?: string; ready: boolean; running: boolean } => {
+  if (data.kubelet) {
+    const o = data.kubelet;
+    const running = o.state === 'Running';
+    return {
+      phase: o.state === 'Failed' ? 'Failed' : running || o.reason === 'CrashLoopBackOff' ? 'Running' : 'Pending',
+      ...(o.state === 'Waiting' && o.reason !== undefined ? { waiting: o.reason } : {}),
+      ready: running && o.ready === true,
+      running,
+    };
+  }
+  const s = data.status;
+  const waiting = s.containerStatuses?.find((c) => c.state?.waiting)?.state?.waiting?.reason;
+  return {
+    phase: s.phase ?? '',
+    ...(waiting !== undefined ? { waiting } : {}),
+    ready: s.conditions?.find((c) => c.type === 'Ready')?.status === 'True',
+    running: Boolean(s.containerStatuses?.length && s.containerStatuses.every((c) => c.state?.running)),
+  };
+};
