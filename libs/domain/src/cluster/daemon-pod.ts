@@ -1,7 +1,7 @@
 import type { DaemonSet, Pod } from '../api/types';
 import { newDaemonPod, podTargetNode } from '../controller/pods';
 import { parseTime } from '../controller/time';
-import { sameJson } from './kubelet-status';
+import { sameJson } from './equality';
 
 /**
  * A daemon pod as the log records it: what it was built from, not the pod.

@@ -1,4 +1,5 @@
 import type { ContainerStatus, Pod, PodCondition, PodStatus } from '../api/types';
+import { sameJson } from './equality';
 
 /**
  * What a (simulated) kubelet observed of one pod at one moment. Everything
@@ -66,9 +67,6 @@ export const kubeletPodStatus = (pod: Pod, o: KubeletObservation): PodStatus => 
     qosClass: 'BestEffort',
   };
 };
-
-/** Byte-for-byte equality of two JSON values as the API would write them (key order included). */
-export const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * The observation a reported status was built from, when `kubeletPodStatus`

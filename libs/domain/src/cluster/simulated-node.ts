@@ -1,5 +1,5 @@
 import type { Node } from '../api/types';
-import { sameJson } from './kubelet-status';
+import { sameJson } from './equality';
 
 /**
  * The Node a simulated (KWOK-style) kubelet registers: a pure function of its

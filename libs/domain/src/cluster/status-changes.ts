@@ -1,6 +1,5 @@
 import type { DaemonSetStatus } from '../api/types';
-import { jsonEqual } from './equality';
-import { sameJson } from './kubelet-status';
+import { jsonEqual, sameJson } from './equality';
 
 /**
  * A DaemonSet's status moves a few counters per plan step: the log records
