@@ -1,4 +1,4 @@
-import type { PodCondition, PodStatus } from '../api/types';
+import type { PodCondition } from '../api/types';
 import type { ClusterEvent, DaemonSetStatusChanged, PodCreated, PodOwnerChanged, PodStatusReported } from '../cluster/events';
 import { controllerOf, podTargetNode } from '../controller/pods';
 import { parseTime } from '../controller/time';
@@ -59,13 +59,6 @@ export interface CreatedPodFacts {
   hash?: string;
 }
 
-/** The compact form of a daemon pod's creation (schema v2): what it was built from. */
-interface DaemonPodRef {
-  daemonSet: string;
-  node: string;
-  hash: string;
-}
-
 /**
  * What a PodCreated says of the pod, in either recorded form: the whole pod
  * (v1, and any pod not built by the controller), or the DaemonSet, node and
@@ -73,10 +66,9 @@ interface DaemonPodRef {
  * namespace, whose uid `uidOf` knows).
  */
 export const createdPodFacts = (data: PodCreated['data'], namespace: string, uidOf: (namespace: string, name: string) => string | undefined): CreatedPodFacts => {
-  const pod = (data as { pod?: PodCreated['data']['pod'] }).pod;
-  if (pod) return { owner: controllerOf(pod)?.uid, node: podTargetNode(pod), hash: pod.metadata.labels?.['controller-revision-hash'] };
-  const ref = (data as unknown as { daemonPod?: DaemonPodRef }).daemonPod;
-  return ref ? { owner: uidOf(namespace, ref.daemonSet), node: ref.node, hash: ref.hash } : {};
+  if (data.pod) return { owner: controllerOf(data.pod)?.uid, node: podTargetNode(data.pod), hash: data.pod.metadata.labels?.['controller-revision-hash'] };
+  const ref = data.daemonPod;
+  return { owner: uidOf(namespace, ref.daemonSet), node: ref.node, hash: ref.hash };
 };
 
 /** The new controlling owner's uid after a PodOwnerChanged (undefined: released, or owned by no controller). */
@@ -89,26 +81,18 @@ export interface ReportedPodFacts {
   terminal: boolean;
 }
 
-/** The compact form of a kubelet's report (schema v2): what it observed, every condition's transition at `at`. */
-interface KubeletObservation {
-  at: string;
-  state: 'Waiting' | 'Running' | 'Failed';
-  ready?: boolean;
-}
-
 /** What a PodStatusReported says of readiness and the end of the pod, in either recorded form (whole status, or a kubelet observation). */
 export const reportedPodFacts = (data: PodStatusReported['data']): ReportedPodFacts => {
-  const status = (data as { status?: PodStatus }).status;
+  const status = data.status;
   if (status) {
     return { ready: (status.conditions ?? []).find((c) => c.type === 'Ready'), terminal: status.phase === 'Succeeded' || status.phase === 'Failed' };
   }
-  const o = (data as unknown as { kubelet?: KubeletObservation }).kubelet;
-  if (!o) return { terminal: false };
+  // Every condition of a kubelet's report changes at the observation's time (`kubeletPodStatus`).
+  const o = data.kubelet;
   return { ready: { type: 'Ready', status: o.state === 'Running' && o.ready === true ? 'True' : 'False', lastTransitionTime: o.at }, terminal: o.state === 'Failed' };
 };
 
 /** desiredNumberScheduled after a DaemonSetStatusChanged, in either recorded form (whole status, or the fields that changed). */
 export const desiredAfter = (data: DaemonSetStatusChanged['data'], before: number): number => {
-  const d = data as { status?: { desiredNumberScheduled?: number }; changed?: { desiredNumberScheduled?: number } };
-  return d.status?.desiredNumberScheduled ?? d.changed?.desiredNumberScheduled ?? before;
+  return data.status?.desiredNumberScheduled ?? data.changed?.desiredNumberScheduled ?? before;
 };

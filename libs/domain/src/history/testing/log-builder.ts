@@ -108,18 +108,18 @@ export class LogBuilder {
   compactPod(ds: string, node: string, hash = 'rev1'): [number, string] {
     const name = `${ds}-${node}-${++this.seq}`;
     const daemonPod = { daemonSet: ds, version: 1, node, uid: `uid-${name}`, hash, created: toRfc3339(this.now) };
-    return [this.add(podStream(NS, name), { type: 'PodCreated', data: { daemonPod } } as unknown as ClusterEvent), name];
+    return [this.add(podStream(NS, name), { type: 'PodCreated', data: { daemonPod } }), name];
   }
 
   /** The compact form of a kubelet's report (schema v2): what it observed. */
   observed(pod: string, state: 'Waiting' | 'Running' | 'Failed', ready = state === 'Running'): number {
     const kubelet = { at: toRfc3339(this.now), state, ...(ready ? { ready: true } : {}), hostIP: '10.0.0.1', podIP: '10.244.0.1' };
-    return this.add(podStream(NS, pod), { type: 'PodStatusReported', data: { kubelet } } as unknown as ClusterEvent, 'node-agent');
+    return this.add(podStream(NS, pod), { type: 'PodStatusReported', data: { kubelet } }, 'node-agent');
   }
 
   /** The compact form of a status write (schema v2): only the fields that changed. */
   statusChanged(ds: string, desired: number): number {
-    return this.add(daemonSetStream(NS, ds), { type: 'DaemonSetStatusChanged', data: { changed: { desiredNumberScheduled: desired } } } as unknown as ClusterEvent);
+    return this.add(daemonSetStream(NS, ds), { type: 'DaemonSetStatusChanged', data: { changed: { desiredNumberScheduled: desired } } });
   }
 
   ready(pod: string, isReady = true): number {
