@@ -1,4 +1,4 @@
-import { type EventRef, type LoggedEvent, LEDGER_API_VERSION, LogVerifier, type VerifyReport } from '@daemonledger/domain/history';
+import { eventRef, type LoggedEvent, LEDGER_API_VERSION, LogVerifier, type VerifyReport } from '@daemonledger/domain/history';
 import type { EventStore, RecordedEvent } from '@daemonledger/event-store/event-store.port';
 
 /** The store's own tamper check (the hash chain, §5); optional on the port, so called with `?.`. */
@@ -13,18 +13,9 @@ export const asLogged = (e: RecordedEvent): LoggedEvent => e as unknown as Logge
 
 const PAGE = 2_000;
 
-/** The events with positions in [from, to], in log order, at most `max` (works for non-dense positions too). */
+/** Up to `max` events from `from` on (or, backwards, before it), in log order; non-dense positions work too. */
 const eventsBetween = async (store: EventStore, from: number, max: number, backwards = false): Promise<RecordedEvent[]> =>
   backwards ? (await store.readAll({ fromPosition: from, direction: 'backwards', maxCount: max })).reverse() : store.readAll({ fromPosition: from - 1, maxCount: max });
-
-const ref = (e: RecordedEvent): EventRef => ({
-  position: e.position,
-  streamId: e.streamId,
-  type: e.type,
-  revision: e.revision,
-  time: e.metadata.wallTime ?? e.recordedAt,
-  ...(e.metadata.actor !== undefined ? { actor: e.metadata.actor } : {}),
-});
 
 /**
  * Checks the whole log once, up to the head as it is when the check begins:
@@ -58,7 +49,7 @@ export const verifyLog = async (store: EventStore, o: { densePositions: boolean;
       position: integrity.position,
       rule: /hole/i.test(integrity.problem) ? 'position-hole' : 'hash-chain',
       message: `hash chain: ${integrity.problem}`,
-      around: [...before, ...after].map(ref),
+      around: [...before, ...after].map((e) => eventRef(asLogged(e))),
     };
   } else if (integrity && !integrity.ok && violation && integrity.position === violation.position) {
     violation = { ...violation, message: `${violation.message}; hash chain: ${integrity.problem}` };
