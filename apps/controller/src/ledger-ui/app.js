@@ -143,9 +143,18 @@
     return document.querySelector('input[name=axis]:checked').value;
   };
 
+  /** The node filter: a case-insensitive substring of the node's name. */
+  var nodeShown = function (name) {
+    var f = $('nodes').value.trim().toLowerCase();
+    return !f || name.toLowerCase().indexOf(f) >= 0;
+  };
+
   var draw = function () {
     var rs = shown();
     state.timeline = T.buildTimeline(rs, axis(), Date.now());
+    state.timeline.lanes = state.timeline.lanes.filter(function (l) {
+      return nodeShown(l.node);
+    });
     R.renderChart($('chart'), state.timeline, setPosition);
     var revs = {};
     rs.forEach(function (r) {
@@ -192,7 +201,10 @@
         var revisions = lists[3].items;
         var cells = C.nodeGrid({ daemonSet: state.ds.name, daemonSetObject: ds, pods: lists[1].items, nodes: lists[2].items, revisions: revisions });
         R.renderSummary($('at-summary'), C.daemonSetSummary(ds, revisions), T.rolloutAt(state.rollouts, p), state.ds.ns + '/' + state.ds.name, p);
-        R.renderGrid($('grid'), cells);
+        state.cells = cells;
+        R.renderGrid($('grid'), cells.filter(function (c) {
+          return nodeShown(c.node);
+        }));
         $('position-out').textContent = $('position-out').textContent.replace(' · loading…', '');
         $('grid').setAttribute('data-position', String(p));
       })
@@ -233,6 +245,12 @@
       loadDaemonSet();
     });
     $('only').addEventListener('change', draw);
+    $('nodes').addEventListener('input', function () {
+      draw();
+      if (state.cells) R.renderGrid($('grid'), state.cells.filter(function (c) {
+        return nodeShown(c.node);
+      }));
+    });
     $('reload').addEventListener('click', function () {
       loadDaemonSet(state.position);
     });
