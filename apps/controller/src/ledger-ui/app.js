@@ -222,14 +222,22 @@
     if (target !== undefined) setPosition(target);
   };
 
-  document.addEventListener('DOMContentLoaded', function () {
+  /** A token in the fragment goes to session storage and out of the address bar and history at once (it never reaches the server, but screens and shoulders see it). */
+  var takeToken = function () {
     var frag = T.parseFragment(location.hash);
-    if (frag.token) {
-      sessionStorage.setItem(KEY, frag.token);
-      delete frag.token;
-      // Out of the address bar and the history at once: the fragment never reaches the server, but screens and shoulders see it.
-      history.replaceState(null, '', '#' + Object.keys(frag).map(function (k) { return k + '=' + encodeURIComponent(frag[k]); }).join('&'));
-    }
+    if (!frag.token) return false;
+    sessionStorage.setItem(KEY, frag.token);
+    delete frag.token;
+    history.replaceState(null, '', '#' + Object.keys(frag).map(function (k) { return k + '=' + encodeURIComponent(frag[k]); }).join('&'));
+    return true;
+  };
+
+  document.addEventListener('DOMContentLoaded', function () {
+    takeToken();
+    // A link with a token opened in this tab again changes only the fragment: no reload.
+    window.addEventListener('hashchange', function () {
+      if (takeToken()) start();
+    });
     $('login-form').addEventListener('submit', function (ev) {
       ev.preventDefault();
       sessionStorage.setItem(KEY, $('token').value.trim());
@@ -265,6 +273,9 @@
     });
     $('position-exact').addEventListener('change', function () {
       setPosition($('position-exact').value);
+    });
+    $('position-exact').addEventListener('keydown', function (ev) {
+      if (ev.key === 'Enter') setPosition($('position-exact').value);
     });
     $('prev').addEventListener('click', function () {
       stepBy(-1);
