@@ -79,7 +79,7 @@
     };
     var bands = tl.bands.map(function (b) {
       var cls = 'band ' + revClass(b.toRevision) + (b.stalled ? ' stalled' : '') + (b.undo ? ' undo' : '') + (b.state === 'Superseded' ? ' superseded' : '');
-      var title = bandLabel(b) + ' · ' + (b.state || '') + (b.pullFailures ? ' · ' + b.pullFailures + ' pull failure(s)' : '') + (b.undo ? ' · undo: ' + b.undo : '') + (b.message ? ' · ' + b.message : '') + (b.changeCause ? ' · cause: ' + b.changeCause : '') + (b.requestedBy ? ' · by ' + b.requestedBy : '');
+      var title = bandLabel(b) + ' · ' + (b.state || '') + (b.pullFailures ? ' · ' + b.pullFailures + ' pull failure(s)' : '') + (b.undo ? ' · undo: ' + b.undo : '') + (b.pruned ? ' · per-node steps pruned (kubectl ledger audit has every event)' : '') + (b.message ? ' · ' + b.message : '') + (b.changeCause ? ' · cause: ' + b.changeCause : '') + (b.requestedBy ? ' · by ' + b.requestedBy : '');
       return h('div', { class: cls, style: place(b.from, b.to), title: title, role: 'img', 'aria-label': 'Rollout ' + title, 'data-rollout': b.rollout }, h('span', { class: 'band-text' }, bandLabel(b)));
     });
     var ticks = [];
@@ -167,6 +167,10 @@
   var renderTables = function (container, rollouts, onPick) {
     container.textContent = '';
     rollouts.forEach(function (r) {
+      if (r.status.nodesPruned) {
+        container.appendChild(h('p', { class: 'empty' }, r.metadata.name + ': the server keeps per-node steps for the newest rollouts only; `kubectl ledger audit` replays this one.'));
+        return;
+      }
       var d = h('details', { class: 'steps' }, h('summary', {}, r.metadata.name + ': revision ' + (r.spec.fromRevision === null || r.spec.fromRevision === undefined ? '–' : r.spec.fromRevision) + ' → ' + r.spec.toRevision + ', ' + (r.status.state || '') + (r.spec.changeCause ? ' — ' + r.spec.changeCause : '')));
       d.addEventListener('toggle', function () {
         if (!d.open || d.querySelector('table')) return;

@@ -34,6 +34,8 @@ export interface Rollout {
     startPosition?: number;
     lastPosition?: number;
     message?: string;
+    /** The per-node steps were dropped (only the newest rollouts keep them). */
+    nodesPruned?: boolean;
     desired?: number;
     updated?: number;
     nodes?: { node: string; oldPod?: string; newPod?: string; steps: RolloutStep[] }[];
@@ -75,6 +77,8 @@ export interface Band {
   to: number;
   stalled: boolean;
   pullFailures: number;
+  /** Its per-node steps were pruned by the server: a band, no lanes. */
+  pruned: boolean;
   /** Why this rollout is an undo, or null. */
   undo: string | null;
   message: string;

@@ -230,6 +230,8 @@
         stalled: st.state === 'Stalled' || pullFailures > 0,
         pullFailures: pullFailures,
         undo: undos[r.spec.rollout] || null,
+        // Only a DaemonSet's newest rollouts keep their per-node steps; the audit subresource has the rest.
+        pruned: !!st.nodesPruned,
         message: st.message || '',
         changeCause: r.spec.changeCause || '',
         requestedBy: r.spec.requestedBy || '',

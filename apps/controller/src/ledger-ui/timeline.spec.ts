@@ -147,6 +147,18 @@ describe('the timeline of a DaemonSet', () => {
     expect(buildTimeline([aRollout(1, { state: 'Superseded' })], 'time').bands[0].stalled).toBe(false);
   });
 
+  it('keeps a band for a rollout whose per-node steps the server pruned', () => {
+    const pruned = aRollout(1, { start: 0, end: 5 });
+    pruned.status!.nodesPruned = true;
+    delete pruned.status!.nodes;
+    const t = buildTimeline([pruned, aRollout(2, { start: 10, end: 12, nodes: { a: [step('Ready', 11)] } })], 'time');
+    expect(t.bands.map((b) => [b.rollout, b.pruned])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
+    expect(t.lanes.map((l) => l.node)).toEqual(['a']);
+  });
+
   it('draws bands left to right without overlap, an hour of quiet cut out', () => {
     const xs = tl.bands.map((b) => [tl.scale.at(b.from), tl.scale.at(b.to)]);
     for (let i = 1; i < xs.length; i++) expect(xs[i][0]).toBeGreaterThanOrEqual(xs[i - 1][1]);
