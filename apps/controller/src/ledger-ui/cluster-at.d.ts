@@ -33,5 +33,6 @@ export interface DaemonSetSummary {
 }
 
 export function podState(pod: Pod): string;
+export function targetNode(pod: Pod): string | undefined;
 export function nodeGrid(input: { daemonSet: string; daemonSetObject?: DaemonSet; pods: Pod[]; nodes: Node[]; revisions: ControllerRevision[] }): GridCell[];
 export function daemonSetSummary(ds: DaemonSet | undefined, revisions: ControllerRevision[]): DaemonSetSummary | null;

@@ -33,6 +33,21 @@
     );
   };
 
+  /** The node a daemon pod is for: its nodeName, or before binding the node its required affinity names (as the DaemonSet controller writes it). */
+  var targetNode = function (pod) {
+    if (pod.spec.nodeName) return pod.spec.nodeName;
+    var na = pod.spec.affinity && pod.spec.affinity.nodeAffinity;
+    var terms = (na && na.requiredDuringSchedulingIgnoredDuringExecution && na.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms) || [];
+    for (var i = 0; i < terms.length; i++) {
+      var fields = terms[i].matchFields || [];
+      for (var j = 0; j < fields.length; j++) {
+        var f = fields[j];
+        if (f.key === 'metadata.name' && f.operator === 'In' && (f.values || []).length === 1) return f.values[0];
+      }
+    }
+    return undefined;
+  };
+
   /**
    * What a pod was doing, in kubectl's words: Terminating, a container's
    * waiting reason (ErrImagePull, ImagePullBackOff, ContainerCreating), or
@@ -80,7 +95,7 @@
       cells[n.metadata.name] = { node: n.metadata.name, nodeReady: ready, cordoned: !!(n.spec && n.spec.unschedulable), known: true, pods: [] };
     });
     pods.forEach(function (p) {
-      var node = p.spec.nodeName || '(unscheduled)';
+      var node = targetNode(p) || '(unscheduled)';
       var cell = cells[node] || (cells[node] = { node: node, nodeReady: false, cordoned: false, known: false, pods: [] });
       var hash = p.metadata.labels && p.metadata.labels[HASH_LABEL];
       cell.pods.push({ name: p.metadata.name, hash: hash || '', revision: hash && revisionOf[hash] !== undefined ? revisionOf[hash] : null, state: podState(p) });
@@ -124,5 +139,5 @@
     };
   };
 
-  return { podState: podState, nodeGrid: nodeGrid, daemonSetSummary: daemonSetSummary };
+  return { podState: podState, targetNode: targetNode, nodeGrid: nodeGrid, daemonSetSummary: daemonSetSummary };
 });

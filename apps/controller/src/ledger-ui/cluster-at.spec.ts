@@ -1,5 +1,5 @@
 import type { ControllerRevision, DaemonSet, Node, Pod } from '@daemonledger/domain/api/types';
-import { daemonSetSummary, nodeGrid, podState } from './cluster-at';
+import { daemonSetSummary, nodeGrid, podState, targetNode } from './cluster-at';
 
 const owner = [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'nginx-ds', uid: 'u', controller: true }];
 const aNode = (name: string, o: { ready?: boolean; unschedulable?: boolean } = {}) =>
@@ -35,6 +35,18 @@ describe('a pod’s state, in kubectl’s words', () => {
     ['Terminating', { deleting: true }],
     ['ErrImagePull', { phase: 'Pending', ready: false, waiting: 'ErrImagePull' }],
   ])('%s', (want, o) => expect(podState(aPod('p', 'n', 'h', o))).toBe(want));
+});
+
+describe('the node a daemon pod is for', () => {
+  const unbound = (values: string[]) =>
+    ({
+      metadata: { name: 'p' },
+      spec: { containers: [], affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values }] }] } } } },
+    }) as unknown as Pod;
+
+  it('is its nodeName once bound', () => expect(targetNode(aPod('p', 'node-3', 'h'))).toBe('node-3'));
+  it('is the node its required affinity names before that', () => expect(targetNode(unbound(['node-7']))).toBe('node-7'));
+  it('is unknown when the affinity names several', () => expect(targetNode(unbound(['a', 'b']))).toBeUndefined());
 });
 
 describe('the node grid at a position', () => {

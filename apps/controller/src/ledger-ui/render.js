@@ -82,22 +82,28 @@
       var title = bandLabel(b) + ' · ' + (b.state || '') + (b.pullFailures ? ' · ' + b.pullFailures + ' pull failure(s)' : '') + (b.undo ? ' · undo: ' + b.undo : '') + (b.pruned ? ' · per-node steps pruned (kubectl ledger audit has every event)' : '') + (b.message ? ' · ' + b.message : '') + (b.changeCause ? ' · cause: ' + b.changeCause : '') + (b.requestedBy ? ' · by ' + b.requestedBy : '');
       return h('div', { class: cls, style: place(b.from, b.to), title: title, role: 'img', 'aria-label': 'Rollout ' + title, 'data-rollout': b.rollout }, h('span', { class: 'band-text' }, bandLabel(b)));
     });
+    // A label where each rollout's stretch starts, and at the end; one too close to the last is left out (its band's title has it).
     var ticks = [];
-    tl.scale.pieces.forEach(function (p) {
+    var lastX = -1;
+    var pieces = tl.scale.pieces;
+    pieces.forEach(function (p) {
+      if (p.x0 - lastX < 0.12) return;
       ticks.push(h('span', { class: 'tick start', style: { left: pct(p.x0) } }, keyText(tl.axis, p.from)));
-      if (p.to !== p.from) ticks.push(h('span', { class: 'tick end', style: { left: pct(p.x1) } }, keyText(tl.axis, p.to)));
+      lastX = p.x0;
     });
+    var last = pieces[pieces.length - 1];
+    if (last && last.to !== last.from && 1 - lastX >= 0.2) ticks.push(h('span', { class: 'tick end', style: { left: '100%' } }, keyText(tl.axis, last.to)));
     tl.scale.breaks.forEach(function (b) {
       ticks.push(h('span', { class: 'tick gap', style: { left: pct((b.x0 + b.x1) / 2) }, title: gapText(tl.axis, b.gap) + ' without rollouts, cut out' }, '⋯'));
     });
     var lanes = tl.lanes.map(function (lane) {
       var items = lane.segments.map(function (s) {
         var label = lane.node + ': ' + T.SEGMENT_LABELS[s.kind] + ' (rollout #' + s.rollout + ')' + (s.open ? ', still under way' : '') + ' · ' + s.steps.map(stepText).join(' → ');
-        return h('span', { class: 'seg ' + s.kind + (s.open ? ' open' : ''), style: place(s.from, s.to), title: label, 'aria-label': label, role: 'img', onclick: function () { onPick(s.steps[0].position); } });
+        return h('span', { class: 'seg ' + s.kind + (s.open ? ' open' : ''), style: place(s.from, s.to), title: label, 'aria-label': label, role: 'img', 'data-rollout': s.rollout, onclick: function () { onPick(s.steps[0].position); } });
       });
       lane.markers.forEach(function (m) {
         var label = lane.node + ': ' + T.MARKER_LABELS[m.kind] + ' (rollout #' + m.rollout + ') · ' + stepText(m.step);
-        items.push(h('span', { class: 'mark ' + m.kind, style: { left: pct(at(m.at)) }, title: label, 'aria-label': label, role: 'img', onclick: function () { onPick(m.step.position); } }));
+        items.push(h('span', { class: 'mark ' + m.kind, style: { left: pct(at(m.at)) }, title: label, 'aria-label': label, role: 'img', 'data-rollout': m.rollout, onclick: function () { onPick(m.step.position); } }));
       });
       return h('li', { class: 'row lane', 'data-node': lane.node }, [h('span', { class: 'rowhead' }, lane.node), h('div', { class: 'track' }, breaks().concat(items))]);
     });

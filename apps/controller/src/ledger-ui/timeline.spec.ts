@@ -114,6 +114,31 @@ describe('the scale', () => {
     expect(s.pieces[1].x1 - s.pieces[1].x0).toBeGreaterThan(0.05);
   });
 
+  it('gives every rollout room for its band, even one of a few ms beside one of seconds', () => {
+    const s = makeScale([
+      [0, 5_000],
+      [5_000, 5_010],
+      [5_010, 5_020],
+    ]);
+    expect(s.pieces).toHaveLength(3);
+    for (const p of s.pieces) expect(p.x1 - p.x0).toBeGreaterThanOrEqual(0.09);
+    expect(s.at(5_000)).toBeCloseTo(s.pieces[1].x0);
+    expect(s.at(5_020)).toBeCloseTo(1);
+  });
+
+  it('clips a rollout where the next begins, so overlapping spans still map in order', () => {
+    const s = makeScale([
+      [0, 100],
+      [50, 150],
+    ]);
+    expect(s.pieces.map((p) => [p.from, p.to])).toEqual([
+      [0, 50],
+      [50, 150],
+    ]);
+    const xs = [0, 25, 50, 75, 100, 150].map(s.at);
+    expect([...xs].sort((a, b) => a - b)).toEqual(xs);
+  });
+
   it('copes with a stretch of no duration (every step in the same second)', () => {
     const s = makeScale([[5, 5]]);
     expect(Number.isFinite(s.at(5))).toBe(true);
