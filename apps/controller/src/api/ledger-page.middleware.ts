@@ -7,6 +7,7 @@ const FILES: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
   'app.js': 'text/javascript; charset=utf-8',
+  'scale.js': 'text/javascript; charset=utf-8',
   'timeline.js': 'text/javascript; charset=utf-8',
   'cluster-at.js': 'text/javascript; charset=utf-8',
   'render.js': 'text/javascript; charset=utf-8',

@@ -104,30 +104,36 @@
   var loadDaemonSet = function (at) {
     var v = $('ds').value.split('/');
     state.ds = { ns: v[0], name: v.slice(1).join('/') };
-    say('Reading the rollouts of ' + $('ds').value + '…');
     var q = '?labelSelector=' + encodeURIComponent('ledger.daemonledger.io/daemonset=' + state.ds.name);
     api('/apis/ledger.daemonledger.io/v1/namespaces/' + encodeURIComponent(state.ds.ns) + '/rollouts' + q)
       .then(function (list) {
-        state.rollouts = list.items;
-        state.head = Number(list.metadata.resourceVersion) || 1;
-        var only = $('only');
-        only.textContent = '';
-        only.appendChild(R.h('option', { value: '' }, 'all (' + list.items.length + ')'));
-        list.items.forEach(function (r) {
-          only.appendChild(R.h('option', { value: String(r.spec.rollout) }, r.metadata.name + ' (' + (r.status.state || '') + ')'));
-        });
+        useRollouts(list.items, Number(list.metadata.resourceVersion), at);
         say(list.items.length + ' rollout(s) of ' + $('ds').value + '; log head at position ' + state.head + '.');
-        draw();
-        var slider = $('position');
-        slider.max = String(state.head);
-        $('position-exact').max = String(state.head);
-        setPosition(at >= 1 && at <= state.head ? at : state.head);
       })
       .catch(function (e) {
-        state.rollouts = [];
-        draw();
-        say(e.code === 404 ? 'This server does not serve ledger.daemonledger.io/v1 rollouts (404).' : 'Could not read the rollouts: ' + e.message, true);
+        say(e.code === 404 ? 'This server does not serve ledger.daemonledger.io/v1 rollouts (404): only the cluster at a position is shown.' : 'Could not read the rollouts: ' + e.message, true);
+        // Without rollouts the slider still travels in time: the head comes from a plain list.
+        api('/apis/apps/v1/daemonsets').then(function (l) {
+          useRollouts([], Number(l.metadata.resourceVersion), at);
+        });
       });
+  };
+
+  var useRollouts = function (items, head, at) {
+    state.rollouts = items;
+    state.head = head || 1;
+    var only = $('only');
+    var chosen = only.value;
+    only.textContent = '';
+    only.appendChild(R.h('option', { value: '' }, 'all (' + items.length + ')'));
+    items.forEach(function (r) {
+      var v = String(r.spec.rollout);
+      only.appendChild(R.h('option', { value: v, selected: v === chosen }, r.metadata.name + ' (' + (r.status.state || '') + ')'));
+    });
+    draw();
+    $('position').max = String(state.head);
+    $('position-exact').max = String(state.head);
+    setPosition(at >= 1 && at <= state.head ? at : state.head);
   };
 
   var shown = function () {
@@ -262,6 +268,10 @@
     $('reload').addEventListener('click', function () {
       loadDaemonSet(state.position);
     });
+    // Following: reread every 3 s; a slider at the head stays at the head.
+    setInterval(function () {
+      if ($('follow').checked && state.ds && !$('viewer').hidden) loadDaemonSet(state.position === state.head ? undefined : state.position);
+    }, 3000);
     document.querySelectorAll('input[name=axis]').forEach(function (el) {
       el.addEventListener('change', draw);
     });
