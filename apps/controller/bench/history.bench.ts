@@ -131,10 +131,12 @@ const startServer = (dir: string): Promise<Server> =>
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-const get = (s: Server, path: string) =>
+const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+
+const get = (s: Server, path: string, accept = 'application/json') =>
   new Promise<{ status: number; text: string; ms: number }>((resolve, reject) => {
     const t = performance.now();
-    const req = request(`${s.url}${path}`, { agent, ca: s.ca, headers: { Authorization: `Bearer ${s.token}` } }, (res) => {
+    const req = request(`${s.url}${path}`, { agent, ca: s.ca, headers: { Authorization: `Bearer ${s.token}`, Accept: accept } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t }));
@@ -202,8 +204,9 @@ const measureApi = async (dir: string) => {
       const name = names[p % Math.max(1, names.length)] ?? 'nginx-ds-none';
       one.push((await ok(s, `/api/v1/namespaces/default/pods?fieldSelector=metadata.name%3D${name}&${exact(p)}`)).ms);
     }
-    const rollouts = JSON.parse((await ok(s, '/apis/ledger.daemonledger.io/v1/namespaces/default/rollouts')).text).items as { metadata: { name: string } }[];
-    const last = rollouts[rollouts.length - 1]?.metadata.name;
+    // The newest rollout, by number; a Table (a JSON list would carry every kept per-node timeline).
+    const table = JSON.parse((await get(s, '/apis/ledger.daemonledger.io/v1/namespaces/default/rollouts', TABLE)).text) as { rows: { cells: unknown[] }[] };
+    const last = table.rows.map((r) => String(r.cells[0])).sort((a, b) => Number(a.split('-').pop()) - Number(b.split('-').pop())).pop();
     const audit = last ? await ok(s, `/apis/ledger.daemonledger.io/v1/namespaces/default/rollouts/${last}/audit`) : undefined;
     return {
       head,

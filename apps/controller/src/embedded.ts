@@ -8,6 +8,7 @@ import { ImageRegistry, NodeFleet, simulatedNode, type FailureRule } from '@daem
 import { AppModule } from './app.module';
 import { createApiApp, listenApi, type ServedApi } from './api/serve';
 import { projectRoot } from './infrastructure/paths';
+import { clusterUpcasters } from './infrastructure/upcasters';
 import type { AppConfig } from './config/config';
 import type { Clock, IdSource } from './infrastructure/tokens';
 import { ClusterState } from './projections/cluster-state.service';
@@ -53,7 +54,7 @@ export interface Embedded {
 export const DEFAULT_CATALOG = join(projectRoot(), 'infra/registry/catalog.yaml');
 
 export const startEmbedded = async (o: EmbeddedOptions): Promise<Embedded> => {
-  const store = o.store ?? (await openEventStore(o.config.eventStore));
+  const store = o.store ?? (await openEventStore(o.config.eventStore, clusterUpcasters()));
   const transport = new InProcessTransport();
   const module = AppModule.forRoot({ config: o.config, store, transport: transport as Transport, clock: o.clock, ids: o.ids, activityLog: o.activityLog, api: o.serve });
   const logger: LogLevel[] = o.config.logLevel === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'];

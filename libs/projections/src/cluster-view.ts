@@ -13,7 +13,9 @@ import type {
   RolloutEvent,
 } from '@daemonledger/domain/cluster/events';
 import { parseStreamId } from '@daemonledger/domain/cluster/streams';
+import { DaemonSetVersions } from './daemon-set-versions';
 import { KubeEvents } from './kube-events';
+import { RolloutTimelines } from './rollout-timelines';
 import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
 
 /** One rollout as the audit view sees it (the fold of its rollout stream). */
@@ -76,9 +78,27 @@ export class ClusterView {
   readonly events = new KubeEvents();
   /** Last revision of every stream seen: the expected revision for the next append. */
   readonly streamRevisions = new Map<string, number>();
+  /** The DaemonSet versions compact `PodCreated` events refer to (fold state: snapshot it too). */
+  readonly daemonSetVersions = new DaemonSetVersions();
+  /** The DaemonSet as it was at `version` (what a compact PodCreated was built from). */
+  readonly daemonSetAt = (ns: string, name: string, version: number) => this.daemonSetVersions.at(ns, name, version, getIn(this.daemonSets, ns, name));
+  /** The rollouts API's view: per-rollout, per-node timelines and audit index (replaced whole when restored from a snapshot). */
+  rolloutTimelines = new RolloutTimelines();
 
   apply(e: RecordedEvent): void {
     if (e.position <= this.position) return; // already applied (at-least-once delivery)
+    // A deleted pod is gone after the fold: the timeline needs it as it was.
+    const podBefore = e.type === 'PodDeleted' ? this.podOfStream(e.streamId) : undefined;
+    this.applyObject(e);
+    this.rolloutTimelines.apply(e, this, podBefore);
+  }
+
+  private podOfStream(streamId: string) {
+    const ref = parseStreamId(streamId);
+    return ref?.kind === 'pod' ? getIn(this.pods, ref.namespace ?? '', ref.name) : undefined;
+  }
+
+  private applyObject(e: RecordedEvent): void {
     this.position = e.position;
     this.streamRevisions.set(e.streamId, e.revision);
     const ref = parseStreamId(e.streamId);
@@ -106,11 +126,15 @@ export class ClusterView {
         } else if (e.type === 'DaemonSetDeleted') {
           this.templateChanges.delete(`${ns}/${ref.name}`);
         }
-        setIn(this.daemonSets, ns, ref.name, evolveDaemonSet(getIn(this.daemonSets, ns, ref.name), e as unknown as DaemonSetEvent, rv));
+        {
+          const ds = evolveDaemonSet(getIn(this.daemonSets, ns, ref.name), e as unknown as DaemonSetEvent, rv);
+          setIn(this.daemonSets, ns, ref.name, ds);
+          this.daemonSetVersions.record(ns, ref.name, e.position, ds, e.type === 'DaemonSetStatusChanged');
+        }
         return;
       case 'pod': {
         const before = getIn(this.pods, ns, ref.name);
-        const after = evolvePod(before, e as unknown as PodEvent, rv);
+        const after = evolvePod(before, e as unknown as PodEvent, rv, { namespace: ns, name: ref.name, daemonSetAt: this.daemonSetAt });
         setIn(this.pods, ns, ref.name, after);
         this.indexPod(ns, ref.name, before, after);
         this.events.record(e, before, after);
