@@ -112,13 +112,17 @@ describe('the timeline page in Chromium', () => {
   });
 
   it('bands every rollout from → to revision, marking the stall and the undo', async () => {
-    const bands = await page.$$eval('#chart .band', (bs) => bs.map((b) => [b.getAttribute('data-rollout'), b.textContent, b.classList.contains('stalled'), b.classList.contains('undo')]));
+    const bands = await page.$$eval('#chart .band', (bs) => bs.map((b) => [b.getAttribute('data-rollout'), b.getAttribute('data-label'), b.classList.contains('stalled'), b.classList.contains('undo')]));
     expect(bands).toEqual([
       ['1', '#1 rev –→1', false, false],
       ['2', '#2 rev 1→2', false, false],
       ['3', '#3 rev 2→3 ⚠ pull failed', true, false], // stalled, then superseded by the undo
       ['4', '#4 rev 3→4 ↶ undo', false, true],
     ]);
+    // On the band itself: the words, or where they do not fit the marks the legend explains.
+    for (const text of await page.$$eval('#chart .band .band-text', (ts) => ts.map((t) => t.textContent ?? ''))) expect(text).toMatch(/^#\d rev (–|\d)→\d/);
+    expect(await page.textContent('#chart .band[data-rollout="3"]')).toContain('⚠');
+    expect(await page.textContent('#chart .band[data-rollout="4"]')).toContain('↶');
     expect(await page.$$eval('#chart .mark.pullFailed[data-rollout="3"]', (ms) => ms.length)).toBeGreaterThanOrEqual(1);
     expect(await page.textContent('#legend')).toContain('image pull failed');
   });

@@ -56,8 +56,11 @@
     return s.step + ' at ' + (s.time || '') + ' (position ' + s.position + ')' + (s.message ? ': ' + s.message : '');
   };
 
-  var bandLabel = function (b) {
-    return '#' + b.rollout + ' rev ' + (b.fromRevision === null ? '–' : b.fromRevision) + '→' + b.toRevision + (b.undo ? ' ↶ undo' : '') + (b.state === 'Stalled' ? ' ⚠ Stalled' : b.stalled ? ' ⚠ pull failed' : '');
+  /** A band's text; `short` keeps only the marks (the legend names them) for a band too narrow for words. */
+  var bandLabel = function (b, short) {
+    var rev = '#' + b.rollout + ' rev ' + (b.fromRevision === null ? '–' : b.fromRevision) + '→' + b.toRevision;
+    if (short) return rev + (b.undo ? ' ↶' : '') + (b.stalled ? ' ⚠' : '');
+    return rev + (b.undo ? ' ↶ undo' : '') + (b.state === 'Stalled' ? ' ⚠ Stalled' : b.stalled ? ' ⚠ pull failed' : '');
   };
 
   /** The chart: a row of revision bands, an axis, then one lane per node. Clicking a step moves the slider to it. */
@@ -80,7 +83,7 @@
     var bands = tl.bands.map(function (b) {
       var cls = 'band ' + revClass(b.toRevision) + (b.stalled ? ' stalled' : '') + (b.undo ? ' undo' : '') + (b.state === 'Superseded' ? ' superseded' : '');
       var title = bandLabel(b) + ' · ' + (b.state || '') + (b.pullFailures ? ' · ' + b.pullFailures + ' pull failure(s)' : '') + (b.undo ? ' · undo: ' + b.undo : '') + (b.pruned ? ' · per-node steps pruned (kubectl ledger audit has every event)' : '') + (b.message ? ' · ' + b.message : '') + (b.changeCause ? ' · cause: ' + b.changeCause : '') + (b.requestedBy ? ' · by ' + b.requestedBy : '');
-      return h('div', { class: cls, style: place(b.from, b.to), title: title, role: 'img', 'aria-label': 'Rollout ' + title, 'data-rollout': b.rollout }, h('span', { class: 'band-text' }, bandLabel(b)));
+      return h('div', { class: cls, style: place(b.from, b.to), title: title, role: 'img', 'aria-label': 'Rollout ' + title, 'data-rollout': b.rollout, 'data-label': bandLabel(b) }, h('span', { class: 'band-text' }, bandLabel(b)));
     });
     // A label where each rollout's stretch starts, and at the end; one too close to the last is left out (its band's title has it).
     var ticks = [];
@@ -111,6 +114,10 @@
     container.appendChild(h('div', { class: 'row axis', 'aria-hidden': 'true' }, [h('span', { class: 'rowhead' }, tl.axis === 'position' ? 'position' : 'time (UTC)'), h('div', { class: 'track' }, ticks)]));
     container.appendChild(h('ol', { class: 'lanes', 'aria-label': tl.lanes.length + ' nodes' }, lanes));
     container.appendChild(h('div', { class: 'cursor-layer', 'aria-hidden': 'true' }, h('span', { class: 'cursor', hidden: true })));
+    // Laid out now: a band whose words do not fit keeps its marks only (its title and aria-label keep the words).
+    bands.forEach(function (el, i) {
+      if (el.scrollWidth > el.clientWidth) el.firstChild.textContent = bandLabel(tl.bands[i], true);
+    });
   };
 
   /** The slider's position as a vertical line across the chart (hidden before the first rollout). */
