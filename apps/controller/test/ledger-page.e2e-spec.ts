@@ -127,6 +127,14 @@ describe('the timeline page in Chromium', () => {
     expect(await page.textContent('#legend')).toContain('image pull failed');
   });
 
+  it('lays the same lanes along log positions instead of wall time', async () => {
+    await page.check('input[name=axis][value=position]');
+    await page.waitForFunction("/^position \\d+$/.test(document.querySelector('#chart .tick').textContent)");
+    expect(await page.$$eval('#chart .lane', (ls) => ls.length)).toBe(NODES);
+    await page.check('input[name=axis][value=time]');
+    await page.waitForFunction("/Z$/.test(document.querySelector('#chart .tick').textContent)");
+  });
+
   it('shows the cluster at the head: every node on the undo’s revision, Ready', async () => {
     const head = Number(await page.getAttribute('#position', 'max'));
     expect(head).toBeGreaterThan(beforeSetImage);
