@@ -14,6 +14,7 @@ import type {
 } from '@daemonledger/domain/cluster/events';
 import { parseStreamId } from '@daemonledger/domain/cluster/streams';
 import { KubeEvents } from './kube-events';
+import { ALL_STREAM_KINDS, mapPart, namespacedPart, type SnapshotPart } from './snapshot-part';
 import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
 
 /** One rollout as the audit view sees it (the fold of its rollout stream). */
@@ -222,6 +223,37 @@ export class ClusterView {
   }
   expectedRevision(streamId: string): number | 'no_stream' {
     return this.streamRevisions.get(streamId) ?? 'no_stream';
+  }
+
+  /**
+   * What a snapshot of this view holds, one line per part, restored in this
+   * order (snapshot-codec.ts serialises them). Each names the stream kinds it
+   * is folded from, so a past read of one resource restores only the parts
+   * its fold needs. A new part of the view is one more line here (the
+   * projection code version then changes by itself: old snapshots are rebuilt).
+   */
+  snapshotParts(): Record<string, SnapshotPart> {
+    return {
+      daemonSets: namespacedPart(this.daemonSets, ['daemonset']),
+      templateChanges: mapPart(this.templateChanges, ['daemonset']),
+      revisions: namespacedPart(this.revisions, ['controllerrevision']),
+      pods: namespacedPart(this.pods, ['pod']),
+      podIndex: {
+        kinds: ['pod'],
+        // Slot → pod keys, in the index's own order, so a restored view walks pods as the original did.
+        toSnapshot: () => [...this.podsByController].map(([slot, pods]) => [slot, [...pods.keys()]]),
+        fromSnapshot: (entries) => {
+          for (const [slot, keys] of entries as [string, string[]][]) {
+            const at = (key: string) => this.pod(key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1));
+            this.podsByController.set(slot, new Map(keys.map((k) => [k, at(k)!])));
+          }
+        },
+      },
+      nodes: mapPart(this.nodes, ['node'], () => (this.sortedNodes = undefined)),
+      rollouts: mapPart(this.rollouts, ['rollout']),
+      events: { kinds: ['pod', 'node'], toSnapshot: () => this.events.toSnapshot(), fromSnapshot: (e) => this.events.fromSnapshot(e) },
+      streamRevisions: mapPart(this.streamRevisions, ALL_STREAM_KINDS),
+    };
   }
 
   /** A comparable, order-independent rendering of every object, for replay-equality tests. */
