@@ -40,7 +40,14 @@ export const writeSyntheticLog = async (store: EventStore, o: SyntheticLogOption
   const emit = async (streamId: string, type: string, data: unknown, actor = 'daemonset-controller') => {
     const rev = revisions.get(streamId) ?? -1;
     revisions.set(streamId, rev + 1);
-    pending.push({ streamId, events: [{ id: randomUUID(), type, data, metadata: { actor, wallTime: T(tick++), correlationId: 'c-1' } }] });
+    const event = { id: randomUUID(), type, data, metadata: { actor, wallTime: T(tick++), correlationId: 'c-1' } };
+    // One request per stream and append: consecutive events of a stream go together, a stream seen earlier waits for the next append.
+    const last = pending[pending.length - 1];
+    if (last?.streamId === streamId) last.events.push(event);
+    else {
+      if (pending.some((r) => r.streamId === streamId)) await flush();
+      pending.push({ streamId, events: [event] });
+    }
     count++;
     if (pending.length >= batchSize) await flush();
   };
