@@ -5,3 +5,8 @@ export * from './object-streams';
 export * from './snapshot-part';
 export * from './snapshot-codec';
 export * from './snapshot-retention';
+export * from './rollout-timelines';
+export * from './rollout-record';
+export type { RolloutRecord, RolloutRecordView, RolloutRecordSnapshot } from './rollout-steps';
+export * from './event-summary';
+export * from './rollout-audit';

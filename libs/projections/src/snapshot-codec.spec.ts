@@ -14,6 +14,7 @@ const everything = (v: ClusterView) =>
       templateChanges: [...v.templateChanges],
       streamRevisions: [...v.streamRevisions].sort(),
       nodeList: v.nodeList().map((n) => n.metadata.name),
+      timelines: v.rolloutTimelines.toSnapshot(),
       fooPods: v.allDaemonSets().map((d) => v.podsForController(d.metadata.namespace!, d.metadata.uid!).map((p) => p.metadata.name)),
     }),
   );
