@@ -75,7 +75,13 @@ export class History {
 
   /** The newest snapshot of this code version at or before `position` not known to be damaged. */
   async snapshotAtOrBefore(position: number): Promise<SnapshotRef | undefined> {
-    const refs = (await this.options.snapshots?.list()) ?? [];
+    let refs: SnapshotRef[] = [];
+    try {
+      refs = (await this.options.snapshots?.list()) ?? [];
+    } catch (e) {
+      // Unreadable snapshots are as good as none: the log answers, only slower.
+      this.options.onBadSnapshot?.({ position: 0, codeVersion: '', parts: [], bytes: 0, writtenAt: '' }, e as Error);
+    }
     return refs.find((r) => r.position <= position && r.codeVersion === PROJECTION_CODE_VERSION && !this.bad.has(keyOf(r)));
   }
 
