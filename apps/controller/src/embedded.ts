@@ -9,6 +9,7 @@ import { ImageRegistry, NodeFleet, simulatedNode, type FailureRule } from '@daem
 import { AppModule } from './app.module';
 import { createApiApp, listenApi, type ServedApi } from './api/serve';
 import { projectRoot } from './infrastructure/paths';
+import { clusterUpcasters } from './infrastructure/upcasters';
 import type { AppConfig } from './config/config';
 import type { Clock, IdSource } from './infrastructure/tokens';
 import { ClusterState } from './projections/cluster-state.service';
@@ -57,7 +58,7 @@ export interface Embedded {
 export const DEFAULT_CATALOG = join(projectRoot(), 'infra/registry/catalog.yaml');
 
 export const startEmbedded = async (o: EmbeddedOptions): Promise<Embedded> => {
-  const store = o.store ?? (await openEventStore(o.config.eventStore));
+  const store = o.store ?? (await openEventStore(o.config.eventStore, clusterUpcasters()));
   const ownSnapshots = !o.snapshots && !o.store && (o.config.snapshots?.everyEvents ?? 1) > 0;
   const snapshots = o.snapshots ?? (ownSnapshots ? openSnapshotStore(o.config.eventStore) : undefined);
   const transport = new InProcessTransport();

@@ -13,6 +13,7 @@ import type {
   RolloutEvent,
 } from '@daemonledger/domain/cluster/events';
 import { parseStreamId } from '@daemonledger/domain/cluster/streams';
+import { DaemonSetVersions } from './daemon-set-versions';
 import { KubeEvents } from './kube-events';
 import { ALL_STREAM_KINDS, mapPart, namespacedPart, type SnapshotPart } from './snapshot-part';
 import { RolloutTimelines, type RolloutTimelinesSnapshot } from './rollout-timelines';
@@ -78,6 +79,10 @@ export class ClusterView {
   readonly events = new KubeEvents();
   /** Last revision of every stream seen: the expected revision for the next append. */
   readonly streamRevisions = new Map<string, number>();
+  /** The DaemonSet versions compact `PodCreated` events refer to (fold state: snapshot it too). */
+  readonly daemonSetVersions = new DaemonSetVersions();
+  /** The DaemonSet as it was at `version` (what a compact PodCreated was built from). */
+  readonly daemonSetAt = (ns: string, name: string, version: number) => this.daemonSetVersions.at(ns, name, version, getIn(this.daemonSets, ns, name));
   /** The rollouts API's view: per-rollout, per-node timelines and audit index (replaced whole when restored from a snapshot). */
   rolloutTimelines = new RolloutTimelines();
 
@@ -122,11 +127,15 @@ export class ClusterView {
         } else if (e.type === 'DaemonSetDeleted') {
           this.templateChanges.delete(`${ns}/${ref.name}`);
         }
-        setIn(this.daemonSets, ns, ref.name, evolveDaemonSet(getIn(this.daemonSets, ns, ref.name), e as unknown as DaemonSetEvent, rv));
+        {
+          const ds = evolveDaemonSet(getIn(this.daemonSets, ns, ref.name), e as unknown as DaemonSetEvent, rv);
+          setIn(this.daemonSets, ns, ref.name, ds);
+          this.daemonSetVersions.record(ns, ref.name, e.position, ds, e.type === 'DaemonSetStatusChanged');
+        }
         return;
       case 'pod': {
         const before = getIn(this.pods, ns, ref.name);
-        const after = evolvePod(before, e as unknown as PodEvent, rv);
+        const after = evolvePod(before, e as unknown as PodEvent, rv, { namespace: ns, name: ref.name, daemonSetAt: this.daemonSetAt });
         setIn(this.pods, ns, ref.name, after);
         this.indexPod(ns, ref.name, before, after);
         this.events.record(e, before, after);
@@ -251,6 +260,14 @@ export class ClusterView {
     return {
       daemonSets: namespacedPart(this.daemonSets, ['daemonset']),
       templateChanges: mapPart(this.templateChanges, ['daemonset']),
+      // Lists grow in place as versions are recorded: captured as copies of the lists (the DaemonSets in them are shared).
+      daemonSetVersions: {
+        kinds: ['daemonset'],
+        toSnapshot: () => [...this.daemonSetVersions.byName].map(([key, list]) => [key, [...list]]),
+        fromSnapshot: (entries) => {
+          for (const [key, list] of entries as [string, { position: number; daemonSet: DaemonSet }[]][]) this.daemonSetVersions.byName.set(key, [...list]);
+        },
+      },
       revisions: namespacedPart(this.revisions, ['controllerrevision']),
       pods: namespacedPart(this.pods, ['pod']),
       podIndex: {

@@ -1,4 +1,4 @@
-import { parseStreamId, revisionStream, type StreamKind } from '@daemonledger/domain/cluster/streams';
+import { daemonSetStream, parseStreamId, revisionStream, type StreamKind } from '@daemonledger/domain/cluster/streams';
 import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
 
 /**
@@ -11,17 +11,20 @@ export type ReadKind = StreamKind | 'event';
 
 export const FOLD_KINDS: Record<ReadKind, readonly StreamKind[]> = {
   daemonset: ['daemonset'],
-  pod: ['pod', 'controllerrevision'],
+  // A compact PodCreated is rebuilt from the DaemonSet version it names.
+  pod: ['pod', 'controllerrevision', 'daemonset'],
   controllerrevision: ['controllerrevision'],
   node: ['node'],
   // Rollout views may fold more than their own streams (a per-node timeline): the whole view until they say which.
   rollout: ['daemonset', 'pod', 'node', 'controllerrevision', 'rollout'],
-  event: ['pod', 'node', 'controllerrevision'],
+  event: ['pod', 'node', 'controllerrevision', 'daemonset'],
 };
 
 const REVISION_HASH_LABEL = 'controller-revision-hash';
 
 interface PodCreatedData {
+  /** v2: a daemon pod, rebuilt from the version of its DaemonSet it names. */
+  daemonPod?: { daemonSet: string; version: number; hash: string };
   pod?: { metadata?: { namespace?: string; labels?: Record<string, string>; ownerReferences?: { kind?: string; name?: string; controller?: boolean }[] } };
   /** Compact creations (issue #8 §2) may name their revision directly. */
   revision?: string;
@@ -33,12 +36,12 @@ interface PodCreatedData {
 
 /**
  * Besides an object's own stream, which streams a read of that object at a
- * past position must fold, given the events of its own stream. A pod needs
- * the ControllerRevision its creation refers to,
- * `controllerrevision-<ns>.<daemonset>-<hash>` (the DaemonSet controller
- * names revisions so, and labels its pods with the hash). Today's PodCreated
- * carries the whole pod, so the revision is not needed but is cheap to read;
- * compact creations depend on it.
+ * past position must fold, given the events of its own stream. A daemon pod
+ * recorded compactly (v2) is rebuilt from the DaemonSet version it names, so
+ * it needs the DaemonSet's stream; a pod recorded whole (v1, or a user's
+ * pod) needs nothing, but its ControllerRevision
+ * (`controllerrevision-<ns>.<daemonset>-<hash>`) is read too, cheap, for
+ * folds that look it up.
  */
 export const streamsNeededFor = (streamId: string, events: readonly RecordedEvent[]): string[] => {
   const ref = parseStreamId(streamId);
@@ -48,6 +51,10 @@ export const streamsNeededFor = (streamId: string, events: readonly RecordedEven
   for (const e of events) {
     if (e.type !== 'PodCreated') continue;
     const d = e.data as PodCreatedData;
+    if (d.daemonPod) {
+      out.add(daemonSetStream(ns, d.daemonPod.daemonSet));
+      continue;
+    }
     const named = d.revisionName ?? d.revision;
     if (typeof named === 'string') {
       out.add(revisionStream(ns, named));

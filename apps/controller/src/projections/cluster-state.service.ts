@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
-import type { OwnerReference, Pod } from '@daemonledger/domain/api/types';
+import type { Pod } from '@daemonledger/domain/api/types';
+import type { PodEvent } from '@daemonledger/domain/cluster/events';
 import { parseStreamId } from '@daemonledger/domain/cluster/streams';
 import type { EventStore, RecordedEvent, Subscription } from '@daemonledger/event-store/event-store.port';
 import type { SnapshotStore } from '@daemonledger/event-store/snapshot-store.port';
@@ -99,9 +100,16 @@ export class ClusterState implements OnApplicationShutdown {
       case 'node':
         return all();
       case 'pod': {
+        const event = { type: e.type, data: e.data } as PodEvent;
         const before = controllerOf(this.view.pod(ns, ref.name));
         const after =
-          e.type === 'PodCreated' ? controllerOf((e.data as { pod: Pod }).pod) : e.type === 'PodOwnerChanged' ? (e.data as { ownerReference: OwnerReference | null }).ownerReference ?? undefined : before;
+          event.type === 'PodCreated'
+            ? event.data.daemonPod
+              ? { name: event.data.daemonPod.daemonSet } // a daemon pod: its DaemonSet controls it
+              : controllerOf(event.data.pod)
+            : event.type === 'PodOwnerChanged'
+              ? (event.data.ownerReference ?? undefined)
+              : before;
         const owners = [before, after].filter((o): o is NonNullable<typeof o> => Boolean(o)).map((o) => `${ns}/${o.name}`);
         // An orphan (or a pod losing its owner) may be adopted by any DaemonSet of its namespace.
         return owners.length && before && after ? [...new Set(owners)] : [...new Set([...owners, ...all(ns)])];
