@@ -65,12 +65,34 @@ export class History {
   async objectAt(position: number, kind: StreamKind, namespace: string, name: string): Promise<ClusterView> {
     const streamId = streamOf(kind, namespace, name);
     const own = (await this.store.readStream(streamId)).filter((e) => e.position <= position);
-    const extra = await Promise.all(streamsNeededFor(streamId, own).map((s) => this.store.readStream(s)));
+    const needed = streamsNeededFor(streamId, own);
+    // A DaemonSet's stream grows with every status change: when a snapshot holds its versions, only its events after that are read.
+    const base = needed.some((s) => parseStreamId(s)?.kind === 'daemonset') ? await this.daemonSetsAt(position) : undefined;
+    const extra = await Promise.all(
+      needed.map((s) => (base && parseStreamId(s)?.kind === 'daemonset' ? readStreamAfter(this.store, s, base.position) : this.store.readStream(s))),
+    );
     const events = [...own, ...extra.flat().filter((e) => e.position <= position)].sort((a, b) => a.position - b.position);
-    const view = new ClusterView();
+    const view = base ? restoreView({ ...base, position: 0 }) : new ClusterView();
     for (const e of events) view.apply(e);
     view.position = position;
     return view;
+  }
+
+  private readonly daemonSetParts = new Map<string, CapturedView>();
+
+  /** The DaemonSets and their versions from the newest usable snapshot at or before `position` (small; kept per snapshot). */
+  private async daemonSetsAt(position: number): Promise<CapturedView | undefined> {
+    for (;;) {
+      const ref = await this.snapshotAtOrBefore(position);
+      if (!ref) return undefined;
+      const kept = this.daemonSetParts.get(keyOf(ref));
+      if (kept) return kept;
+      const captured = await this.decode(ref, ['daemonSets', 'daemonSetVersions']);
+      if (!captured) continue;
+      if (this.daemonSetParts.size >= 8) this.daemonSetParts.delete(this.daemonSetParts.keys().next().value!);
+      this.daemonSetParts.set(keyOf(ref), captured);
+      return captured;
+    }
   }
 
   /** The newest snapshot of this code version at or before `position` not known to be damaged. */
@@ -103,6 +125,7 @@ export class History {
   /** Forgets views kept in memory (tests; a store whose snapshots were changed behind our back). */
   clear(): void {
     this.cache.length = 0;
+    this.daemonSetParts.clear();
     this.bad.clear();
   }
 
@@ -163,6 +186,20 @@ const streamOf = (kind: StreamKind, ns: string, name: string): string => {
       const dash = name.lastIndexOf('-');
       return rolloutStream(ns, name.slice(0, dash), Number(name.slice(dash + 1)));
     }
+  }
+};
+
+/** A stream's events after `position`, read from its end backwards (so a long stream costs only its recent part). */
+const readStreamAfter = async (store: EventStore, streamId: string, position: number): Promise<RecordedEvent[]> => {
+  const out: RecordedEvent[] = [];
+  for (let from: number | undefined; ; ) {
+    const page = await store.readStream(streamId, { direction: 'backwards', ...(from === undefined ? {} : { fromRevision: from }), maxCount: 100 });
+    for (const e of page) {
+      if (e.position <= position) return out.reverse();
+      out.push(e);
+    }
+    if (page.length < 100 || page[page.length - 1].revision === 0) return out.reverse();
+    from = page[page.length - 1].revision - 1;
   }
 };
 
