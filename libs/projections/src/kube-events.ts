@@ -208,6 +208,18 @@ export class KubeEvents {
     }
   }
 
+  /** For snapshots: `[key, event]` in first-seen order (the eviction order). */
+  toSnapshot(): [string, KubeEvent][] {
+    return [...this.byKey.entries()];
+  }
+
+  /** Restores what `toSnapshot` captured into this (empty) instance. */
+  fromSnapshot(entries: unknown[]): void {
+    for (const [key, event] of entries as [string, KubeEvent][]) this.byKey.set(key, event);
+    this.order = [...this.byKey.keys()];
+    this.head = 0;
+  }
+
   /** Events of one namespace (or all), oldest first. */
   list(namespace?: string): KubeEvent[] {
     const all = [...this.byKey.values()];
