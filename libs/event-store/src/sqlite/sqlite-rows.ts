@@ -1,0 +1,143 @@
+import type Database from 'better-sqlite3';
+import type { RecordedEvent } from '../event-store.port';
+import type { ChainRow } from '../internal/integrity';
+import { toRecorded } from '../internal/records';
+import type { UpcasterRegistry } from '../upcaster-registry';
+import { bytesToUuid } from '../internal/uuid';
+
+/** position, stream name, revision, id bytes, type id, schema version, data, metadata (text or back-reference), recorded_at ms. */
+export type EventRow = [number, string, number, Buffer, number, number, string, string | number, number];
+/** The same plus the stored hash. */
+export type ChainedRow = [...EventRow, Buffer | null];
+
+const MAX_CACHED_STREAMS = 100_000;
+
+/**
+ * The v2 row format's dictionaries and decoding: interned stream names and
+ * event types, shared metadata, ids as bytes, times as milliseconds. Caches
+ * are filled only from committed rows (the writer hands its new entries over
+ * after COMMIT), so a rolled-back append never leaves a phantom id behind.
+ */
+export class RowCodec {
+  private readonly streamIds = new Map<string, number>();
+  private typeNames: string[] = [];
+  private readonly typeIds = new Map<string, number>();
+  private lastMs = -1;
+  private lastIso = '';
+
+  private readonly findStream: Database.Statement;
+  private readonly findType: Database.Statement;
+  private readonly allTypes: Database.Statement;
+  private readonly metadataAt: Database.Statement;
+
+  constructor(db: Database.Database, private readonly upcasters: UpcasterRegistry) {
+    this.findStream = db.prepare('SELECT id FROM streams WHERE name = ?').pluck();
+    this.findType = db.prepare('SELECT id FROM event_types WHERE name = ?').pluck();
+    this.allTypes = db.prepare('SELECT id, name FROM event_types').raw();
+    this.metadataAt = db.prepare('SELECT metadata FROM events WHERE position = ?').pluck();
+  }
+
+  /** Stored key of a stream name, or undefined when no event of it was ever committed. */
+  streamKey(name: string): number | undefined {
+    let id = this.streamIds.get(name);
+    if (id === undefined) {
+      id = this.findStream.get(name) as number | undefined;
+      if (id !== undefined) this.rememberStream(name, id);
+    }
+    return id;
+  }
+
+  typeKey(name: string): number | undefined {
+    let id = this.typeIds.get(name);
+    if (id === undefined) {
+      id = this.findType.get(name) as number | undefined;
+      if (id !== undefined) this.rememberType(name, id);
+    }
+    return id;
+  }
+
+  rememberStream(name: string, id: number): void {
+    if (this.streamIds.size >= MAX_CACHED_STREAMS) this.streamIds.clear();
+    this.streamIds.set(name, id);
+  }
+
+  rememberType(name: string, id: number): void {
+    this.typeIds.set(name, id);
+    this.typeNames[id] = name;
+  }
+
+  /** The type's name; `#<id>` when the dictionary has none (only a damaged file), which no hash will match. */
+  typeName(id: number): string {
+    let name = this.typeNames[id];
+    if (name === undefined) {
+      for (const [key, value] of this.allTypes.all() as [number, string][]) this.rememberType(value, key);
+      name = this.typeNames[id] ?? `#${id}`;
+    }
+    return name;
+  }
+
+  isoTime(ms: number): string {
+    if (ms !== this.lastMs) {
+      this.lastMs = ms;
+      this.lastIso = new Date(ms).toISOString();
+    }
+    return this.lastIso;
+  }
+
+  /**
+   * The metadata text of every row: a back-reference (INTEGER k, "the same as
+   * the event at position - k", always inside one append call) is resolved
+   * from the rows at hand, or with one lookup when its owner is on another page.
+   */
+  metadataTexts(rows: readonly EventRow[] | readonly ChainedRow[]): string[] {
+    const out = new Array<string>(rows.length);
+    let byPosition: Map<number, string> | undefined;
+    for (let i = 0; i < rows.length; i++) {
+      const m = rows[i][7];
+      if (typeof m === 'string') {
+        out[i] = m;
+        continue;
+      }
+      const owner = rows[i][0] - m;
+      if (!byPosition) {
+        byPosition = new Map();
+        for (const r of rows) if (typeof r[7] === 'string') byPosition.set(r[0], r[7]);
+      }
+      let text = byPosition.get(owner);
+      if (text === undefined) {
+        const stored = this.metadataAt.get(owner);
+        // A reference to a missing or non-text row only happens to a damaged file; '' never matches a hash.
+        text = typeof stored === 'string' ? stored : '';
+        byPosition.set(owner, text);
+      }
+      out[i] = text;
+    }
+    return out;
+  }
+
+  toEvents(rows: EventRow[]): RecordedEvent[] {
+    const metadata = this.metadataTexts(rows);
+    const out = new Array<RecordedEvent>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      out[i] = toRecorded(this.upcasters, r[1], r[2], r[0], bytesToUuid(r[3]), this.typeName(r[4]), r[5], r[6], metadata[i], this.isoTime(r[8]));
+    }
+    return out;
+  }
+
+  toChainRows(rows: ChainedRow[]): ChainRow[] {
+    const metadata = this.metadataTexts(rows);
+    return rows.map((r, i) => ({
+      position: r[0],
+      streamId: r[1] ?? `#missing-stream`,
+      revision: r[2],
+      id: Buffer.isBuffer(r[3]) && r[3].length === 16 ? bytesToUuid(r[3]) : String(r[3]),
+      type: this.typeName(r[4]),
+      schemaVersion: r[5],
+      data: r[6],
+      metadata: metadata[i],
+      recordedAtMs: r[8],
+      hash: r[9],
+    }));
+  }
+}
