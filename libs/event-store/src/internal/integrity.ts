@@ -68,7 +68,7 @@ export const verifyChain = async (source: ChainSource, onProgress?: (position: n
   }
   const head = expected - 1;
   if (source.knownHead !== undefined && source.knownHead > head) {
-    return { ok: false, events, position: head + 1, problem: `row deleted: the log ends at ${head} but this store wrote up to ${source.knownHead}` };
+    return { ok: false, events, position: head + 1, problem: `row deleted: the log ends at ${head} but this store has seen it reach ${source.knownHead}` };
   }
   return { ok: true, events, head, chainedFrom: chainFrom <= head ? chainFrom : null };
 };

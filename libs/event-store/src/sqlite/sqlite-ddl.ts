@@ -9,8 +9,10 @@ export const SCHEMA_VERSION = 2;
  *   a row and its (stream, revision) index entry carry small integers;
  * - `event_id` is the uuid's 16 bytes; its unique index grows at its end when
  *   ids are time-ordered (UUIDv7, what the controller makes);
- * - `metadata` is the JSON text, or, for the events of one append call that
- *   share it, an INTEGER k: "the metadata of the event at position - k";
+ * - `metadata` is the JSON text, or, for consecutive events of one append
+ *   call that share it (one command's), the INTEGER id of its one copy in
+ *   `shared_metadata` (an id, not a position: what a row means must not
+ *   depend on where it sits, or a moved row could not be recognised);
  * - `recorded_at` is milliseconds since the epoch, never decreasing;
  * - `hash` is the 32-byte chain hash (internal/hash-chain.ts), NULL before
  *   `chain_from` in the meta table (events written by a v1 build).
@@ -32,6 +34,7 @@ CREATE TABLE events (
 );
 CREATE TABLE streams (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE event_types (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE shared_metadata (id INTEGER PRIMARY KEY, json TEXT NOT NULL);
 `;
 export const EVENT_INDEXES_V2 = `
 CREATE UNIQUE INDEX events_stream_revision ON events (stream, revision);

@@ -5,12 +5,13 @@ import { toRecorded } from '../internal/records';
 import type { UpcasterRegistry } from '../upcaster-registry';
 import { bytesToUuid } from '../internal/uuid';
 
-/** position, stream name, revision, id bytes, type id, schema version, data, metadata (text or back-reference), recorded_at ms. */
+/** position, stream name, revision, id bytes, type id, schema version, data, metadata (text, or a shared_metadata id), recorded_at ms. */
 export type EventRow = [number, string, number, Buffer, number, number, string, string | number, number];
 /** The same plus the stored hash. */
 export type ChainedRow = [...EventRow, Buffer | null];
 
 const MAX_CACHED_STREAMS = 100_000;
+const MAX_CACHED_METADATA = 10_000;
 
 /**
  * The v2 row format's dictionaries and decoding: interned stream names and
@@ -22,6 +23,7 @@ export class RowCodec {
   private readonly streamIds = new Map<string, number>();
   private typeNames: string[] = [];
   private readonly typeIds = new Map<string, number>();
+  private readonly metadata = new Map<number, string>();
   private lastMs = -1;
   private lastIso = '';
 
@@ -34,7 +36,7 @@ export class RowCodec {
     this.findStream = db.prepare('SELECT id FROM streams WHERE name = ?').pluck();
     this.findType = db.prepare('SELECT id FROM event_types WHERE name = ?').pluck();
     this.allTypes = db.prepare('SELECT id, name FROM event_types').raw();
-    this.metadataAt = db.prepare('SELECT metadata FROM events WHERE position = ?').pluck();
+    this.metadataAt = db.prepare('SELECT json FROM shared_metadata WHERE id = ?').pluck();
   }
 
   /** Stored key of a stream name, or undefined when no event of it was ever committed. */
@@ -84,35 +86,27 @@ export class RowCodec {
     return this.lastIso;
   }
 
-  /**
-   * The metadata text of every row: a back-reference (INTEGER k, "the same as
-   * the event at position - k", always inside one append call) is resolved
-   * from the rows at hand, or with one lookup when its owner is on another page.
-   */
+  /** The metadata text of every row, shared copies looked up by id (cached: a page holds few). */
   metadataTexts(rows: readonly EventRow[] | readonly ChainedRow[]): string[] {
     const out = new Array<string>(rows.length);
-    let byPosition: Map<number, string> | undefined;
     for (let i = 0; i < rows.length; i++) {
       const m = rows[i][7];
-      if (typeof m === 'string') {
-        out[i] = m;
-        continue;
-      }
-      const owner = rows[i][0] - m;
-      if (!byPosition) {
-        byPosition = new Map();
-        for (const r of rows) if (typeof r[7] === 'string') byPosition.set(r[0], r[7]);
-      }
-      let text = byPosition.get(owner);
-      if (text === undefined) {
-        const stored = this.metadataAt.get(owner);
-        // A reference to a missing or non-text row only happens to a damaged file; '' never matches a hash.
-        text = typeof stored === 'string' ? stored : '';
-        byPosition.set(owner, text);
-      }
-      out[i] = text;
+      out[i] = typeof m === 'string' ? m : this.sharedMetadata(m);
     }
     return out;
+  }
+
+  /** A missing shared copy only happens to a damaged file; '' never matches a hash. */
+  private sharedMetadata(id: number): string {
+    let text = this.metadata.get(id);
+    if (text === undefined) {
+      const stored = this.metadataAt.get(id);
+      if (typeof stored !== 'string') return '';
+      text = stored;
+      if (this.metadata.size >= MAX_CACHED_METADATA) this.metadata.clear();
+      this.metadata.set(id, text);
+    }
+    return text;
   }
 
   toEvents(rows: EventRow[]): RecordedEvent[] {

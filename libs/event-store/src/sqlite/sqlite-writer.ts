@@ -45,6 +45,7 @@ export class SqliteWriter {
   private readonly lastRevision: Database.Statement;
   private readonly addStream: Database.Statement;
   private readonly addType: Database.Statement;
+  private readonly addMetadata: Database.Statement;
 
   constructor(
     private readonly db: Database.Database,
@@ -57,6 +58,7 @@ export class SqliteWriter {
     this.lastRevision = db.prepare('SELECT max(revision) FROM events WHERE stream = ?').pluck();
     this.addStream = db.prepare('INSERT INTO streams (name) VALUES (?)');
     this.addType = db.prepare('INSERT INTO event_types (name) VALUES (?)');
+    this.addMetadata = db.prepare('INSERT INTO shared_metadata (json) VALUES (?)');
     this.head = this.readHead();
   }
 
@@ -84,11 +86,12 @@ export class SqliteWriter {
     const params: unknown[] = [];
     let position = this.head.position;
     let previousHex = this.head.hex;
-    let sharedMeta: string | undefined;
-    let sharedAt = 0;
+    const metadataOf = sharedMetadata(requests, skip, (json) => Number(this.addMetadata.run(json).lastInsertRowid));
+    let index = 0;
     const outcomes = requests.map((request, r): WriteOutcome => {
       const known = skip?.[r];
       if (known) return { result: known, written: false };
+      const first = index;
       const { streamId, expected, batch } = request;
       let current = revisions.get(streamId) ?? this.revisions.get(streamId);
       if (current === undefined || !revisionMatches(expected, current)) {
@@ -99,7 +102,10 @@ export class SqliteWriter {
         }
         if (!revisionMatches(expected, current!)) {
           const retry = classifyBatch(streamId, batch, this.lookupIds(batch));
-          if (retry) return { result: retry, written: false };
+          if (retry) {
+            index = first + batch.length;
+            return { result: retry, written: false };
+          }
           throw versionConflict(streamId, expected, current!);
         }
       }
@@ -118,13 +124,7 @@ export class SqliteWriter {
           typeKey = Number(this.addType.run(e.type).lastInsertRowid);
           types.set(e.type, typeKey);
         }
-        // Events of one call usually share one command's metadata: store it once, refer back to it.
-        let metadata: string | number;
-        if (e.metadata === sharedMeta) metadata = position - sharedAt;
-        else {
-          metadata = sharedMeta = e.metadata;
-          sharedAt = position;
-        }
+        const metadata = metadataOf(index++);
         let hash: Buffer | null = null;
         if (this.hashChain) {
           hash = chainHash(previousHex, {
@@ -194,3 +194,32 @@ export class SqliteWriter {
     return { position: row[0], hex: row[1] ? row[1].toString('hex') : ZERO_HASH_HEX, recordedAtMs: row[2] };
   }
 }
+
+/**
+ * Events of one call usually carry one command's metadata: a run of
+ * consecutive events with the same JSON stores it once in shared_metadata
+ * (inserted when first needed) and refers to it by id; an event whose
+ * metadata is its own keeps the text inline. Returns the value to store for
+ * the i-th event of the call (requests skipped as known retries excluded).
+ */
+const sharedMetadata = (
+  requests: { batch: PreparedEvent[] }[],
+  skip: unknown[] | undefined,
+  store: (json: string) => number,
+): ((i: number) => string | number) => {
+  const texts: string[] = [];
+  requests.forEach((r, i) => {
+    if (!skip?.[i]) for (const e of r.batch) texts.push(e.metadata);
+  });
+  let runText: string | undefined;
+  let runId = 0;
+  return (i) => {
+    const text = texts[i];
+    if (text !== texts[i - 1] && text !== texts[i + 1]) return text;
+    if (text !== runText) {
+      runText = text;
+      runId = store(text);
+    }
+    return runId;
+  };
+};
