@@ -45,8 +45,19 @@ export interface ChainFields {
 }
 
 export const chainHash = (previousHex: string, f: ChainFields): Buffer =>
-  hash(
-    'sha256',
-    `${previousHex}\n${f.position}\n${f.streamId}\n${f.revision}\n${f.id}\n${f.type}\n${f.schemaVersion}\n${f.recordedAtMs}\n${f.data}\n${f.metadata}`,
-    'buffer',
-  );
+  hashFields(previousHex, f.position, f.streamId, f.revision, f.id, f.type, f.schemaVersion, f.recordedAtMs, f.data, f.metadata);
+
+/** The same with the fields as arguments: the append path makes no object per event. */
+export const hashFields = (
+  previousHex: string,
+  position: number,
+  streamId: string,
+  revision: number,
+  id: string,
+  type: string,
+  schemaVersion: number,
+  recordedAtMs: number,
+  data: string,
+  metadata: string,
+): Buffer =>
+  hash('sha256', `${previousHex}\n${position}\n${streamId}\n${revision}\n${id}\n${type}\n${schemaVersion}\n${recordedAtMs}\n${data}\n${metadata}`, 'buffer');

@@ -40,6 +40,9 @@ export const timeOrderedUuid = (): string => {
 export const uuidToBytes = (id: string): Buffer =>
   Buffer.from(id.slice(0, 8) + id.slice(9, 13) + id.slice(14, 18) + id.slice(19, 23) + id.slice(24), 'hex');
 
+/** 32 lower-case hex digits (SQLite's lower(hex(id))) → the canonical 8-4-4-4-12 text. */
+export const hexToUuid = (h: string): string => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+
 /** 16 bytes → the canonical lower-case 8-4-4-4-12 text. */
 export const bytesToUuid = (bytes: Uint8Array): string => {
   const h = Buffer.isBuffer(bytes) ? bytes.toString('hex') : Buffer.from(bytes).toString('hex');

@@ -49,9 +49,8 @@ export interface SqliteEventStoreOptions extends EventStoreOptions {
   hashChain?: boolean;
 }
 
-const SELECT = 'e.position, s.name, e.revision, e.event_id, e.type, e.schema_version, e.data, e.metadata, e.recorded_at';
-/** CROSS JOIN keeps events the outer loop: one rowid lookup in streams per row. */
-const FROM = 'events e CROSS JOIN streams s ON s.id = e.stream';
+/** Ids come back as hex text: cheaper to turn into a uuid than a Buffer is. Stream names come from RowCodec's cache. */
+const SELECT = 'e.position, e.stream, e.revision, lower(hex(e.event_id)), e.type, e.schema_version, e.data, e.metadata, e.recorded_at';
 const NO_LIMIT = -1;
 
 /** One prepared request of an append call. */
@@ -104,16 +103,14 @@ export class SqliteEventStore implements EventStore {
     const db = this.db;
     this.codec = new RowCodec(db, this.upcasters);
     this.writer = new SqliteWriter(db, this.codec, options.hashChain ?? true, (batch) => this.lookupIds(batch));
-    this.findId = db.prepare(`SELECT s.name AS streamId, e.revision, e.position FROM ${FROM} WHERE e.event_id = ?`);
-    const byStream = 'e.position, e.revision, e.event_id, e.type, e.schema_version, e.data, e.metadata, e.recorded_at FROM events e WHERE e.stream = ?';
-    this.streamForwards = db.prepare(`SELECT ${byStream} AND e.revision >= ? ORDER BY e.revision LIMIT ?`).raw();
-    this.streamBackwards = db.prepare(`SELECT ${byStream} AND e.revision <= ? ORDER BY e.revision DESC LIMIT ?`).raw();
-    this.allForwards = db.prepare(`SELECT ${SELECT} FROM ${FROM} WHERE e.position > ? ORDER BY e.position LIMIT ?`).raw();
-    this.allBackwards = db.prepare(`SELECT ${SELECT} FROM ${FROM} WHERE e.position < ? ORDER BY e.position DESC LIMIT ?`).raw();
-    // LEFT JOIN: a row whose stream vanished from the dictionary is a damaged row to report, not one to skip.
-    this.chainRows = db
-      .prepare(`SELECT ${SELECT}, e.hash FROM events e LEFT JOIN streams s ON s.id = e.stream WHERE e.position > ? ORDER BY e.position LIMIT ?`)
-      .raw();
+    this.findId = db.prepare(
+      'SELECT s.name AS streamId, e.revision, e.position FROM events e JOIN streams s ON s.id = e.stream WHERE e.event_id = ?',
+    );
+    this.streamForwards = db.prepare(`SELECT ${SELECT} FROM events e WHERE e.stream = ? AND e.revision >= ? ORDER BY e.revision LIMIT ?`).raw();
+    this.streamBackwards = db.prepare(`SELECT ${SELECT} FROM events e WHERE e.stream = ? AND e.revision <= ? ORDER BY e.revision DESC LIMIT ?`).raw();
+    this.allForwards = db.prepare(`SELECT ${SELECT} FROM events e WHERE e.position > ? ORDER BY e.position LIMIT ?`).raw();
+    this.allBackwards = db.prepare(`SELECT ${SELECT} FROM events e WHERE e.position < ? ORDER BY e.position DESC LIMIT ?`).raw();
+    this.chainRows = db.prepare(`SELECT ${SELECT}, e.hash FROM events e WHERE e.position > ? ORDER BY e.position LIMIT ?`).raw();
     this.head = db.prepare('SELECT max(position) FROM events').pluck();
     this.write = db.transaction((requests: PreparedRequest[], skip: (AppendResult | undefined)[] | undefined) =>
       this.writer.write(requests, skip),
@@ -175,13 +172,11 @@ export class SqliteEventStore implements EventStore {
     try {
       const key = this.codec.streamKey(streamId);
       if (key === undefined) return [];
-      const rows = (
+      const rows =
         direction === 'forwards'
-          ? this.streamForwards.all(key, fromRevision ?? 0, limit)
-          : this.streamBackwards.all(key, fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
-      ) as unknown[][];
-      for (const r of rows) r.splice(1, 0, streamId);
-      return this.codec.toEvents(rows as EventRow[]);
+          ? (this.streamForwards.all(key, fromRevision ?? 0, limit) as EventRow[])
+          : (this.streamBackwards.all(key, fromRevision ?? Number.MAX_SAFE_INTEGER, limit) as EventRow[]);
+      return this.codec.toEvents(rows);
     } catch (cause) {
       throw this.storageFailure('readStream', cause);
     }
@@ -226,11 +221,13 @@ export class SqliteEventStore implements EventStore {
 
   async verifyIntegrity(onProgress?: (position: number) => void): Promise<IntegrityReport> {
     this.assertOpen();
+    // Dictionaries read afresh: names cached by this process must not hide an edit of the file.
+    const codec = new RowCodec(this.db, this.upcasters);
     try {
       return await verifyChain(
         {
           chainFrom: readChainFrom(this.db),
-          rowsAfter: (after, limit) => this.codec.toChainRows(this.chainRows.all(after, limit) as ChainedRow[]),
+          rowsAfter: (after, limit) => codec.toChainRows(this.chainRows.all(after, limit) as ChainedRow[]),
           knownHead: this.writer.knownHead(),
         },
         onProgress,

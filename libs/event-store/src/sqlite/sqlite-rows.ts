@@ -3,10 +3,13 @@ import type { RecordedEvent } from '../event-store.port';
 import type { ChainRow } from '../internal/integrity';
 import { toRecorded } from '../internal/records';
 import type { UpcasterRegistry } from '../upcaster-registry';
-import { bytesToUuid } from '../internal/uuid';
+import { hexToUuid } from '../internal/uuid';
 
-/** position, stream name, revision, id bytes, type id, schema version, data, metadata (text, or a shared_metadata id), recorded_at ms. */
-export type EventRow = [number, string, number, Buffer, number, number, string, string | number, number];
+/**
+ * position, stream key, revision, id as 32 lower-case hex digits, type key,
+ * schema version, data, metadata (text, or a shared_metadata id), recorded_at ms.
+ */
+export type EventRow = [number, number, number, string, number, number, string, string | number, number];
 /** The same plus the stored hash. */
 export type ChainedRow = [...EventRow, Buffer | null];
 
@@ -21,6 +24,7 @@ const MAX_CACHED_METADATA = 10_000;
  */
 export class RowCodec {
   private readonly streamIds = new Map<string, number>();
+  private readonly streamNames = new Map<number, string>();
   private typeNames: string[] = [];
   private readonly typeIds = new Map<string, number>();
   private readonly metadata = new Map<number, string>();
@@ -28,12 +32,14 @@ export class RowCodec {
   private lastIso = '';
 
   private readonly findStream: Database.Statement;
+  private readonly streamNameOf: Database.Statement;
   private readonly findType: Database.Statement;
   private readonly allTypes: Database.Statement;
   private readonly metadataAt: Database.Statement;
 
   constructor(db: Database.Database, private readonly upcasters: UpcasterRegistry) {
     this.findStream = db.prepare('SELECT id FROM streams WHERE name = ?').pluck();
+    this.streamNameOf = db.prepare('SELECT name FROM streams WHERE id = ?').pluck();
     this.findType = db.prepare('SELECT id FROM event_types WHERE name = ?').pluck();
     this.allTypes = db.prepare('SELECT id, name FROM event_types').raw();
     this.metadataAt = db.prepare('SELECT json FROM shared_metadata WHERE id = ?').pluck();
@@ -59,8 +65,23 @@ export class RowCodec {
   }
 
   rememberStream(name: string, id: number): void {
-    if (this.streamIds.size >= MAX_CACHED_STREAMS) this.streamIds.clear();
+    if (this.streamIds.size >= MAX_CACHED_STREAMS) {
+      this.streamIds.clear();
+      this.streamNames.clear();
+    }
     this.streamIds.set(name, id);
+    this.streamNames.set(id, name);
+  }
+
+  /** A cache rather than a JOIN on every read: a page holds few streams, and a JOIN costs a B-tree probe a row. */
+  streamName(id: number): string {
+    const name = this.streamNames.get(id);
+    if (name !== undefined) return name;
+    const stored = this.streamNameOf.get(id) as string | undefined;
+    // Only a damaged file refers to a stream it does not name; the name below matches no hash.
+    if (stored === undefined) return `#missing-stream-${id}`;
+    this.rememberStream(stored, id);
+    return stored;
   }
 
   rememberType(name: string, id: number): void {
@@ -114,7 +135,7 @@ export class RowCodec {
     const out = new Array<RecordedEvent>(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i];
-      out[i] = toRecorded(this.upcasters, r[1], r[2], r[0], bytesToUuid(r[3]), this.typeName(r[4]), r[5], r[6], metadata[i], this.isoTime(r[8]));
+      out[i] = toRecorded(this.upcasters, this.streamName(r[1]), r[2], r[0], hexToUuid(r[3]), this.typeName(r[4]), r[5], r[6], metadata[i], this.isoTime(r[8]));
     }
     return out;
   }
@@ -123,9 +144,9 @@ export class RowCodec {
     const metadata = this.metadataTexts(rows);
     return rows.map((r, i) => ({
       position: r[0],
-      streamId: r[1] ?? `#missing-stream`,
+      streamId: this.streamName(r[1]),
       revision: r[2],
-      id: Buffer.isBuffer(r[3]) && r[3].length === 16 ? bytesToUuid(r[3]) : String(r[3]),
+      id: r[3].length === 32 ? hexToUuid(r[3]) : `#bad-id-${r[3]}`,
       type: this.typeName(r[4]),
       schemaVersion: r[5],
       data: r[6],

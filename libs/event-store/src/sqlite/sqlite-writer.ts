@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { AppendResult } from '../event-store.port';
 import { revisionMatches, versionConflict } from '../internal/errors';
-import { chainHash, ZERO_HASH_HEX } from '../internal/hash-chain';
+import { hashFields, ZERO_HASH_HEX } from '../internal/hash-chain';
 import { classifyBatch, type StoredRef } from '../internal/idempotency';
 import { uuidToBytes } from '../internal/uuid';
 import type { PreparedEvent } from '../internal/validation';
@@ -83,7 +83,10 @@ export class SqliteWriter {
     const streams = new Map<string, number>();
     const types = new Map<string, number>();
     const recordedAtMs = Math.max(Date.now(), this.head.recordedAtMs);
-    const params: unknown[] = [];
+    let total = 0;
+    requests.forEach((r, i) => void (skip?.[i] ? 0 : (total += r.batch.length)));
+    const params = new Array<unknown>(total * COLUMNS);
+    let at = 0;
     let position = this.head.position;
     let previousHex = this.head.hex;
     const metadataOf = sharedMetadata(requests, skip, (json) => Number(this.addMetadata.run(json).lastInsertRowid));
@@ -127,25 +130,25 @@ export class SqliteWriter {
         const metadata = metadataOf(index++);
         let hash: Buffer | null = null;
         if (this.hashChain) {
-          hash = chainHash(previousHex, {
-            position,
-            streamId,
-            revision,
-            id: e.id,
-            type: e.type,
-            schemaVersion: e.schemaVersion,
-            recordedAtMs,
-            data: e.data,
-            metadata: e.metadata,
-          });
+          hash = hashFields(previousHex, position, streamId, revision, e.id, e.type, e.schemaVersion, recordedAtMs, e.data, e.metadata);
           previousHex = hash.toString('hex');
         }
-        params.push(position, streamKey, revision, uuidToBytes(e.id), typeKey, e.schemaVersion, e.data, metadata, recordedAtMs, hash);
+        params[at++] = position;
+        params[at++] = streamKey;
+        params[at++] = revision;
+        params[at++] = uuidToBytes(e.id);
+        params[at++] = typeKey;
+        params[at++] = e.schemaVersion;
+        params[at++] = e.data;
+        params[at++] = metadata;
+        params[at++] = recordedAtMs;
+        params[at++] = hash;
       }
       revisions.set(streamId, revision);
       return { result: { nextExpectedRevision: revision, position }, written: true };
     });
-    this.insertRows(params);
+    // Requests found to be retries inside the transaction leave the tail unused.
+    this.insertRows(at === params.length ? params : params.slice(0, at));
     this.pending = { head: { position, hex: previousHex, recordedAtMs }, revisions, streams, types };
     return outcomes;
   }
