@@ -45,10 +45,10 @@ export interface ChainFields {
 }
 
 export const chainHash = (previousHex: string, f: ChainFields): Buffer =>
-  hashFields(previousHex, f.position, f.streamId, f.revision, f.id, f.type, f.schemaVersion, f.recordedAtMs, f.data, f.metadata);
+  Buffer.from(hashFieldsHex(previousHex, f.position, f.streamId, f.revision, f.id, f.type, f.schemaVersion, f.recordedAtMs, f.data, f.metadata), 'hex');
 
-/** The same with the fields as arguments: the append path makes no object per event. */
-export const hashFields = (
+/** The same with the fields as arguments, as hex (what the next event needs): the append path makes no object per event. */
+export const hashFieldsHex = (
   previousHex: string,
   position: number,
   streamId: string,
@@ -59,5 +59,5 @@ export const hashFields = (
   recordedAtMs: number,
   data: string,
   metadata: string,
-): Buffer =>
-  hash('sha256', `${previousHex}\n${position}\n${streamId}\n${revision}\n${id}\n${type}\n${schemaVersion}\n${recordedAtMs}\n${data}\n${metadata}`, 'buffer');
+): string =>
+  hash('sha256', `${previousHex}\n${position}\n${streamId}\n${revision}\n${id}\n${type}\n${schemaVersion}\n${recordedAtMs}\n${data}\n${metadata}`, 'hex');

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { AppendResult } from '../event-store.port';
 import { revisionMatches, versionConflict } from '../internal/errors';
-import { hashFields, ZERO_HASH_HEX } from '../internal/hash-chain';
+import { hashFieldsHex, ZERO_HASH_HEX } from '../internal/hash-chain';
 import { classifyBatch, type StoredRef } from '../internal/idempotency';
 import { uuidToBytes } from '../internal/uuid';
 import type { PreparedEvent } from '../internal/validation';
@@ -130,8 +130,8 @@ export class SqliteWriter {
         const metadata = metadataOf(index++);
         let hash: Buffer | null = null;
         if (this.hashChain) {
-          hash = hashFields(previousHex, position, streamId, revision, e.id, e.type, e.schemaVersion, recordedAtMs, e.data, e.metadata);
-          previousHex = hash.toString('hex');
+          previousHex = hashFieldsHex(previousHex, position, streamId, revision, e.id, e.type, e.schemaVersion, recordedAtMs, e.data, e.metadata);
+          hash = Buffer.from(previousHex, 'hex');
         }
         params[at++] = position;
         params[at++] = streamKey;
