@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config/config';
 import { startEmbedded } from './embedded';
+import { projectRoot } from './infrastructure/paths';
 
 /**
  * `npm start`: the embedded default — the SQLite log under DATA_DIR, the
@@ -30,7 +32,7 @@ const main = async () => {
   console.log(`daemonledger: data directory ${config.dataDir}`);
   console.log(`daemonledger: ${running.state.view.nodes.size} nodes, ${running.state.view.allDaemonSets().length} daemonsets, ${running.state.view.allPods().length} pods`);
   console.log(`daemonledger: Kubernetes API on ${running.api!.url} (read-only kubeconfig: ${running.api!.viewerKubeconfig})`);
-  console.log(`export KUBECONFIG=${running.api!.kubeconfig}`);
+  console.log(`export KUBECONFIG=${running.api!.kubeconfig} PATH=${join(projectRoot(), 'bin')}:$PATH   # kubectl, and the kubectl ledger plugin`);
 
   let stopping = false;
   const stop = async (signal: string) => {

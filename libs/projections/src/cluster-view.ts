@@ -14,6 +14,7 @@ import type {
 } from '@daemonledger/domain/cluster/events';
 import { parseStreamId } from '@daemonledger/domain/cluster/streams';
 import { KubeEvents } from './kube-events';
+import { RolloutTimelines } from './rollout-timelines';
 import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
 
 /** One rollout as the audit view sees it (the fold of its rollout stream). */
@@ -76,9 +77,23 @@ export class ClusterView {
   readonly events = new KubeEvents();
   /** Last revision of every stream seen: the expected revision for the next append. */
   readonly streamRevisions = new Map<string, number>();
+  /** The rollouts API's view: per-rollout, per-node timelines and audit index (replaced whole when restored from a snapshot). */
+  rolloutTimelines = new RolloutTimelines();
 
   apply(e: RecordedEvent): void {
     if (e.position <= this.position) return; // already applied (at-least-once delivery)
+    // A deleted pod is gone after the fold: the timeline needs it as it was.
+    const podBefore = e.type === 'PodDeleted' ? this.podOfStream(e.streamId) : undefined;
+    this.applyObject(e);
+    this.rolloutTimelines.apply(e, this, podBefore);
+  }
+
+  private podOfStream(streamId: string) {
+    const ref = parseStreamId(streamId);
+    return ref?.kind === 'pod' ? getIn(this.pods, ref.namespace ?? '', ref.name) : undefined;
+  }
+
+  private applyObject(e: RecordedEvent): void {
     this.position = e.position;
     this.streamRevisions.set(e.streamId, e.revision);
     const ref = parseStreamId(e.streamId);

@@ -7,6 +7,7 @@ import { EVENTS_RESOURCE, namespacesResource, REPLICASETS_RESOURCE } from './der
 import { NODES_RESOURCE } from './nodes.resource';
 import { PODS_RESOURCE } from './pods.resource';
 import type { ResourceDef } from './resource-def';
+import { ROLLOUTS_RESOURCE } from './rollouts.resource';
 
 /** Every resource the API serves, by group and plural name. */
 @Injectable()
@@ -24,6 +25,7 @@ export class ResourceRegistry implements OnApplicationBootstrap {
       NODES_RESOURCE,
       namespacesResource(() => this.createdAt),
       EVENTS_RESOURCE,
+      ROLLOUTS_RESOURCE,
     ] as unknown as ResourceDef[];
   }
 

@@ -13,6 +13,8 @@ import { ResourceRegistry } from './registry.service';
 import type { ResourceDef } from './resource-def';
 import { ResourceReads } from './resource-reads.service';
 import { ResourceWrites } from './resource-writes.service';
+import { RolloutAuditController } from './rollout-audit.controller';
+import { ROLLOUTS_RESOURCE } from './rollouts.resource';
 
 interface Shape {
   group: string;
@@ -135,6 +137,7 @@ export const PodsController = resourceController(PODS_RESOURCE);
 export const NodesController = resourceController(NODES_RESOURCE);
 export const NamespacesController = resourceController({ group: '', version: 'v1', resource: NAMESPACES_REF.resource, namespaced: false });
 export const EventsController = resourceController(EVENTS_RESOURCE);
+export const RolloutsController = resourceController(ROLLOUTS_RESOURCE);
 
 export const RESOURCE_CONTROLLERS = [
   DaemonSetsController,
@@ -144,4 +147,6 @@ export const RESOURCE_CONTROLLERS = [
   NodesController,
   NamespacesController,
   EventsController,
+  RolloutsController,
+  RolloutAuditController,
 ];

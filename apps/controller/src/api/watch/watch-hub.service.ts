@@ -7,6 +7,7 @@ import type { ClusterView } from '@daemonledger/projections';
 import { ClusterState } from '../../projections/cluster-state.service';
 import { CaughtUp, Recorded } from '../../projections/recorded';
 import type { KubeObject } from '../resources/resource-def';
+import { rolloutObject } from '../resources/rollouts.resource';
 
 /** One object change: the object after the event (for DELETED, its last state at the event's position) and before it. */
 export interface Change {
@@ -104,6 +105,7 @@ export class WatchHub implements OnModuleInit, OnModuleDestroy {
     for (const p of view.allPods()) this.last.set(`pod-${p.metadata.namespace}.${p.metadata.name}`, p);
     for (const r of view.allRevisions()) this.last.set(`controllerrevision-${r.metadata.namespace}.${r.metadata.name}`, r);
     for (const n of view.nodes.values()) this.last.set(`node-${n.metadata.name}`, n);
+    for (const r of view.rolloutTimelines.list()) this.last.set(r.summary.streamId, rolloutObject(r.view()));
     this.oldest = view.position;
     this.ready = true;
   }
@@ -113,6 +115,7 @@ export class WatchHub implements OnModuleInit, OnModuleDestroy {
     for (const { event, added } of this.state.view.events.changedAt(e.position)) {
       this.publish({ position: e.position, kind: 'event', type: added ? 'ADDED' : 'MODIFIED', object: event as unknown as KubeObject });
     }
+    this.recordRollout(e.position);
     const ref = parseStreamId(e.streamId);
     if (!ref || !OBJECT_KINDS.includes(ref.kind)) return;
     const previous = this.last.get(e.streamId);
@@ -130,6 +133,21 @@ export class WatchHub implements OnModuleInit, OnModuleDestroy {
       change = { position: e.position, kind: ref.kind, type: 'DELETED', object, previous };
     }
     this.publish(change);
+  }
+
+  /**
+   * A Rollout changes with each event of its rollout stream; the per-node
+   * steps that pod events add in between arrive with the next one (one watch
+   * event per pod report would flood the watch cache during a large rollout).
+   */
+  private recordRollout(position: number) {
+    const rollout = this.state.view.rolloutTimelines.changedAt(position);
+    if (!rollout) return;
+    const key = rollout.summary.streamId;
+    const previous = this.last.get(key);
+    const object = rolloutObject(rollout.view());
+    this.last.set(key, object);
+    this.publish({ position, kind: 'rollout', type: previous ? 'MODIFIED' : 'ADDED', object, previous });
   }
 
   private publish(change: Change) {

@@ -61,6 +61,7 @@ describe('aggregated discovery documents', () => {
       { name: 'apps', creationTimestamp: null },
       { name: 'authorization.k8s.io', creationTimestamp: null },
       { name: 'authentication.k8s.io', creationTimestamp: null },
+      { name: 'ledger.daemonledger.io', creationTimestamp: null },
     ]);
     const res = doc.items[0].versions[0].resources;
     expect(res.map((r) => r.resource)).toEqual(['controllerrevisions', 'daemonsets', 'replicasets']);
@@ -68,6 +69,34 @@ describe('aggregated discovery documents', () => {
     expect(res[1].subresources).toEqual([{ subresource: 'status', responseKind: { group: 'apps', version: 'v1', kind: 'DaemonSet' }, verbs: ['get', 'patch', 'update'] }]);
     expect(res[2]).toMatchObject({ shortNames: ['rs'], categories: ['all'], verbs: ['list'] });
     expect(res[0]).not.toHaveProperty('shortNames');
+  });
+});
+
+describe('ledger.daemonledger.io/v1', () => {
+  it('aggregated: rollouts are read-only, short name ro, with the audit subresource answering RolloutAudit', () => {
+    const ledger = aggregatedDiscovery('apis').items.find((g) => g.metadata.name === 'ledger.daemonledger.io')!;
+    expect(ledger.versions[0].resources).toEqual([
+      {
+        resource: 'rollouts',
+        responseKind: { group: 'ledger.daemonledger.io', version: 'v1', kind: 'Rollout' },
+        scope: 'Namespaced',
+        singularResource: 'rollout',
+        verbs: ['get', 'list', 'watch'],
+        shortNames: ['ro'],
+        subresources: [{ subresource: 'audit', responseKind: { group: 'ledger.daemonledger.io', version: 'v1', kind: 'RolloutAudit' }, verbs: ['get'] }],
+      },
+    ]);
+  });
+  it('legacy: APIResourceList with rollouts and rollouts/audit', () => {
+    expect(apiResourceList('ledger.daemonledger.io/v1')).toEqual({
+      kind: 'APIResourceList',
+      apiVersion: 'v1',
+      groupVersion: 'ledger.daemonledger.io/v1',
+      resources: [
+        { name: 'rollouts', singularName: 'rollout', namespaced: true, kind: 'Rollout', verbs: ['get', 'list', 'watch'], shortNames: ['ro'] },
+        { name: 'rollouts/audit', singularName: '', namespaced: true, kind: 'RolloutAudit', verbs: ['get'] },
+      ],
+    });
   });
 });
 
@@ -83,6 +112,7 @@ describe('legacy discovery documents (kubectl-wire §2.2)', () => {
         { name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }], preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } },
         { name: 'authorization.k8s.io', versions: [{ groupVersion: 'authorization.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'authorization.k8s.io/v1', version: 'v1' } },
         { name: 'authentication.k8s.io', versions: [{ groupVersion: 'authentication.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'authentication.k8s.io/v1', version: 'v1' } },
+        { name: 'ledger.daemonledger.io', versions: [{ groupVersion: 'ledger.daemonledger.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'ledger.daemonledger.io/v1', version: 'v1' } },
       ],
     });
   });

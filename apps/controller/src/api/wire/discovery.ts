@@ -11,6 +11,8 @@ import { parseAccept } from './tables';
 export interface ServedSubresource {
   name: string;
   verbs: readonly string[];
+  /** What the subresource answers, when not the resource's own kind. */
+  kind?: { group: string; version: string; kind: string };
 }
 
 export interface ServedResource {
@@ -45,6 +47,11 @@ export const SERVED_RESOURCES: readonly ServedResource[] = [
   { group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', singular: 'selfsubjectaccessreview', namespaced: false, verbs: ['create'] },
   { group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectrulesreviews', kind: 'SelfSubjectRulesReview', singular: 'selfsubjectrulesreview', namespaced: false, verbs: ['create'] },
   { group: 'authentication.k8s.io', version: 'v1', resource: 'selfsubjectreviews', kind: 'SelfSubjectReview', singular: 'selfsubjectreview', namespaced: false, verbs: ['create'] },
+  // DaemonLedger's own, read-only: one Rollout per rollout of a DaemonSet, and its audit trail.
+  {
+    group: 'ledger.daemonledger.io', version: 'v1', resource: 'rollouts', kind: 'Rollout', singular: 'rollout', namespaced: true, verbs: ['get', 'list', 'watch'], shortNames: ['ro'],
+    subresources: [{ name: 'audit', verbs: ['get'], kind: { group: 'ledger.daemonledger.io', version: 'v1', kind: 'RolloutAudit' } }],
+  },
 ];
 
 const groupVersion = (r: { group: string; version: string }) => (r.group ? `${r.group}/${r.version}` : r.version);
@@ -73,7 +80,7 @@ const resourceDiscovery = (r: ServedResource) => {
   if (r.shortNames?.length) d.shortNames = [...r.shortNames];
   if (r.categories?.length) d.categories = [...r.categories];
   if (r.subresources?.length) {
-    d.subresources = r.subresources.map((s) => ({ subresource: s.name, responseKind: gvkOf(r), verbs: [...s.verbs] }));
+    d.subresources = r.subresources.map((s) => ({ subresource: s.name, responseKind: s.kind ?? gvkOf(r), verbs: [...s.verbs] }));
   }
   return d;
 };
@@ -145,7 +152,7 @@ export const apiResourceList = (gv: string, resources: readonly ServedResource[]
     if (r.categories?.length) e.categories = [...r.categories];
     entries.push(e);
     for (const s of r.subresources ?? []) {
-      entries.push({ name: `${r.resource}/${s.name}`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: [...s.verbs] });
+      entries.push({ name: `${r.resource}/${s.name}`, singularName: '', namespaced: r.namespaced, kind: s.kind?.kind ?? r.kind, verbs: [...s.verbs] });
     }
   }
   // The core list carries no apiVersion on the real server; named groups say "v1".

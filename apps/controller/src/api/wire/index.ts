@@ -2,6 +2,7 @@
 export * from './duration';
 export * from './printers';
 export * from './pod-printer';
+export * from './rollout-printer';
 export * from './tables';
 export * from './discovery';
 export * from './openapi';

@@ -27,7 +27,7 @@ const fields = (d: Doc, schema: any): string[] => {
 describe('/openapi/v3 root (kubectl-wire §3.2)', () => {
   it('links every served group/version by hash URL', () => {
     const root = openApiV3Root();
-    expect(Object.keys(root.paths).sort()).toEqual(['api/v1', 'apis/apps/v1']);
+    expect(Object.keys(root.paths).sort()).toEqual(['api/v1', 'apis/apps/v1', 'apis/ledger.daemonledger.io/v1']);
     for (const [path, { serverRelativeURL }] of Object.entries(root.paths)) {
       expect(serverRelativeURL).toBe(`/openapi/v3/${path}?hash=${openApiV3Document(path)!.hash}`);
     }
@@ -86,6 +86,29 @@ describe('schemas for kubectl explain ds.spec.updateStrategy[.rollingUpdate]', (
     const intOrString = resolve(d, walk(d, dsSchema, ['spec', 'updateStrategy', 'rollingUpdate', 'maxSurge']).allOf[0]);
     expect(intOrString).toMatchObject({ format: 'int-or-string' });
     expect(intOrString).not.toHaveProperty('type'); // explain then prints the ref name: <IntOrString>
+  });
+  it('has a description on every property and no dangling $ref', () => {
+    const refs = JSON.stringify(d).match(/#\/components\/schemas\/[^"]+/g) ?? [];
+    for (const ref of refs) expect(d.components.schemas).toHaveProperty([ref.split('/').pop()!]);
+    for (const s of Object.values(d.components.schemas)) for (const p of Object.values<any>(s.properties ?? {})) expect(p.description).toBeTruthy();
+  });
+});
+
+describe('ledger.daemonledger.io/v1 rollouts (kubectl explain rollout.status.nodes.steps)', () => {
+  const d = doc('apis/ledger.daemonledger.io/v1');
+  const schema = d.components.schemas['io.daemonledger.ledger.v1.Rollout'];
+  it('serves only reads, each carrying the Rollout GVK', () => {
+    const collection = d.paths['/apis/ledger.daemonledger.io/v1/namespaces/{namespace}/rollouts'];
+    const item = d.paths['/apis/ledger.daemonledger.io/v1/namespaces/{namespace}/rollouts/{name}'];
+    expect(Object.keys(collection)).toEqual(['get']);
+    expect(Object.keys(item)).toEqual(['get']);
+    expect(item.get['x-kubernetes-group-version-kind']).toEqual({ group: 'ledger.daemonledger.io', version: 'v1', kind: 'Rollout' });
+    expect(schema['x-kubernetes-group-version-kind']).toEqual([{ group: 'ledger.daemonledger.io', kind: 'Rollout', version: 'v1' }]);
+  });
+  it('walks status.nodes.steps to its fields, the step names an enum', () => {
+    expect(fields(d, walk(d, schema, ['status', 'nodes']).items)).toEqual(['newPod', 'node', 'oldPod', 'steps']);
+    expect(fields(d, walk(d, schema, ['status', 'nodes', 'steps']).items)).toEqual(['actor', 'message', 'position', 'step', 'time']);
+    expect(walk(d, schema, ['status', 'nodes', 'steps', 'step']).enum).toContain('WaitingForMaxUnavailable');
   });
   it('has a description on every property and no dangling $ref', () => {
     const refs = JSON.stringify(d).match(/#\/components\/schemas\/[^"]+/g) ?? [];

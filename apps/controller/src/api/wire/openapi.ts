@@ -15,6 +15,7 @@
  * would compute apply patches from these schemas instead of its compiled types.
  */
 import { createHash } from 'crypto';
+import { LEDGER_V1_SCHEMAS } from './openapi-ledger';
 import { APPS_V1_SCHEMAS, CORE_V1_SCHEMAS, type Schema } from './openapi-schemas';
 
 interface OpenApiKind {
@@ -24,6 +25,8 @@ interface OpenApiKind {
   namespaced: boolean;
   /** components.schemas entry, when we ship one. */
   schema?: string;
+  /** Only get, list and watch are served. */
+  readOnly?: boolean;
 }
 
 interface GroupVersionSpec {
@@ -53,6 +56,12 @@ const GROUP_VERSIONS: GroupVersionSpec[] = [
       { kind: 'ControllerRevision', resource: 'controllerrevisions', namespaced: true, schema: 'io.k8s.api.apps.v1.ControllerRevision' },
     ],
     schemas: APPS_V1_SCHEMAS,
+  },
+  {
+    path: 'apis/ledger.daemonledger.io/v1',
+    group: 'ledger.daemonledger.io',
+    kinds: [{ kind: 'Rollout', resource: 'rollouts', namespaced: true, schema: 'io.daemonledger.ledger.v1.Rollout', readOnly: true }],
+    schemas: LEDGER_V1_SCHEMAS,
   },
 ];
 
@@ -86,6 +95,11 @@ const buildDocument = (gv: GroupVersionSpec) => {
     const collection = k.namespaced ? `${prefix}/namespaces/{namespace}/${k.resource}` : `${prefix}/${k.resource}`;
     const scope = k.namespaced ? [pathParam('namespace', 'Object name and auth scope, such as for teams and projects.')] : [];
     const named = [pathParam('name', `Name of the ${k.kind}.`), ...scope];
+    if (k.readOnly) {
+      paths[collection] = { get: operation(gv, k, 'list', 'list or watch objects of kind', scope) };
+      paths[`${collection}/{name}`] = { get: operation(gv, k, 'get', 'read', named) };
+      continue;
+    }
     paths[collection] = {
       get: operation(gv, k, 'list', 'list or watch objects of kind', scope),
       post: operation(gv, k, 'post', 'create', [...scope, ...WRITE_PARAMS]),

@@ -9,6 +9,7 @@ import { labelSelectorAsString } from '@daemonledger/domain';
 import type { ControllerRevision, DaemonSet, Node, ObjectMeta } from '@daemonledger/domain';
 import { formatRfc3339, parseTimestamp, translateTimestampSince } from './duration';
 import { printPod } from './pod-printer';
+import { printRollout } from './rollout-printer';
 
 export interface TableColumnDefinition {
   name: string;
@@ -144,6 +145,18 @@ export const COLUMNS = {
     CONTAINERS,
     IMAGES,
     SELECTOR,
+  ],
+  rollouts: [
+    NAME,
+    col('DaemonSet', 'string', 'The DaemonSet this rollout updated.'),
+    col('From', 'string', 'Revision number the rollout started from (<none> for a DaemonSet\'s first).'),
+    col('To', 'integer', 'Revision number the rollout rolls out.'),
+    col('State', 'string', 'Progressing, Complete, Stalled or Superseded.'),
+    col('Updated', 'string', 'Nodes running the new revision, out of the nodes that should run the DaemonSet.'),
+    col('Started', 'string', 'Time since the rollout started.'),
+    col('Duration', 'string', 'How long the rollout took, or has taken so far.'),
+    col('By', 'string', 'Who changed the template.'),
+    col('Cause', 'string', 'The change-cause recorded with the template change.'),
   ],
   /** apiserver rest.NewDefaultTableConvertor: kinds without a printer. */
   default: [NAME, col('Created At', 'date', 'Time the object was created (metadata.creationTimestamp).')],
@@ -300,4 +313,5 @@ export const PRINTERS: Record<PrintedResource, AnyPrinter> = {
   namespaces: printNamespace,
   events: printEvent,
   replicasets: printReplicaSet,
+  rollouts: printRollout,
 };

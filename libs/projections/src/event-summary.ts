@@ -1,0 +1,73 @@
+import type { ClusterEvent } from '@daemonledger/domain/cluster/events';
+import { CONTROLLER_REVISION_HASH_LABEL, podTargetNode } from '@daemonledger/domain/controller';
+
+/**
+ * One line saying what a stored event did, typed against the event union:
+ * the DETAIL of an audit (`npm run audit`, the rollouts `/audit`
+ * subresource, `kubectl ledger audit`). Unknown types say nothing rather than
+ * guess.
+ */
+export const eventSummary = (e: { type: string; data: unknown }): string => {
+  const ev = e as ClusterEvent;
+  switch (ev.type) {
+    case 'PodCreated': {
+      const pod = ev.data.pod;
+      return `on ${podTargetNode(pod) ?? '?'} image ${pod.spec.containers.map((c) => c.image).join(',')} hash ${pod.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] ?? '-'}`;
+    }
+    case 'PodBound':
+      return `to ${ev.data.nodeName}`;
+    case 'PodDeletionRequested':
+      return `reason ${ev.data.reason}, grace ${ev.data.gracePeriodSeconds}s`;
+    case 'PodDeleted':
+      return `reason ${ev.data.reason}`;
+    case 'PodStatusReported': {
+      const s = ev.data.status;
+      const waiting = s.containerStatuses?.find((c) => c.state?.waiting)?.state?.waiting;
+      const ready = s.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+      return `${s.phase ?? ''}${waiting?.reason ? ` ${waiting.reason}` : ''}${ready ? ' Ready' : ''}${waiting?.message ? `: ${waiting.message}` : ''}`;
+    }
+    case 'PodOwnerChanged':
+      return ev.data.ownerReference ? `adopted by ${ev.data.ownerReference.kind.toLowerCase()}/${ev.data.ownerReference.name}` : 'released';
+    case 'PodLabelsChanged':
+    case 'ControllerRevisionLabelsChanged':
+    case 'NodeLabelsChanged':
+      return Object.entries(ev.data.labels).map(([k, v]) => `${k}=${v}`).join(',');
+    case 'RolloutStarted': {
+      const d = ev.data;
+      return `revision ${d.fromRevision ?? '-'} → ${d.toRevision} (${d.toHash}), ${d.strategy} maxUnavailable ${d.maxUnavailable} maxSurge ${d.maxSurge}, ${d.nodeCount} nodes${d.requestedBy ? `, by ${d.requestedBy}` : ''}${d.changeCause ? `, cause: ${d.changeCause}` : ''}`;
+    }
+    case 'RolloutProgressed':
+      return `updated ${ev.data.updated}/${ev.data.desired}, available ${ev.data.available}${ev.data.created.length ? `, created ${ev.data.created.length}` : ''}${ev.data.deleted.length ? `, deleted ${ev.data.deleted.length}` : ''}`;
+    case 'RolloutCompleted':
+      return `updated ${ev.data.updated}/${ev.data.desired}, available ${ev.data.available}`;
+    case 'RolloutSuperseded':
+      return `updated ${ev.data.updated}/${ev.data.desired}, available ${ev.data.available}, superseded by rollout ${ev.data.byRollout}`;
+    case 'RolloutStalled':
+      return ev.data.message;
+    case 'DaemonSetCreated':
+      return `generation ${ev.data.daemonSet.metadata.generation ?? 1}`;
+    case 'DaemonSetSpecChanged':
+      return `generation ${ev.data.generation}${ev.data.templateChanged ? `, template generation ${ev.data.templateGeneration}` : ''}${ev.data.changeCause ? `, cause: ${ev.data.changeCause}` : ''}`;
+    case 'DaemonSetStatusChanged': {
+      const s = ev.data.status;
+      return `desired ${s.desiredNumberScheduled}, updated ${s.updatedNumberScheduled ?? 0}, available ${s.numberAvailable ?? 0}, unavailable ${s.numberUnavailable ?? 0}`;
+    }
+    case 'DaemonSetDeletionRequested':
+    case 'DaemonSetDeleted':
+      return `propagation ${ev.data.propagationPolicy}`;
+    case 'ControllerRevisionCreated':
+      return `revision ${ev.data.revision.revision}`;
+    case 'ControllerRevisionRenumbered':
+      return `${ev.data.from} → ${ev.data.to}`;
+    case 'ControllerRevisionOwnerChanged':
+      return ev.data.ownerReference ? `adopted by ${ev.data.ownerReference.kind.toLowerCase()}/${ev.data.ownerReference.name}` : 'released';
+    case 'ControllerRevisionDeleted':
+      return `reason ${ev.data.reason}`;
+    case 'NodeTaintsChanged':
+    case 'NodeCordoned':
+    case 'NodeUncordoned':
+      return ev.data.taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(',') || 'no taints';
+    default:
+      return '';
+  }
+};
