@@ -42,15 +42,9 @@ export const evtstorePeer = (): Subject => {
       versions.set(streamId, version + es.length - 1);
     },
     readStream: async (streamId) => (await provider.getEventsFor('pod', streamId)).length,
-    readAll: async (page) => {
-      let n = 0;
-      let from = 0;
-      for (;;) {
-        const events = await provider.getEventsFrom('pod', from, page);
-        n += events.length;
-        if (events.length < page) return n;
-        from = events[events.length - 1].position;
-      }
+    readPage: async (from, max) => {
+      const events = await provider.getEventsFrom('pod', from, max);
+      return { n: events.length, last: events.at(-1)?.position ?? from };
     },
     close: async () => client.destroy(),
   };

@@ -18,6 +18,8 @@
  * order with UUIDv7 (what the controller does). "1 event/call" is bound by
  * one fsync per commit, so it runs on the first 10,000 events only.
  * bytes/event: the file's size after the 100-events/call phase, closed.
+ * The subjects take turns every few calls (see `interleaved`), so load from
+ * other work on the machine weighs on all of them alike.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -31,8 +33,9 @@ import { evtstorePeer } from './evtstore-peer';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const SINGLE = Math.min(EVENTS, 10_000);
-const STREAMS = 1000;
 const BATCH = 100;
+/** 1,000 streams of 100 events; a smaller run keeps batches of 100 with fewer streams. */
+const STREAMS = Math.max(1, Math.min(1000, Math.floor(EVENTS / BATCH)));
 const PAGE = 1000;
 const REPEATS = 3;
 
@@ -52,8 +55,8 @@ export interface Subject {
   append(streamId: string, events: NewEvent[]): Promise<void>;
   /** Number of events read back from the stream. */
   readStream(streamId: string): Promise<number>;
-  /** Pages through the whole log (pages of `PAGE`); returns the number of events read. */
-  readAll(page: number): Promise<number>;
+  /** One page of the global order after `from`: how many events, and the last one's position. */
+  readPage(from: number, max: number): Promise<{ n: number; last: number }>;
   close(): Promise<void>;
 }
 
@@ -93,15 +96,9 @@ const adapter = (name: string, create: (file: string) => EventStore): Subject =>
     open: async (file) => void (store = create(file)),
     append: async (streamId, es) => void (await store.append(streamId, es)),
     readStream: async (streamId) => (await store.readStream(streamId)).length,
-    readAll: async (page) => {
-      let n = 0;
-      let from = 0;
-      for (;;) {
-        const events = await store.readAll({ fromPosition: from, maxCount: page });
-        n += events.length;
-        if (events.length < page) return n;
-        from = events[events.length - 1].position;
-      }
+    readPage: async (from, max) => {
+      const events = await store.readAll({ fromPosition: from, maxCount: max });
+      return { n: events.length, last: events.at(-1)?.position ?? from };
     },
     close: () => store.close(),
   };
@@ -137,32 +134,43 @@ const raw = (): Subject => {
     },
     append: async (s, es) => tx(s, es),
     readStream: async (s) => (byStream.all(s) as Row[]).map(toEvent).length,
-    readAll: async (page) => {
-      let n = 0;
-      let from = 0;
-      for (;;) {
-        const events = (all.all(from, page) as Row[]).map(toEvent);
-        n += events.length;
-        if (events.length < page) return n;
-        from = events[events.length - 1].position;
-      }
+    readPage: async (from, max) => {
+      const events = (all.all(from, max) as Row[]).map(toEvent);
+      return { n: events.length, last: events.at(-1)?.position ?? from };
     },
     close: async () => void db.close(),
   };
 };
 
-const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 const fileBytes = (file: string) => [file, `${file}-wal`].reduce((n, f) => n + (existsSync(f) ? statSync(f).size : 0), 0);
 
-/** One repetition of every scenario on fresh files. */
-const runOnce = async (subject: Subject, events: ReturnType<typeof makeEvents>, dir: string): Promise<Record<Scenario, number>> => {
-  const rate = {} as Record<Scenario, number>;
+/**
+ * Runs `steps` for every subject in slices of `slice` steps, the subjects
+ * taking turns slice by slice (in a rotating order), and returns each
+ * subject's summed time. On a shared machine load comes and goes within
+ * seconds: taking turns every few milliseconds makes every subject see the
+ * same machine, where running one after the other would not.
+ */
+const interleaved = async (subjects: Subject[], steps: number, slice: number, step: (s: Subject, i: number) => Promise<void>): Promise<number[]> => {
+  const times = subjects.map(() => 0);
+  for (let from = 0, turn = 0; from < steps; from += slice, turn++) {
+    for (let k = 0; k < subjects.length; k++) {
+      const index = (k + turn) % subjects.length;
+      const t = process.hrtime.bigint();
+      for (let i = from; i < Math.min(steps, from + slice); i++) await step(subjects[index], i);
+      times[index] += Number(process.hrtime.bigint() - t) / 1e9;
+    }
+  }
+  return times;
+};
+
+/** One repetition of every scenario, for all subjects side by side, on fresh files. */
+const runOnce = async (subjects: Subject[], events: ReturnType<typeof makeEvents>, dir: string): Promise<Record<Scenario, number>[]> => {
+  const rates = subjects.map(() => ({}) as Record<Scenario, number>);
   const singles = calls(events.slice(0, SINGLE).map(({ streamId, event }) => [streamId, [event]]));
-  await subject.open(join(dir, `${randomUUID()}.db`));
-  let t = process.hrtime.bigint();
-  for (const [s, es] of singles) await subject.append(s, es);
-  rate['append x1'] = SINGLE / seconds(t);
-  await subject.close();
+  for (const s of subjects) await s.open(join(dir, `${randomUUID()}.db`));
+  (await interleaved(subjects, singles.length, 50, (s, i) => s.append(...singles[i]))).forEach((t, k) => (rates[k]['append x1'] = SINGLE / t));
+  for (const s of subjects) await s.close();
 
   // Batches of 100 from one stream at a time, streams interleaved through the file.
   const byStream = new Map<string, BenchEvent[]>();
@@ -173,25 +181,31 @@ const runOnce = async (subject: Subject, events: ReturnType<typeof makeEvents>, 
     for (const [s, list] of lists) if (offset < list.length) groups.push([s, list.slice(offset, offset + BATCH)]);
   }
   const batches = calls(groups);
-  const file = join(dir, `${randomUUID()}.db`);
-  await subject.open(file);
-  t = process.hrtime.bigint();
-  for (const [s, es] of batches) await subject.append(s, es);
-  rate['append x100'] = EVENTS / seconds(t);
+  const files = subjects.map(() => join(dir, `${randomUUID()}.db`));
+  for (const [k, s] of subjects.entries()) await s.open(files[k]);
+  (await interleaved(subjects, batches.length, 10, (s, i) => s.append(...batches[i]))).forEach((t, k) => (rates[k]['append x100'] = EVENTS / t));
 
-  t = process.hrtime.bigint();
-  let n = 0;
-  for (const s of byStream.keys()) n += await subject.readStream(s);
-  rate['read streams'] = n / seconds(t);
-  if (n !== EVENTS) throw new Error(`${subject.name} read ${n} of ${EVENTS} events from streams`);
+  const streams = [...byStream.keys()];
+  const read = subjects.map(() => 0);
+  const streamTimes = await interleaved(subjects, streams.length, 20, async (s, i) => {
+    read[subjects.indexOf(s)] += await s.readStream(streams[i]);
+  });
+  streamTimes.forEach((t, k) => (rates[k]['read streams'] = read[k] / t));
+  for (const [k, s] of subjects.entries()) if (read[k] !== EVENTS) throw new Error(`${s.name} read ${read[k]} of ${EVENTS} events from streams`);
 
-  t = process.hrtime.bigint();
-  n = await subject.readAll(PAGE);
-  rate['read all'] = n / seconds(t);
-  if (n !== EVENTS) throw new Error(`${subject.name} read ${n} of ${EVENTS} events in global order`);
-  await subject.close();
-  rate['bytes/event'] = fileBytes(file) / EVENTS;
-  return rate;
+  const cursor = subjects.map(() => ({ from: 0, n: 0 }));
+  const pages = Math.ceil(EVENTS / PAGE) + 1;
+  const allTimes = await interleaved(subjects, pages, 5, async (s) => {
+    const c = cursor[subjects.indexOf(s)];
+    const page = await s.readPage(c.from, PAGE);
+    c.n += page.n;
+    c.from = page.last;
+  });
+  allTimes.forEach((t, k) => (rates[k]['read all'] = cursor[k].n / t));
+  for (const [k, s] of subjects.entries()) if (cursor[k].n !== EVENTS) throw new Error(`${s.name} read ${cursor[k].n} of ${EVENTS} events in global order`);
+  for (const s of subjects) await s.close();
+  files.forEach((f, k) => (rates[k]['bytes/event'] = fileBytes(f) / EVENTS));
+  return rates;
 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -209,12 +223,11 @@ const main = async () => {
     ];
     const results = new Map<string, Record<Scenario, number>[]>(subjects.map((s) => [s.name, []]));
     for (let r = 0; r < REPEATS; r++) {
-      // Alternate the order so drift on a shared machine hits everyone alike.
-      for (const s of r % 2 === 0 ? subjects : [...subjects].reverse()) {
-        const last = await runOnce(s, events, dir);
-        results.get(s.name)!.push(last);
-        process.stderr.write(`  run ${r + 1}/${REPEATS} ${s.name.trim()}: ${SCENARIOS.map((sc) => `${sc} ${fmt(last[sc])}`).join(', ')}\n`);
-      }
+      const rates = await runOnce(subjects, events, dir);
+      subjects.forEach((s, k) => {
+        results.get(s.name)!.push(rates[k]);
+        process.stderr.write(`  run ${r + 1}/${REPEATS} ${s.name.trim()}: ${SCENARIOS.map((sc) => `${sc} ${fmt(rates[k][sc])}`).join(', ')}\n`);
+      });
     }
     const med = (name: string, sc: Scenario) => median(results.get(name)!.map((x) => x[sc]));
     const ceiling = subjects[0].name;
