@@ -19,7 +19,6 @@ import { closedError } from '../internal/errors';
 import { classifyBatch, type StoredRef } from '../internal/idempotency';
 import { verifyChain } from '../internal/integrity';
 import { ChangeSignal, PullSubscription } from '../internal/pull-subscription';
-import { uuidToBytes } from '../internal/uuid';
 import {
   assertStreamId,
   checkReadAll,
@@ -104,7 +103,7 @@ export class SqliteEventStore implements EventStore {
     this.codec = new RowCodec(db, this.upcasters);
     this.writer = new SqliteWriter(db, this.codec, options.hashChain ?? true, (batch) => this.lookupIds(batch));
     this.findId = db.prepare(
-      'SELECT s.name AS streamId, e.revision, e.position FROM events e JOIN streams s ON s.id = e.stream WHERE e.event_id = ?',
+      "SELECT s.name AS streamId, e.revision, e.position FROM events e JOIN streams s ON s.id = e.stream WHERE e.event_id = unhex(?, '-')",
     );
     this.streamForwards = db.prepare(`SELECT ${SELECT} FROM events e WHERE e.stream = ? AND e.revision >= ? ORDER BY e.revision LIMIT ?`).raw();
     this.streamBackwards = db.prepare(`SELECT ${SELECT} FROM events e WHERE e.stream = ? AND e.revision <= ? ORDER BY e.revision DESC LIMIT ?`).raw();
@@ -161,7 +160,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private lookupIds(batch: PreparedEvent[]): (StoredRef | undefined)[] {
-    return batch.map((e) => this.findId.get(uuidToBytes(e.id)) as StoredRef | undefined);
+    return batch.map((e) => this.findId.get(e.id) as StoredRef | undefined);
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {

@@ -3,7 +3,6 @@ import type { AppendResult } from '../event-store.port';
 import { revisionMatches, versionConflict } from '../internal/errors';
 import { hashFieldsHex, ZERO_HASH_HEX } from '../internal/hash-chain';
 import { classifyBatch, type StoredRef } from '../internal/idempotency';
-import { uuidToBytes } from '../internal/uuid';
 import type { PreparedEvent } from '../internal/validation';
 import type { PreparedRequest } from './sqlite-event-store';
 import type { RowCodec } from './sqlite-rows';
@@ -128,15 +127,14 @@ export class SqliteWriter {
           types.set(e.type, typeKey);
         }
         const metadata = metadataOf(index++);
-        let hash: Buffer | null = null;
+        let hash: string | null = null;
         if (this.hashChain) {
-          previousHex = hashFieldsHex(previousHex, position, streamId, revision, e.id, e.type, e.schemaVersion, recordedAtMs, e.data, e.metadata);
-          hash = Buffer.from(previousHex, 'hex');
+          hash = previousHex = hashFieldsHex(previousHex, position, streamId, revision, e.id, e.type, e.schemaVersion, recordedAtMs, e.data, e.metadata);
         }
         params[at++] = position;
         params[at++] = streamKey;
         params[at++] = revision;
-        params[at++] = uuidToBytes(e.id);
+        params[at++] = e.id;
         params[at++] = typeKey;
         params[at++] = e.schemaVersion;
         params[at++] = e.data;
@@ -182,7 +180,8 @@ export class SqliteWriter {
   private insert(rows: number): Database.Statement {
     let statement = this.inserts.get(rows);
     if (!statement) {
-      const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+      // Id and hash go in as text and become bytes in SQLite (unhex skips the uuid's dashes): no Buffer per event.
+      const values = Array.from({ length: rows }, () => "(?, ?, ?, unhex(?, '-'), ?, ?, ?, ?, ?, unhex(?))").join(', ');
       statement = this.db.prepare(
         `INSERT INTO events (position, stream, revision, event_id, type, schema_version, data, metadata, recorded_at, hash) VALUES ${values}`,
       );
