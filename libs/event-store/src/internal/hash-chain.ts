@@ -47,8 +47,41 @@ export interface ChainFields {
 export const chainHash = (previousHex: string, f: ChainFields): Buffer =>
   Buffer.from(hashFieldsHex(previousHex, f.position, f.streamId, f.revision, f.id, f.type, f.schemaVersion, f.recordedAtMs, f.data, f.metadata), 'hex');
 
-/** The same with the fields as arguments, as hex (what the next event needs): the append path makes no object per event. */
-export const hashFieldsHex = (
+/**
+ * The same bytes, for the append path: written into one reusable buffer
+ * instead of a fresh 600-character string per event, then hashed (about a
+ * third cheaper; hash-chain.spec.ts proves both give the same hash).
+ * Fields 1–8 are ASCII (hex, digits, validated names), so latin1 is UTF-8 there.
+ */
+export class ChainHasher {
+  private buffer = Buffer.allocUnsafe(64 * 1024);
+
+  hex(
+    previousHex: string,
+    position: number,
+    streamId: string,
+    revision: number,
+    id: string,
+    type: string,
+    schemaVersion: number,
+    recordedAtMs: number,
+    data: string,
+    metadata: string,
+  ): string {
+    const most = 512 + streamId.length + type.length + 3 * (data.length + metadata.length);
+    if (most > this.buffer.length) this.buffer = Buffer.allocUnsafe(2 * most);
+    const b = this.buffer;
+    let at = b.write(previousHex, 0, 'latin1');
+    at += b.write(`\n${position}\n${streamId}\n${revision}\n${id}\n${type}\n${schemaVersion}\n${recordedAtMs}\n`, at, 'latin1');
+    at += b.write(data, at, 'utf8');
+    b[at++] = 0x0a;
+    at += b.write(metadata, at, 'utf8');
+    return hash('sha256', b.subarray(0, at), 'hex');
+  }
+}
+
+/** The definition above, as one string: what the verifier and the memory adapter use. */
+const hashFieldsHex = (
   previousHex: string,
   position: number,
   streamId: string,

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { AppendResult } from '../event-store.port';
 import { revisionMatches, versionConflict } from '../internal/errors';
-import { hashFieldsHex, ZERO_HASH_HEX } from '../internal/hash-chain';
+import { ChainHasher, ZERO_HASH_HEX } from '../internal/hash-chain';
 import { classifyBatch, type StoredRef } from '../internal/idempotency';
 import type { PreparedEvent } from '../internal/validation';
 import type { PreparedRequest } from './sqlite-event-store';
@@ -39,6 +39,7 @@ export class SqliteWriter {
   private pending: { head: Head; revisions: Map<string, number>; streams: Map<string, number>; types: Map<string, number> } | undefined;
 
   private readonly inserts = new Map<number, Database.Statement>();
+  private readonly hasher = new ChainHasher();
   private readonly headRow: Database.Statement;
   private readonly maxPosition: Database.Statement;
   private readonly lastRevision: Database.Statement;
@@ -129,7 +130,7 @@ export class SqliteWriter {
         const metadata = metadataOf(index++);
         let hash: string | null = null;
         if (this.hashChain) {
-          hash = previousHex = hashFieldsHex(previousHex, position, streamId, revision, e.id, e.type, e.schemaVersion, recordedAtMs, e.data, e.metadata);
+          hash = previousHex = this.hasher.hex(previousHex, position, streamId, revision, e.id, e.type, e.schemaVersion, recordedAtMs, e.data, e.metadata);
         }
         params[at++] = position;
         params[at++] = streamKey;
