@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandBus } from '@nestjs/cqrs';
+import Database from 'better-sqlite3';
 import { admitDaemonSetCreate, decodeManifest } from '@daemonledger/domain';
 import type { DaemonSet } from '@daemonledger/domain/api/types';
 import { DaemonSetCommandMsg, SetImage, UndoRollout } from '../src/commands/cluster.commands';
@@ -29,7 +30,36 @@ interface Result {
   rollout: Phase;
   undo: Phase;
   peakRssMiB: number;
+  bytes: LogBytes;
 }
+
+/** What the log costs: the file's used pages per event, and the payload (data + metadata JSON) per event, by type. */
+interface LogBytes {
+  events: number;
+  fileBytes: number;
+  payloadBytes: number;
+  /** Bytes of data plus each distinct metadata value once: the payload when a store keeps identical metadata once. */
+  dedupedPayloadBytes: number;
+  byType: { type: string; count: number; data: number; metadata: number }[];
+}
+
+const logBytes = (file: string): LogBytes => {
+  const db = new Database(file, { readonly: true });
+  try {
+    const byType = db
+      .prepare('SELECT type, count(*) AS count, sum(length(data)) AS data, sum(length(metadata)) AS metadata FROM events GROUP BY type ORDER BY sum(length(data) + length(metadata)) DESC')
+      .all() as LogBytes['byType'];
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    // Page accounting: pages in use (all pages less the free list), as a VACUUM would leave the file.
+    const used = (db.pragma('page_count', { simple: true }) as number) - (db.pragma('freelist_count', { simple: true }) as number);
+    const events = byType.reduce((n, t) => n + t.count, 0);
+    const distinctMetadata = db.prepare('SELECT sum(length(metadata)) FROM (SELECT DISTINCT metadata FROM events)').pluck().get() as number;
+    const data = byType.reduce((n, t) => n + t.data, 0);
+    return { events, fileBytes: used * pageSize, payloadBytes: byType.reduce((n, t) => n + t.data + t.metadata, 0), dedupedPayloadBytes: data + distinctMetadata, byType };
+  } finally {
+    db.close();
+  }
+};
 
 const waitFor = async (e: Embedded, done: () => boolean, timeoutMs: number) => {
   const deadline = Date.now() + timeoutMs;
@@ -76,8 +106,9 @@ const runSize = async (nodes: number): Promise<Result> => {
   const undo = await phase(() => bus.execute(new UndoRollout('default', 'nginx-ds', 0, meta)), rolledOut(image0));
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
   await e.close();
+  const bytes = logBytes(join(dir, 'events.sqlite'));
   rmSync(dir, { recursive: true, force: true });
-  return { nodes, join: join_, create, rollout, undo, peakRssMiB };
+  return { nodes, join: join_, create, rollout, undo, peakRssMiB, bytes };
 };
 
 const fmt = (p: Phase) => `${(p.ms / 1000).toFixed(2).padStart(7)} s ${String(p.events).padStart(8)} ev`;
@@ -101,6 +132,15 @@ const main = async () => {
     });
     results.push(result);
     console.log(`${String(n).padStart(6)} | ${fmt(result.join)} | ${fmt(result.create)} | ${fmt(result.rollout)} | ${fmt(result.undo)} | ${result.peakRssMiB.toFixed(0)} MiB`);
+  }
+  for (const { nodes, bytes: b } of results) {
+    const perEvent = (n: number) => (n / b.events).toFixed(0);
+    console.log(`\n${nodes} nodes: ${b.events} events, ${perEvent(b.fileBytes)} B/event in the SQLite file (pages in use), ${perEvent(b.payloadBytes)} B/event of payload (data + metadata), ${perEvent(b.dedupedPayloadBytes)} B/event with each distinct metadata once`);
+    console.log('  type                           events   data/ev   meta/ev   share');
+    for (const t of b.byType) {
+      const share = ((100 * (t.data + t.metadata)) / b.payloadBytes).toFixed(1);
+      console.log(`  ${t.type.padEnd(30)} ${String(t.count).padStart(7)} ${(t.data / t.count).toFixed(0).padStart(9)} ${(t.metadata / t.count).toFixed(0).padStart(9)} ${share.padStart(6)}%`);
+    }
   }
   if (results.length > 1) {
     const base = results[0];

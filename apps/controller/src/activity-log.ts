@@ -1,7 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
-import type { PodStatus } from '@daemonledger/domain/api/types';
+import type { ClusterEvent } from '@daemonledger/domain/cluster/events';
+import { reportedPodState } from '@daemonledger/domain/cluster/kubelet-status';
 import { parseStreamId } from '@daemonledger/domain/cluster/streams';
+import { podCreatedNode } from '@daemonledger/domain/cluster/daemon-pod';
 import { Recorded } from './projections/recorded';
 
 export const ACTIVITY_SINK = Symbol('ACTIVITY_SINK');
@@ -20,71 +22,73 @@ export class ActivityLog implements IEventHandler<Recorded> {
 
   handle({ event }: Recorded): void {
     if (!this.sink) return;
-    const line = this.describe(event.type, event.streamId, event.data as Record<string, any>);
+    const line = this.describe({ type: event.type, data: event.data } as ClusterEvent, event.streamId);
     if (line) this.sink(`[${String(event.position).padStart(6)}] ${line}`);
   }
 
-  private describe(type: string, streamId: string, d: Record<string, any>): string | undefined {
+  private describe(e: ClusterEvent, streamId: string): string | undefined {
     const ref = parseStreamId(streamId);
     const who = ref?.namespace ? `${ref.namespace}/${ref.name}` : ref?.name;
-    switch (type) {
+    switch (e.type) {
       case 'DaemonSetCreated':
-        return `daemonset ${who} created (image ${d.daemonSet.spec.template.spec.containers.map((c: any) => c.image).join(', ')})`;
-      case 'DaemonSetSpecChanged':
+        return `daemonset ${who} created (image ${e.data.daemonSet.spec.template.spec.containers.map((c) => c.image).join(', ')})`;
+      case 'DaemonSetSpecChanged': {
+        const d = e.data;
         return `daemonset ${who} spec changed: generation ${d.generation}${d.templateChanged ? `, template generation ${d.templateGeneration}` : ''}${d.changeCause ? ` — ${d.changeCause}` : ''}`;
+      }
       case 'DaemonSetDeletionRequested':
-        return `daemonset ${who} deletion requested (${d.propagationPolicy})`;
+        return `daemonset ${who} deletion requested (${e.data.propagationPolicy})`;
       case 'DaemonSetDeleted':
-        return `daemonset ${who} deleted (${d.propagationPolicy})`;
+        return `daemonset ${who} deleted (${e.data.propagationPolicy})`;
       case 'ControllerRevisionCreated':
-        return `revision ${who} created as revision ${d.revision.revision}`;
+        return `revision ${who} created as revision ${e.data.revision.revision}`;
       case 'ControllerRevisionRenumbered':
-        return `revision ${who} renumbered ${d.from} → ${d.to}`;
+        return `revision ${who} renumbered ${e.data.from} → ${e.data.to}`;
       case 'ControllerRevisionDeleted':
-        return `revision ${who} deleted (${d.reason})`;
+        return `revision ${who} deleted (${e.data.reason})`;
       case 'NodeJoined':
         return `node ${who} joined`;
       case 'NodeLeft':
         return `node ${who} left`;
       case 'NodeLabelsChanged':
-        return `node ${who} labels: ${Object.entries(d.labels).map(([k, v]) => `${k}=${v}`).join(',')}`;
+        return `node ${who} labels: ${Object.entries(e.data.labels).map(([k, v]) => `${k}=${v}`).join(',')}`;
       case 'NodeTaintsChanged':
       case 'NodeCordoned':
       case 'NodeUncordoned':
-        return `node ${who} taints: ${(d.taints as any[]).map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', ') || '<none>'}`;
-      case 'PodCreated':
-        return `pod ${who} created on ${nodeOf(d.pod)} (${d.pod.metadata.labels?.['controller-revision-hash'] ?? ''})`;
+        return `node ${who} taints: ${e.data.taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', ') || '<none>'}`;
+      case 'PodCreated': {
+        // A daemon pod is recorded as the node and revision hash it was built for; any other pod whole.
+        const d = e.data;
+        const node = podCreatedNode(d) ?? '?';
+        const hash = d.daemonPod ? d.daemonPod.hash : (d.pod.metadata.labels?.['controller-revision-hash'] ?? '');
+        return `pod ${who} created on ${node} (${hash})`;
+      }
       case 'PodDeletionRequested':
-        return `pod ${who} terminating (${d.reason})`;
+        return `pod ${who} terminating (${e.data.reason})`;
       case 'PodDeleted':
         this.lastWaiting.delete(streamId);
         return `pod ${who} deleted`;
       case 'PodStatusReported': {
-        const s = d.status as PodStatus;
-        const waiting = s.containerStatuses?.find((c) => c.state?.waiting)?.state?.waiting?.reason;
-        const ready = s.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
-        const key = waiting ?? (ready ? 'Ready' : s.phase ?? '');
+        const { waiting, ready, phase } = reportedPodState(e.data);
+        const key = waiting ?? (ready ? 'Ready' : phase);
         if (this.lastWaiting.get(streamId) === key) return undefined;
         this.lastWaiting.set(streamId, key);
         return waiting && waiting !== 'ContainerCreating' ? `pod ${who} ${waiting}` : ready ? `pod ${who} ready` : undefined;
       }
-      case 'RolloutStarted':
+      case 'RolloutStarted': {
+        const d = e.data;
         return `rollout #${d.rollout} of ${d.namespace}/${d.daemonSet} started: revision ${d.fromRevision ?? '-'} → ${d.toRevision} on ${d.nodeCount} nodes (maxUnavailable ${d.maxUnavailable}, maxSurge ${d.maxSurge})`;
+      }
       case 'RolloutProgressed':
-        return `rollout ${who}: ${d.updated}/${d.desired} updated, ${d.available} available`;
+        return `rollout ${who}: ${e.data.updated}/${e.data.desired} updated, ${e.data.available} available`;
       case 'RolloutStalled':
-        return `rollout ${who} STALLED: ${d.message}`;
+        return `rollout ${who} STALLED: ${e.data.message}`;
       case 'RolloutCompleted':
-        return `rollout ${who} completed: ${d.updated}/${d.desired} updated and available`;
+        return `rollout ${who} completed: ${e.data.updated}/${e.data.desired} updated and available`;
       case 'RolloutSuperseded':
-        return `rollout ${who} superseded by rollout #${d.byRollout}`;
+        return `rollout ${who} superseded by rollout #${e.data.byRollout}`;
       default:
         return undefined;
     }
   }
 }
-
-const nodeOf = (pod: any): string =>
-  pod.spec.nodeName ??
-  pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchFields?.[0]?.values?.[0] ??
-  '?';

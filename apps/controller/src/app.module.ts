@@ -2,11 +2,13 @@ import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { EventStore } from '@daemonledger/event-store/event-store.port';
 import { timeOrderedUuid } from '@daemonledger/event-store';
+import type { SnapshotStore } from '@daemonledger/event-store/snapshot-store.port';
 import { InProcessTransport, type Transport } from '@daemonledger/messaging';
 import type { AppConfig } from './config/config';
 import { CLUSTER_COMMAND_HANDLERS } from './commands/cluster.handlers';
 import { CommandRunner } from './commands/command-runner.service';
-import { APP_CONFIG, CLOCK, type Clock, EVENT_STORE, ID_SOURCE, type IdSource, TRANSPORT, systemClock } from './infrastructure/tokens';
+import { APP_CONFIG, CLOCK, type Clock, EVENT_STORE, ID_SOURCE, type IdSource, SNAPSHOT_POLICY, SNAPSHOT_STORE, TRANSPORT, systemClock } from './infrastructure/tokens';
+import { DEFAULT_SNAPSHOT_POLICY } from './projections/snapshot-scheduler';
 import { ClusterState } from './projections/cluster-state.service';
 import { GarbageCollector } from './reconcile/garbage-collector.service';
 import { NodeLink } from './reconcile/node-link.service';
@@ -18,6 +20,8 @@ import { API_CONTROLLERS, API_PROVIDERS } from './api/api.module';
 export interface AppWiring {
   config: AppConfig;
   store: EventStore;
+  /** Snapshots of the read models beside the log (none: every start replays the whole log). */
+  snapshots?: SnapshotStore;
   transport?: Transport;
   clock?: Clock;
   ids?: IdSource;
@@ -40,6 +44,13 @@ export class AppModule {
     const providers: Provider[] = [
       { provide: APP_CONFIG, useValue: w.config },
       { provide: EVENT_STORE, useValue: w.store },
+      { provide: SNAPSHOT_STORE, useValue: w.snapshots ?? null },
+      {
+        provide: SNAPSHOT_POLICY,
+        useValue: w.config.snapshots
+          ? { ...DEFAULT_SNAPSHOT_POLICY, everyEvents: w.config.snapshots.everyEvents, retention: { ...DEFAULT_SNAPSHOT_POLICY.retention, max: w.config.snapshots.keep } }
+          : DEFAULT_SNAPSHOT_POLICY,
+      },
       { provide: TRANSPORT, useValue: w.transport ?? new InProcessTransport() },
       { provide: CLOCK, useValue: w.clock ?? systemClock },
       { provide: ID_SOURCE, useValue: w.ids ?? cryptoIds },

@@ -2,7 +2,12 @@ import 'reflect-metadata';
 import { join, resolve } from 'node:path';
 import { openEventStore } from '@daemonledger/event-store';
 import type { EventStore, RecordedEvent } from '@daemonledger/event-store/event-store.port';
+import type { Pod } from '@daemonledger/domain/api/types';
+import type { ClusterEvent } from '@daemonledger/domain/cluster/events';
 import { parseStreamId, rolloutStream } from '@daemonledger/domain/cluster/streams';
+import { podTargetNode } from '@daemonledger/domain/controller/pods';
+import { ClusterView } from '@daemonledger/projections';
+import { clusterUpcasters } from './infrastructure/upcasters';
 
 /**
  * `npm run audit -- <namespace>/<daemonset> [rollout]`: reads the log under
@@ -22,34 +27,46 @@ const allEvents = async function* (store: EventStore) {
   }
 };
 
-const summary = (e: RecordedEvent): string => {
-  const d = e.data as Record<string, any>;
+/**
+ * One line on what an event did. `pod`: the pod as the event left it (the
+ * log records a daemon pod by what it was built from, and a kubelet report
+ * by what the kubelet observed: the fold has the objects).
+ */
+const summary = (recorded: RecordedEvent, pod?: Pod): string => {
+  const e = { type: recorded.type, data: recorded.data } as ClusterEvent;
   switch (e.type) {
     case 'PodCreated':
-      return `on ${d.pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchFields?.[0]?.values?.[0]} image ${d.pod.spec.containers.map((c: any) => c.image).join(',')} hash ${d.pod.metadata.labels?.['controller-revision-hash']}`;
+      return pod ? `on ${podTargetNode(pod)} image ${pod.spec.containers.map((c) => c.image).join(',')} hash ${pod.metadata.labels?.['controller-revision-hash']}` : '';
     case 'PodBound':
-      return `to ${d.nodeName}`;
+      return `to ${e.data.nodeName}`;
     case 'PodDeletionRequested':
-      return `reason ${d.reason}, grace ${d.gracePeriodSeconds}s`;
+      return `reason ${e.data.reason}, grace ${e.data.gracePeriodSeconds}s`;
     case 'PodStatusReported': {
-      const w = d.status.containerStatuses?.find((c: any) => c.state?.waiting)?.state?.waiting?.reason;
-      const ready = d.status.conditions?.find((c: any) => c.type === 'Ready')?.status === 'True';
-      return `${d.status.phase}${w ? ` ${w}` : ''}${ready ? ' Ready' : ''}`;
+      const status = pod?.status;
+      const w = status?.containerStatuses?.find((c) => c.state?.waiting)?.state?.waiting?.reason;
+      const ready = status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+      return `${status?.phase}${w ? ` ${w}` : ''}${ready ? ' Ready' : ''}`;
     }
-    case 'RolloutStarted':
+    case 'RolloutStarted': {
+      const d = e.data;
       return `revision ${d.fromRevision ?? '-'} → ${d.toRevision} (${d.toHash}), ${d.strategy} maxUnavailable ${d.maxUnavailable} maxSurge ${d.maxSurge}, ${d.nodeCount} nodes${d.requestedBy ? `, by ${d.requestedBy}` : ''}${d.changeCause ? `, cause: ${d.changeCause}` : ''}`;
+    }
     case 'RolloutProgressed':
     case 'RolloutCompleted':
-    case 'RolloutSuperseded':
-      return `updated ${d.updated}/${d.desired}, available ${d.available}${d.created?.length ? `, created ${d.created.length}` : ''}${d.deleted?.length ? `, deleted ${d.deleted.length}` : ''}`;
+    case 'RolloutSuperseded': {
+      const d = e.data;
+      const created = 'created' in d ? d.created.length : 0;
+      const deleted = 'deleted' in d ? d.deleted.length : 0;
+      return `updated ${d.updated}/${d.desired}, available ${d.available}${created ? `, created ${created}` : ''}${deleted ? `, deleted ${deleted}` : ''}`;
+    }
     case 'RolloutStalled':
-      return d.message;
+      return e.data.message;
     case 'DaemonSetSpecChanged':
-      return `generation ${d.generation}${d.templateChanged ? `, template generation ${d.templateGeneration}` : ''}`;
+      return `generation ${e.data.generation}${e.data.templateChanged ? `, template generation ${e.data.templateGeneration}` : ''}`;
     case 'ControllerRevisionCreated':
-      return `revision ${d.revision.revision}`;
+      return `revision ${e.data.revision.revision}`;
     case 'ControllerRevisionRenumbered':
-      return `${d.from} → ${d.to}`;
+      return `${e.data.from} → ${e.data.to}`;
     default:
       return '';
   }
@@ -63,7 +80,7 @@ const main = async () => {
   }
   const [ns, name] = target.split('/');
   const file = join(resolve(process.env.DATA_DIR ?? './data'), 'events.sqlite');
-  const store = await openEventStore({ kind: 'sqlite', file });
+  const store = await openEventStore({ kind: 'sqlite', file }, clusterUpcasters());
   try {
     if (!rolloutArg) {
       console.log(`Rollouts of daemonset ${ns}/${name} in ${file}:`);
@@ -84,12 +101,16 @@ const main = async () => {
     const correlation = started.metadata.correlationId;
     console.log(`Rollout #${rolloutArg} of ${ns}/${name} — correlation ${correlation}`);
     console.log('POSITION  TIME                      ACTOR                   OBJECT                              EVENT                      DETAIL');
+    // The whole log is read anyway: fold it, so pod events are told with the pods they made.
+    const view = new ClusterView();
     for await (const e of allEvents(store)) {
+      view.apply(e);
       if (e.metadata.correlationId !== correlation) continue;
       const ref = parseStreamId(e.streamId);
       const obj = ref ? `${ref.kind}/${ref.name}` : e.streamId;
+      const pod = ref?.kind === 'pod' ? view.pod(ref.namespace!, ref.name) : undefined;
       console.log(
-        `${String(e.position).padEnd(9)} ${(e.metadata.wallTime ?? e.recordedAt).padEnd(25)} ${String(e.metadata.actor ?? '').padEnd(23)} ${obj.padEnd(35)} ${e.type.padEnd(26)} ${summary(e)}`,
+        `${String(e.position).padEnd(9)} ${(e.metadata.wallTime ?? e.recordedAt).padEnd(25)} ${String(e.metadata.actor ?? '').padEnd(23)} ${obj.padEnd(35)} ${e.type.padEnd(26)} ${summary(e, pod)}`,
       );
     }
   } finally {

@@ -1,13 +1,15 @@
 import { join } from 'node:path';
 import type { INestApplication, INestApplicationContext, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { openEventStore } from '@daemonledger/event-store';
+import { openEventStore, openSnapshotStore } from '@daemonledger/event-store';
 import type { EventStore } from '@daemonledger/event-store/event-store.port';
+import type { SnapshotStore } from '@daemonledger/event-store/snapshot-store.port';
 import { InProcessTransport, type Transport } from '@daemonledger/messaging';
 import { ImageRegistry, NodeFleet, simulatedNode, type FailureRule } from '@daemonledger/node-agent';
 import { AppModule } from './app.module';
 import { createApiApp, listenApi, type ServedApi } from './api/serve';
 import { projectRoot } from './infrastructure/paths';
+import { clusterUpcasters } from './infrastructure/upcasters';
 import type { AppConfig } from './config/config';
 import type { Clock, IdSource } from './infrastructure/tokens';
 import { ClusterState } from './projections/cluster-state.service';
@@ -23,6 +25,8 @@ import { GarbageCollector } from './reconcile/garbage-collector.service';
 export interface EmbeddedOptions {
   config: AppConfig;
   store?: EventStore;
+  /** Snapshots; by default beside the configured log (none when `store` is given, or SNAPSHOT_EVERY_EVENTS=0). */
+  snapshots?: SnapshotStore;
   clock?: Clock;
   ids?: IdSource;
   activityLog?: (line: string) => void;
@@ -40,6 +44,7 @@ export interface EmbeddedOptions {
 export interface Embedded {
   app: INestApplicationContext;
   store: EventStore;
+  snapshots?: SnapshotStore;
   transport: InProcessTransport;
   fleet: NodeFleet;
   state: ClusterState;
@@ -53,9 +58,11 @@ export interface Embedded {
 export const DEFAULT_CATALOG = join(projectRoot(), 'infra/registry/catalog.yaml');
 
 export const startEmbedded = async (o: EmbeddedOptions): Promise<Embedded> => {
-  const store = o.store ?? (await openEventStore(o.config.eventStore));
+  const store = o.store ?? (await openEventStore(o.config.eventStore, clusterUpcasters()));
+  const ownSnapshots = !o.snapshots && !o.store && (o.config.snapshots?.everyEvents ?? 1) > 0;
+  const snapshots = o.snapshots ?? (ownSnapshots ? openSnapshotStore(o.config.eventStore) : undefined);
   const transport = new InProcessTransport();
-  const module = AppModule.forRoot({ config: o.config, store, transport: transport as Transport, clock: o.clock, ids: o.ids, activityLog: o.activityLog, api: o.serve });
+  const module = AppModule.forRoot({ config: o.config, store, snapshots, transport: transport as Transport, clock: o.clock, ids: o.ids, activityLog: o.activityLog, api: o.serve });
   const logger: LogLevel[] = o.config.logLevel === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'];
   let app: INestApplicationContext;
   if (o.serve) {
@@ -105,6 +112,7 @@ export const startEmbedded = async (o: EmbeddedOptions): Promise<Embedded> => {
   return {
     app,
     store,
+    snapshots,
     transport,
     fleet,
     state,
@@ -115,6 +123,7 @@ export const startEmbedded = async (o: EmbeddedOptions): Promise<Embedded> => {
       reconciler.stop();
       await transport.close();
       await app.close();
+      if (ownSnapshots) await snapshots?.close();
       if (!o.store) await store.close();
     },
   };

@@ -32,6 +32,8 @@ const main = async () => {
   console.log(`daemonledger: data directory ${config.dataDir}`);
   console.log(`daemonledger: ${running.state.view.nodes.size} nodes, ${running.state.view.allDaemonSets().length} daemonsets, ${running.state.view.allPods().length} pods`);
   console.log(`daemonledger: Kubernetes API on ${running.api!.url} (read-only kubeconfig: ${running.api!.viewerKubeconfig})`);
+  // The read-only token rides in the fragment, which never reaches a server; the page moves it to session storage.
+  console.log(`daemonledger: rollout timeline ${running.api!.url}/ledger/#token=${running.api!.tokens.viewer}`);
   console.log(`export KUBECONFIG=${running.api!.kubeconfig} PATH=${join(projectRoot(), 'bin')}:$PATH   # kubectl, and the kubectl ledger plugin`);
 
   let stopping = false;

@@ -1,4 +1,6 @@
-import type { Pod } from '@daemonledger/domain/api/types';
+import type { ClusterEvent } from '@daemonledger/domain/cluster/events';
+import { reportedPodState } from '@daemonledger/domain/cluster/kubelet-status';
+import { podCreatedNode } from '@daemonledger/domain/cluster/daemon-pod';
 import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
 
 /**
@@ -17,20 +19,21 @@ export const checkLog = (events: RecordedEvent[], nodes: number) => {
   let holes = 0;
   let duplicates = 0;
   const readyNodes = () => new Set([...live.values()].filter((p) => p.ready).map((p) => p.node)).size;
-  events.forEach((e, i) => {
-    if (e.position !== i + 1) holes++;
+  events.forEach((recorded, i) => {
+    if (recorded.position !== i + 1) holes++;
+    const e = { type: recorded.type, data: recorded.data, streamId: recorded.streamId } as ClusterEvent & { streamId: string };
     if (e.type === 'DaemonSetSpecChanged') rolling = true;
     if (!e.streamId.startsWith('pod-')) return;
     if (e.type === 'PodCreated') {
-      const pod = (e.data as { pod: Pod }).pod;
-      const node = pod.spec.affinity!.nodeAffinity!.requiredDuringSchedulingIgnoredDuringExecution!.nodeSelectorTerms[0].matchFields![0].values![0];
+      // A daemon pod is recorded as the node it was built for, any other pod whole.
+      const node = podCreatedNode(e.data)!;
       if (live.has(e.streamId)) duplicates++;
       live.set(e.streamId, { node, ready: false });
       perNode.set(node, (perNode.get(node) ?? 0) + 1);
       maxPerNode = Math.max(maxPerNode, perNode.get(node)!);
     }
     if (e.type === 'PodStatusReported' && live.has(e.streamId)) {
-      live.get(e.streamId)!.ready = (e.data as { status: Pod['status'] }).status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+      live.get(e.streamId)!.ready = reportedPodState(e.data).ready;
     }
     if (e.type === 'PodDeletionRequested' || e.type === 'PodDeleted') {
       const pod = live.get(e.streamId);

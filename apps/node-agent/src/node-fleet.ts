@@ -23,58 +23,8 @@ export interface FleetOptions {
   log?: (line: string) => void;
 }
 
-export const simulatedNodeName = (i: number) => `node-${i}`;
-
-/** The Node object a simulated kubelet registers: KWOK-like labels, addresses and a /24 pod CIDR. */
-export const simulatedNode = (i: number, extraLabels: Record<string, string> = {}): Node => {
-  const name = simulatedNodeName(i);
-  const hi = Math.floor(i / 250);
-  const lo = (i % 250) + 2;
-  return {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: {
-      name,
-      labels: {
-        'beta.kubernetes.io/arch': 'amd64',
-        'beta.kubernetes.io/os': 'linux',
-        'kubernetes.io/arch': 'amd64',
-        'kubernetes.io/hostname': name,
-        'kubernetes.io/os': 'linux',
-        type: 'kwok',
-        ...extraLabels,
-      },
-      annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'kwok.x-k8s.io/node': 'fake' },
-    },
-    spec: { podCIDR: `10.${244 - (i >> 8)}.${i & 255}.0/24`, podCIDRs: [`10.${244 - (i >> 8)}.${i & 255}.0/24`] },
-    status: {
-      capacity: { cpu: '4', memory: '16Gi', pods: '110', 'ephemeral-storage': '100Gi' },
-      allocatable: { cpu: '4', memory: '16Gi', pods: '110', 'ephemeral-storage': '100Gi' },
-      conditions: [
-        { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
-        { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
-        { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
-        { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
-      ],
-      addresses: [
-        { type: 'InternalIP', address: `10.0.${hi}.${lo}` },
-        { type: 'Hostname', address: name },
-      ],
-      nodeInfo: {
-        machineID: '',
-        systemUUID: '',
-        bootID: '',
-        kernelVersion: '6.1.0',
-        osImage: 'Debian GNU/Linux 12 (bookworm)',
-        containerRuntimeVersion: 'containerd://1.7.0',
-        kubeletVersion: 'v1.32.4',
-        kubeProxyVersion: '',
-        operatingSystem: 'linux',
-        architecture: 'amd64',
-      },
-    },
-  };
-};
+// The Node a simulated kubelet registers is built in the domain: the log records only its index.
+export { simulatedNode, simulatedNodeName } from '@daemonledger/domain/cluster/simulated-node';
 
 const cidrPrefix = (cidr: string | undefined, fallback: string) => {
   const m = cidr && /^(\d+\.\d+\.\d+)\.0\/24$/.exec(cidr);

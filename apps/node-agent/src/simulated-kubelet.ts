@@ -1,4 +1,5 @@
-import type { Container, ContainerStatus, Pod, PodCondition, PodStatus } from '@daemonledger/domain/api/types';
+import type { Container, Pod, PodStatus } from '@daemonledger/domain/api/types';
+import { kubeletPodStatus } from '@daemonledger/domain/cluster/kubelet-status';
 import type { ImageRegistry } from './image-registry';
 
 /**
@@ -185,51 +186,18 @@ export class SimulatedKubelet {
     return ip;
   }
 
-  private status(
-    entry: Running,
-    s: { waiting?: string; message?: string; running?: boolean; ready?: boolean; failed?: boolean },
-  ): PodStatus {
-    const now = this.options.now().toISOString().replace(/\.\d+Z$/, 'Z');
-    const ready = Boolean(s.running && s.ready);
-    const cond = (type: string, ok: boolean): PodCondition => ({
-      type,
-      status: ok ? 'True' : 'False',
-      lastProbeTime: null,
-      lastTransitionTime: now,
-      ...(ok || type === 'PodScheduled' || type === 'Initialized' ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${entry.pod.spec.containers.map((c) => c.name).join(' ')}]` }),
-    });
-    const containerStatuses: ContainerStatus[] = entry.pod.spec.containers.map((c) => ({
-      name: c.name,
-      image: c.image ?? '',
-      imageID: s.running ? `${c.image}` : '',
-      ready,
-      restartCount: entry.restarts,
-      started: Boolean(s.running),
-      state: s.failed
-        ? { terminated: { exitCode: 1, reason: 'Error', startedAt: entry.startedAt, finishedAt: now } }
-        : s.running
-          ? { running: { startedAt: entry.startedAt } }
-          : { waiting: { reason: s.waiting, ...(s.message ? { message: s.message } : {}) } },
-      ...(s.running ? { containerID: `containerd://${entry.pod.metadata.uid!.replace(/-/g, '')}${c.name.length}` } : {}),
-    }));
-    const started = s.running || s.waiting === 'CrashLoopBackOff';
-    return {
-      phase: s.failed ? 'Failed' : started ? 'Running' : 'Pending',
-      ...(s.failed ? { reason: 'Error', message: 'the container exited with code 1' } : {}),
-      conditions: [
-        cond('PodReadyToStartContainers', true),
-        cond('Initialized', true),
-        cond('Ready', ready),
-        cond('ContainersReady', ready),
-        cond('PodScheduled', true),
-      ],
+  /** The status this kubelet posts: built from what it observed with the domain's `kubeletPodStatus` (the log records the observation). */
+  private status(entry: Running, s: { waiting?: string; message?: string; running?: boolean; ready?: boolean; failed?: boolean }): PodStatus {
+    const at = this.options.now().toISOString().replace(/\.\d+Z$/, 'Z');
+    return kubeletPodStatus(entry.pod, {
+      at,
+      state: s.failed ? 'Failed' : s.running ? 'Running' : 'Waiting',
+      ...(s.running && s.ready ? { ready: true } : {}),
+      ...(!s.failed && !s.running ? { reason: s.waiting, ...(s.message ? { message: s.message } : {}) } : {}),
       hostIP: this.options.nodeIP,
-      hostIPs: [{ ip: this.options.nodeIP }],
       podIP: entry.ip,
-      podIPs: [{ ip: entry.ip }],
-      startTime: entry.startedAt ?? now,
-      containerStatuses,
-      qosClass: 'BestEffort',
-    };
+      ...(entry.startedAt !== undefined ? { startedAt: entry.startedAt } : {}),
+      ...(entry.restarts ? { restarts: entry.restarts } : {}),
+    });
   }
 }

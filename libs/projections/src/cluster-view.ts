@@ -13,8 +13,10 @@ import type {
   RolloutEvent,
 } from '@daemonledger/domain/cluster/events';
 import { parseStreamId } from '@daemonledger/domain/cluster/streams';
+import { DaemonSetVersions } from './daemon-set-versions';
 import { KubeEvents } from './kube-events';
-import { RolloutTimelines } from './rollout-timelines';
+import { ALL_STREAM_KINDS, mapPart, namespacedPart, type SnapshotPart } from './snapshot-part';
+import { RolloutTimelines, type RolloutTimelinesSnapshot } from './rollout-timelines';
 import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
 
 /** One rollout as the audit view sees it (the fold of its rollout stream). */
@@ -77,6 +79,10 @@ export class ClusterView {
   readonly events = new KubeEvents();
   /** Last revision of every stream seen: the expected revision for the next append. */
   readonly streamRevisions = new Map<string, number>();
+  /** The DaemonSet versions compact `PodCreated` events refer to (fold state: snapshot it too). */
+  readonly daemonSetVersions = new DaemonSetVersions();
+  /** The DaemonSet as it was at `version` (what a compact PodCreated was built from). */
+  readonly daemonSetAt = (ns: string, name: string, version: number) => this.daemonSetVersions.at(ns, name, version, getIn(this.daemonSets, ns, name));
   /** The rollouts API's view: per-rollout, per-node timelines and audit index (replaced whole when restored from a snapshot). */
   rolloutTimelines = new RolloutTimelines();
 
@@ -121,11 +127,15 @@ export class ClusterView {
         } else if (e.type === 'DaemonSetDeleted') {
           this.templateChanges.delete(`${ns}/${ref.name}`);
         }
-        setIn(this.daemonSets, ns, ref.name, evolveDaemonSet(getIn(this.daemonSets, ns, ref.name), e as unknown as DaemonSetEvent, rv));
+        {
+          const ds = evolveDaemonSet(getIn(this.daemonSets, ns, ref.name), e as unknown as DaemonSetEvent, rv);
+          setIn(this.daemonSets, ns, ref.name, ds);
+          this.daemonSetVersions.record(ns, ref.name, e.position, ds, e.type === 'DaemonSetStatusChanged');
+        }
         return;
       case 'pod': {
         const before = getIn(this.pods, ns, ref.name);
-        const after = evolvePod(before, e as unknown as PodEvent, rv);
+        const after = evolvePod(before, e as unknown as PodEvent, rv, { namespace: ns, name: ref.name, daemonSetAt: this.daemonSetAt });
         setIn(this.pods, ns, ref.name, after);
         this.indexPod(ns, ref.name, before, after);
         this.events.record(e, before, after);
@@ -237,6 +247,51 @@ export class ClusterView {
   }
   expectedRevision(streamId: string): number | 'no_stream' {
     return this.streamRevisions.get(streamId) ?? 'no_stream';
+  }
+
+  /**
+   * What a snapshot of this view holds, one line per part, restored in this
+   * order (snapshot-codec.ts serialises them). Each names the stream kinds it
+   * is folded from, so a past read of one resource restores only the parts
+   * its fold needs. A new part of the view is one more line here (the
+   * projection code version then changes by itself: old snapshots are rebuilt).
+   */
+  snapshotParts(): Record<string, SnapshotPart> {
+    return {
+      daemonSets: namespacedPart(this.daemonSets, ['daemonset']),
+      templateChanges: mapPart(this.templateChanges, ['daemonset']),
+      // Lists grow in place as versions are recorded: captured as copies of the lists (the DaemonSets in them are shared).
+      daemonSetVersions: {
+        kinds: ['daemonset'],
+        toSnapshot: () => [...this.daemonSetVersions.byName].map(([key, list]) => [key, [...list]]),
+        fromSnapshot: (entries) => {
+          for (const [key, list] of entries as [string, { position: number; daemonSet: DaemonSet }[]][]) this.daemonSetVersions.byName.set(key, [...list]);
+        },
+      },
+      revisions: namespacedPart(this.revisions, ['controllerrevision']),
+      pods: namespacedPart(this.pods, ['pod']),
+      podIndex: {
+        kinds: ['pod'],
+        // Slot → pod keys, in the index's own order, so a restored view walks pods as the original did.
+        toSnapshot: () => [...this.podsByController].map(([slot, pods]) => [slot, [...pods.keys()]]),
+        fromSnapshot: (entries) => {
+          for (const [slot, keys] of entries as [string, string[]][]) {
+            const at = (key: string) => this.pod(key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1));
+            this.podsByController.set(slot, new Map(keys.map((k) => [k, at(k)!])));
+          }
+        },
+      },
+      nodes: mapPart(this.nodes, ['node'], () => (this.sortedNodes = undefined)),
+      rollouts: mapPart(this.rollouts, ['rollout']),
+      events: { kinds: ['pod', 'node'], toSnapshot: () => this.events.toSnapshot(), fromSnapshot: (e) => this.events.fromSnapshot(e) },
+      streamRevisions: mapPart(this.streamRevisions, ALL_STREAM_KINDS),
+      rolloutTimelines: {
+        kinds: ALL_STREAM_KINDS,
+        // Its records change in place as the fold goes, so the capture is a copy (as text), not shared entries.
+        toSnapshot: () => [JSON.stringify(this.rolloutTimelines.toSnapshot())],
+        fromSnapshot: ([text]) => void (text && (this.rolloutTimelines = RolloutTimelines.fromSnapshot(JSON.parse(text as string) as RolloutTimelinesSnapshot))),
+      },
+    };
   }
 
   /** A comparable, order-independent rendering of every object, for replay-equality tests. */

@@ -1,5 +1,13 @@
 import type { ClusterEvent } from '@daemonledger/domain/cluster/events';
+import type { DaemonSetAt } from '@daemonledger/domain/cluster/daemon-pod';
+import { reportedPodState } from '@daemonledger/domain/cluster/kubelet-status';
+import { parseStreamId } from '@daemonledger/domain/cluster/streams';
 import { CONTROLLER_REVISION_HASH_LABEL, podTargetNode } from '@daemonledger/domain/controller';
+
+/** Where a summary finds what compact events refer to (the ClusterView: `view.daemonSetAt`). */
+export interface SummarySources {
+  daemonSetAt: DaemonSetAt;
+}
 
 /**
  * One line saying what a stored event did, typed against the event union:
@@ -7,10 +15,18 @@ import { CONTROLLER_REVISION_HASH_LABEL, podTargetNode } from '@daemonledger/dom
  * subresource, `kubectl ledger audit`). Unknown types say nothing rather than
  * guess.
  */
-export const eventSummary = (e: { type: string; data: unknown }): string => {
+export const eventSummary = (e: { type: string; data: unknown; streamId?: string }, sources?: SummarySources): string => {
   const ev = e as ClusterEvent;
   switch (ev.type) {
     case 'PodCreated': {
+      if (ev.data.daemonPod) {
+        // A daemon pod is recorded as what it was built from: its images are the DaemonSet version's.
+        const ref = ev.data.daemonPod;
+        const ns = e.streamId ? parseStreamId(e.streamId)?.namespace : undefined;
+        const ds = ns !== undefined ? sources?.daemonSetAt(ns, ref.daemonSet, ref.version) : undefined;
+        const images = ds ? ` image ${ds.spec.template.spec.containers.map((c) => c.image).join(',')}` : '';
+        return `on ${ref.node}${images} hash ${ref.hash || '-'}`;
+      }
       const pod = ev.data.pod;
       return `on ${podTargetNode(pod) ?? '?'} image ${pod.spec.containers.map((c) => c.image).join(',')} hash ${pod.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] ?? '-'}`;
     }
@@ -21,10 +37,9 @@ export const eventSummary = (e: { type: string; data: unknown }): string => {
     case 'PodDeleted':
       return `reason ${ev.data.reason}`;
     case 'PodStatusReported': {
-      const s = ev.data.status;
-      const waiting = s.containerStatuses?.find((c) => c.state?.waiting)?.state?.waiting;
-      const ready = s.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
-      return `${s.phase ?? ''}${waiting?.reason ? ` ${waiting.reason}` : ''}${ready ? ' Ready' : ''}${waiting?.message ? `: ${waiting.message}` : ''}`;
+      const { phase, waiting, ready } = reportedPodState(ev.data);
+      const message = ev.data.kubelet ? ev.data.kubelet.message : ev.data.status.containerStatuses?.find((c) => c.state?.waiting)?.state?.waiting?.message;
+      return `${phase}${waiting ? ` ${waiting}` : ''}${ready ? ' Ready' : ''}${message ? `: ${message}` : ''}`;
     }
     case 'PodOwnerChanged':
       return ev.data.ownerReference ? `adopted by ${ev.data.ownerReference.kind.toLowerCase()}/${ev.data.ownerReference.name}` : 'released';
@@ -49,6 +64,12 @@ export const eventSummary = (e: { type: string; data: unknown }): string => {
     case 'DaemonSetSpecChanged':
       return `generation ${ev.data.generation}${ev.data.templateChanged ? `, template generation ${ev.data.templateGeneration}` : ''}${ev.data.changeCause ? `, cause: ${ev.data.changeCause}` : ''}`;
     case 'DaemonSetStatusChanged': {
+      if (ev.data.changed) {
+        // Recorded as the fields that changed: say those.
+        const c = ev.data.changed;
+        const parts = [['desired', c.desiredNumberScheduled], ['updated', c.updatedNumberScheduled], ['available', c.numberAvailable], ['unavailable', c.numberUnavailable]] as const;
+        return parts.filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${v}`).join(', ');
+      }
       const s = ev.data.status;
       return `desired ${s.desiredNumberScheduled}, updated ${s.updatedNumberScheduled ?? 0}, available ${s.numberAvailable ?? 0}, unavailable ${s.numberUnavailable ?? 0}`;
     }

@@ -1,6 +1,10 @@
 export * from './cluster-view';
 export * from './point-in-time';
 export * from './kube-events';
+export * from './object-streams';
+export * from './snapshot-part';
+export * from './snapshot-codec';
+export * from './snapshot-retention';
 export * from './rollout-timelines';
 export * from './rollout-record';
 export type { RolloutRecord, RolloutRecordView, RolloutRecordSnapshot } from './rollout-steps';

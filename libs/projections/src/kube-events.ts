@@ -1,4 +1,5 @@
 import type { Node, ObjectMeta, Pod, PodStatus } from '@daemonledger/domain/api/types';
+import type { ClusterEvent } from '@daemonledger/domain/cluster/events';
 import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
 
 /** core/v1 Event, as `kubectl describe` and `kubectl get events` read it. */
@@ -77,7 +78,9 @@ export class KubeEvents {
       this.add(e.position, at, involved, type, reason, message, source);
     const controller = { component: 'daemonset-controller' };
     const kubelet = (pod: Pod) => ({ component: 'kubelet', host: nodeOf(pod) });
-    switch (e.type) {
+    // Pod and node events are told from the objects the fold made of them (a compact event holds no pod).
+    const event = { type: e.type, data: e.data } as ClusterEvent;
+    switch (event.type) {
       case 'PodCreated': {
         const pod = after as Pod;
         const ds = daemonSetRef(pod);
@@ -94,7 +97,7 @@ export class KubeEvents {
       case 'PodDeletionRequested': {
         const pod = after as Pod;
         const ds = daemonSetRef(pod);
-        const reason = (e.data as { reason?: string }).reason;
+        const reason = event.data.reason;
         if (ds && e.metadata.actor === 'daemonset-controller') {
           if (reason === 'failed') {
             emit(ds, 'Warning', 'FailedDaemonPod', `Found failed daemon pod ${pod.metadata.namespace}/${pod.metadata.name} on node ${nodeOf(pod)}, will try to kill it`, controller);
@@ -115,7 +118,7 @@ export class KubeEvents {
       case 'NodeCordoned':
       case 'NodeUncordoned': {
         const node = after as Node;
-        const status = e.type === 'NodeCordoned' ? 'NodeNotSchedulable' : 'NodeSchedulable';
+        const status = event.type === 'NodeCordoned' ? 'NodeNotSchedulable' : 'NodeSchedulable';
         emit(nodeRef(node), 'Normal', status, `Node ${node.metadata.name} status is now: ${status}`, { component: 'kubelet', host: node.metadata.name });
         return;
       }
@@ -203,6 +206,18 @@ export class KubeEvents {
         this.head = 0;
       }
     }
+  }
+
+  /** For snapshots: `[key, event]` in first-seen order (the eviction order). */
+  toSnapshot(): [string, KubeEvent][] {
+    return [...this.byKey.entries()];
+  }
+
+  /** Restores what `toSnapshot` captured into this (empty) instance. */
+  fromSnapshot(entries: unknown[]): void {
+    for (const [key, event] of entries as [string, KubeEvent][]) this.byKey.set(key, event);
+    this.order = [...this.byKey.keys()];
+    this.head = 0;
   }
 
   /** Events of one namespace (or all), oldest first. */

@@ -1,22 +1,235 @@
-import type { EventStore } from '@daemonledger/event-store/event-store.port';
+import { daemonSetStream, nodeStream, parseStreamId, podStream, revisionStream, rolloutStream, type StreamKind } from '@daemonledger/domain/cluster/streams';
+import type { EventStore, RecordedEvent } from '@daemonledger/event-store/event-store.port';
+import type { SnapshotRef, SnapshotStore } from '@daemonledger/event-store/snapshot-store.port';
 import { ClusterView } from './cluster-view';
+import { FOLD_KINDS, type ReadKind, streamsNeededFor } from './object-streams';
+import { type CapturedView, captureView, PROJECTION_CODE_VERSION, partsFor, readSnapshot, restoreView } from './snapshot-codec';
 
 const PAGE = 5_000;
 
+export interface HistoryOptions {
+  /** Where snapshots are; without them every past read folds from position 0. */
+  snapshots?: SnapshotStore | null;
+  /** Views kept in memory (decoded snapshots and recent answers), so reads near each other fold only the gap. Default 3 (a full view of a 10,000-node cluster is ~100 MB of heap). */
+  cacheSize?: number;
+  /** Told when a snapshot cannot be used (it is skipped; the read starts from an older one). */
+  onBadSnapshot?: (ref: SnapshotRef, error: Error) => void;
+}
+
+interface Cached {
+  captured: CapturedView;
+  kinds: ReadonlySet<StreamKind> | undefined;
+}
+
+const covers = (have: ReadonlySet<StreamKind> | undefined, need: ReadonlySet<StreamKind> | undefined) =>
+  !have || (need !== undefined && [...need].every((k) => have.has(k)));
+
 /**
- * The cluster as it was when `position` was the head of the log: a fresh view
- * folded from the first event up to and including `position`.
+ * Reads of the cluster as it was at a past log position, costing what they
+ * read rather than what the log holds: a view starts from the newest usable
+ * snapshot at or before the position (or a view kept from a nearby read)
+ * and folds only the events after it; one object folds only its own
+ * stream(s). Snapshots are never trusted: another code version is not
+ * considered, and a damaged one is skipped for an older one (or position 0).
  */
-export const clusterViewAt = async (store: EventStore, position: number): Promise<ClusterView> => {
-  const view = new ClusterView();
-  let from = 0;
-  for (;;) {
-    const page = await store.readAll({ fromPosition: from, maxCount: PAGE });
-    for (const e of page) {
-      if (e.position > position) return view;
-      view.apply(e);
+export class History {
+  private readonly cache: Cached[] = [];
+  private readonly bad = new Set<string>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly options: HistoryOptions = {},
+  ) {}
+
+  /**
+   * The view at `position` (the head of the log then). With `readKind`, a
+   * partial view: only the parts that resource's fold needs are restored
+   * and only events of those stream kinds are folded (a pod list does not
+   * decode nodes); its other parts are empty.
+   */
+  async viewAt(position: number, readKind?: ReadKind): Promise<ClusterView> {
+    const kinds = readKind === undefined ? undefined : new Set(FOLD_KINDS[readKind]);
+    const parts = kinds ? partsFor(kinds) : undefined;
+    const start = await this.startFor(position, kinds, parts);
+    const view = !start ? new ClusterView() : restoreView(parts ? { ...start.captured, parts: start.captured.parts.filter((p) => parts.includes(p.name)) } : start.captured);
+    await foldTail(this.store, view, position, kinds);
+    if (view.position !== start?.captured.position) this.remember({ captured: captureView(view, parts), kinds });
+    return view;
+  }
+
+  /**
+   * A view holding one object as it was at `position` (and whatever its fold
+   * needed, e.g. the pod's ControllerRevision), folded from its own streams
+   * only: a read that costs the object's history, not the log's.
+   */
+  async objectAt(position: number, kind: StreamKind, namespace: string, name: string): Promise<ClusterView> {
+    const streamId = streamOf(kind, namespace, name);
+    const own = (await this.store.readStream(streamId)).filter((e) => e.position <= position);
+    const needed = streamsNeededFor(streamId, own);
+    // A DaemonSet's stream grows with every status change: when a snapshot holds its versions, only its events after that are read.
+    const base = needed.some((s) => parseStreamId(s)?.kind === 'daemonset') ? await this.daemonSetsAt(position) : undefined;
+    const extra = await Promise.all(
+      needed.map((s) => (base && parseStreamId(s)?.kind === 'daemonset' ? readStreamAfter(this.store, s, base.position) : this.store.readStream(s))),
+    );
+    const events = [...own, ...extra.flat().filter((e) => e.position <= position)].sort((a, b) => a.position - b.position);
+    const view = base ? restoreView({ ...base, position: 0 }) : new ClusterView();
+    for (const e of events) view.apply(e);
+    view.position = position;
+    return view;
+  }
+
+  private readonly daemonSetParts = new Map<string, CapturedView>();
+
+  /** The DaemonSets and their versions from the newest usable snapshot at or before `position` (small; kept per snapshot). */
+  private async daemonSetsAt(position: number): Promise<CapturedView | undefined> {
+    for (;;) {
+      const ref = await this.snapshotAtOrBefore(position);
+      if (!ref) return undefined;
+      const kept = this.daemonSetParts.get(keyOf(ref));
+      if (kept) return kept;
+      const captured = await this.decode(ref, ['daemonSets', 'daemonSetVersions']);
+      if (!captured) continue;
+      if (this.daemonSetParts.size >= 8) this.daemonSetParts.delete(this.daemonSetParts.keys().next().value!);
+      this.daemonSetParts.set(keyOf(ref), captured);
+      return captured;
     }
-    if (page.length < PAGE) return view;
-    from = page[page.length - 1].position;
+  }
+
+  /** The newest snapshot of this code version at or before `position` not known to be damaged. */
+  async snapshotAtOrBefore(position: number): Promise<SnapshotRef | undefined> {
+    let refs: SnapshotRef[] = [];
+    try {
+      refs = (await this.options.snapshots?.list()) ?? [];
+    } catch (e) {
+      // Unreadable snapshots are as good as none: the log answers, only slower.
+      this.options.onBadSnapshot?.({ position: 0, codeVersion: '', parts: [], bytes: 0, writtenAt: '' }, e as Error);
+    }
+    return refs.find((r) => r.position <= position && r.codeVersion === PROJECTION_CODE_VERSION && !this.bad.has(keyOf(r)));
+  }
+
+  /**
+   * Restores the newest usable snapshot at or before `position` into `view`
+   * (empty); returns its ref, or undefined (the view stays empty) when none.
+   */
+  async restoreLatest(view: ClusterView, position: number): Promise<SnapshotRef | undefined> {
+    for (;;) {
+      const ref = await this.snapshotAtOrBefore(position);
+      if (!ref) return undefined;
+      const captured = await this.decode(ref, undefined);
+      if (!captured) continue;
+      restoreView(captured, view);
+      return ref;
+    }
+  }
+
+  /** Forgets views kept in memory (tests; a store whose snapshots were changed behind our back). */
+  clear(): void {
+    this.cache.length = 0;
+    this.daemonSetParts.clear();
+    this.bad.clear();
+  }
+
+  private async startFor(position: number, kinds: ReadonlySet<StreamKind> | undefined, parts: string[] | undefined): Promise<Cached | undefined> {
+    for (;;) {
+      const ref = await this.snapshotAtOrBefore(position);
+      const floor = ref?.position ?? 0;
+      const kept = this.cache
+        .filter((c) => c.captured.position <= position && c.captured.position >= floor && covers(c.kinds, kinds))
+        .sort((a, b) => b.captured.position - a.captured.position)[0];
+      if (kept) {
+        this.touch(kept);
+        return kept;
+      }
+      if (!ref) return undefined;
+      const captured = await this.decode(ref, parts);
+      if (!captured) continue;
+      const base = { captured, kinds };
+      this.remember(base);
+      return base;
+    }
+  }
+
+  private async decode(ref: SnapshotRef, parts: string[] | undefined): Promise<CapturedView | undefined> {
+    try {
+      return await readSnapshot(this.options.snapshots!, ref, parts);
+    } catch (e) {
+      this.bad.add(keyOf(ref));
+      this.options.onBadSnapshot?.(ref, e as Error);
+      return undefined;
+    }
+  }
+
+  private remember(c: Cached) {
+    this.cache.unshift(c);
+    if (this.cache.length > (this.options.cacheSize ?? 3)) this.cache.pop();
+  }
+
+  private touch(c: Cached) {
+    this.cache.splice(this.cache.indexOf(c), 1);
+    this.cache.unshift(c);
+  }
+}
+
+const keyOf = (r: SnapshotRef) => `${r.position}\u0000${r.codeVersion}`;
+
+const streamOf = (kind: StreamKind, ns: string, name: string): string => {
+  switch (kind) {
+    case 'daemonset':
+      return daemonSetStream(ns, name);
+    case 'pod':
+      return podStream(ns, name);
+    case 'node':
+      return nodeStream(name);
+    case 'controllerrevision':
+      return revisionStream(ns, name);
+    case 'rollout': {
+      const dash = name.lastIndexOf('-');
+      return rolloutStream(ns, name.slice(0, dash), Number(name.slice(dash + 1)));
+    }
   }
 };
+
+/** A stream's events after `position`, read from its end backwards (so a long stream costs only its recent part). */
+const readStreamAfter = async (store: EventStore, streamId: string, position: number): Promise<RecordedEvent[]> => {
+  const out: RecordedEvent[] = [];
+  for (let from: number | undefined; ; ) {
+    const page = await store.readStream(streamId, { direction: 'backwards', ...(from === undefined ? {} : { fromRevision: from }), maxCount: 100 });
+    for (const e of page) {
+      if (e.position <= position) return out.reverse();
+      out.push(e);
+    }
+    if (page.length < 100 || page[page.length - 1].revision === 0) return out.reverse();
+    from = page[page.length - 1].revision - 1;
+  }
+};
+
+/**
+ * Folds the events after the view's position up to `position` into it. With
+ * `kinds`, events of other streams only move the position on (their parts
+ * are not in the view, and folding them there would be wrong).
+ */
+export const foldTail = async (store: EventStore, view: ClusterView, position: number, kinds?: ReadonlySet<StreamKind>): Promise<void> => {
+  const wanted = (e: RecordedEvent) => {
+    if (!kinds) return true;
+    const kind = parseStreamId(e.streamId)?.kind;
+    return kind !== undefined && kinds.has(kind);
+  };
+  while (view.position < position) {
+    // Positions are dense on SQLite and memory, so the gap is the exact count; sparse ones (EventStoreDB) read full pages.
+    const page = await store.readAll({ fromPosition: view.position, maxCount: Math.max(1, Math.min(PAGE, position - view.position)) });
+    for (const e of page) {
+      if (e.position > position) return;
+      if (wanted(e)) view.apply(e);
+      else view.position = e.position;
+    }
+    if (page.length === 0) return;
+  }
+};
+
+/**
+ * The cluster as it was when `position` was the head of the log: without
+ * snapshots, a fresh view folded from the first event (the reference that
+ * snapshot reads are tested against); with them, from the newest usable one.
+ */
+export const clusterViewAt = async (store: EventStore, position: number, snapshots?: SnapshotStore | null): Promise<ClusterView> =>
+  new History(store, { snapshots, cacheSize: 0 }).viewAt(position);

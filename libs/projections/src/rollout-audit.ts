@@ -1,6 +1,6 @@
 import { parseStreamId } from '@daemonledger/domain/cluster/streams';
 import type { EventStore, RecordedEvent } from '@daemonledger/event-store/event-store.port';
-import { eventSummary } from './event-summary';
+import { eventSummary, type SummarySources } from './event-summary';
 import type { PositionRuns } from './rollout-record';
 
 export interface AuditEntry {
@@ -46,7 +46,8 @@ export async function* readAtPositions(store: EventStore, runs: PositionRuns): A
   }
 }
 
-export const auditEntry = (e: RecordedEvent): AuditEntry => {
+/** `sources`: where compact events' references resolve (the ClusterView), for the images of a daemon pod. */
+export const auditEntry = (e: RecordedEvent, sources?: SummarySources): AuditEntry => {
   const ref = parseStreamId(e.streamId);
   return {
     position: e.position,
@@ -54,6 +55,6 @@ export const auditEntry = (e: RecordedEvent): AuditEntry => {
     actor: e.metadata.actor ?? '',
     object: ref ? `${ref.kind}/${ref.name}` : e.streamId,
     event: e.type,
-    detail: eventSummary(e),
+    detail: eventSummary(e, sources),
   };
 };

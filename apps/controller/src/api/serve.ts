@@ -6,6 +6,7 @@ import { authMiddleware } from './auth/auth.middleware';
 import { loadOrCreateTls, loadOrCreateTokens, type Tokens, writeKubeconfigs } from './auth/credentials';
 import { bodyMiddleware } from './http/body.middleware';
 import { StatusFilter } from './http/status.filter';
+import { ledgerPageMiddleware } from './ledger-page.middleware';
 import { NodeAgents } from './resources/node-agents.service';
 
 export interface ServedApi {
@@ -30,6 +31,7 @@ export const createApiApp = async (module: DynamicModule, config: AppConfig, log
   const tokens = loadOrCreateTokens(config.dataDir);
   const app = await NestFactory.create(module, { logger, bodyParser: false, httpsOptions: tls, forceCloseConnections: true });
   app.use(bodyMiddleware());
+  app.use(ledgerPageMiddleware()); // the page's own files need no token; its data requests do
   app.use(authMiddleware(() => tokens));
   app.useGlobalFilters(new StatusFilter());
   return app;

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CommandContext } from '@daemonledger/domain/cluster/daemon-set.decider';
+import { EVENT_SCHEMA_VERSIONS, type ClusterEventType } from '@daemonledger/domain/cluster/events';
 import { isDomainError } from '@daemonledger/domain/errors';
 import type { AppendRequest, EventMetadata, EventStore } from '@daemonledger/event-store/event-store.port';
 import { ControllerMetrics } from '../metrics/controller-metrics';
@@ -31,6 +32,9 @@ export interface CommandOutcome<E> {
 
 const MAX_ATTEMPTS = 5;
 
+/** Writers say which schema they write, whatever registry the store was opened with. */
+const schemaVersionOf = (type: string): number => EVENT_SCHEMA_VERSIONS[type as ClusterEventType] ?? 1;
+
 /**
  * The body of every command handler: load the state from the projection,
  * decide, append with the stream revision the state was read at, and wait
@@ -49,10 +53,17 @@ export class CommandRunner {
     private readonly metrics: ControllerMetrics,
   ) {}
 
+  /**
+   * The metadata of a command's events. `causationId` is left out when the
+   * command caused itself (a user's request, a kubelet's report): an absent
+   * causationId reads as the commandId, so nothing is lost and most events
+   * carry one id fewer. correlationId stays whole: readers group rollouts by it.
+   */
   metadata(meta: CommandMeta, commandId: string, now: string): EventMetadata {
+    const causationId = meta.causationId ?? commandId;
     return {
       commandId,
-      causationId: meta.causationId ?? commandId,
+      ...(causationId !== commandId ? { causationId } : {}),
       correlationId: meta.correlationId ?? commandId,
       actor: meta.actor,
       ...(meta.changeCause ? { changeCause: meta.changeCause } : {}),
@@ -97,6 +108,10 @@ export class CommandRunner {
       const now = wallTime.replace(/\.\d+Z$/, 'Z');
       const requests: AppendRequest[] = [];
       const owners: number[] = [];
+      // One commandId per append: a plan step or a burst of reports is one command of its sender, and
+      // each of its streams has exactly one decision in it, so (commandId, stream) still names each.
+      // The batch's metadata is then mostly identical, which the store keeps once.
+      const commandId = this.ids.uuid();
       for (const i of chunk) {
         const d = decisions[i];
         let events: { type: string; data: unknown }[];
@@ -110,10 +125,10 @@ export class CommandRunner {
           results[i] = { events, position: this.state.view.position };
           continue;
         }
-        const metadata = this.metadata(d.meta, d.meta.commandId ?? this.ids.uuid(), wallTime);
+        const metadata = this.metadata(d.meta, d.meta.commandId ?? commandId, wallTime);
         requests.push({
           streamId: d.streamId,
-          events: events.map((e) => ({ id: this.ids.uuid(), type: e.type, data: e.data, metadata })),
+          events: events.map((e) => ({ id: this.ids.uuid(), type: e.type, schemaVersion: schemaVersionOf(e.type), data: e.data, metadata })),
           expectedRevision: this.state.view.expectedRevision(d.streamId),
         });
         owners.push(i);

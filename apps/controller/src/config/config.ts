@@ -30,6 +30,8 @@ const EnvSchema = z.object({
   SIM_REGISTRY_STRICT: z.enum(['true', 'false']).default('false'),
   SIM_FAILURES: z.string().default(''),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  SNAPSHOT_EVERY_EVENTS: intFromEnv('SNAPSHOT_EVERY_EVENTS', 0, 100_000_000).default(20_000),
+  SNAPSHOT_KEEP: intFromEnv('SNAPSHOT_KEEP', 2, 100_000).default(128),
 });
 
 /**
@@ -85,6 +87,8 @@ export interface AppConfig {
     failures: FailureRuleConfig[];
   };
   logLevel: 'error' | 'warn' | 'info' | 'debug';
+  /** Snapshots of the read models: every `everyEvents` events folded (0: none), at most `keep` kept. */
+  snapshots?: { everyEvents: number; keep: number };
 }
 
 export class ConfigError extends Error {
@@ -136,5 +140,6 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       failures: failures.rules,
     },
     logLevel: e.LOG_LEVEL,
+    snapshots: { everyEvents: e.SNAPSHOT_EVERY_EVENTS, keep: e.SNAPSHOT_KEEP },
   };
 };

@@ -15,3 +15,8 @@ export const systemClock: Clock = { now: () => new Date() };
 export interface IdSource {
   uuid(): string;
 }
+
+/** Where snapshots of the read models go (null: none; every start replays the log). */
+export const SNAPSHOT_STORE = Symbol('SNAPSHOT_STORE');
+/** When snapshots are taken and how many are kept (snapshot-scheduler.ts). */
+export const SNAPSHOT_POLICY = Symbol('SNAPSHOT_POLICY');

@@ -1,19 +1,23 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
-import type { OwnerReference, Pod } from '@daemonledger/domain/api/types';
+import type { Pod } from '@daemonledger/domain/api/types';
+import type { PodEvent } from '@daemonledger/domain/cluster/events';
 import { parseStreamId } from '@daemonledger/domain/cluster/streams';
 import type { EventStore, RecordedEvent, Subscription } from '@daemonledger/event-store/event-store.port';
-import { ClusterView } from '@daemonledger/projections';
-import { EVENT_STORE } from '../infrastructure/tokens';
+import type { SnapshotStore } from '@daemonledger/event-store/snapshot-store.port';
+import { ClusterView, History } from '@daemonledger/projections';
+import { EVENT_STORE, SNAPSHOT_POLICY, SNAPSHOT_STORE } from '../infrastructure/tokens';
 import { CaughtUp, Recorded } from './recorded';
+import { SnapshotScheduler, type SnapshotPolicy } from './snapshot-scheduler';
 
 const controllerOf = (pod: Pod | undefined) => pod?.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'DaemonSet');
 
 /**
- * Hosts the live cluster projection: one subscription to the whole log from
- * position 0, folded into a ClusterView, each event then published on the
- * Nest event bus. Read-your-writes: `waitFor(position)` resolves once the view
- * has applied that position.
+ * Hosts the live cluster projection: the newest usable snapshot restored,
+ * then one subscription to the log from its position, folded into a
+ * ClusterView, each event then published on the Nest event bus. Snapshots
+ * are taken as the fold goes (snapshot-scheduler.ts). Read-your-writes:
+ * `waitFor(position)` resolves once the view has applied that position.
  */
 @Injectable()
 export class ClusterState implements OnApplicationShutdown {
@@ -22,15 +26,27 @@ export class ClusterState implements OnApplicationShutdown {
   private subscription?: Subscription;
   private waiters: { position: number; resolve: () => void }[] = [];
   private live = false;
+  /** Past reads (time travel), from the same snapshots. */
+  readonly history: History;
+  private readonly snapshots?: SnapshotScheduler;
+  /** The snapshot position the view started from at the last start (0: replayed from the first event). */
+  restoredFrom = 0;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly eventBus: EventBus,
-  ) {}
+    @Optional() @Inject(SNAPSHOT_STORE) snapshotStore?: SnapshotStore | null,
+    @Optional() @Inject(SNAPSHOT_POLICY) policy?: SnapshotPolicy | null,
+  ) {
+    const onBadSnapshot = (ref: { position: number }, e: Error) => this.log.warn(`snapshot at ${ref.position} skipped: ${e.message}`);
+    this.history = new History(store, { snapshots: snapshotStore, onBadSnapshot });
+    if (snapshotStore) this.snapshots = new SnapshotScheduler(snapshotStore, policy ?? undefined, this.log);
+  }
 
-  /** Subscribes and resolves once the view holds everything the log had at start. */
+  /** Restores the newest usable snapshot, subscribes after it, and resolves once the view holds everything the log had at start. */
   async start(): Promise<void> {
     const head = await this.store.headPosition();
+    this.restoredFrom = (await this.history.restoreLatest(this.view, head))?.position ?? 0;
     await new Promise<void>((resolve, reject) => {
       let started = false;
       const caughtUp = () => {
@@ -41,7 +57,7 @@ export class ClusterState implements OnApplicationShutdown {
         resolve();
       };
       this.subscription = this.store.subscribeToAll({
-        fromPosition: 0,
+        fromPosition: this.view.position,
         onEvent: (e) => {
           this.apply(e);
           if (!started && e.position >= head) caughtUp();
@@ -52,13 +68,15 @@ export class ClusterState implements OnApplicationShutdown {
           if (!started) reject(err);
         },
       });
-      if (head === 0) caughtUp();
+      if (this.view.position >= head) caughtUp();
     });
   }
 
   private apply(e: RecordedEvent) {
     const affects = this.live ? this.affected(e) : [];
+    const started = this.snapshots ? performance.now() : 0;
     this.view.apply(e);
+    this.snapshots?.folded(this.view, performance.now() - started);
     if (this.live) this.eventBus.publish(new Recorded(e, affects));
     if (this.waiters.length) {
       const ready = this.waiters.filter((w) => w.position <= e.position);
@@ -82,9 +100,16 @@ export class ClusterState implements OnApplicationShutdown {
       case 'node':
         return all();
       case 'pod': {
+        const event = { type: e.type, data: e.data } as PodEvent;
         const before = controllerOf(this.view.pod(ns, ref.name));
         const after =
-          e.type === 'PodCreated' ? controllerOf((e.data as { pod: Pod }).pod) : e.type === 'PodOwnerChanged' ? (e.data as { ownerReference: OwnerReference | null }).ownerReference ?? undefined : before;
+          event.type === 'PodCreated'
+            ? event.data.daemonPod
+              ? { name: event.data.daemonPod.daemonSet } // a daemon pod: its DaemonSet controls it
+              : controllerOf(event.data.pod)
+            : event.type === 'PodOwnerChanged'
+              ? (event.data.ownerReference ?? undefined)
+              : before;
         const owners = [before, after].filter((o): o is NonNullable<typeof o> => Boolean(o)).map((o) => `${ns}/${o.name}`);
         // An orphan (or a pod losing its owner) may be adopted by any DaemonSet of its namespace.
         return owners.length && before && after ? [...new Set(owners)] : [...new Set([...owners, ...all(ns)])];
@@ -104,7 +129,13 @@ export class ClusterState implements OnApplicationShutdown {
     return new Promise((resolve) => this.waiters.push({ position, resolve }));
   }
 
+  /** Takes a snapshot of the view now (benchmarks, tests); resolves once it is stored. */
+  async snapshotNow(): Promise<void> {
+    await this.snapshots?.takeNow(this.view);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.subscription?.close();
+    await this.snapshots?.idle();
   }
 }

@@ -168,7 +168,8 @@ export class Reconciler implements ICommandHandler<ReconcileDaemonSet> {
     await batch(
       r.createPods.map((c) => {
         const pod: Pod = newDaemonPod(ds, c.nodeName, { name: c.name, uid: '', hash: c.hash, now });
-        return new PodCommandMsg(ns, c.name, { type: 'CreatePod', pod, bindTo: c.nodeName }, meta);
+        // builtFrom: the log records the pod as the DaemonSet version, node and hash it was built from.
+        return new PodCommandMsg(ns, c.name, { type: 'CreatePod', pod, bindTo: c.nodeName, builtFrom: { daemonSet: ds, nodeName: c.nodeName, hash: c.hash } }, meta);
       }),
     );
     const deleting = r.deletePods.map((d) => ({ d, pod: view.pod(ns, d.name) })).filter(({ pod }) => pod && !pod.metadata.deletionTimestamp);

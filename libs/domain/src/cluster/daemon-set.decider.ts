@@ -1,6 +1,7 @@
 import type { DaemonSet, DaemonSetSpec, DaemonSetStatus } from '../api/types';
 import { DomainError } from '../errors';
 import { jsonEqual } from './equality';
+import { statusChanges } from './status-changes';
 import type { DaemonSetEvent, DeletionPropagation } from './events';
 
 /**
@@ -97,7 +98,8 @@ export const decideDaemonSet = (
       if (!current) throw new DomainError('NotFound', `daemonsets.apps "${''}" not found`);
       checkVersion(current, cmd.expectedResourceVersion);
       if (jsonEqual(current.status, cmd.status)) return [];
-      return [{ type: 'DaemonSetStatusChanged', data: { status: cmd.status } }];
+      const changed = statusChanges(current.status, cmd.status);
+      return [{ type: 'DaemonSetStatusChanged', data: changed ? { changed } : { status: cmd.status } }];
     }
     case 'DeleteDaemonSet': {
       if (!current) throw new DomainError('NotFound', 'daemonset not found');

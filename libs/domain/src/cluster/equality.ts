@@ -14,3 +14,6 @@ export const jsonEqual = (a: unknown, b: unknown): boolean => {
     ka.every((k) => jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
   );
 };
+
+/** Byte-for-byte equality of two JSON values as the API writes them (key order included): a compact event must rebuild exactly this. */
+export const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);

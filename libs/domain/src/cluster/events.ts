@@ -11,6 +11,9 @@ import type {
   PodStatus,
   Taint,
 } from '../api/types';
+import type { DaemonPodRef } from './daemon-pod';
+import type { KubeletObservation } from './kubelet-status';
+import type { SimulatedNodeRef } from './simulated-node';
 
 /**
  * Every fact DaemonLedger records. Each event lives in the stream of the one
@@ -18,7 +21,15 @@ import type {
  * that object exactly: projections and time travel are folds over these.
  *
  * Payloads hold whole sub-objects (a spec, a status, a label map) rather than
- * diffs: replays never depend on the code that computed a change.
+ * diffs: replays never depend on the code that computed a change. The
+ * exceptions are what makes most of a log, a daemon pod's creation, a
+ * kubelet's report and a simulated node's joining: they record what they were
+ * built from (a DaemonSet version, an observation, an index) and the fold
+ * rebuilds the object with the same pure function that built it
+ * (`newDaemonPod`, `kubeletPodStatus`, `simulatedNode`); the decider records
+ * them so only when the rebuild is exact (key order included), whole
+ * otherwise. Those builders are part of the v2 schemas: changing what one
+ * builds needs a new version, the old builder kept for the old events.
  */
 export type DeletionPropagation = 'Background' | 'Foreground' | 'Orphan';
 
@@ -50,7 +61,8 @@ export interface DaemonSetMetadataChanged {
 }
 export interface DaemonSetStatusChanged {
   type: 'DaemonSetStatusChanged';
-  data: { status: DaemonSetStatus };
+  /** v2. `changed`: the top-level status fields that changed, laid over the previous status; `status`: whole (and every v1 event). */
+  data: { status: DaemonSetStatus; changed?: never } | { changed: Partial<DaemonSetStatus>; status?: never };
 }
 export interface DaemonSetDeletionRequested {
   type: 'DaemonSetDeletionRequested';
@@ -105,8 +117,11 @@ export type ControllerRevisionEvent =
 // ── Pod stream: pod-<ns>.<name> ─────────────────────────────────────────────
 export interface PodCreated {
   type: 'PodCreated';
-  /** The pod as the controller built it (owner, revision hash, target node via affinity). */
-  data: { pod: Pod };
+  /**
+   * v2. `daemonPod`: a pod the controller built from its DaemonSet (rebuilt by the fold);
+   * `pod`: any other pod, whole (a user's create, and every v1 event).
+   */
+  data: { pod: Pod; daemonPod?: never } | { daemonPod: DaemonPodRef; pod?: never };
 }
 export interface PodBound {
   type: 'PodBound';
@@ -114,8 +129,11 @@ export interface PodBound {
 }
 export interface PodStatusReported {
   type: 'PodStatusReported';
-  /** Whole status as the node agent sees it now (phase, conditions, container states, IPs). */
-  data: { status: PodStatus };
+  /**
+   * v2. `kubelet`: what the kubelet observed, the status being `kubeletPodStatus` of it;
+   * `status`: any other status, whole (a user's pods/status write, and every v1 event).
+   */
+  data: { status: PodStatus; kubelet?: never } | { kubelet: KubeletObservation; status?: never };
 }
 export interface PodLabelsChanged {
   type: 'PodLabelsChanged';
@@ -151,7 +169,8 @@ export type PodEvent =
 // ── Node stream: node-<name> ────────────────────────────────────────────────
 export interface NodeJoined {
   type: 'NodeJoined';
-  data: { node: Node };
+  /** v2. `simulated`: a simulated kubelet's node (rebuilt by the fold); `node`: any other node, whole (and every v1 event). */
+  data: { node: Node; simulated?: never } | { simulated: SimulatedNodeRef; node?: never };
 }
 export interface NodeLabelsChanged {
   type: 'NodeLabelsChanged';
@@ -252,7 +271,7 @@ export const EVENT_SCHEMA_VERSIONS: Record<ClusterEventType, number> = {
   DaemonSetCreated: 1,
   DaemonSetSpecChanged: 1,
   DaemonSetMetadataChanged: 1,
-  DaemonSetStatusChanged: 1,
+  DaemonSetStatusChanged: 2,
   DaemonSetDeletionRequested: 1,
   DaemonSetDeleted: 1,
   ControllerRevisionCreated: 1,
@@ -261,15 +280,15 @@ export const EVENT_SCHEMA_VERSIONS: Record<ClusterEventType, number> = {
   ControllerRevisionLabelsChanged: 1,
   ControllerRevisionAnnotationsChanged: 1,
   ControllerRevisionDeleted: 1,
-  PodCreated: 1,
+  PodCreated: 2,
   PodBound: 1,
-  PodStatusReported: 1,
+  PodStatusReported: 2,
   PodLabelsChanged: 1,
   PodAnnotationsChanged: 1,
   PodOwnerChanged: 1,
   PodDeletionRequested: 1,
   PodDeleted: 1,
-  NodeJoined: 1,
+  NodeJoined: 2,
   NodeLabelsChanged: 1,
   NodeAnnotationsChanged: 1,
   NodeStatusReported: 1,

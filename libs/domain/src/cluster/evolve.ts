@@ -1,5 +1,10 @@
-import type { ControllerRevision, DaemonSet, ManagedFieldsEntry, Node, Pod } from '../api/types';
+import type { ControllerRevision, DaemonSet, DaemonSetStatus, ManagedFieldsEntry, Node, Pod } from '../api/types';
+import { DomainError } from '../errors';
+import { rebuildDaemonPod, type DaemonSetAt } from './daemon-pod';
 import type { ControllerRevisionEvent, DaemonSetEvent, NodeEvent, PodEvent } from './events';
+import { kubeletPodStatus } from './kubelet-status';
+import { rebuildSimulatedNode } from './simulated-node';
+import { withChanges } from './status-changes';
 
 /**
  * Folds: the state of one object after one more event of its stream. They
@@ -37,7 +42,7 @@ export const evolveDaemonSet = (ds: DaemonSet | undefined, event: DaemonSetEvent
         managedFields: managedAfter(ds, event.data.managedFields),
       });
     case 'DaemonSetStatusChanged':
-      return ds && withMeta({ ...ds, status: event.data.status }, rv);
+      return ds && withMeta({ ...ds, status: event.data.changed ? withChanges(ds.status ?? ({} as DaemonSetStatus), event.data.changed) : event.data.status }, rv);
     case 'DaemonSetDeletionRequested':
       return (
         ds &&
@@ -77,14 +82,29 @@ export const evolveRevision = (
 const managedAfter = (ds: DaemonSet, managed: ManagedFieldsEntry[] | undefined): ManagedFieldsEntry[] | undefined =>
   managed === undefined ? ds.metadata.managedFields : managed.length ? managed : undefined;
 
-export const evolvePod = (pod: Pod | undefined, event: PodEvent, rv: string): Pod | undefined => {
+/** Where a pod stream's fold finds what compact pod events refer to. */
+export interface PodFoldContext {
+  namespace: string;
+  name: string;
+  daemonSetAt: DaemonSetAt;
+}
+
+export const evolvePod = (pod: Pod | undefined, event: PodEvent, rv: string, context?: PodFoldContext): Pod | undefined => {
   switch (event.type) {
-    case 'PodCreated':
-      return withMeta(event.data.pod, rv);
+    case 'PodCreated': {
+      if (event.data.pod) return withMeta(event.data.pod, rv);
+      const ref = event.data.daemonPod;
+      const ds = context?.daemonSetAt(context.namespace, ref.daemonSet, ref.version);
+      if (!context || !ds) {
+        // The log refers to a DaemonSet version the fold never saw: it cannot be read as it was written.
+        throw new DomainError('StorageError', `PodCreated at ${rv} refers to daemonsets "${ref.daemonSet}" at ${ref.version}, which the fold does not hold`);
+      }
+      return withMeta(rebuildDaemonPod(ref, ds, context.name), rv);
+    }
     case 'PodBound':
       return pod && withMeta({ ...pod, spec: { ...pod.spec, nodeName: event.data.nodeName } }, rv);
     case 'PodStatusReported':
-      return pod && withMeta({ ...pod, status: event.data.status }, rv);
+      return pod && withMeta({ ...pod, status: event.data.kubelet ? kubeletPodStatus(pod, event.data.kubelet) : event.data.status }, rv);
     case 'PodLabelsChanged':
       return pod && withMeta(pod, rv, { labels: event.data.labels });
     case 'PodAnnotationsChanged':
@@ -107,7 +127,7 @@ export const evolvePod = (pod: Pod | undefined, event: PodEvent, rv: string): Po
 export const evolveNode = (node: Node | undefined, event: NodeEvent, rv: string): Node | undefined => {
   switch (event.type) {
     case 'NodeJoined':
-      return withMeta(event.data.node, rv);
+      return withMeta(event.data.node ?? rebuildSimulatedNode(event.data.simulated), rv);
     case 'NodeLabelsChanged':
       return node && withMeta(node, rv, { labels: event.data.labels });
     case 'NodeAnnotationsChanged':

@@ -1,6 +1,7 @@
 import type { Node, NodeCondition, Taint } from '../api/types';
 import { DomainError } from '../errors';
 import { jsonEqual } from './equality';
+import { simulatedNodeRef } from './simulated-node';
 import type { NodeEvent } from './events';
 import type { CommandContext } from './daemon-set.decider';
 
@@ -76,7 +77,10 @@ export const decideNode = (cmd: NodeCommand, current: Node | undefined, ctx: Com
       });
     }
     const { resourceVersion: _rv, ...meta } = cmd.node.metadata;
-    return [{ type: 'NodeJoined', data: { node: { ...cmd.node, metadata: { ...meta, uid: ctx.newUid, creationTimestamp: ctx.now } } } }];
+    const node: Node = { ...cmd.node, metadata: { ...meta, uid: ctx.newUid, creationTimestamp: ctx.now } };
+    // A simulated kubelet's node is recorded as its index when it rebuilds from that exactly.
+    const simulated = simulatedNodeRef(node);
+    return [{ type: 'NodeJoined', data: simulated ? { simulated } : { node } }];
   }
   if (!current) throw notFound();
   switch (cmd.type) {

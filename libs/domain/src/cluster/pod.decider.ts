@@ -3,6 +3,8 @@ import { DomainError } from '../errors';
 import { jsonEqual } from './equality';
 import type { PodEvent } from './events';
 import type { CommandContext } from './daemon-set.decider';
+import { daemonPodRef, type DaemonPodSource } from './daemon-pod';
+import { observedByKubelet } from './kubelet-status';
 
 /**
  * Pod lifecycle commands, sent by the controller (create, delete, adopt,
@@ -11,8 +13,12 @@ import type { CommandContext } from './daemon-set.decider';
  * is AlreadyExists, which makes a replayed create harmless.
  */
 export type PodCommand =
-  /** `bindTo`: the scheduler's binding, recorded in the same append (daemon pods are pre-placed). */
-  | { type: 'CreatePod'; pod: Pod; bindTo?: string }
+  /**
+   * `bindTo`: the scheduler's binding, recorded in the same append (daemon pods are pre-placed).
+   * `builtFrom`: the controller built `pod` with `newDaemonPod` from this; the log then records
+   * the reference (a `DaemonPodRef`) instead of the pod, whenever it rebuilds the pod exactly.
+   */
+  | { type: 'CreatePod'; pod: Pod; bindTo?: string; builtFrom?: DaemonPodSource }
   | { type: 'BindPod'; nodeName: string }
   | { type: 'ReportPodStatus'; status: PodStatus; expectedUid?: string }
   | { type: 'SetPodLabels'; labels: Record<string, string>; expectedResourceVersion?: string }
@@ -49,10 +55,9 @@ export const decidePod = (cmd: PodCommand, current: Pod | undefined, ctx: Comman
       });
     }
     const { resourceVersion: _rv, ...meta } = cmd.pod.metadata;
-    const created: PodEvent = {
-      type: 'PodCreated',
-      data: { pod: { ...cmd.pod, metadata: { ...meta, uid: meta.uid || ctx.newUid, creationTimestamp: meta.creationTimestamp || ctx.now } } },
-    };
+    const pod: Pod = { ...cmd.pod, metadata: { ...meta, uid: meta.uid || ctx.newUid, creationTimestamp: meta.creationTimestamp || ctx.now } };
+    const ref = cmd.builtFrom && daemonPodRef(pod, cmd.builtFrom);
+    const created: PodEvent = { type: 'PodCreated', data: ref ? { daemonPod: ref } : { pod } };
     return cmd.bindTo ? [created, { type: 'PodBound', data: { nodeName: cmd.bindTo } }] : [created];
   }
   if (!current) throw notFound();
@@ -67,8 +72,12 @@ export const decidePod = (cmd: PodCommand, current: Pod | undefined, ctx: Comman
         throw new DomainError('VersionConflict', `pod ${current.metadata.name} is already assigned to node "${current.spec.nodeName}"`);
       }
       return [{ type: 'PodBound', data: { nodeName: cmd.nodeName } }];
-    case 'ReportPodStatus':
-      return jsonEqual(cmd.status, current.status) ? [] : [{ type: 'PodStatusReported', data: { status: cmd.status } }];
+    case 'ReportPodStatus': {
+      if (jsonEqual(cmd.status, current.status)) return [];
+      // A kubelet's report is recorded as what it observed when the status rebuilds from that exactly.
+      const kubelet = observedByKubelet(current, cmd.status);
+      return [{ type: 'PodStatusReported', data: kubelet ? { kubelet } : { status: cmd.status } }];
+    }
     case 'SetPodLabels':
       checkVersion(current, cmd.expectedResourceVersion);
       return jsonEqual(cmd.labels, current.metadata.labels ?? {}) ? [] : [{ type: 'PodLabelsChanged', data: { labels: cmd.labels } }];

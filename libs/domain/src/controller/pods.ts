@@ -55,10 +55,27 @@ export const generatePodName = (dsName: string, seed: string): string => {
   return base + suffix;
 };
 
+/**
+ * A deep copy of JSON data, keeping key order and undefined-valued keys as structuredClone does,
+ * several times faster: the fold rebuilds every daemon pod the log records compactly with it.
+ */
+const cloneJson = <T>(v: T): T => {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(cloneJson) as T;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const value = cloneJson((v as Record<string, unknown>)[k]);
+    // An own "__proto__" key (JSON.parse makes them) stays a key, never a prototype.
+    if (k === '__proto__') Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+    else out[k] = value;
+  }
+  return out as T;
+};
+
 /** `util.ReplaceDaemonSetPodNodeNameNodeAffinity`: required terms replaced by `metadata.name In [node]`. */
 const pinToNode = (affinity: PodSpec['affinity'], nodeName: string): NonNullable<PodSpec['affinity']> => {
   const required = { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] }] };
-  const a = structuredClone(affinity ?? {});
+  const a = cloneJson(affinity ?? {});
   const na = a.nodeAffinity ?? {};
   return { ...a, nodeAffinity: { ...na, requiredDuringSchedulingIgnoredDuringExecution: { ...(na.requiredDuringSchedulingIgnoredDuringExecution ?? {}), ...required } } };
 };
@@ -78,7 +95,7 @@ export interface NewDaemonPodArgs {
  * `spec.nodeName` is not set (the scheduler binds) unless the template sets it.
  */
 export const newDaemonPod = (ds: DaemonSet, nodeName: string, args: NewDaemonPodArgs): Pod => {
-  const template = structuredClone(ds.spec.template);
+  const template = cloneJson(ds.spec.template);
   const tm = template.metadata ?? {};
   const labels: Record<string, string> = { ...(tm.labels ?? {}) };
   const generation = templateGeneration(ds);

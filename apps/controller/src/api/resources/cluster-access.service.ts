@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { DomainError } from '@daemonledger/domain';
-import type { EventStore } from '@daemonledger/event-store/event-store.port';
-import { type ClusterView, clusterViewAt } from '@daemonledger/projections';
-import { CLOCK, type Clock, EVENT_STORE } from '../../infrastructure/tokens';
+import type { StreamKind } from '@daemonledger/domain/cluster/streams';
+import type { ClusterView, ReadKind } from '@daemonledger/projections';
+import { CLOCK, type Clock } from '../../infrastructure/tokens';
 import { ClusterState } from '../../projections/cluster-state.service';
 import type { ApiUser } from '../http/respond';
 import { NodeAgents } from './node-agents.service';
@@ -22,7 +22,6 @@ export class ClusterAccess {
   constructor(
     readonly state: ClusterState,
     private readonly commands: CommandBus,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     readonly nodeAgents: NodeAgents,
   ) {}
@@ -38,12 +37,22 @@ export class ClusterAccess {
   /**
    * The view as it was when `position` was the head of the log (resourceVersionMatch=Exact).
    * The log keeps everything, so every past position can be served. A future one → 504.
+   * It starts from the newest snapshot at or before `position`; with `readKind`, only what
+   * that resource's fold needs is restored and folded (the rest of the view is empty).
    */
-  async viewAt(position: number): Promise<ClusterView> {
+  async viewAt(position: number, readKind?: ReadKind): Promise<ClusterView> {
     const head = this.state.view.position;
     if (position === head) return this.state.view;
     if (position > head) throw tooLargeResourceVersion(position, head);
-    return clusterViewAt(this.store, position);
+    return this.state.history.viewAt(position, readKind);
+  }
+
+  /** One object's part of the view at a past `position`, folded from its own stream(s) only. */
+  async objectAt(position: number, kind: StreamKind, namespace: string, name: string): Promise<ClusterView> {
+    const head = this.state.view.position;
+    if (position === head) return this.state.view;
+    if (position > head) throw tooLargeResourceVersion(position, head);
+    return this.state.history.objectAt(position, kind, namespace, name);
   }
 
   /** Waits (briefly) until the live view has reached `position`; 504 otherwise. */

@@ -55,13 +55,13 @@ export class ResourceReads {
 
   async list(r: ReadRequest, options: ListOptions, res: Response): Promise<void> {
     // A continued list reads the first page's position: from the pages kept, else the live view if still there, else the log.
-    const { view, resourceVersion } = options.continueFrom ? { view: undefined, resourceVersion: String(options.continueFrom.position) } : await this.viewFor(options);
+    const { view, resourceVersion } = options.continueFrom ? { view: undefined, resourceVersion: String(options.continueFrom.position) } : await this.viewFor(r, options);
     const table = negotiateTable(r.accept);
     const now = this.cluster.now();
     const key = `${r.def.resource}|${r.namespace ?? ''}|${JSON.stringify(Object.entries(r.query ?? {}).sort())}|${table ?? 'json'}|${resourceVersion}|${table ? Math.floor(now.getTime() / 1000) : ''}`;
     let text = this.served.get(key);
     if (text === undefined) {
-      const all = await this.selected(r, options, resourceVersion, () => view ?? this.cluster.viewAt(Number(resourceVersion)));
+      const all = await this.selected(r, options, resourceVersion, () => view ?? this.pastView(r, options, Number(resourceVersion)));
       const { items, listMeta } = this.page(all, options, resourceVersion, r.def.namespaced && r.namespace === undefined);
       const body = table
         ? toTable(r.def.resource, items, { now, includeObject: includeObject(r.query), listMeta, version: table })
@@ -93,6 +93,22 @@ export class ResourceReads {
     return items;
   }
 
+  /**
+   * The state a past read needs, and no more: a list pinned to one name
+   * (`fieldSelector=metadata.name=X`, within a namespace for namespaced
+   * resources) folds only that object's stream(s); any other list of a
+   * logged resource restores and folds only its kind; derived ones (Events,
+   * Namespaces) the whole view.
+   */
+  private pastView(r: ReadRequest, o: ListOptions, position: number): Promise<ClusterView> {
+    const kind = r.def.streamKind;
+    if (kind === undefined || kind === 'event' || kind === 'rollout') return this.cluster.viewAt(position, kind);
+    const name = o.fieldSelector.find((f) => f.field === 'metadata.name' && f.operator === '=')?.value;
+    const namespace = r.def.namespaced ? (r.namespace ?? o.fieldSelector.find((f) => f.field === 'metadata.namespace' && f.operator === '=')?.value) : '';
+    if (name !== undefined && namespace !== undefined) return this.cluster.objectAt(position, kind, namespace, name);
+    return this.cluster.viewAt(position, kind);
+  }
+
   /** One page: items from the continue key on, at most `limit`; a continue token (and, unfiltered, the count left) when more remain. */
   private page(all: KubeObject[], options: ListOptions, resourceVersion: string, acrossNamespaces: boolean): { items: KubeObject[]; listMeta: ListMeta } {
     // Keys relative to the list, as upstream's: `namespace/name` across namespaces, else the name (lists are sorted so).
@@ -118,13 +134,17 @@ export class ResourceReads {
 
   /**
    * Which state a list reads: `resourceVersionMatch=Exact` → the log folded up
-   * to that position (time travel); any other resourceVersion → the live
+   * to that position (time travel, see pastView); any other resourceVersion → the live
    * view once it is at least that new; none or "0" → the live view.
    */
-  private async viewFor(o: ListOptions): Promise<{ view: ClusterView; resourceVersion: string }> {
+  private async viewFor(r: ReadRequest, o: ListOptions): Promise<{ view?: ClusterView; resourceVersion: string }> {
     if (o.resourceVersion === undefined || o.resourceVersion === '0') return { view: this.cluster.view, resourceVersion: String(this.cluster.view.position) };
     const position = parsePosition(o.resourceVersion);
-    if (o.resourceVersionMatch === 'Exact') return { view: await this.cluster.viewAt(position), resourceVersion: String(position) };
+    if (o.resourceVersionMatch === 'Exact') {
+      // Checked now (504 for the future); the view itself is made only if no list served already holds the answer.
+      if (position >= this.cluster.view.position) return { view: await this.cluster.viewAt(position), resourceVersion: String(position) };
+      return { resourceVersion: String(position) };
+    }
     const view = await this.cluster.fresh(position);
     return { view, resourceVersion: String(view.position) };
   }

@@ -31,7 +31,7 @@ export class RolloutAuditController {
     const entries: AuditEntry[] = [];
     for await (const e of readAtPositions(this.store, rollout.runs)) {
       if (e.position > view.position) break; // what the rollout's index held when asked
-      entries.push(auditEntry(e));
+      entries.push(auditEntry(e, view));
     }
     sendJson(res, 200, {
       apiVersion: `${LEDGER_GROUP}/v1`,

@@ -1,0 +1,84 @@
+import type { SnapshotStore } from '@daemonledger/event-store/snapshot-store.port';
+import { captureView, type ClusterView, DEFAULT_RETENTION, PROJECTION_CODE_VERSION, type RetentionPolicy, snapshotsToPrune, writeSnapshot } from '@daemonledger/projections';
+
+export interface SnapshotPolicy {
+  /** A snapshot after this many events folded since the last one (0: never). */
+  everyEvents: number;
+  /** …or after this much fold time (ms) since the last one, for logs whose events are costly to fold. */
+  everyFoldMs: number;
+  retention: RetentionPolicy;
+}
+
+export const DEFAULT_SNAPSHOT_POLICY: SnapshotPolicy = { everyEvents: 20_000, everyFoldMs: 2_000, retention: DEFAULT_RETENTION };
+
+interface Log {
+  warn(message: string): void;
+  debug?(message: string): void;
+}
+
+/**
+ * Decides when the live projection is snapshotted and writes the snapshots
+ * off the fold's path: the capture is taken between two events (copies of
+ * the view's map entries, a few ms for a large cluster), then serialised and
+ * stored in slices while the fold goes on. One write at a time; a failed one
+ * is logged and retried at the next interval (snapshots are an
+ * optimisation, the log stays the truth). After each write, snapshots of
+ * other code versions and those beyond the retention policy are deleted.
+ */
+export class SnapshotScheduler {
+  private events = 0;
+  private foldMs = 0;
+  private writing?: Promise<void>;
+  /** Figures of the last write, for logs and benchmarks. */
+  last?: { position: number; bytes: number; captureMs: number; writeMs: number };
+
+  constructor(
+    private readonly store: SnapshotStore,
+    private readonly policy: SnapshotPolicy = DEFAULT_SNAPSHOT_POLICY,
+    private readonly log: Log,
+  ) {}
+
+  /** Called after each event folded into the live view, with the time the fold took. */
+  folded(view: ClusterView, ms: number): void {
+    if (this.policy.everyEvents <= 0) return;
+    this.events++;
+    this.foldMs += ms;
+    if (this.writing || (this.events < this.policy.everyEvents && this.foldMs < this.policy.everyFoldMs)) return;
+    void this.takeNow(view);
+  }
+
+  /** Captures the view now and writes it; resolves once stored (or failed, which is logged). */
+  takeNow(view: ClusterView): Promise<void> {
+    if (this.writing) return this.writing.then(() => this.takeNow(view));
+    this.events = 0;
+    this.foldMs = 0;
+    const t0 = performance.now();
+    const captured = captureView(view);
+    const captureMs = performance.now() - t0;
+    this.writing = (async () => {
+      try {
+        const ref = await writeSnapshot(this.store, captured);
+        this.last = { position: ref.position, bytes: ref.bytes, captureMs, writeMs: performance.now() - t0 - captureMs };
+        await this.prune();
+      } catch (e) {
+        this.log.warn(`snapshot at position ${captured.position} not written: ${(e as Error).message}`);
+      } finally {
+        this.writing = undefined;
+      }
+    })();
+    return this.writing;
+  }
+
+  /** Resolves once no write is in progress (shutdown waits for it, so no half-written snapshot is left behind for nothing). */
+  async idle(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  private async prune() {
+    const all = await this.store.list();
+    const stale = all.filter((r) => r.codeVersion !== PROJECTION_CODE_VERSION);
+    const ours = all.filter((r) => r.codeVersion === PROJECTION_CODE_VERSION);
+    const drop = new Set(snapshotsToPrune(ours.map((r) => r.position), this.policy.retention));
+    for (const ref of [...stale, ...ours.filter((r) => drop.has(r.position))]) await this.store.delete(ref);
+  }
+}

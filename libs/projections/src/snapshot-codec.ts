@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { constants, deflate, inflate } from 'node:zlib';
+import { EVENT_SCHEMA_VERSIONS } from '@daemonledger/domain/cluster/events';
+import type { StreamKind } from '@daemonledger/domain/cluster/streams';
+import type { SnapshotRef, SnapshotStore } from '@daemonledger/event-store/snapshot-store.port';
+import { ClusterView } from './cluster-view';
+
+const deflateAsync = promisify(deflate);
+const inflateAsync = promisify(inflate);
+
+/**
+ * Bump when a fold changes what it makes from the same events (cluster-view.ts,
+ * kube-events.ts, the domain's evolve functions): snapshots of another version
+ * are ignored and rebuilt. Event schema versions and the list of parts are
+ * part of the version already, so those changes need no bump.
+ */
+export const FOLD_VERSION = 1;
+
+const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 12);
+
+/** The projection code version every snapshot is tagged with. */
+export const PROJECTION_CODE_VERSION = `fold-${FOLD_VERSION}.events-${digest(Object.entries(EVENT_SCHEMA_VERSIONS).sort())}.parts-${digest(
+  Object.entries(new ClusterView().snapshotParts()).map(([name, p]) => [name, p.kinds]),
+)}`;
+
+/** A view's parts captured at one position: entries that share the (immutable) objects of the view. */
+export interface CapturedView {
+  position: number;
+  parts: { name: string; entries: unknown[] }[];
+}
+
+/** The parts a view folding only `kinds` needs (all parts when undefined). */
+export const partsFor = (kinds?: ReadonlySet<StreamKind>): string[] =>
+  Object.entries(new ClusterView().snapshotParts())
+    .filter(([, p]) => !kinds || p.kinds.every((k) => kinds.has(k)))
+    .map(([name]) => name);
+
+/** Synchronous and cheap (copies of map entries, no serialisation): take it between two events. */
+export const captureView = (view: ClusterView, only?: readonly string[]): CapturedView => ({
+  position: view.position,
+  parts: Object.entries(view.snapshotParts())
+    .filter(([name]) => !only || only.includes(name))
+    .map(([name, p]) => ({ name, entries: p.toSnapshot() })),
+});
+
+/** A view from captured parts (a fresh one, or `into`, which must be empty). Objects are shared, not copied. */
+export const restoreView = (captured: CapturedView, into = new ClusterView()): ClusterView => {
+  const byName = new Map(captured.parts.map((p) => [p.name, p.entries]));
+  for (const [name, part] of Object.entries(into.snapshotParts())) {
+    const entries = byName.get(name);
+    if (entries) part.fromSnapshot(entries);
+  }
+  into.position = captured.position;
+  return into;
+};
+
+export interface EncodeOptions {
+  /** Entries per stored slice (default 1,000): the unit of work between two yields to the event loop. */
+  sliceEntries?: number;
+}
+
+const sliceName = (part: string, i: number) => `${part}.${i}`;
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Writes a captured view as a snapshot, slice by slice: each slice is
+ * serialised on the loop (a few ms), compressed on libuv's thread pool and
+ * stored as one part; the loop is yielded between slices, so the fold and
+ * the API keep running while a snapshot of a large cluster is written.
+ */
+export const writeSnapshot = async (store: SnapshotStore, captured: CapturedView, options: EncodeOptions = {}): Promise<SnapshotRef> => {
+  const size = options.sliceEntries ?? 1_000;
+  const writer = await store.begin(captured.position, PROJECTION_CODE_VERSION);
+  try {
+    for (const part of captured.parts) {
+      for (let i = 0; i * size < part.entries.length; i++) {
+        const json = JSON.stringify(part.entries.slice(i * size, (i + 1) * size));
+        const bytes = await deflateAsync(json, { level: constants.Z_BEST_SPEED });
+        await writer.writePart(sliceName(part.name, i), bytes);
+        await yieldToLoop();
+      }
+    }
+    return await writer.commit();
+  } catch (e) {
+    await writer.abort().catch(() => undefined);
+    throw e;
+  }
+};
+
+/**
+ * Reads the named parts of a snapshot (all when undefined) back as a
+ * captured view. Every slice is checked (checksum, then inflate and parse)
+ * before anything is returned, so a damaged snapshot fails here whole
+ * (SnapshotCorruptError, or a zlib or JSON error) and never half-restores a view.
+ */
+export const readSnapshot = async (store: SnapshotStore, ref: SnapshotRef, parts?: readonly string[]): Promise<CapturedView> => {
+  if (ref.codeVersion !== PROJECTION_CODE_VERSION) throw new Error(`snapshot at ${ref.position} was made by projection code ${ref.codeVersion}, not ${PROJECTION_CODE_VERSION}`);
+  const wanted = parts ?? partsFor();
+  const slices = ref.parts.filter((p) => wanted.includes(p.name.slice(0, p.name.lastIndexOf('.'))));
+  const decoded = await Promise.all(
+    slices.map(async (p) => ({ name: p.name, entries: JSON.parse((await inflateAsync(await store.readPart(ref, p.name))).toString('utf8')) as unknown[] })),
+  );
+  const byPart = new Map<string, { index: number; entries: unknown[] }[]>();
+  for (const d of decoded) {
+    const dot = d.name.lastIndexOf('.');
+    const list = byPart.get(d.name.slice(0, dot)) ?? [];
+    list.push({ index: Number(d.name.slice(dot + 1)), entries: d.entries });
+    byPart.set(d.name.slice(0, dot), list);
+  }
+  return {
+    position: ref.position,
+    parts: wanted.map((name) => ({
+      name,
+      entries: (byPart.get(name) ?? []).sort((a, b) => a.index - b.index).flatMap((s) => s.entries),
+    })),
+  };
+};

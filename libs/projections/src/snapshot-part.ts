@@ -1,0 +1,46 @@
+import type { StreamKind } from '@daemonledger/domain/cluster/streams';
+
+/**
+ * One part of a read model as a snapshot sees it. `toSnapshot` is a capture
+ * at the current position and must be cheap and synchronous: the folds never
+ * mutate an object, only the maps that hold them, so copying the maps'
+ * entries is enough (the entries share the immutable objects). The codec
+ * serialises the entries later, in slices, while the fold moves on.
+ */
+export interface SnapshotPart {
+  /** The stream kinds this part is folded from: a partial past read restores it only when it folds all of them. */
+  readonly kinds: readonly StreamKind[];
+  /** The entries now, as JSON-serialisable values (they may share objects with the live view). */
+  toSnapshot(): unknown[];
+  /** Fills the part, which is empty, from entries `toSnapshot` returned (possibly after a JSON round trip). */
+  fromSnapshot(entries: unknown[]): void;
+}
+
+export const ALL_STREAM_KINDS: readonly StreamKind[] = ['daemonset', 'pod', 'node', 'controllerrevision', 'rollout'];
+
+/** A flat map: entries `[key, value]`. `restored` rebuilds what derives from it (caches). */
+export const mapPart = <V>(map: Map<string, V>, kinds: readonly StreamKind[], restored?: () => void): SnapshotPart => ({
+  kinds,
+  toSnapshot: () => [...map.entries()],
+  fromSnapshot: (entries) => {
+    for (const [k, v] of entries as [string, V][]) map.set(k, v);
+    restored?.();
+  },
+});
+
+/** A namespace → name → object map: entries `[namespace, name, object]`, in map order. */
+export const namespacedPart = <V>(map: Map<string, Map<string, V>>, kinds: readonly StreamKind[]): SnapshotPart => ({
+  kinds,
+  toSnapshot: () => {
+    const out: [string, string, V][] = [];
+    for (const [ns, inner] of map) for (const [name, v] of inner) out.push([ns, name, v]);
+    return out;
+  },
+  fromSnapshot: (entries) => {
+    for (const [ns, name, v] of entries as [string, string, V][]) {
+      let inner = map.get(ns);
+      if (!inner) map.set(ns, (inner = new Map()));
+      inner.set(name, v);
+    }
+  },
+});
