@@ -30,6 +30,8 @@ describe('the chain hash', () => {
     const f = fields(data, '{"note":"naïve"}');
     const fast = hasher.hex(previous, f.position, f.streamId, f.revision, f.id, f.type, f.schemaVersion, f.recordedAtMs, f.data, f.metadata);
     expect(fast).toBe(chainHash(previous, f).toString('hex'));
+    // The data's bytes, left for the row: exactly its UTF-8.
+    expect(hasher.data.equals(Buffer.from(data, 'utf8'))).toBe(true);
     // Reused after a long write: no stale bytes leak into a shorter one.
     const short = fields('{}');
     expect(hasher.hex(previous, 1, short.streamId, 0, short.id, short.type, 1, 1, '{}', '{}')).toBe(

@@ -48,13 +48,23 @@ export const chainHash = (previousHex: string, f: ChainFields): Buffer =>
   Buffer.from(hashFieldsHex(previousHex, f.position, f.streamId, f.revision, f.id, f.type, f.schemaVersion, f.recordedAtMs, f.data, f.metadata), 'hex');
 
 /**
- * The same bytes, for the append path: written into one reusable buffer
- * instead of a fresh 600-character string per event, then hashed (about a
- * third cheaper; hash-chain.spec.ts proves both give the same hash).
- * Fields 1–8 are ASCII (hex, digits, validated names), so latin1 is UTF-8 there.
+ * The same bytes, for the append path: written into one buffer per append
+ * call instead of a fresh 600-character string per event, then hashed
+ * (hash-chain.spec.ts proves both give the same hash). The data's UTF-8
+ * bytes are left there for the caller to store (`data`), so they are
+ * encoded once for the hash and the row. Fields 1–8 are ASCII (hex, digits,
+ * validated names), so latin1 is UTF-8 there.
  */
 export class ChainHasher {
-  private buffer = Buffer.allocUnsafe(64 * 1024);
+  private buffer = Buffer.allocUnsafe(256 * 1024);
+  private used = 0;
+  /** The last hashed event's data as UTF-8, valid until the buffer is reused (`reuse()`). */
+  data: Buffer = this.buffer.subarray(0, 0);
+
+  /** Starts a new append call: earlier `data` views may be overwritten from now on. */
+  reuse(): void {
+    this.used = 0;
+  }
 
   hex(
     previousHex: string,
@@ -69,14 +79,22 @@ export class ChainHasher {
     metadata: string,
   ): string {
     const most = 512 + streamId.length + type.length + 3 * (data.length + metadata.length);
-    if (most > this.buffer.length) this.buffer = Buffer.allocUnsafe(2 * most);
+    if (this.used + most > this.buffer.length) {
+      // A fresh buffer: views handed out earlier in this call keep the old one alive.
+      this.buffer = Buffer.allocUnsafe(Math.max(2 * this.buffer.length, 2 * most));
+      this.used = 0;
+    }
     const b = this.buffer;
-    let at = b.write(previousHex, 0, 'latin1');
+    const start = this.used;
+    let at = start + b.write(previousHex, start, 'latin1');
     at += b.write(`\n${position}\n${streamId}\n${revision}\n${id}\n${type}\n${schemaVersion}\n${recordedAtMs}\n`, at, 'latin1');
+    const dataAt = at;
     at += b.write(data, at, 'utf8');
+    this.data = b.subarray(dataAt, at);
     b[at++] = 0x0a;
     at += b.write(metadata, at, 'utf8');
-    return hash('sha256', b.subarray(0, at), 'hex');
+    this.used = at;
+    return hash('sha256', b.subarray(start, at), 'hex');
   }
 }
 

@@ -83,6 +83,7 @@ export class SqliteWriter {
     const streams = new Map<string, number>();
     const types = new Map<string, number>();
     const recordedAtMs = Math.max(Date.now(), this.head.recordedAtMs);
+    this.hasher.reuse();
     let total = 0;
     requests.forEach((r, i) => void (skip?.[i] ? 0 : (total += r.batch.length)));
     const params = new Array<unknown>(total * COLUMNS);
@@ -129,8 +130,10 @@ export class SqliteWriter {
         }
         const metadata = metadataOf(index++);
         let hash: string | null = null;
+        let data: string | Buffer = e.data;
         if (this.hashChain) {
           hash = previousHex = this.hasher.hex(previousHex, position, streamId, revision, e.id, e.type, e.schemaVersion, recordedAtMs, e.data, e.metadata);
+          data = this.hasher.data;
         }
         params[at++] = position;
         params[at++] = streamKey;
@@ -138,7 +141,7 @@ export class SqliteWriter {
         params[at++] = e.id;
         params[at++] = typeKey;
         params[at++] = e.schemaVersion;
-        params[at++] = e.data;
+        params[at++] = data;
         params[at++] = metadata;
         params[at++] = recordedAtMs;
         params[at++] = hash;
@@ -182,7 +185,8 @@ export class SqliteWriter {
     let statement = this.inserts.get(rows);
     if (!statement) {
       // Id and hash go in as text and become bytes in SQLite (unhex skips the uuid's dashes): no Buffer per event.
-      const values = Array.from({ length: rows }, () => "(?, ?, ?, unhex(?, '-'), ?, ?, ?, ?, ?, unhex(?))").join(', ');
+      // Data may come as the UTF-8 bytes the hash was computed over: CAST stores them as the same TEXT, encoded once.
+      const values = Array.from({ length: rows }, () => "(?, ?, ?, unhex(?, '-'), ?, ?, CAST(? AS TEXT), ?, ?, unhex(?))").join(', ');
       statement = this.db.prepare(
         `INSERT INTO events (position, stream, revision, event_id, type, schema_version, data, metadata, recorded_at, hash) VALUES ${values}`,
       );
