@@ -16,6 +16,21 @@ jest.setTimeout(120_000);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = join(__dirname, '../../../docs/ledger-page.png');
 const NODES = 5;
+
+/**
+ * Waits until a page expression is true. Not `page.waitForFunction`: that
+ * evaluates its text with eval inside the page, which the page's own
+ * Content-Security-Policy (script-src 'self') rightly refuses; `evaluate`
+ * goes through the DevTools protocol, which the policy does not govern.
+ */
+const waitForTrue = async (page: Page, expression: string, timeoutMs = 10_000) => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await page.evaluate(expression).catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${expression}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
 const DS = '/apis/apps/v1/namespaces/default/daemonsets/nginx-ds';
 const ROLLOUTS = '/apis/ledger.daemonledger.io/v1/namespaces/default/rollouts?labelSelector=ledger.daemonledger.io%2Fdaemonset%3Dnginx-ds';
 
@@ -87,7 +102,7 @@ describe('the timeline page in Chromium', () => {
     await page.fill('#token', 'not-a-token');
     await page.click('#login-form button[type=submit]');
     // (Functions evaluated in the page are given as text: the tests compile without the DOM's types.)
-    await page.waitForFunction("document.querySelector('#login-error').textContent.includes('401')");
+    await waitForTrue(page, "document.querySelector('#login-error').textContent.includes('401')");
     expect(await page.evaluate("sessionStorage.getItem('daemonledger.token')")).toBeNull();
   });
 
@@ -95,7 +110,7 @@ describe('the timeline page in Chromium', () => {
     await page.goto(`${h.url}/ledger/#token=${encodeURIComponent(h.tokens.viewer)}`);
     await page.waitForSelector('#viewer:not([hidden])');
     expect(page.url()).not.toContain(h.tokens.viewer);
-    await page.waitForFunction("document.querySelector('#who').textContent === 'signed in as viewer'");
+    await waitForTrue(page, "document.querySelector('#who').textContent === 'signed in as viewer'");
     expect(await page.$$eval('#ds option', (os) => os.map((o) => o.textContent))).toEqual(['default/nginx-ds']);
   });
 
@@ -129,10 +144,10 @@ describe('the timeline page in Chromium', () => {
 
   it('lays the same lanes along log positions instead of wall time', async () => {
     await page.check('input[name=axis][value=position]');
-    await page.waitForFunction("/^position \\d+$/.test(document.querySelector('#chart .tick').textContent)");
+    await waitForTrue(page, "/^position \\d+$/.test(document.querySelector('#chart .tick').textContent)");
     expect(await page.$$eval('#chart .lane', (ls) => ls.length)).toBe(NODES);
     await page.check('input[name=axis][value=time]');
-    await page.waitForFunction("/Z$/.test(document.querySelector('#chart .tick').textContent)");
+    await waitForTrue(page, "/Z$/.test(document.querySelector('#chart .tick').textContent)");
   });
 
   it('shows the cluster at the head: every node on the undo’s revision, Ready', async () => {
