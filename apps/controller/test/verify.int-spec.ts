@@ -77,6 +77,7 @@ describe('npm run verify on a real SQLite log', () => {
     const { code, out } = await verifyDir(clean);
     expect(out).toContain(`OK: ${events.length} events up to position ${events.length}\n`);
     expect(out).toMatch(/1 daemonsets, 2 controllerrevisions created, 1 renumbered: revision numbers only grow/);
+    expect(out).toContain('hash chain verified from the first event');
     expect(out).toMatch(/9 pods created, at most 1 per node and daemonset; 6 rolling-update deletions within maxUnavailable/);
     expect(code).toBe(0);
   });
@@ -140,6 +141,36 @@ describe('npm run verify on a real SQLite log', () => {
     });
     expect(r.out).toContain('VIOLATION at position 10 (position-hole): event 10 is missing: position 11 follows 9');
     expect(r.out).toMatch(/^ {2}9 .*\n> 10 +\(missing\)\s*\n {2}11 /m);
+    expect(r.code).toBe(1);
+  });
+
+  it('an edited row: hash-chain at its position, though the fold saw nothing wrong', async () => {
+    const progressed = events.find((e) => e.type === 'RolloutProgressed')!.position;
+    const r = await spoiled(async (dir) => {
+      const db = new Database(join(dir, 'events.sqlite'));
+      const edit = db.prepare(`UPDATE events SET data = replace(data, '"desired":3', '"desired":30') WHERE position = ?`).run(progressed);
+      expect(edit.changes).toBe(1);
+      db.close();
+      return progressed;
+    });
+    expect(r.out).toMatch(new RegExp(`^VIOLATION at position ${progressed} \\(hash-chain\\): hash chain: .*edited`, 'm'));
+    expect(r.out).toContain('hash chain: broken');
+    expect(r.code).toBe(1);
+  });
+
+  it('rows swapped: hash-chain at the first of them', async () => {
+    const r = await spoiled(async (dir) => {
+      const db = new Database(join(dir, 'events.sqlite'));
+      // Two nodes joining, in the other order: nothing the fold could notice.
+      db.transaction(() => {
+        db.prepare('UPDATE events SET position = -1 WHERE position = 2').run();
+        db.prepare('UPDATE events SET position = 2 WHERE position = 3').run();
+        db.prepare('UPDATE events SET position = 3 WHERE position = -1').run();
+      })();
+      db.close();
+      return 2;
+    });
+    expect(r.out).toMatch(/^VIOLATION at position 2 \(hash-chain\): hash chain: /m);
     expect(r.code).toBe(1);
   });
 

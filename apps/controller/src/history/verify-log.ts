@@ -1,13 +1,6 @@
 import { eventRef, type LoggedEvent, LEDGER_API_VERSION, LogVerifier, type VerifyReport } from '@daemonledger/domain/history';
 import type { EventStore, RecordedEvent } from '@daemonledger/event-store/event-store.port';
 
-/** The store's own tamper check (the hash chain, §5); optional on the port, so called with `?.`. */
-export type IntegrityReport =
-  | { ok: true; events: number; head: number; chainedFrom: number | null }
-  | { ok: false; events: number; position: number; problem: string };
-
-type MaybeChained = EventStore & { verifyIntegrity?(onProgress?: (position: number) => void): Promise<IntegrityReport> };
-
 /** A stored event read as a member of the event union (types the verifier does not know are skipped by it). */
 export const asLogged = (e: RecordedEvent): LoggedEvent => e as unknown as LoggedEvent;
 
@@ -40,7 +33,8 @@ export const verifyLog = async (store: EventStore, o: { densePositions: boolean;
     await new Promise((resolve) => setImmediate(resolve));
   }
   const outcome = verifier.result();
-  const integrity = await (store as MaybeChained).verifyIntegrity?.();
+  // The store's own tamper check (the hash chain, §5): optional on the port.
+  const integrity = await store.verifyIntegrity?.();
   let violation = outcome.violation;
   if (integrity && !integrity.ok && (!violation || integrity.position < violation.position)) {
     const before = await eventsBetween(store, integrity.position, context, true);

@@ -46,7 +46,7 @@ export const formatReport = (r: Pick<VerifyReport, 'ok' | 'events' | 'head' | 'c
   }
   const v = r.violation!;
   const row = (mark: string, position: string, time: string, actor: string, stream: string, revision: string, type: string) =>
-    `${mark} ${position.padEnd(9)} ${time.padEnd(24)} ${actor.padEnd(22)} ${stream.padEnd(40)} ${revision.padEnd(4)} ${type}`;
+    `${mark} ${position.padEnd(9)} ${time.padEnd(24)} ${actor.padEnd(22)} ${stream.padEnd(40)} ${revision.padEnd(4)} ${type}`.trimEnd();
   const lines = [`VIOLATION at position ${v.position} (${v.rule}): ${v.message}`, '', row(' ', 'POSITION', 'TIME', 'ACTOR', 'STREAM', 'REV', 'TYPE')];
   // A missing event (a hole, a deleted row) gets a line of its own where it should be.
   const around = v.around.some((e) => e.position === v.position) ? v.around : [...v.around, { position: v.position, time: '(missing)', streamId: '', revision: '', type: '' }].sort((a, b) => a.position - b.position);
