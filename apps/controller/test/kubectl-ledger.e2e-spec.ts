@@ -143,6 +143,7 @@ describe('kubectl ledger', () => {
       const r = await ok(['verify'], kubeconfig);
       expect(r.stdout).toMatch(/^OK: \d+ events up to position \d+\n/);
       expect(r.stdout).toContain('1 daemonsets, 2 controllerrevisions created, 0 renumbered: revision numbers only grow');
+      expect(r.stdout).toContain('positions without holes; hash chain verified from the first event');
     }
   });
 
