@@ -168,7 +168,12 @@ export interface EventStore {
    * the events checked before the problem. `onProgress` gets the last
    * position checked after each page. EventStoreDB checks global order only
    * (`chainedFrom` null): a chain needs the single writer it does not have.
+   * `visit`, when given and supported (SQLite), gets every event the check
+   * read and found intact, in log order, as `readAll` would return it: a
+   * caller that folds the whole log too (the verifier) reads it once, not
+   * twice. An adapter may ignore it: callers read on from the last event
+   * visited.
    */
-  verifyIntegrity?(onProgress?: (position: number) => void): Promise<IntegrityReport>;
+  verifyIntegrity?(onProgress?: (position: number) => void, visit?: (event: RecordedEvent) => void): Promise<IntegrityReport>;
   close(): Promise<void>;
 }

@@ -12,29 +12,35 @@ const eventsBetween = async (store: EventStore, from: number, max: number, backw
 
 /**
  * Checks the whole log once, up to the head as it is when the check begins:
- * the verifier's fold over every event (read in pages, yielding to I/O
- * between them, so a server keeps serving), then the store's hash chain.
- * The first violation by position wins.
+ * the store's hash chain and the verifier's fold over every event, in one
+ * read where the store hands the events it checked to the fold (SQLite),
+ * otherwise (or past a broken row) in pages read after it, yielding to I/O
+ * between them so a server keeps serving. The first violation by position wins.
  */
 export const verifyLog = async (store: EventStore, o: { densePositions: boolean; context?: number }): Promise<VerifyReport> => {
   const head = await store.headPosition();
   const context = o.context ?? 3;
   const verifier = new LogVerifier({ densePositions: o.densePositions, context });
   let from = 0;
+  const fold = (e: RecordedEvent): boolean => {
+    if (verifier.done || (e.position > head && !verifier.found)) return false;
+    verifier.push(asLogged(e));
+    return !verifier.done;
+  };
+  // The store's own tamper check (the hash chain, §5): optional on the port.
+  const integrity = await store.verifyIntegrity?.(undefined, (e) => {
+    from = e.position;
+    fold(e);
+  });
   while (from < head && !verifier.done) {
     const page = await store.readAll({ fromPosition: from, maxCount: PAGE });
-    for (const e of page) {
-      if (e.position > head && !verifier.found) break;
-      verifier.push(asLogged(e));
-      if (verifier.done) break;
-    }
-    if (page.length < PAGE) break;
+    let more = true;
+    for (const e of page) if (!(more = fold(e))) break;
+    if (!more || page.length < PAGE) break;
     from = page[page.length - 1].position;
     await new Promise((resolve) => setImmediate(resolve));
   }
   const outcome = verifier.result();
-  // The store's own tamper check (the hash chain, §5): optional on the port.
-  const integrity = await store.verifyIntegrity?.();
   let violation = outcome.violation;
   if (integrity && !integrity.ok && (!violation || integrity.position < violation.position)) {
     const before = await eventsBetween(store, integrity.position, context, true);

@@ -35,8 +35,13 @@ const at = (row: ChainRow, position: number): ChainRow => ({ ...row, position })
  * - `row inserted`: the row that belongs here is found further on;
  * - `rows reordered`: that too, and this row belongs further on;
  * - a hash before the chain's start (the start was moved) or none after it.
+ * `visit` gets each row found intact, before the next is checked.
  */
-export const verifyChain = async (source: ChainSource, onProgress?: (position: number) => void): Promise<IntegrityReport> => {
+export const verifyChain = async (
+  source: ChainSource,
+  onProgress?: (position: number) => void,
+  visit?: (row: ChainRow) => void,
+): Promise<IntegrityReport> => {
   let expected = 1;
   let previousHex = ZERO_HASH_HEX;
   let events = 0;
@@ -56,6 +61,7 @@ export const verifyChain = async (source: ChainSource, onProgress?: (position: n
       } else if (row.hash !== null) {
         return { ok: false, events, position: row.position, problem: `row carries a hash before the chain's recorded start at ${chainFrom}: the start was moved` };
       }
+      visit?.(row);
       events++;
       expected++;
     }

@@ -218,7 +218,7 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  async verifyIntegrity(onProgress?: (position: number) => void): Promise<IntegrityReport> {
+  async verifyIntegrity(onProgress?: (position: number) => void, visit?: (event: RecordedEvent) => void): Promise<IntegrityReport> {
     this.assertOpen();
     // Dictionaries read afresh: names cached by this process must not hide an edit of the file.
     const codec = new RowCodec(this.db, this.upcasters);
@@ -230,6 +230,7 @@ export class SqliteEventStore implements EventStore {
           knownHead: this.writer.knownHead(),
         },
         onProgress,
+        visit && ((row) => visit(codec.toEvent(row))),
       );
     } catch (cause) {
       throw this.storageFailure('verifyIntegrity', cause);

@@ -140,6 +140,11 @@ export class RowCodec {
     return out;
   }
 
+  /** A row the chain check read, as `readAll` returns it (data and metadata parsed, upcast). */
+  toEvent(r: ChainRow): RecordedEvent {
+    return toRecorded(this.upcasters, r.streamId, r.revision, r.position, r.id, r.type, r.schemaVersion, r.data, r.metadata, this.isoTime(r.recordedAtMs));
+  }
+
   toChainRows(rows: ChainedRow[]): ChainRow[] {
     const metadata = this.metadataTexts(rows);
     return rows.map((r, i) => ({
