@@ -1,5 +1,5 @@
 import type { IntegrityReport } from '../event-store.port';
-import { type ChainFields, chainHash, ZERO_HASH_HEX } from './hash-chain';
+import { type ChainFields, ChainHasher, chainHash, ZERO_HASH_HEX } from './hash-chain';
 
 /** One stored row as the verifier sees it: the hashed fields plus the stored hash (null: none). */
 export interface ChainRow extends ChainFields {
@@ -47,6 +47,7 @@ export const verifyChain = async (
   let events = 0;
   let after = 0;
   const { chainFrom } = source;
+  const hasher = new ChainHasher();
   for (;;) {
     const page = source.rowsAfter(after, PAGE);
     for (const row of page) {
@@ -54,10 +55,14 @@ export const verifyChain = async (
         return { ok: false, events, position: expected, problem: `row deleted: position ${expected} is missing (the next row is ${row.position})` };
       }
       if (row.position >= chainFrom) {
-        if (!matches(row.hash, chainHash(previousHex, row))) {
+        // The append path's hasher: one reused buffer, no string of the whole row per event.
+        hasher.reuse();
+        const computed = hasher.hex(previousHex, row.position, row.streamId, row.revision, row.id, row.type, row.schemaVersion, row.recordedAtMs, row.data, row.metadata);
+        const storedHex = row.hash === null ? undefined : hex(row.hash);
+        if (computed !== storedHex) {
           return { ok: false, events, position: row.position, problem: diagnose(source, previousHex, row) };
         }
-        previousHex = hex(row.hash!);
+        previousHex = storedHex;
       } else if (row.hash !== null) {
         return { ok: false, events, position: row.position, problem: `row carries a hash before the chain's recorded start at ${chainFrom}: the start was moved` };
       }

@@ -164,3 +164,32 @@ describe('verifyIntegrity on a real SQLite file', () => {
     });
   });
 });
+
+describe('verifyIntegrity visiting the events it checked', () => {
+  it('hands the verifier every event as readAll returns it, in order, on a cold cache over many streams', async () => {
+    const file = join(dir, `${randomUUID()}.db`);
+    const writer = new SqliteEventStore({ file });
+    // 700 streams: more than one run of stream names loaded at a time, met out of id order too.
+    for (let s = 0; s < 700; s++) await writer.append(`pod-default.many-${s}`, [pod(s)]);
+    for (let s = 699; s >= 0; s -= 7) await writer.append(`pod-default.many-${s}`, [pod(s + 1), pod(s + 2)]);
+    await writer.close();
+    const store = new SqliteEventStore({ file });
+    const visited: unknown[] = [];
+    const report = await store.verifyIntegrity!(undefined, (e) => visited.push(e));
+    expect(report).toMatchObject({ ok: true, events: 900, head: 900 });
+    const reader = new SqliteEventStore({ file });
+    expect(visited).toEqual(await reader.readAll());
+    await Promise.all([store.close(), reader.close()]);
+  });
+
+  it('stops visiting before the first broken row', async () => {
+    const file = await aLog();
+    tamper(file, `UPDATE events SET data = '{"pod":"edited"}' WHERE position = 7`);
+    const store = new SqliteEventStore({ file });
+    const positions: number[] = [];
+    const report = await store.verifyIntegrity!(undefined, (e) => positions.push(e.position));
+    expect(report).toMatchObject({ ok: false, position: 7 });
+    expect(positions).toEqual([1, 2, 3, 4, 5, 6]);
+    await store.close();
+  });
+});

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { RecordedEvent } from '../event-store.port';
+import type { EventMetadata, RecordedEvent } from '../event-store.port';
 import type { ChainRow } from '../internal/integrity';
-import { toRecorded } from '../internal/records';
+import { buildRecorded, toRecorded } from '../internal/records';
 import type { UpcasterRegistry } from '../upcaster-registry';
 import { hexToUuid } from '../internal/uuid';
 
@@ -15,6 +15,7 @@ export type ChainedRow = [...EventRow, Buffer | null];
 
 const MAX_CACHED_STREAMS = 100_000;
 const MAX_CACHED_METADATA = 10_000;
+const STREAM_RUN = 256;
 
 /**
  * The v2 row format's dictionaries and decoding: interned stream names and
@@ -30,16 +31,18 @@ export class RowCodec {
   private readonly metadata = new Map<number, string>();
   private lastMs = -1;
   private lastIso = '';
+  private lastMetadataText: string | undefined;
+  private lastMetadata: EventMetadata = {};
 
   private readonly findStream: Database.Statement;
-  private readonly streamNameOf: Database.Statement;
+  private readonly streamNamesFrom: Database.Statement;
   private readonly findType: Database.Statement;
   private readonly allTypes: Database.Statement;
   private readonly metadataAt: Database.Statement;
 
   constructor(db: Database.Database, private readonly upcasters: UpcasterRegistry) {
     this.findStream = db.prepare('SELECT id FROM streams WHERE name = ?').pluck();
-    this.streamNameOf = db.prepare('SELECT name FROM streams WHERE id = ?').pluck();
+    this.streamNamesFrom = db.prepare('SELECT id, name FROM streams WHERE id >= ? ORDER BY id LIMIT ?').raw();
     this.findType = db.prepare('SELECT id FROM event_types WHERE name = ?').pluck();
     this.allTypes = db.prepare('SELECT id, name FROM event_types').raw();
     this.metadataAt = db.prepare('SELECT json FROM shared_metadata WHERE id = ?').pluck();
@@ -73,15 +76,26 @@ export class RowCodec {
     this.streamNames.set(id, name);
   }
 
-  /** A cache rather than a JOIN on every read: a page holds few streams, and a JOIN costs a B-tree probe a row. */
+  /**
+   * A cache rather than a JOIN on every read: a page holds few streams, and a
+   * JOIN costs a B-tree probe a row. A miss loads the next STREAM_RUN names
+   * from that id on: streams are numbered as first appended to, so a read in
+   * log order meets new ones in that order (a full scan makes one query per
+   * run of new streams, not one per stream).
+   */
   streamName(id: number): string {
     const name = this.streamNames.get(id);
     if (name !== undefined) return name;
-    const stored = this.streamNameOf.get(id) as string | undefined;
+    let found: string | undefined;
+    for (const [key, stored] of this.streamNamesFrom.all(id, STREAM_RUN) as [number, string][]) {
+      if (key === id) found = stored;
+      this.rememberStream(stored, key);
+    }
     // Only a damaged file refers to a stream it does not name; the name below matches no hash.
-    if (stored === undefined) return `#missing-stream-${id}`;
-    this.rememberStream(stored, id);
-    return stored;
+    if (found === undefined) return `#missing-stream-${id}`;
+    // A full cache was cleared while the run was loaded: keep the one asked for.
+    if (!this.streamNames.has(id)) this.rememberStream(found, id);
+    return found;
   }
 
   rememberType(name: string, id: number): void {
@@ -140,9 +154,17 @@ export class RowCodec {
     return out;
   }
 
-  /** A row the chain check read, as `readAll` returns it (data and metadata parsed, upcast). */
+  /**
+   * A row the chain check read, as `readAll` returns it (data parsed and
+   * upcast), except that consecutive events with the same metadata text share
+   * one parsed object: what `verifyIntegrity` visits is read, not kept or changed.
+   */
   toEvent(r: ChainRow): RecordedEvent {
-    return toRecorded(this.upcasters, r.streamId, r.revision, r.position, r.id, r.type, r.schemaVersion, r.data, r.metadata, this.isoTime(r.recordedAtMs));
+    if (r.metadata !== this.lastMetadataText) {
+      this.lastMetadataText = r.metadata;
+      this.lastMetadata = JSON.parse(r.metadata);
+    }
+    return buildRecorded(this.upcasters, r.streamId, r.revision, r.position, r.id, r.type, r.schemaVersion, JSON.parse(r.data), this.lastMetadata, this.isoTime(r.recordedAtMs));
   }
 
   toChainRows(rows: ChainedRow[]): ChainRow[] {
