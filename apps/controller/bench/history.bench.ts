@@ -38,7 +38,7 @@ const root = projectRoot();
 // ── Building the log (in a child process, like bench:controller) ─────────────
 
 const waitFor = async (e: Embedded, done: () => boolean) => {
-  const deadline = Date.now() + 1_800_000;
+  const deadline = Date.now() + 600_000;
   while (!done()) {
     if (Date.now() > deadline) throw new Error('history build timed out');
     await e.settle();
@@ -86,7 +86,8 @@ const build = async (dir: string, target: number): Promise<BuildResult> => {
         return Boolean(d && e.state.view.rolloutsOf('default', 'nginx-ds').length >= n && rolledOut(d.spec.template.spec.containers[0].image!)());
       });
     } else {
-      const image = `nginx:1.${n}.0`;
+      // A repository the simulated registry does not list pulls any tag (the catalog lists only real nginx tags).
+      const image = `registry.bench.local/agent:v${n}`;
       await bus.execute(new SetImage('default', 'nginx-ds', { '*': image }, meta));
       await waitFor(e, rolledOut(image));
     }

@@ -71,11 +71,32 @@ export class NodeLink implements IEventHandler<Recorded>, BeforeApplicationShutd
 
   /** A (re)registered kubelet learns its pods again, as a real kubelet lists them at start. */
   private resync(nodeName: string) {
-    for (const pod of this.state.view.allPods()) {
-      if (pod.spec.nodeName !== nodeName) continue;
+    for (const pod of this.podsOnNode(nodeName)) {
       if (pod.metadata.deletionTimestamp) this.stopPod(pod);
       else this.runPod(pod);
     }
+  }
+
+  /**
+   * Pods by node, built once per log position: at start every kubelet
+   * registers at once, and a walk of every pod per node made a restart of
+   * N nodes cost N² (10,000 nodes: 10⁸ steps).
+   */
+  private byNode?: { position: number; pods: Map<string, Pod[]> };
+  private podsOnNode(nodeName: string): Pod[] {
+    const view = this.state.view;
+    if (this.byNode?.position !== view.position) {
+      const pods = new Map<string, Pod[]>();
+      for (const pod of view.allPods()) {
+        const node = pod.spec.nodeName;
+        if (node === undefined) continue;
+        let list = pods.get(node);
+        if (!list) pods.set(node, (list = []));
+        list.push(pod);
+      }
+      this.byNode = { position: view.position, pods };
+    }
+    return this.byNode.pods.get(nodeName) ?? [];
   }
 
   /**

@@ -97,9 +97,14 @@ const apply = (c: Cluster, a: Action, seq: { n: number }): void => {
 
 const live = (c: Cluster): Pod[] => claimPods(c.ds, c.pods).owned.filter((p) => !isPodDeleting(p) && podTargetNode(p) !== undefined);
 
-/** Should-run nodes without an available, non-terminating daemon pod. */
-const unavailableNodes = (view: SyncView, pods: readonly Pod[]): number =>
-  view.nodes.filter((n) => view.eligibility.get(n.metadata.name!)!.shouldRun && !pods.some((p) => podTargetNode(p) === n.metadata.name && isPodAvailable(p, view.minReadySeconds, view.now))).length;
+/** Should-run nodes (but those in `except`) without an available, non-terminating daemon pod. */
+const unavailableNodes = (view: SyncView, pods: readonly Pod[], except: ReadonlySet<string> = new Set()): number =>
+  view.nodes.filter(
+    (n) =>
+      !except.has(n.metadata.name!) &&
+      view.eligibility.get(n.metadata.name!)!.shouldRun &&
+      !pods.some((p) => podTargetNode(p) === n.metadata.name && isPodAvailable(p, view.minReadySeconds, view.now)),
+  ).length;
 
 interface Budget {
   surge: boolean;
@@ -140,9 +145,14 @@ const checkSync = (c: Cluster, budget: Budget, before: { view: SyncView; pods: P
   }
 
   // Invariant 2: the controller never pushes unavailable should-run nodes above maxUnavailable
-  // (nodes made unavailable by other causes — failures, new nodes — are not its doing).
-  const uBefore = unavailableNodes(before.view, before.pods);
-  const uAfter = unavailableNodes(view, after);
+  // (nodes made unavailable by other causes — failures, new nodes — are not its doing). Nor is the
+  // duplicate clean-up of the manage step, which upstream does before and regardless of the rolling
+  // update: of two old pods on a node it keeps the first by (creation time, name), and creation times
+  // have one-second resolution, so the kept one may be the unavailable one (the log verifier likewise
+  // checks only the rolling update's own deletions).
+  const duplicates = new Set(step.deletePods.filter((d) => d.reason === 'duplicate').map((d) => d.nodeName ?? ''));
+  const uBefore = unavailableNodes(before.view, before.pods, duplicates);
+  const uAfter = unavailableNodes(view, after, duplicates);
   expect(uAfter).toBeLessThanOrEqual(Math.max(budget.maxUnavailable, uBefore));
 
   // Invariant 3: revision numbers strictly increase over the whole history and are never reused.
@@ -197,7 +207,21 @@ describe('controller invariants under random histories (fast-check)', () => {
         if (!sc.strategy.onDelete) expect(progress).toMatchObject({ complete: true, unavailable: 0 });
         else expect(progress.unavailable).toBe(0);
       }),
-      { numRuns: 60 },
+      {
+        numRuns: 60,
+        // Found by a random run: the duplicate clean-up on a surging node (see invariant 2).
+        examples: [
+          [
+            {
+              strategy: { maxUnavailable: 0, maxSurge: 1 },
+              minReadySeconds: 0,
+              zoneSelector: false,
+              initialNodes: 1,
+              actions: [{ kind: 'join', zone: 'a' }, { kind: 'ready', fraction: 1 }, { kind: 'image', image: 'v2' }, { kind: 'taint', i: 0, effect: 'NoExecute' }, { kind: 'image', image: 'v3' }],
+            },
+          ],
+        ],
+      },
     );
   });
 
