@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { formatReport } from '@daemonledger/domain/history';
-import { openEventStore } from '@daemonledger/event-store';
+import { openEventStore } from '@daemonledger/event-store/open-event-store';
 import { loadConfig } from './config/config';
 import { verifyLog } from './history/verify-log';
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from '@daemonledger/domain/errors';
 import type { EventStore } from './event-store.port';
-import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
 import { MemoryEventStore } from './memory/memory-event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
 import type { UpcasterRegistry } from './upcaster-registry';
@@ -41,7 +40,10 @@ export const openEventStore = async (config: EventStoreConfig, upcasters?: Upcas
       return new SqliteEventStore({ ...options, file: c.file, synchronous: c.synchronous, pollIntervalMs: c.pollIntervalMs });
     case 'memory':
       return new MemoryEventStore(options);
-    case 'eventstoredb':
+    case 'eventstoredb': {
+      // Loaded when chosen: its gRPC client is ~170 modules that `npm run verify` on a SQLite file would otherwise load first.
+      const { EventStoreDbEventStore } = await import('./eventstoredb/eventstoredb-event-store');
       return new EventStoreDbEventStore({ ...options, connectionString: c.connectionString });
+    }
   }
 };
