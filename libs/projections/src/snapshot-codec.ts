@@ -5,6 +5,7 @@ import { EVENT_SCHEMA_VERSIONS } from '@daemonledger/domain/cluster/events';
 import type { StreamKind } from '@daemonledger/domain/cluster/streams';
 import type { SnapshotRef, SnapshotStore } from '@daemonledger/event-store/snapshot-store.port';
 import { ClusterView } from './cluster-view';
+import { textEntry } from './snapshot-part';
 
 const deflateAsync = promisify(deflate);
 const inflateAsync = promisify(inflate);
@@ -15,7 +16,7 @@ const inflateAsync = promisify(inflate);
  * are ignored and rebuilt. Event schema versions and the list of parts are
  * part of the version already, so those changes need no bump.
  */
-export const FOLD_VERSION = 1;
+export const FOLD_VERSION = 2;
 
 const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 12);
 
@@ -27,7 +28,8 @@ export const PROJECTION_CODE_VERSION = `fold-${FOLD_VERSION}.events-${digest(Obj
 /** A view's parts captured at one position: entries that share the (immutable) objects of the view. */
 export interface CapturedView {
   position: number;
-  parts: { name: string; entries: unknown[] }[];
+  /** `textValues`: entries `[ns, name, object]` stored with the object as JSON text (SnapshotPart.textValues). */
+  parts: { name: string; entries: unknown[]; textValues?: boolean }[];
 }
 
 /** The parts a view folding only `kinds` needs (all parts when undefined). */
@@ -41,7 +43,7 @@ export const captureView = (view: ClusterView, only?: readonly string[]): Captur
   position: view.position,
   parts: Object.entries(view.snapshotParts())
     .filter(([name]) => !only || only.includes(name))
-    .map(([name, p]) => ({ name, entries: p.toSnapshot() })),
+    .map(([name, p]) => ({ name, entries: p.toSnapshot(), ...(p.textValues ? { textValues: true } : {}) })),
 });
 
 /** A view from captured parts (a fresh one, or `into`, which must be empty). Objects are shared, not copied. */
@@ -75,7 +77,8 @@ export const writeSnapshot = async (store: SnapshotStore, captured: CapturedView
   try {
     for (const part of captured.parts) {
       for (let i = 0; i * size < part.entries.length; i++) {
-        const json = JSON.stringify(part.entries.slice(i * size, (i + 1) * size));
+        const slice = part.entries.slice(i * size, (i + 1) * size);
+        const json = JSON.stringify(part.textValues ? (slice as [string, string, object][]).map(textEntry) : slice);
         const bytes = await deflateAsync(json, { level: constants.Z_BEST_SPEED });
         await writer.writePart(sliceName(part.name, i), bytes);
         await yieldToLoop();
