@@ -13,6 +13,16 @@ const texts = new WeakMap<object, string>();
 /** `JSON.stringify(o)` when it is known without serialising (the object came from that text). */
 export const jsonTextOf = (o: object): string | undefined => texts.get(o);
 
+/**
+ * The JSON text of `o`, serialised once per object: the next snapshot writes
+ * the pods no event changed since the last one without serialising them again.
+ */
+export const jsonText = (o: object): string => {
+  let text = texts.get(o);
+  if (text === undefined) texts.set(o, (text = JSON.stringify(o)));
+  return text;
+};
+
 /** One object not parsed yet. Shared between views restored from the same capture; parsed once for all of them. */
 export class Unparsed<V extends object = object> {
   private value?: V;

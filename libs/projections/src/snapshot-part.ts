@@ -1,5 +1,5 @@
 import type { StreamKind } from '@daemonledger/domain/cluster/streams';
-import { EncodedMap, rawEntriesOf, Unparsed } from './encoded-map';
+import { EncodedMap, jsonText, rawEntriesOf, Unparsed } from './encoded-map';
 
 /**
  * One part of a read model as a snapshot sees it. `toSnapshot` is a capture
@@ -75,4 +75,4 @@ export const textNamespacedPart = <V extends object>(map: Map<string, Map<string
 });
 
 /** How a text part's entry is stored: the object as its JSON text (the text it was read from when still unparsed). */
-export const textEntry = ([ns, name, v]: [string, string, object]): [string, string, string] => [ns, name, v instanceof Unparsed ? v.text : JSON.stringify(v)];
+export const textEntry = ([ns, name, v]: [string, string, object]): [string, string, string] => [ns, name, v instanceof Unparsed ? v.text : jsonText(v)];

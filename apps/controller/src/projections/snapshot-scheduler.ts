@@ -1,5 +1,5 @@
 import type { SnapshotStore } from '@daemonledger/event-store/snapshot-store.port';
-import { captureView, type ClusterView, DEFAULT_RETENTION, PROJECTION_CODE_VERSION, type RetentionPolicy, snapshotsToPrune, writeSnapshot } from '@daemonledger/projections';
+import { captureView, type ClusterView, DEFAULT_RETENTION, MAX_GAP_PER_INTERVAL, PROJECTION_CODE_VERSION, type RetentionPolicy, snapshotsToPrune, writeSnapshot } from '@daemonledger/projections';
 
 export interface SnapshotPolicy {
   /** A snapshot after this many events folded since the last one (0: never). */
@@ -78,7 +78,9 @@ export class SnapshotScheduler {
     const all = await this.store.list();
     const stale = all.filter((r) => r.codeVersion !== PROJECTION_CODE_VERSION);
     const ours = all.filter((r) => r.codeVersion === PROJECTION_CODE_VERSION);
-    const drop = new Set(snapshotsToPrune(ours.map((r) => r.position), this.policy.retention));
+    // Past reads fold at most about one interval: the spacing stays bounded as the log grows (the count grows instead).
+    const retention = { maxGap: this.policy.everyEvents * MAX_GAP_PER_INTERVAL, ...this.policy.retention };
+    const drop = new Set(snapshotsToPrune(ours.map((r) => r.position), retention));
     for (const ref of [...stale, ...ours.filter((r) => drop.has(r.position))]) await this.store.delete(ref);
   }
 }
