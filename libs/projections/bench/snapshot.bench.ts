@@ -98,7 +98,7 @@ export const measurePastReads = async (store: EventStore, snapshots: SnapshotSto
 const main = async () => {
   const nodes = Number(process.env.BENCH_NODES ?? 10_000);
   const updates = Number(process.env.BENCH_UPDATES ?? 2);
-  const every = Number(process.env.SNAPSHOT_EVERY_EVENTS ?? 20_000);
+  const every = Number(process.env.SNAPSHOT_EVERY_EVENTS ?? 10_000);
   const reads = Number(process.env.BENCH_READS ?? 50);
   const dir = mkdtempSync(join(tmpdir(), 'daemonledger-snapbench-'));
   const file = join(dir, 'events.sqlite');
