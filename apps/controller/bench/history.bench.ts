@@ -238,7 +238,9 @@ const bytesPerEvent = (file: string, head: number) => {
   const db = new Database(file, { readonly: true });
   const pages = db.prepare(`SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name`).all() as { name: string; bytes: number }[];
   db.close();
-  const events = pages.filter((p) => p.name === 'events' || p.name.startsWith('events_') || p.name.startsWith('sqlite_autoindex_events')).reduce((a, p) => a + p.bytes, 0);
+  // The log proper: events, their indexes, and what rows refer to (interned streams and types, shared metadata); not the snapshots.
+  const log = (name: string) => /^(events|streams|event_types|shared_metadata)(_|$)/.test(name) || /^sqlite_autoindex_(events|streams|event_types|shared_metadata)_/.test(name);
+  const events = pages.filter((p) => log(p.name)).reduce((a, p) => a + p.bytes, 0);
   const fileBytes = statSync(file).size + (existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0);
   return { events: events / head, file: fileBytes / head };
 };

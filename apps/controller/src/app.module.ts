@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { EventStore } from '@daemonledger/event-store/event-store.port';
+import { timeOrderedUuid } from '@daemonledger/event-store';
 import type { SnapshotStore } from '@daemonledger/event-store/snapshot-store.port';
 import { InProcessTransport, type Transport } from '@daemonledger/messaging';
 import type { AppConfig } from './config/config';
@@ -31,7 +31,8 @@ export interface AppWiring {
   api?: boolean;
 }
 
-const cryptoIds: IdSource = { uuid: randomUUID };
+/** Time-ordered (UUIDv7): the store's id index then only grows at its end. */
+const cryptoIds: IdSource = { uuid: timeOrderedUuid };
 
 /**
  * The controller, wired for one event store and one transport. The store is

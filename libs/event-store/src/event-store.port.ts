@@ -134,6 +134,15 @@ export interface AppendRequest {
   expectedRevision?: ExpectedRevision;
 }
 
+/**
+ * What `verifyIntegrity` found. `chainedFrom`: the first position carrying a
+ * hash (events before it were stored before the chain was turned on, by an
+ * older DaemonLedger); null when no event carries one.
+ */
+export type IntegrityReport =
+  | { ok: true; events: number; head: number; chainedFrom: number | null }
+  | { ok: false; events: number; position: number; problem: string };
+
 export interface EventStore {
   append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
   /**
@@ -151,5 +160,15 @@ export interface EventStore {
   subscribeToAll(options: SubscribeOptions): Subscription;
   /** Position of the newest event; 0 for an empty store. */
   headPosition(): Promise<number>;
+  /**
+   * Reads the whole log once, in pages (bounded memory, yielding between
+   * pages), and checks it: positions without holes, and the hash chain
+   * (SQLite, memory; see internal/hash-chain.ts) that shows an edited,
+   * deleted, inserted or reordered row at its exact position. `events` counts
+   * the events checked before the problem. `onProgress` gets the last
+   * position checked after each page. EventStoreDB checks global order only
+   * (`chainedFrom` null): a chain needs the single writer it does not have.
+   */
+  verifyIntegrity?(onProgress?: (position: number) => void): Promise<IntegrityReport>;
   close(): Promise<void>;
 }

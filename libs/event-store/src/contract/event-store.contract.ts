@@ -57,8 +57,9 @@ const expectDomainError = async (p: Promise<unknown>, codes: string[], text?: Re
 export const describeEventStoreContract = (
   name: string,
   factory: EventStoreFactory,
-  capabilities: { atomicMultiStream: boolean } = { atomicMultiStream: true },
+  capabilities: { atomicMultiStream: boolean; hashChain?: boolean } = { atomicMultiStream: true },
 ): void => {
+  const hashChain = capabilities.hashChain ?? true;
   describe(`EventStore contract: ${name}`, () => {
     let store: EventStore;
     let run: string;
@@ -429,6 +430,32 @@ export const describeEventStoreContract = (
         ['a bad stream name on read', (s: EventStore) => s.readStream('no/slashes')],
       ])('rejects reads with %s', async (_, read) => {
         await expectDomainError(read(store), ['BadRequest']);
+      });
+    });
+
+    describe('verifyIntegrity', () => {
+      it('passes a clean log, counting every event up to the head, with progress as it goes', async () => {
+        await store.append(stream('verify-a'), events(3));
+        await store.appendMany([
+          { streamId: stream('verify-b'), events: events(2) },
+          { streamId: stream('verify-a'), events: events(1, 3) },
+        ]);
+        await store.append(stream('verify-b'), [anEvent({ n: 9 }, 'ContractTested', { metadata: { actor: 'user:other' } })]);
+        const head = await store.headPosition();
+        const progress: number[] = [];
+        const report = await store.verifyIntegrity!((p) => progress.push(p));
+        expect(report).toEqual({ ok: true, events: expect.any(Number), head, chainedFrom: hashChain ? expect.any(Number) : null });
+        if (report.ok) expect(report.events).toBeGreaterThanOrEqual(7);
+        if (report.ok && hashChain) expect(report.chainedFrom).toBeLessThanOrEqual(head - 6);
+        expect(progress.at(-1)).toBe(head);
+        for (let i = 1; i < progress.length; i++) expect(progress[i]).toBeGreaterThan(progress[i - 1]);
+      });
+
+      it('records times that never decrease along the log, so a time resolves to a position', async () => {
+        const start = await store.headPosition();
+        for (let i = 0; i < 5; i++) await store.append(stream('times'), events(2, i * 2));
+        const read = mine(await store.readAll({ fromPosition: start }));
+        for (let i = 1; i < read.length; i++) expect(Date.parse(read[i].recordedAt)).toBeGreaterThanOrEqual(Date.parse(read[i - 1].recordedAt));
       });
     });
 

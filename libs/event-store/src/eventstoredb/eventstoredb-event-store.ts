@@ -26,6 +26,7 @@ import type {
   EventMetadata,
   EventStore,
   ExpectedRevision,
+  IntegrityReport,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
@@ -192,6 +193,28 @@ export class EventStoreDbEventStore implements EventStore {
   async headPosition(): Promise<number> {
     const [newest] = await this.readAll({ direction: 'backwards', maxCount: 1 });
     return newest?.position ?? 0;
+  }
+
+  /**
+   * Global order only (`chainedFrom: null`): every event's commit position
+   * is above the one before it. No hash chain is kept here: with several
+   * writers and no multi-stream transaction there is no single place to
+   * compute "the previous event's hash" atomically with the append; the
+   * server keeps its own chunk checksums.
+   */
+  async verifyIntegrity(onProgress?: (position: number) => void): Promise<IntegrityReport> {
+    let events = 0;
+    let last = 0;
+    for (;;) {
+      const page = await this.readAll({ fromPosition: last, maxCount: 1000 });
+      for (const e of page) {
+        if (e.position <= last) return { ok: false, events, position: e.position, problem: `rows reordered: position ${e.position} after ${last}` };
+        last = e.position;
+        events++;
+      }
+      if (page.length > 0) onProgress?.(last);
+      if (page.length < 1000) return { ok: true, events, head: last, chainedFrom: null };
+    }
   }
 
   async close(): Promise<void> {

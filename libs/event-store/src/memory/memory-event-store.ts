@@ -3,6 +3,7 @@ import type {
   AppendRequest,
   AppendResult,
   EventStore,
+  IntegrityReport,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
@@ -13,6 +14,8 @@ import type {
 import { UpcasterRegistry } from '../upcaster-registry';
 import { closedError, revisionMatches, versionConflict } from '../internal/errors';
 import { classifyBatch } from '../internal/idempotency';
+import { chainHash, ZERO_HASH_HEX } from '../internal/hash-chain';
+import { verifyChain } from '../internal/integrity';
 import { ChangeSignal, PullSubscription } from '../internal/pull-subscription';
 import { toRecorded } from '../internal/records';
 import {
@@ -35,13 +38,17 @@ interface Row {
   data: string;
   metadata: string;
   recordedAt: string;
+  recordedAtMs: number;
+  /** The chain hash, as the SQLite adapter stores it (internal/hash-chain.ts). */
+  hash: Buffer;
 }
 
 /**
  * The log in a few arrays, for unit tests. It stores the same serialised JSON
  * as the SQLite adapter, so what a test reads back is exactly what a real
  * store would return (no shared object references, same JSON round trip).
- * Positions are dense: position p is rows[p - 1].
+ * Positions are dense: position p is rows[p - 1]. Events are hash-chained
+ * like SQLite's, so unit tests can exercise `verifyIntegrity`.
  */
 export class MemoryEventStore implements EventStore {
   private readonly rows: Row[] = [];
@@ -69,10 +76,13 @@ export class MemoryEventStore implements EventStore {
     const current = stream ? stream.length - 1 : -1;
     if (!revisionMatches(expected, current)) throw versionConflict(streamId, expected, current);
     if (!stream) this.streams.set(streamId, (stream = []));
-    const recordedAt = new Date().toISOString();
+    const recordedAtMs = Math.max(Date.now(), this.rows.at(-1)?.recordedAtMs ?? 0);
+    const recordedAt = new Date(recordedAtMs).toISOString();
     let row: Row | undefined;
     for (const e of batch) {
-      row = { position: this.rows.length + 1, streamId, revision: stream.length, recordedAt, ...e };
+      const fields = { position: this.rows.length + 1, streamId, revision: stream.length, recordedAt, recordedAtMs, ...e };
+      const previous = this.rows.at(-1);
+      row = { ...fields, hash: chainHash(previous ? previous.hash.toString('hex') : ZERO_HASH_HEX, fields) };
       this.rows.push(row);
       stream.push(row);
       this.ids.set(e.id, row);
@@ -151,6 +161,11 @@ export class MemoryEventStore implements EventStore {
   async headPosition(): Promise<number> {
     this.assertOpen();
     return this.rows.length;
+  }
+
+  async verifyIntegrity(onProgress?: (position: number) => void): Promise<IntegrityReport> {
+    this.assertOpen();
+    return verifyChain({ chainFrom: 1, rowsAfter: (after, limit) => this.rows.slice(after, after + limit) }, onProgress);
   }
 
   async close(): Promise<void> {

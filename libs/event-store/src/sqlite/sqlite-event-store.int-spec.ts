@@ -142,7 +142,7 @@ describe('SqliteEventStore on a real file', () => {
       db.close();
       const error = openError(file);
       expect(isDomainError(error, 'StorageError')).toBe(true);
-      expect(error.message).toMatch(/newer DaemonLedger \(schema v7; this build reads up to v1\)/);
+      expect(error.message).toMatch(/newer DaemonLedger \(schema v7; this build reads up to v2\)/);
     });
 
     it('a file claiming to be ours with the wrong tables', () => {

@@ -6,6 +6,7 @@ import type {
   AppendResult,
   EventStore,
   ExpectedRevision,
+  IntegrityReport,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
@@ -14,10 +15,10 @@ import type {
   Subscription,
 } from '../event-store.port';
 import { UpcasterRegistry } from '../upcaster-registry';
-import { closedError, revisionMatches, versionConflict } from '../internal/errors';
+import { closedError } from '../internal/errors';
 import { classifyBatch, type StoredRef } from '../internal/idempotency';
+import { verifyChain } from '../internal/integrity';
 import { ChangeSignal, PullSubscription } from '../internal/pull-subscription';
-import { toRecorded } from '../internal/records';
 import {
   assertStreamId,
   checkReadAll,
@@ -28,7 +29,9 @@ import {
   type PreparedEvent,
   prepareBatch,
 } from '../internal/validation';
-import { openDatabase } from './sqlite-schema';
+import { type ChainedRow, type EventRow, RowCodec } from './sqlite-rows';
+import { openDatabase, readChainFrom } from './sqlite-schema';
+import { SqliteWriter, type WriteOutcome } from './sqlite-writer';
 
 export interface SqliteEventStoreOptions extends EventStoreOptions {
   file: string;
@@ -38,35 +41,35 @@ export interface SqliteEventStoreOptions extends EventStoreOptions {
   pollIntervalMs?: number;
   /** PRAGMA quick_check when opening an existing file (default true). */
   verifyOnOpen?: boolean;
+  /**
+   * Benchmark only (`bench:store` measures what the chain costs): false stores
+   * events without a hash, which `verifyIntegrity` then reports as a broken chain.
+   */
+  hashChain?: boolean;
 }
 
-type Row = [number, string, number, string, string, number, string, string, string];
-const COLUMNS = 'position, stream_id, revision, event_id, type, schema_version, data, metadata, recorded_at';
+/** Ids come back as hex text: cheaper to turn into a uuid than a Buffer is. Stream names come from RowCodec's cache. */
+const SELECT = 'e.position, e.stream, e.revision, lower(hex(e.event_id)), e.type, e.schema_version, e.data, e.metadata, e.recorded_at';
 const NO_LIMIT = -1;
-const MAX_CACHED_STREAMS = 100_000;
 
-interface PreparedRequest {
+/** One prepared request of an append call. */
+export interface PreparedRequest {
   streamId: string;
   expected: ExpectedRevision;
   batch: PreparedEvent[];
 }
 
-/** Marks an append that was an idempotent retry so the caller skips cache update and notification. */
-interface WriteOutcome {
-  result: AppendResult;
-  written: boolean;
-}
-
 /**
- * The embedded default: one SQLite file in WAL mode, one transaction per
- * append call, positions allocated by SQLite inside that transaction.
+ * The embedded default: one SQLite file in WAL mode (schema v2, see
+ * sqlite-ddl.ts), one transaction per append call, positions allocated inside
+ * it, every event chained to the previous one by a SHA-256 (hash-chain.ts).
  *
- * Single writer process. The stream-revision cache is an optimisation that is
- * never trusted for correctness: a stale entry (another process appended)
- * makes the (stream_id, revision) unique index reject the insert, and a
- * VersionConflict is only reported after re-reading the stream's revision
- * inside the write transaction. Readers in other processes see new events
- * through the subscription poll.
+ * Single writer process. Caches (stream revisions, the chain's head, the
+ * dictionaries) are never trusted for correctness: each write transaction
+ * compares the cached head with max(position), and when another process
+ * appended, re-reads the head and forgets the revisions; a stale stream
+ * revision makes the (stream, revision) unique index reject the insert, and a
+ * VersionConflict is only reported after re-reading inside the transaction.
  *
  * better-sqlite3 is synchronous, so each method does its work at once and
  * returns a settled promise; nothing interleaves inside an append.
@@ -78,20 +81,18 @@ export class SqliteEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   private readonly signal = new ChangeSignal();
   private readonly subscriptions = new Set<PullSubscription>();
-  /** stream → revision of its last event (-1: known empty). */
-  private readonly revisions = new Map<string, number>();
+  private readonly codec: RowCodec;
+  private readonly writer: SqliteWriter;
   private closed = false;
 
-  private readonly insert: Database.Statement;
-  private readonly lastRevision: Database.Statement;
   private readonly findId: Database.Statement;
   private readonly streamForwards: Database.Statement;
   private readonly streamBackwards: Database.Statement;
   private readonly allForwards: Database.Statement;
   private readonly allBackwards: Database.Statement;
+  private readonly chainRows: Database.Statement;
   private readonly head: Database.Statement;
-  private readonly write: Database.Transaction<(s: string, e: ExpectedRevision, b: PreparedEvent[], at: string) => WriteOutcome>;
-  private readonly writeMany: Database.Transaction<(requests: PreparedRequest[], at: string) => WriteOutcome[]>;
+  private readonly write: Database.Transaction<(requests: PreparedRequest[], skip: (AppendResult | undefined)[] | undefined) => WriteOutcome[]>;
 
   constructor(private readonly options: SqliteEventStoreOptions) {
     this.upcasters = options.upcasters ?? new UpcasterRegistry();
@@ -99,32 +100,32 @@ export class SqliteEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.db = openDatabase({ file: options.file, synchronous: options.synchronous ?? 'FULL', verify: options.verifyOnOpen ?? true });
     const db = this.db;
-    this.insert = db.prepare(
-      'INSERT INTO events (stream_id, revision, event_id, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    this.codec = new RowCodec(db, this.upcasters);
+    this.writer = new SqliteWriter(db, this.codec, options.hashChain ?? true, (batch) => this.lookupIds(batch));
+    this.findId = db.prepare(
+      "SELECT s.name AS streamId, e.revision, e.position FROM events e JOIN streams s ON s.id = e.stream WHERE e.event_id = unhex(?, '-')",
     );
-    this.lastRevision = db.prepare('SELECT max(revision) FROM events WHERE stream_id = ?').pluck();
-    this.findId = db.prepare('SELECT stream_id AS streamId, revision, position FROM events WHERE event_id = ?');
-    this.streamForwards = db
-      .prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`)
-      .raw();
-    this.streamBackwards = db
-      .prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`)
-      .raw();
-    this.allForwards = db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw();
-    this.allBackwards = db.prepare(`SELECT ${COLUMNS} FROM events WHERE position < ? ORDER BY position DESC LIMIT ?`).raw();
+    this.streamForwards = db.prepare(`SELECT ${SELECT} FROM events e WHERE e.stream = ? AND e.revision >= ? ORDER BY e.revision LIMIT ?`).raw();
+    this.streamBackwards = db.prepare(`SELECT ${SELECT} FROM events e WHERE e.stream = ? AND e.revision <= ? ORDER BY e.revision DESC LIMIT ?`).raw();
+    this.allForwards = db.prepare(`SELECT ${SELECT} FROM events e WHERE e.position > ? ORDER BY e.position LIMIT ?`).raw();
+    this.allBackwards = db.prepare(`SELECT ${SELECT} FROM events e WHERE e.position < ? ORDER BY e.position DESC LIMIT ?`).raw();
+    this.chainRows = db.prepare(`SELECT ${SELECT}, e.hash FROM events e WHERE e.position > ? ORDER BY e.position LIMIT ?`).raw();
     this.head = db.prepare('SELECT max(position) FROM events').pluck();
-    this.write = db.transaction((streamId, expected, batch, recordedAt) => this.writeBatch(streamId, expected, batch, recordedAt));
-    this.writeMany = db.transaction((requests: PreparedRequest[], recordedAt: string) =>
-      requests.map((r) => this.writeBatch(r.streamId, r.expected, r.batch, recordedAt)),
+    this.write = db.transaction((requests: PreparedRequest[], skip: (AppendResult | undefined)[] | undefined) =>
+      this.writer.write(requests, skip),
     );
+  }
+
+  async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
+    this.assertOpen();
+    assertStreamId(streamId);
+    const expected = normaliseExpected(options);
+    const batch = prepareBatch(streamId, events, this.upcasters, this.maxEventBytes);
+    return this.appendPrepared([{ streamId, expected, batch }])[0];
   }
 
   async appendMany(requests: AppendRequest[]): Promise<AppendResult[]> {
     this.assertOpen();
-    if (requests.length === 1) {
-      const [r] = requests;
-      return [await this.append(r.streamId, r.events, { expectedRevision: r.expectedRevision })];
-    }
     const prepared: PreparedRequest[] = requests.map((r) => {
       assertStreamId(r.streamId);
       return {
@@ -133,83 +134,29 @@ export class SqliteEventStore implements EventStore {
         batch: prepareBatch(r.streamId, r.events, this.upcasters, this.maxEventBytes),
       };
     });
-    const recordedAt = new Date().toISOString();
+    return this.appendPrepared(prepared);
+  }
+
+  private appendPrepared(prepared: PreparedRequest[]): AppendResult[] {
     let outcomes: WriteOutcome[];
     try {
-      outcomes = this.writeMany.immediate(prepared, recordedAt);
+      outcomes = this.write.immediate(prepared, undefined);
     } catch (cause) {
       if (!isUniqueViolation(cause)) throw this.storageFailure('append', cause);
-      // As in `append`: stored ids (a retry of the whole call) or a stale revision cache.
+      // Some ids are stored already (a retry, or a mixed batch: Conflict), or a
+      // revision cache entry was stale (another process appended to the stream).
       const retries = prepared.map((r) => classifyBatch(r.streamId, r.batch, this.lookupIds(r.batch)));
       if (retries.every((r) => r !== undefined)) return retries as AppendResult[];
-      prepared.forEach((r) => this.revisions.delete(r.streamId));
+      this.writer.forgetRevisions(prepared.map((r) => r.streamId));
       try {
-        outcomes = this.writeMany.immediate(prepared, recordedAt);
+        outcomes = this.write.immediate(prepared, retries);
       } catch (again) {
         throw this.storageFailure('append', again);
       }
     }
-    let wrote = false;
-    outcomes.forEach((o, i) => {
-      if (!o.written) return;
-      wrote = true;
-      if (this.revisions.size >= MAX_CACHED_STREAMS) this.revisions.clear();
-      this.revisions.set(prepared[i].streamId, o.result.nextExpectedRevision);
-    });
-    if (wrote) this.signal.notify();
+    this.writer.committed();
+    if (outcomes.some((o) => o.written)) this.signal.notify();
     return outcomes.map((o) => o.result);
-  }
-
-  async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
-    this.assertOpen();
-    assertStreamId(streamId);
-    const expected = normaliseExpected(options);
-    const batch = prepareBatch(streamId, events, this.upcasters, this.maxEventBytes);
-    const recordedAt = new Date().toISOString();
-    let outcome: WriteOutcome;
-    try {
-      outcome = this.write.immediate(streamId, expected, batch, recordedAt);
-    } catch (cause) {
-      if (!isUniqueViolation(cause)) throw this.storageFailure('append', cause);
-      // Either some ids are stored already (retry or mixed batch), or the revision
-      // cache was stale because another process appended to this stream.
-      const retry = classifyBatch(streamId, batch, this.lookupIds(batch));
-      if (retry) return retry;
-      this.revisions.delete(streamId);
-      try {
-        outcome = this.write.immediate(streamId, expected, batch, recordedAt);
-      } catch (again) {
-        throw this.storageFailure('append', again);
-      }
-    }
-    if (outcome.written) {
-      if (this.revisions.size >= MAX_CACHED_STREAMS) this.revisions.clear();
-      this.revisions.set(streamId, outcome.result.nextExpectedRevision);
-      this.signal.notify();
-    }
-    return outcome.result;
-  }
-
-  /** Runs inside BEGIN IMMEDIATE: the revision read here cannot change before COMMIT. */
-  private writeBatch(streamId: string, expected: ExpectedRevision, batch: PreparedEvent[], recordedAt: string): WriteOutcome {
-    let current = this.revisions.get(streamId);
-    if (current === undefined || !revisionMatches(expected, current)) {
-      current = (this.lastRevision.get(streamId) as number | null) ?? -1;
-      this.revisions.set(streamId, current);
-      if (!revisionMatches(expected, current)) {
-        const retry = classifyBatch(streamId, batch, this.lookupIds(batch));
-        if (retry) return { result: retry, written: false };
-        throw versionConflict(streamId, expected, current);
-      }
-    }
-    const insert = this.insert;
-    let revision = current;
-    let position = 0;
-    for (let i = 0; i < batch.length; i++) {
-      const e = batch[i];
-      position = insert.run(streamId, ++revision, e.id, e.type, e.schemaVersion, e.data, e.metadata, recordedAt).lastInsertRowid as number;
-    }
-    return { result: { nextExpectedRevision: revision, position }, written: true };
   }
 
   private lookupIds(batch: PreparedEvent[]): (StoredRef | undefined)[] {
@@ -222,11 +169,13 @@ export class SqliteEventStore implements EventStore {
     const { direction, fromRevision, maxCount } = checkReadStream(options);
     const limit = maxCount === Number.MAX_SAFE_INTEGER ? NO_LIMIT : maxCount;
     try {
+      const key = this.codec.streamKey(streamId);
+      if (key === undefined) return [];
       const rows =
         direction === 'forwards'
-          ? (this.streamForwards.all(streamId, fromRevision ?? 0, limit) as Row[])
-          : (this.streamBackwards.all(streamId, fromRevision ?? Number.MAX_SAFE_INTEGER, limit) as Row[]);
-      return this.toEvents(rows);
+          ? (this.streamForwards.all(key, fromRevision ?? 0, limit) as EventRow[])
+          : (this.streamBackwards.all(key, fromRevision ?? Number.MAX_SAFE_INTEGER, limit) as EventRow[]);
+      return this.codec.toEvents(rows);
     } catch (cause) {
       throw this.storageFailure('readStream', cause);
     }
@@ -239,9 +188,9 @@ export class SqliteEventStore implements EventStore {
     try {
       const rows =
         direction === 'forwards'
-          ? (this.allForwards.all(fromPosition ?? 0, limit) as Row[])
-          : (this.allBackwards.all(fromPosition ?? Number.MAX_SAFE_INTEGER, limit) as Row[]);
-      return this.toEvents(rows);
+          ? (this.allForwards.all(fromPosition ?? 0, limit) as EventRow[])
+          : (this.allBackwards.all(fromPosition ?? Number.MAX_SAFE_INTEGER, limit) as EventRow[]);
+      return this.codec.toEvents(rows);
     } catch (cause) {
       throw this.storageFailure('readAll', cause);
     }
@@ -269,6 +218,24 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  async verifyIntegrity(onProgress?: (position: number) => void): Promise<IntegrityReport> {
+    this.assertOpen();
+    // Dictionaries read afresh: names cached by this process must not hide an edit of the file.
+    const codec = new RowCodec(this.db, this.upcasters);
+    try {
+      return await verifyChain(
+        {
+          chainFrom: readChainFrom(this.db),
+          rowsAfter: (after, limit) => codec.toChainRows(this.chainRows.all(after, limit) as ChainedRow[]),
+          knownHead: this.writer.knownHead(),
+        },
+        onProgress,
+      );
+    } catch (cause) {
+      throw this.storageFailure('verifyIntegrity', cause);
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -278,16 +245,6 @@ export class SqliteEventStore implements EventStore {
     } catch (cause) {
       throw this.storageFailure('close', cause);
     }
-  }
-
-  private toEvents(rows: Row[]): RecordedEvent[] {
-    const out = new Array<RecordedEvent>(rows.length);
-    const up = this.upcasters;
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      out[i] = toRecorded(up, r[1], r[2], r[0], r[3], r[4], r[5], r[6], r[7], r[8]);
-    }
-    return out;
   }
 
   private storageFailure(operation: string, cause: unknown): DomainError {
@@ -310,5 +267,7 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-const isUniqueViolation = (e: unknown): boolean =>
-  typeof e === 'object' && e !== null && (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+const isUniqueViolation = (e: unknown): boolean => {
+  const code = (e as { code?: string } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+};

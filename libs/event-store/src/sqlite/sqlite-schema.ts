@@ -2,37 +2,20 @@ import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from '
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { DomainError } from '@daemonledger/domain/errors';
+import { EVENT_INDEXES_V2, EVENTS_V2, SCHEMA_VERSION } from './sqlite-ddl';
+import { upgradeFromV1 } from './sqlite-upgrade';
+
+export { SCHEMA_VERSION };
 
 /** 'DLES' — marks the file as a DaemonLedger event store (PRAGMA application_id). */
 export const APPLICATION_ID = 0x444c4553;
-/** Schema version this build writes and reads (PRAGMA user_version and the meta table). */
-export const SCHEMA_VERSION = 1;
 const FORMAT = 'daemonledger-event-store';
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+/** Tables other DaemonLedger parts may keep in the same file (created over their own connection). */
+const NEIGHBOUR_TABLES = new Set(['daemonledger_snapshots']);
 
-/**
- * One table. `position` is the rowid: SQLite hands out max(rowid)+1 inside the
- * write transaction, so a rolled-back or crashed append leaves no hole and
- * positions stay 1..N. Exactly two secondary indexes: what readStream and the
- * expected-revision check need, and what idempotency needs.
- */
-const SCHEMA = `
-CREATE TABLE events (
-  position       INTEGER PRIMARY KEY,
-  stream_id      TEXT    NOT NULL,
-  revision       INTEGER NOT NULL,
-  event_id       TEXT    NOT NULL,
-  type           TEXT    NOT NULL,
-  schema_version INTEGER NOT NULL,
-  data           TEXT    NOT NULL,
-  metadata       TEXT    NOT NULL,
-  recorded_at    TEXT    NOT NULL
-);
-CREATE UNIQUE INDEX events_stream_revision ON events (stream_id, revision);
-CREATE UNIQUE INDEX events_event_id ON events (event_id);
-CREATE TABLE daemonledger_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-`;
-const EVENT_COLUMNS = ['position', 'stream_id', 'revision', 'event_id', 'type', 'schema_version', 'data', 'metadata', 'recorded_at'];
+const META = 'CREATE TABLE daemonledger_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;';
+const EVENT_COLUMNS = ['position', 'stream', 'revision', 'event_id', 'type', 'schema_version', 'data', 'metadata', 'recorded_at', 'hash'];
 
 export interface OpenSchemaOptions {
   file: string;
@@ -77,7 +60,7 @@ export const openDatabase = (options: OpenSchemaOptions): Database.Database => {
     const appId = db.pragma('application_id', { simple: true }) as number;
     const userVersion = db.pragma('user_version', { simple: true }) as number;
     const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all() as string[]);
-    if (appId === 0 && userVersion === 0 && tables.length === 0) {
+    if (appId === 0 && userVersion === 0 && tables.every((t) => NEIGHBOUR_TABLES.has(t))) {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous}`);
       initialise(db);
@@ -91,8 +74,8 @@ export const openDatabase = (options: OpenSchemaOptions): Database.Database => {
       if (userVersion > SCHEMA_VERSION) {
         throw fail(file, `it was written by a newer DaemonLedger (schema v${userVersion}; this build reads up to v${SCHEMA_VERSION}); upgrade before opening it`);
       }
-      if (userVersion !== SCHEMA_VERSION) {
-        throw fail(file, `unknown DaemonLedger schema version ${userVersion} (expected ${SCHEMA_VERSION})`);
+      if (userVersion !== SCHEMA_VERSION && userVersion !== 1) {
+        throw fail(file, `unknown DaemonLedger schema version ${userVersion} (expected 1 or ${SCHEMA_VERSION})`);
       }
       if (options.verify) {
         const problems = db.pragma('quick_check(5)', { simple: false }) as { quick_check: string }[];
@@ -100,9 +83,10 @@ export const openDatabase = (options: OpenSchemaOptions): Database.Database => {
           throw fail(file, `the database is corrupted: ${problems.map((p) => p.quick_check).join('; ')}`);
         }
       }
-      verifyShape(db, file);
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous}`);
+      if (userVersion === 1) upgradeFromV1(db, (message) => fail(file, message));
+      verifyShape(db, file);
     }
     return db;
   } catch (cause) {
@@ -118,15 +102,18 @@ export const openDatabase = (options: OpenSchemaOptions): Database.Database => {
 
 const initialise = (db: Database.Database): void => {
   db.transaction(() => {
-    db.exec(SCHEMA);
+    db.exec(EVENTS_V2 + EVENT_INDEXES_V2 + META);
     const meta = db.prepare('INSERT INTO daemonledger_meta (key, value) VALUES (?, ?)');
     meta.run('format', FORMAT);
     meta.run('schema_version', String(SCHEMA_VERSION));
     meta.run('created_at', new Date().toISOString());
+    meta.run('chain_from', '1');
     db.pragma(`application_id = ${APPLICATION_ID}`);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 };
+
+export { FORMAT };
 
 const verifyShape = (db: Database.Database, file: string): void => {
   const columns = (db.prepare(`SELECT name FROM pragma_table_info('events') ORDER BY cid`).pluck().all() as string[]);
@@ -139,4 +126,12 @@ const verifyShape = (db: Database.Database, file: string): void => {
   if (format !== FORMAT || version !== String(SCHEMA_VERSION)) {
     throw fail(file, `the meta table says format ${JSON.stringify(format)} v${String(version)}, expected ${FORMAT} v${SCHEMA_VERSION}`);
   }
+  const chainFrom = Number(meta.get('chain_from'));
+  if (!Number.isSafeInteger(chainFrom) || chainFrom < 1) {
+    throw fail(file, `the meta table has no valid chain_from (${JSON.stringify(meta.get('chain_from'))})`);
+  }
 };
+
+/** First position that carries a hash (meta `chain_from`). */
+export const readChainFrom = (db: Database.Database): number =>
+  Number(db.prepare(`SELECT value FROM daemonledger_meta WHERE key = 'chain_from'`).pluck().get());

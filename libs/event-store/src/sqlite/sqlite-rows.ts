@@ -1,0 +1,158 @@
+import type Database from 'better-sqlite3';
+import type { RecordedEvent } from '../event-store.port';
+import type { ChainRow } from '../internal/integrity';
+import { toRecorded } from '../internal/records';
+import type { UpcasterRegistry } from '../upcaster-registry';
+import { hexToUuid } from '../internal/uuid';
+
+/**
+ * position, stream key, revision, id as 32 lower-case hex digits, type key,
+ * schema version, data, metadata (text, or a shared_metadata id), recorded_at ms.
+ */
+export type EventRow = [number, number, number, string, number, number, string, string | number, number];
+/** The same plus the stored hash. */
+export type ChainedRow = [...EventRow, Buffer | null];
+
+const MAX_CACHED_STREAMS = 100_000;
+const MAX_CACHED_METADATA = 10_000;
+
+/**
+ * The v2 row format's dictionaries and decoding: interned stream names and
+ * event types, shared metadata, ids as bytes, times as milliseconds. Caches
+ * are filled only from committed rows (the writer hands its new entries over
+ * after COMMIT), so a rolled-back append never leaves a phantom id behind.
+ */
+export class RowCodec {
+  private readonly streamIds = new Map<string, number>();
+  private readonly streamNames = new Map<number, string>();
+  private typeNames: string[] = [];
+  private readonly typeIds = new Map<string, number>();
+  private readonly metadata = new Map<number, string>();
+  private lastMs = -1;
+  private lastIso = '';
+
+  private readonly findStream: Database.Statement;
+  private readonly streamNameOf: Database.Statement;
+  private readonly findType: Database.Statement;
+  private readonly allTypes: Database.Statement;
+  private readonly metadataAt: Database.Statement;
+
+  constructor(db: Database.Database, private readonly upcasters: UpcasterRegistry) {
+    this.findStream = db.prepare('SELECT id FROM streams WHERE name = ?').pluck();
+    this.streamNameOf = db.prepare('SELECT name FROM streams WHERE id = ?').pluck();
+    this.findType = db.prepare('SELECT id FROM event_types WHERE name = ?').pluck();
+    this.allTypes = db.prepare('SELECT id, name FROM event_types').raw();
+    this.metadataAt = db.prepare('SELECT json FROM shared_metadata WHERE id = ?').pluck();
+  }
+
+  /** Stored key of a stream name, or undefined when no event of it was ever committed. */
+  streamKey(name: string): number | undefined {
+    let id = this.streamIds.get(name);
+    if (id === undefined) {
+      id = this.findStream.get(name) as number | undefined;
+      if (id !== undefined) this.rememberStream(name, id);
+    }
+    return id;
+  }
+
+  typeKey(name: string): number | undefined {
+    let id = this.typeIds.get(name);
+    if (id === undefined) {
+      id = this.findType.get(name) as number | undefined;
+      if (id !== undefined) this.rememberType(name, id);
+    }
+    return id;
+  }
+
+  rememberStream(name: string, id: number): void {
+    if (this.streamIds.size >= MAX_CACHED_STREAMS) {
+      this.streamIds.clear();
+      this.streamNames.clear();
+    }
+    this.streamIds.set(name, id);
+    this.streamNames.set(id, name);
+  }
+
+  /** A cache rather than a JOIN on every read: a page holds few streams, and a JOIN costs a B-tree probe a row. */
+  streamName(id: number): string {
+    const name = this.streamNames.get(id);
+    if (name !== undefined) return name;
+    const stored = this.streamNameOf.get(id) as string | undefined;
+    // Only a damaged file refers to a stream it does not name; the name below matches no hash.
+    if (stored === undefined) return `#missing-stream-${id}`;
+    this.rememberStream(stored, id);
+    return stored;
+  }
+
+  rememberType(name: string, id: number): void {
+    this.typeIds.set(name, id);
+    this.typeNames[id] = name;
+  }
+
+  /** The type's name; `#<id>` when the dictionary has none (only a damaged file), which no hash will match. */
+  typeName(id: number): string {
+    let name = this.typeNames[id];
+    if (name === undefined) {
+      for (const [key, value] of this.allTypes.all() as [number, string][]) this.rememberType(value, key);
+      name = this.typeNames[id] ?? `#${id}`;
+    }
+    return name;
+  }
+
+  isoTime(ms: number): string {
+    if (ms !== this.lastMs) {
+      this.lastMs = ms;
+      this.lastIso = new Date(ms).toISOString();
+    }
+    return this.lastIso;
+  }
+
+  /** The metadata text of every row, shared copies looked up by id (cached: a page holds few). */
+  metadataTexts(rows: readonly EventRow[] | readonly ChainedRow[]): string[] {
+    const out = new Array<string>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const m = rows[i][7];
+      out[i] = typeof m === 'string' ? m : this.sharedMetadata(m);
+    }
+    return out;
+  }
+
+  /** A missing shared copy only happens to a damaged file; '' never matches a hash. */
+  private sharedMetadata(id: number): string {
+    let text = this.metadata.get(id);
+    if (text === undefined) {
+      const stored = this.metadataAt.get(id);
+      if (typeof stored !== 'string') return '';
+      text = stored;
+      if (this.metadata.size >= MAX_CACHED_METADATA) this.metadata.clear();
+      this.metadata.set(id, text);
+    }
+    return text;
+  }
+
+  toEvents(rows: EventRow[]): RecordedEvent[] {
+    const metadata = this.metadataTexts(rows);
+    const out = new Array<RecordedEvent>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      out[i] = toRecorded(this.upcasters, this.streamName(r[1]), r[2], r[0], hexToUuid(r[3]), this.typeName(r[4]), r[5], r[6], metadata[i], this.isoTime(r[8]));
+    }
+    return out;
+  }
+
+  toChainRows(rows: ChainedRow[]): ChainRow[] {
+    const metadata = this.metadataTexts(rows);
+    return rows.map((r, i) => ({
+      position: r[0],
+      streamId: this.streamName(r[1]),
+      revision: r[2],
+      id: r[3].length === 32 ? hexToUuid(r[3]) : `#bad-id-${r[3]}`,
+      type: this.typeName(r[4]),
+      schemaVersion: r[5],
+      data: r[6],
+      metadata: metadata[i],
+      recordedAtMs: r[8],
+      hash: r[9],
+    }));
+  }
+}
