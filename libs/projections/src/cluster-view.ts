@@ -298,7 +298,8 @@ export class ClusterView {
         },
       },
       revisions: namespacedPart(this.revisions, ['controllerrevision']),
-      pods: textNamespacedPart(this.pods, ['pod']),
+      // Restored unparsed only in a lean view (a past read), which reads few of them.
+      pods: textNamespacedPart(this.pods, ['pod'], () => !this.derived),
       podIndex: {
         kinds: ['pod'],
         // Slot → pod keys, in the index's own order, so a restored view walks pods as the original did.

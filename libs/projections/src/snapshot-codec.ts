@@ -58,32 +58,50 @@ export const restoreView = (captured: CapturedView, into = new ClusterView()): C
 };
 
 export interface EncodeOptions {
-  /** Entries per stored slice (default 1,000): the unit of work between two yields to the event loop. */
+  /** Entries per stored slice (default 5,000). */
   sliceEntries?: number;
+  /**
+   * JSON characters serialised between two turns of the event loop (default
+   * 4M, some tens of ms): the slices of one batch are compressed together on
+   * the thread pool while the loop runs. Every turn of a loop busy with a
+   * rollout can take a few hundred ms, so one turn per slice made a snapshot
+   * of a large cluster take seconds, and the snapshots drifted apart.
+   */
+  batchChars?: number;
 }
 
 const sliceName = (part: string, i: number) => `${part}.${i}`;
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Writes a captured view as a snapshot, slice by slice: each slice is
- * serialised on the loop (a few ms), compressed on libuv's thread pool and
- * stored as one part; the loop is yielded between slices, so the fold and
- * the API keep running while a snapshot of a large cluster is written.
+ * Writes a captured view as a snapshot, slice by slice: a batch of slices is
+ * serialised on the loop (objects unchanged since the last snapshot reuse
+ * their text), compressed on libuv's thread pool while the loop runs, and
+ * stored one part per slice, so the fold and the API keep running while a
+ * snapshot of a large cluster is written.
  */
 export const writeSnapshot = async (store: SnapshotStore, captured: CapturedView, options: EncodeOptions = {}): Promise<SnapshotRef> => {
-  const size = options.sliceEntries ?? 1_000;
+  const size = options.sliceEntries ?? 5_000;
+  const batchChars = options.batchChars ?? 4_000_000;
   const writer = await store.begin(captured.position, PROJECTION_CODE_VERSION);
+  let batch: { name: string; json: string }[] = [];
+  let chars = 0;
+  const flush = async () => {
+    const bytes = await Promise.all(batch.map((s) => deflateAsync(s.json, { level: constants.Z_BEST_SPEED })));
+    for (const [i, s] of batch.entries()) await writer.writePart(s.name, bytes[i]);
+    batch = [];
+    chars = 0;
+  };
   try {
     for (const part of captured.parts) {
       for (let i = 0; i * size < part.entries.length; i++) {
         const slice = part.entries.slice(i * size, (i + 1) * size);
         const json = JSON.stringify(part.textValues ? (slice as [string, string, object][]).map(textEntry) : slice);
-        const bytes = await deflateAsync(json, { level: constants.Z_BEST_SPEED });
-        await writer.writePart(sliceName(part.name, i), bytes);
-        await yieldToLoop();
+        batch.push({ name: sliceName(part.name, i), json });
+        chars += json.length;
+        if (chars >= batchChars) await flush();
       }
     }
+    if (batch.length) await flush();
     return await writer.commit();
   } catch (e) {
     await writer.abort().catch(() => undefined);

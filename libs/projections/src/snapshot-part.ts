@@ -53,9 +53,11 @@ export const namespacedPart = <V>(map: Map<string, Map<string, V>>, kinds: reado
  * each object is stored as its own JSON text and restored unparsed into an
  * EncodedMap, so a past read parses only the objects its fold or its answer
  * reads, and a list sends the others' text as it is. A capture keeps
- * unparsed entries unparsed (views restored from it share them).
+ * unparsed entries unparsed (views restored from it share them). Restored
+ * eagerly (parsed now, plain maps) unless `lazy()`; either way each object
+ * keeps its text for encoders.
  */
-export const textNamespacedPart = <V extends object>(map: Map<string, Map<string, V>>, kinds: readonly StreamKind[]): SnapshotPart => ({
+export const textNamespacedPart = <V extends object>(map: Map<string, Map<string, V>>, kinds: readonly StreamKind[], lazy: () => boolean): SnapshotPart => ({
   kinds,
   textValues: true,
   toSnapshot: () => {
@@ -64,12 +66,15 @@ export const textNamespacedPart = <V extends object>(map: Map<string, Map<string
     return out;
   },
   fromSnapshot: (entries) => {
+    // A view that reads most of its objects anyway (the live one) parses them all now, into plain maps.
+    const eager = !lazy();
     for (const [ns, name, v] of entries as [string, string, V | Unparsed<V> | string][]) {
       let inner = map.get(ns);
-      if (!inner) map.set(ns, (inner = new EncodedMap<V>()));
-      if (typeof v === 'string') (inner as EncodedMap<V>).setEncoded(name, new Unparsed<V>(v));
-      else if (v instanceof Unparsed) (inner as EncodedMap<V>).setEncoded(name, v);
-      else inner.set(name, v);
+      if (!inner) map.set(ns, (inner = eager ? new Map<string, V>() : new EncodedMap<V>()));
+      const value = typeof v === 'string' ? new Unparsed<V>(v) : v;
+      if (!(value instanceof Unparsed)) inner.set(name, value);
+      else if (eager) inner.set(name, value.get());
+      else (inner as EncodedMap<V>).setEncoded(name, value);
     }
   },
 });

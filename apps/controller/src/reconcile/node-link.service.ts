@@ -71,11 +71,33 @@ export class NodeLink implements IEventHandler<Recorded>, BeforeApplicationShutd
 
   /** A (re)registered kubelet learns its pods again, as a real kubelet lists them at start. */
   private resync(nodeName: string) {
-    for (const pod of this.state.view.allPods()) {
-      if (pod.spec.nodeName !== nodeName) continue;
+    for (const pod of this.podsOn(nodeName)) {
       if (pod.metadata.deletionTimestamp) this.stopPod(pod);
       else this.runPod(pod);
     }
+  }
+
+  /**
+   * The view's pods by node, built once per view position: after a restart
+   * every kubelet registers again at once, and a scan of every pod per
+   * kubelet (10,000 × 10,000) kept the server busy for tens of seconds.
+   */
+  private byNode?: { position: number; pods: Map<string, Pod[]> };
+
+  private podsOn(nodeName: string): Pod[] {
+    const view = this.state.view;
+    if (this.byNode?.position !== view.position) {
+      const pods = new Map<string, Pod[]>();
+      for (const pod of view.allPods()) {
+        const node = pod.spec.nodeName;
+        if (!node) continue;
+        const list = pods.get(node);
+        if (list) list.push(pod);
+        else pods.set(node, [pod]);
+      }
+      this.byNode = { position: view.position, pods };
+    }
+    return this.byNode.pods.get(nodeName) ?? [];
   }
 
   /**

@@ -38,11 +38,11 @@ export const wireJson = (value: unknown): string => {
  */
 const mayBeRewritten = (text: string) => text.includes('"template":') || text.includes('"kind":"ControllerRevision"');
 
-/** One list item's wire JSON: its known text (restored from a snapshot, unchanged since) when the wire form is the same, else encoded. */
+/** One list item's wire JSON: its known text (restored from a snapshot, unchanged since) or its plain JSON when the wire form is the same, else wireJson. */
 const itemJson = (item: object | string): string => {
-  const known = typeof item === 'string' ? item : jsonTextOf(item);
-  if (known !== undefined && !mayBeRewritten(known)) return known;
-  return wireJson(typeof item === 'string' ? JSON.parse(item) : item);
+  // Plain JSON.stringify (no replacer: twice as fast) is the wire form whenever nothing in it is rewritten.
+  const text = typeof item === 'string' ? item : (jsonTextOf(item) ?? JSON.stringify(item));
+  return mayBeRewritten(text) ? wireJson(typeof item === 'string' ? JSON.parse(item) : item) : text;
 };
 
 /**
