@@ -2,6 +2,7 @@ import type { Provider, Type } from '@nestjs/common';
 import { SelfReviewsController } from './auth/self-reviews.controller';
 import { DiscoveryController } from './discovery.controller';
 import { HealthController } from './health.controller';
+import { LedgerController } from './ledger.controller';
 import { ClusterAccess } from './resources/cluster-access.service';
 import { NodeAgents } from './resources/node-agents.service';
 import { PodSubresourcesController } from './resources/pod-subresources.controller';
@@ -17,6 +18,6 @@ import { WatchService } from './watch/watch.service';
  * join the controller's own module (AppModule.forRoot({ …, api: true })) so
  * they read the same ClusterState and send commands on the same bus.
  */
-export const API_CONTROLLERS: Type<unknown>[] = [DiscoveryController, HealthController, SelfReviewsController, PodSubresourcesController, ...RESOURCE_CONTROLLERS];
+export const API_CONTROLLERS: Type<unknown>[] = [DiscoveryController, HealthController, SelfReviewsController, PodSubresourcesController, LedgerController, ...RESOURCE_CONTROLLERS];
 
 export const API_PROVIDERS: Provider[] = [ClusterAccess, NodeAgents, ResourceRegistry, ResourceReads, ResourceWrites, WatchHub, WatchService];
