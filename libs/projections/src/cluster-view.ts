@@ -15,7 +15,8 @@ import type {
 import { parseStreamId } from '@daemonledger/domain/cluster/streams';
 import { DaemonSetVersions } from './daemon-set-versions';
 import { KubeEvents } from './kube-events';
-import { ALL_STREAM_KINDS, mapPart, namespacedPart, type SnapshotPart } from './snapshot-part';
+import { rawEntriesOf, type Unparsed } from './encoded-map';
+import { ALL_STREAM_KINDS, mapPart, namespacedPart, type SnapshotPart, textNamespacedPart } from './snapshot-part';
 import { RolloutTimelines, type RolloutTimelinesSnapshot } from './rollout-timelines';
 import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
 
@@ -65,6 +66,18 @@ const setIn = <T>(m: NamespacedMap<T>, ns: string, name: string, value: T | unde
  */
 export class ClusterView {
   position = 0;
+  /**
+   * Whether this view keeps what is derived from several kinds of stream: the
+   * core/v1 Events, the rollout timelines and the pod index by controller.
+   * The live view does; a past read of pods, nodes, DaemonSets or
+   * ControllerRevisions serves none of them, so its fold skips that work.
+   */
+  readonly derived: boolean;
+
+  constructor(options: { derived?: boolean } = {}) {
+    this.derived = options.derived ?? true;
+  }
+
   readonly daemonSets: NamespacedMap<DaemonSet> = new Map();
   readonly pods: NamespacedMap<Pod> = new Map();
   readonly revisions: NamespacedMap<ControllerRevision> = new Map();
@@ -89,6 +102,7 @@ export class ClusterView {
   apply(e: RecordedEvent): void {
     if (e.position <= this.position) return; // already applied (at-least-once delivery)
     // A deleted pod is gone after the fold: the timeline needs it as it was.
+    if (!this.derived) return this.applyObject(e);
     const podBefore = e.type === 'PodDeleted' ? this.podOfStream(e.streamId) : undefined;
     this.applyObject(e);
     this.rolloutTimelines.apply(e, this, podBefore);
@@ -137,6 +151,7 @@ export class ClusterView {
         const before = getIn(this.pods, ns, ref.name);
         const after = evolvePod(before, e as unknown as PodEvent, rv, { namespace: ns, name: ref.name, daemonSetAt: this.daemonSetAt });
         setIn(this.pods, ns, ref.name, after);
+        if (!this.derived) return;
         this.indexPod(ns, ref.name, before, after);
         this.events.record(e, before, after);
         return;
@@ -150,7 +165,7 @@ export class ClusterView {
         if (next) this.nodes.set(ref.name, next);
         else this.nodes.delete(ref.name);
         this.sortedNodes = undefined;
-        this.events.record(e, before, next);
+        if (this.derived) this.events.record(e, before, next);
         return;
       }
       case 'rollout':
@@ -236,6 +251,20 @@ export class ClusterView {
   allDaemonSets(): DaemonSet[] {
     return [...this.daemonSets.values()].flatMap((m) => [...m.values()]);
   }
+  /**
+   * The pods of `ns` (all namespaces when undefined) in `byName` order
+   * (`namespace/name`), each as an object or, when restored from a snapshot
+   * and read by no one since, still as its JSON text: list encoders send
+   * that text as it is (see encoded-map.ts).
+   */
+  podsAsStored(ns?: string): { namespace: string; name: string; pod: Pod | Unparsed<Pod> }[] {
+    const out: { namespace: string; name: string; pod: Pod | Unparsed<Pod>; key: string }[] = [];
+    for (const [namespace, inner] of this.pods) {
+      if (ns !== undefined && namespace !== ns) continue;
+      for (const [name, pod] of rawEntriesOf(inner)) out.push({ namespace, name, pod, key: `${namespace}/${name}` });
+    }
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
   allPods(): Pod[] {
     return [...this.pods.values()].flatMap((m) => [...m.values()]);
   }
@@ -269,7 +298,8 @@ export class ClusterView {
         },
       },
       revisions: namespacedPart(this.revisions, ['controllerrevision']),
-      pods: namespacedPart(this.pods, ['pod']),
+      // Restored unparsed only in a lean view (a past read), which reads few of them.
+      pods: textNamespacedPart(this.pods, ['pod'], () => !this.derived),
       podIndex: {
         kinds: ['pod'],
         // Slot → pod keys, in the index's own order, so a restored view walks pods as the original did.

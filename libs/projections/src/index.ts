@@ -10,3 +10,4 @@ export * from './rollout-record';
 export type { RolloutRecord, RolloutRecordView, RolloutRecordSnapshot } from './rollout-steps';
 export * from './event-summary';
 export * from './rollout-audit';
+export * from './encoded-map';

@@ -20,6 +20,16 @@ export const FOLD_KINDS: Record<ReadKind, readonly StreamKind[]> = {
   event: ['pod', 'node', 'controllerrevision', 'daemonset'],
 };
 
+/**
+ * Whether a past read of this kind serves what the view derives across
+ * streams (Events, rollout timelines; undefined: the whole view). Reads of
+ * the logged objects themselves fold a view without them (ClusterView `derived`).
+ */
+export const readsDerived = (readKind: ReadKind | undefined): boolean => readKind === undefined || readKind === 'event' || readKind === 'rollout';
+
+/** The snapshot parts that only a view keeping derived state restores (a lean view would leave them stale). */
+export const DERIVED_PARTS: readonly string[] = ['podIndex', 'events', 'rolloutTimelines'];
+
 const REVISION_HASH_LABEL = 'controller-revision-hash';
 
 interface PodCreatedData {

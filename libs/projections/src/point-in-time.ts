@@ -2,7 +2,7 @@ import { daemonSetStream, nodeStream, parseStreamId, podStream, revisionStream, 
 import type { EventStore, RecordedEvent } from '@daemonledger/event-store/event-store.port';
 import type { SnapshotRef, SnapshotStore } from '@daemonledger/event-store/snapshot-store.port';
 import { ClusterView } from './cluster-view';
-import { FOLD_KINDS, type ReadKind, streamsNeededFor } from './object-streams';
+import { DERIVED_PARTS, FOLD_KINDS, type ReadKind, readsDerived, streamsNeededFor } from './object-streams';
 import { type CapturedView, captureView, PROJECTION_CODE_VERSION, partsFor, readSnapshot, restoreView } from './snapshot-codec';
 
 const PAGE = 5_000;
@@ -19,6 +19,8 @@ export interface HistoryOptions {
 interface Cached {
   captured: CapturedView;
   kinds: ReadonlySet<StreamKind> | undefined;
+  /** Whether it holds the derived parts (a lean capture cannot start a read that serves them). */
+  derived: boolean;
 }
 
 const covers = (have: ReadonlySet<StreamKind> | undefined, need: ReadonlySet<StreamKind> | undefined) =>
@@ -49,11 +51,13 @@ export class History {
    */
   async viewAt(position: number, readKind?: ReadKind): Promise<ClusterView> {
     const kinds = readKind === undefined ? undefined : new Set(FOLD_KINDS[readKind]);
-    const parts = kinds ? partsFor(kinds) : undefined;
-    const start = await this.startFor(position, kinds, parts);
-    const view = !start ? new ClusterView() : restoreView(parts ? { ...start.captured, parts: start.captured.parts.filter((p) => parts.includes(p.name)) } : start.captured);
+    const derived = readsDerived(readKind);
+    const parts = kinds ? partsFor(kinds).filter((p) => derived || !DERIVED_PARTS.includes(p)) : undefined;
+    const start = await this.startFor(position, kinds, parts, derived);
+    const fresh = new ClusterView({ derived });
+    const view = !start ? fresh : restoreView(parts ? { ...start.captured, parts: start.captured.parts.filter((p) => parts.includes(p.name)) } : start.captured, fresh);
     await foldTail(this.store, view, position, kinds);
-    if (view.position !== start?.captured.position) this.remember({ captured: captureView(view, parts), kinds });
+    if (view.position !== start?.captured.position) this.remember({ captured: captureView(view, parts), kinds, derived });
     return view;
   }
 
@@ -72,7 +76,8 @@ export class History {
       needed.map((s) => (base && parseStreamId(s)?.kind === 'daemonset' ? readStreamAfter(this.store, s, base.position) : this.store.readStream(s))),
     );
     const events = [...own, ...extra.flat().filter((e) => e.position <= position)].sort((a, b) => a.position - b.position);
-    const view = base ? restoreView({ ...base, position: 0 }) : new ClusterView();
+    const lean = new ClusterView({ derived: kind === 'rollout' });
+    const view = base ? restoreView({ ...base, position: 0 }, lean) : lean;
     for (const e of events) view.apply(e);
     view.position = position;
     return view;
@@ -129,12 +134,12 @@ export class History {
     this.bad.clear();
   }
 
-  private async startFor(position: number, kinds: ReadonlySet<StreamKind> | undefined, parts: string[] | undefined): Promise<Cached | undefined> {
+  private async startFor(position: number, kinds: ReadonlySet<StreamKind> | undefined, parts: string[] | undefined, derived: boolean): Promise<Cached | undefined> {
     for (;;) {
       const ref = await this.snapshotAtOrBefore(position);
       const floor = ref?.position ?? 0;
       const kept = this.cache
-        .filter((c) => c.captured.position <= position && c.captured.position >= floor && covers(c.kinds, kinds))
+        .filter((c) => c.captured.position <= position && c.captured.position >= floor && covers(c.kinds, kinds) && (c.derived || !derived))
         .sort((a, b) => b.captured.position - a.captured.position)[0];
       if (kept) {
         this.touch(kept);
@@ -143,7 +148,7 @@ export class History {
       if (!ref) return undefined;
       const captured = await this.decode(ref, parts);
       if (!captured) continue;
-      const base = { captured, kinds };
+      const base = { captured, kinds, derived };
       this.remember(base);
       return base;
     }

@@ -5,6 +5,7 @@ import { EVENT_SCHEMA_VERSIONS } from '@daemonledger/domain/cluster/events';
 import type { StreamKind } from '@daemonledger/domain/cluster/streams';
 import type { SnapshotRef, SnapshotStore } from '@daemonledger/event-store/snapshot-store.port';
 import { ClusterView } from './cluster-view';
+import { textEntry } from './snapshot-part';
 
 const deflateAsync = promisify(deflate);
 const inflateAsync = promisify(inflate);
@@ -15,7 +16,7 @@ const inflateAsync = promisify(inflate);
  * are ignored and rebuilt. Event schema versions and the list of parts are
  * part of the version already, so those changes need no bump.
  */
-export const FOLD_VERSION = 1;
+export const FOLD_VERSION = 2;
 
 const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 12);
 
@@ -27,7 +28,8 @@ export const PROJECTION_CODE_VERSION = `fold-${FOLD_VERSION}.events-${digest(Obj
 /** A view's parts captured at one position: entries that share the (immutable) objects of the view. */
 export interface CapturedView {
   position: number;
-  parts: { name: string; entries: unknown[] }[];
+  /** `textValues`: entries `[ns, name, object]` stored with the object as JSON text (SnapshotPart.textValues). */
+  parts: { name: string; entries: unknown[]; textValues?: boolean }[];
 }
 
 /** The parts a view folding only `kinds` needs (all parts when undefined). */
@@ -41,7 +43,7 @@ export const captureView = (view: ClusterView, only?: readonly string[]): Captur
   position: view.position,
   parts: Object.entries(view.snapshotParts())
     .filter(([name]) => !only || only.includes(name))
-    .map(([name, p]) => ({ name, entries: p.toSnapshot() })),
+    .map(([name, p]) => ({ name, entries: p.toSnapshot(), ...(p.textValues ? { textValues: true } : {}) })),
 });
 
 /** A view from captured parts (a fresh one, or `into`, which must be empty). Objects are shared, not copied. */
@@ -56,31 +58,50 @@ export const restoreView = (captured: CapturedView, into = new ClusterView()): C
 };
 
 export interface EncodeOptions {
-  /** Entries per stored slice (default 1,000): the unit of work between two yields to the event loop. */
+  /** Entries per stored slice (default 5,000). */
   sliceEntries?: number;
+  /**
+   * JSON characters serialised between two turns of the event loop (default
+   * 4M, some tens of ms): the slices of one batch are compressed together on
+   * the thread pool while the loop runs. Every turn of a loop busy with a
+   * rollout can take a few hundred ms, so one turn per slice made a snapshot
+   * of a large cluster take seconds, and the snapshots drifted apart.
+   */
+  batchChars?: number;
 }
 
 const sliceName = (part: string, i: number) => `${part}.${i}`;
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Writes a captured view as a snapshot, slice by slice: each slice is
- * serialised on the loop (a few ms), compressed on libuv's thread pool and
- * stored as one part; the loop is yielded between slices, so the fold and
- * the API keep running while a snapshot of a large cluster is written.
+ * Writes a captured view as a snapshot, slice by slice: a batch of slices is
+ * serialised on the loop (objects unchanged since the last snapshot reuse
+ * their text), compressed on libuv's thread pool while the loop runs, and
+ * stored one part per slice, so the fold and the API keep running while a
+ * snapshot of a large cluster is written.
  */
 export const writeSnapshot = async (store: SnapshotStore, captured: CapturedView, options: EncodeOptions = {}): Promise<SnapshotRef> => {
-  const size = options.sliceEntries ?? 1_000;
+  const size = options.sliceEntries ?? 5_000;
+  const batchChars = options.batchChars ?? 4_000_000;
   const writer = await store.begin(captured.position, PROJECTION_CODE_VERSION);
+  let batch: { name: string; json: string }[] = [];
+  let chars = 0;
+  const flush = async () => {
+    const bytes = await Promise.all(batch.map((s) => deflateAsync(s.json, { level: constants.Z_BEST_SPEED })));
+    for (const [i, s] of batch.entries()) await writer.writePart(s.name, bytes[i]);
+    batch = [];
+    chars = 0;
+  };
   try {
     for (const part of captured.parts) {
       for (let i = 0; i * size < part.entries.length; i++) {
-        const json = JSON.stringify(part.entries.slice(i * size, (i + 1) * size));
-        const bytes = await deflateAsync(json, { level: constants.Z_BEST_SPEED });
-        await writer.writePart(sliceName(part.name, i), bytes);
-        await yieldToLoop();
+        const slice = part.entries.slice(i * size, (i + 1) * size);
+        const json = JSON.stringify(part.textValues ? (slice as [string, string, object][]).map(textEntry) : slice);
+        batch.push({ name: sliceName(part.name, i), json });
+        chars += json.length;
+        if (chars >= batchChars) await flush();
       }
     }
+    if (batch.length) await flush();
     return await writer.commit();
   } catch (e) {
     await writer.abort().catch(() => undefined);

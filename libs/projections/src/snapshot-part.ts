@@ -1,4 +1,5 @@
 import type { StreamKind } from '@daemonledger/domain/cluster/streams';
+import { EncodedMap, jsonText, rawEntriesOf, Unparsed } from './encoded-map';
 
 /**
  * One part of a read model as a snapshot sees it. `toSnapshot` is a capture
@@ -14,6 +15,8 @@ export interface SnapshotPart {
   toSnapshot(): unknown[];
   /** Fills the part, which is empty, from entries `toSnapshot` returned (possibly after a JSON round trip). */
   fromSnapshot(entries: unknown[]): void;
+  /** Entries are `[namespace, name, object]` stored with the object as its JSON text (see textNamespacedPart). */
+  readonly textValues?: boolean;
 }
 
 export const ALL_STREAM_KINDS: readonly StreamKind[] = ['daemonset', 'pod', 'node', 'controllerrevision', 'rollout'];
@@ -44,3 +47,37 @@ export const namespacedPart = <V>(map: Map<string, Map<string, V>>, kinds: reado
     }
   },
 });
+
+/**
+ * A namespaced map of many large objects (pods): like namespacedPart, but
+ * each object is stored as its own JSON text and restored unparsed into an
+ * EncodedMap, so a past read parses only the objects its fold or its answer
+ * reads, and a list sends the others' text as it is. A capture keeps
+ * unparsed entries unparsed (views restored from it share them). Restored
+ * eagerly (parsed now, plain maps) unless `lazy()`; either way each object
+ * keeps its text for encoders.
+ */
+export const textNamespacedPart = <V extends object>(map: Map<string, Map<string, V>>, kinds: readonly StreamKind[], lazy: () => boolean): SnapshotPart => ({
+  kinds,
+  textValues: true,
+  toSnapshot: () => {
+    const out: [string, string, V | Unparsed<V>][] = [];
+    for (const [ns, inner] of map) for (const [name, v] of rawEntriesOf(inner)) out.push([ns, name, v]);
+    return out;
+  },
+  fromSnapshot: (entries) => {
+    // A view that reads most of its objects anyway (the live one) parses them all now, into plain maps.
+    const eager = !lazy();
+    for (const [ns, name, v] of entries as [string, string, V | Unparsed<V> | string][]) {
+      let inner = map.get(ns);
+      if (!inner) map.set(ns, (inner = eager ? new Map<string, V>() : new EncodedMap<V>()));
+      const value = typeof v === 'string' ? new Unparsed<V>(v) : v;
+      if (!(value instanceof Unparsed)) inner.set(name, value);
+      else if (eager) inner.set(name, value.get());
+      else (inner as EncodedMap<V>).setEncoded(name, value);
+    }
+  },
+});
+
+/** How a text part's entry is stored: the object as its JSON text (the text it was read from when still unparsed). */
+export const textEntry = ([ns, name, v]: [string, string, object]): [string, string, string] => [ns, name, v instanceof Unparsed ? v.text : jsonText(v)];

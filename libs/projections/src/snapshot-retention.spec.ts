@@ -31,3 +31,26 @@ describe('snapshotsToPrune', () => {
     expect(Math.max(...gaps)).toBeLessThanOrEqual((3 * 5_000) / 20);
   });
 });
+
+describe('snapshotsToPrune with maxGap', () => {
+  it('as the log grows past max snapshots, keeps every gap within maxGap (the count grows instead)', () => {
+    let have: number[] = [];
+    for (const p of every(400, 100)) {
+      have.push(p);
+      // An extra snapshot between two regular ones now and then (a snapshot taken on demand).
+      if (p % 1_700 === 0) have.push(p + 37);
+      have = kept(have, snapshotsToPrune(have, { recent: 2, max: 20, maxGap: 150 }));
+    }
+    const gaps = have.slice(1).map((p, i) => p - have[i]);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(150);
+    // Linear in the log: about one per 100 positions, the extras (23) mostly pruned, one in for one out.
+    expect(have.length).toBeGreaterThan(20);
+    expect(have.length).toBeLessThanOrEqual(400 + 2);
+  });
+
+  it('without maxGap, the count bound wins as before', () => {
+    const positions = every(100, 1_000);
+    expect(kept(positions, snapshotsToPrune(positions, { recent: 3, max: 12 }))).toHaveLength(12);
+    expect(kept(positions, snapshotsToPrune(positions, { recent: 3, max: 12, maxGap: 1_500 }))).toHaveLength(100);
+  });
+});

@@ -30,7 +30,7 @@ const EnvSchema = z.object({
   SIM_REGISTRY_STRICT: z.enum(['true', 'false']).default('false'),
   SIM_FAILURES: z.string().default(''),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
-  SNAPSHOT_EVERY_EVENTS: intFromEnv('SNAPSHOT_EVERY_EVENTS', 0, 100_000_000).default(20_000),
+  SNAPSHOT_EVERY_EVENTS: intFromEnv('SNAPSHOT_EVERY_EVENTS', 0, 100_000_000).default(10_000),
   SNAPSHOT_KEEP: intFromEnv('SNAPSHOT_KEEP', 2, 100_000).default(128),
 });
 

@@ -13,8 +13,10 @@ import { renderRollout, type Rollout, type RolloutAudit } from './audit';
  * server writes: the request paths, the Table, the node-by-node replay.
  */
 const ROLLOUT: Rollout = {
+  apiVersion: 'ledger.daemonledger.io/v1',
+  kind: 'Rollout',
   metadata: { name: 'nginx-ds-2', namespace: 'default' },
-  spec: { daemonSet: 'nginx-ds', rollout: 2, fromRevision: 1, toRevision: 2, toHash: '5b8c7d9f6c', strategy: 'RollingUpdate', maxUnavailable: 1, maxSurge: 0, nodeCount: 2, changeCause: 'kubectl set image ds/nginx-ds nginx-ds=nginx:1.9.1', requestedBy: 'user:admin' },
+  spec: { daemonSet: 'nginx-ds', daemonSetUID: '7d1f0c2e-0000-4000-8000-000000000001', rollout: 2, fromRevision: 1, toRevision: 2, toHash: '5b8c7d9f6c', strategy: 'RollingUpdate', maxUnavailable: 1, maxSurge: 0, nodeCount: 2, changeCause: 'kubectl set image ds/nginx-ds nginx-ds=nginx:1.9.1', requestedBy: 'user:admin' },
   status: {
     state: 'Complete', desired: 2, updated: 2, available: 2, unavailable: 0,
     startedAt: '2026-12-02T12:00:00Z', endedAt: '2026-12-02T12:00:09Z', startPosition: 40, lastPosition: 61,

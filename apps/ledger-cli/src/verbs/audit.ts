@@ -1,3 +1,4 @@
+import type { RolloutAuditObject, RolloutObject } from '@daemonledger/projections/rollout-object';
 import { UsageError, stringFlag } from '../args';
 import { ServerError, TABLE_ACCEPT } from '../client';
 import { columns, renderTable, type Table } from '../table';
@@ -6,41 +7,9 @@ import { daemonSetArg, positiveInt, type Verb } from '../verb';
 const GROUP = '/apis/ledger.daemonledger.io/v1';
 const DS_LABEL = 'ledger.daemonledger.io/daemonset';
 
-/** The parts of a ledger.daemonledger.io/v1 Rollout the replay prints. */
-export interface Rollout {
-  metadata: { name: string; namespace: string };
-  spec: {
-    daemonSet: string;
-    rollout: number;
-    fromRevision: number | null;
-    toRevision: number;
-    toHash: string;
-    strategy: string;
-    maxUnavailable: number;
-    maxSurge: number;
-    nodeCount: number;
-    changeCause?: string;
-    requestedBy?: string;
-  };
-  status?: {
-    state: string;
-    desired: number;
-    updated: number;
-    available: number;
-    unavailable: number;
-    startedAt?: string;
-    endedAt?: string;
-    startPosition?: number;
-    lastPosition?: number;
-    message?: string;
-    nodes?: { node: string; oldPod?: string; newPod?: string; steps: { step: string; time: string; position: number; actor?: string; message?: string }[] }[];
-  };
-}
-
-export interface RolloutAudit {
-  correlationId?: string;
-  entries: { position: number; time: string; actor?: string; object: string; event: string; detail?: string }[];
-}
+/** What the replay reads: the server's own wire shapes. */
+export type Rollout = RolloutObject;
+export type RolloutAudit = Pick<RolloutAuditObject, 'correlationId' | 'entries'>;
 
 /** The pod a step is about: the old one while it stops or waits to be replaced, the new one after. */
 const podOf = (step: string, n: { oldPod?: string; newPod?: string }) => (/^(OldPod|Waiting)/.test(step) ? n.oldPod : n.newPod) ?? '';

@@ -73,7 +73,7 @@ const cloneJson = <T>(v: T): T => {
 };
 
 /** `util.ReplaceDaemonSetPodNodeNameNodeAffinity`: required terms replaced by `metadata.name In [node]`. */
-const pinToNode = (affinity: PodSpec['affinity'], nodeName: string): NonNullable<PodSpec['affinity']> => {
+export const pinToNode = (affinity: PodSpec['affinity'], nodeName: string): NonNullable<PodSpec['affinity']> => {
   const required = { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] }] };
   const a = cloneJson(affinity ?? {});
   const na = a.nodeAffinity ?? {};

@@ -1,4 +1,5 @@
-import { wireJson } from './wire-json';
+import { Unparsed } from '@daemonledger/projections';
+import { wireJson, wireJsonList } from './wire-json';
 
 describe('wireJson', () => {
   it('writes ControllerRevision data as Go would (sorted keys, HTML escapes), the rest as JSON.stringify', () => {
@@ -17,5 +18,21 @@ describe('wireJson', () => {
 
   it('leaves other objects alone', () => {
     expect(wireJson({ kind: 'DaemonSet', data: { b: 1, a: 2 } })).toBe('{"kind":"DaemonSet","data":{"b":1,"a":2}}');
+  });
+});
+
+describe('wireJsonList', () => {
+  it('equals wireJson of the whole list, byte for byte, with items given as text, as objects parsed from text, or as objects', () => {
+    const pod = { kind: 'Pod', metadata: { name: 'p', labels: { 'pod-template-generation': '1' } }, spec: { containers: [{ name: 'a' }] } };
+    const fromText = new Unparsed<typeof pod>(JSON.stringify(pod)).get();
+    const ds = { kind: 'DaemonSet', spec: { template: { metadata: {}, spec: {} } } };
+    const cr = { kind: 'ControllerRevision', data: { b: 1, a: '<' } };
+    const head = { kind: 'List', apiVersion: 'v1', metadata: { resourceVersion: '7' } };
+    const items = [pod, fromText, ds, cr];
+    const expected = wireJson({ ...head, items });
+    expect(wireJsonList(head, [JSON.stringify(pod), fromText, ds, cr])).toBe(expected);
+    // Text whose wire form differs (a template, a ControllerRevision) is encoded, not spliced.
+    expect(wireJsonList(head, [pod, pod, JSON.stringify(ds), new Unparsed(JSON.stringify(cr)).get()])).toBe(expected);
+    expect(wireJsonList(head, [])).toBe(wireJson({ ...head, items: [] }));
   });
 });

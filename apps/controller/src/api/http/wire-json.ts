@@ -1,4 +1,5 @@
 import { goJsonMarshal } from '@daemonledger/domain/controller/go-json';
+import { jsonTextOf } from '@daemonledger/projections';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -28,4 +29,29 @@ export const wireJson = (value: unknown): string => {
   });
   if (!raw.length) return text;
   return text.replace(/"\\u0000raw:(\d+)\\u0000"/g, (_m, i: string) => raw[Number(i)]);
+};
+
+/**
+ * Whether an object's plain JSON text may differ from its wire JSON: only
+ * a DaemonSet's pod template and a ControllerRevision's data are rewritten,
+ * and their text shows it (compact JSON writes `"key":` only for keys).
+ */
+const mayBeRewritten = (text: string) => text.includes('"template":') || text.includes('"kind":"ControllerRevision"');
+
+/** One list item's wire JSON: its known text (restored from a snapshot, unchanged since) or its plain JSON when the wire form is the same, else wireJson. */
+const itemJson = (item: object | string): string => {
+  // Plain JSON.stringify (no replacer: twice as fast) is the wire form whenever nothing in it is rewritten.
+  const text = typeof item === 'string' ? item : (jsonTextOf(item) ?? JSON.stringify(item));
+  return mayBeRewritten(text) ? wireJson(typeof item === 'string' ? JSON.parse(item) : item) : text;
+};
+
+/**
+ * `wireJson({ ...head, items })`, byte for byte, without serialising again
+ * the items whose JSON text is known: given as text (objects a past view
+ * never parsed) or objects parsed from text (see encoded-map.ts). A past
+ * list of 10,000 pods is then mostly spliced text.
+ */
+export const wireJsonList = (head: Record<string, unknown>, items: readonly (object | string)[]): string => {
+  const open = wireJson({ ...head, items: [] });
+  return `${open.slice(0, -2)}${items.map(itemJson).join(',')}]}`;
 };

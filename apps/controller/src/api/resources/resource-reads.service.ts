@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from '../http/express-types';
 import { badRequestError, notFoundError } from '@daemonledger/domain';
-import type { ClusterView } from '@daemonledger/projections';
+import { type ClusterView, Unparsed } from '@daemonledger/projections';
 import { type ListMeta, negotiateTable, parseIncludeObject, TABLE_CONTENT_TYPE, toObjectTable, toTable, type IncludeObject } from '../wire';
 import { sendJson, sendText } from '../http/respond';
-import { wireJson } from '../http/wire-json';
+import { wireJson, wireJsonList } from '../http/wire-json';
 import { ClusterAccess } from './cluster-access.service';
 import { encodeContinue, type ListOptions, matches, parsePosition, type Query, queryString } from './list-options';
 import { apiVersionOf, type KubeObject, type ResourceDef } from './resource-def';
@@ -60,17 +60,33 @@ export class ResourceReads {
     const now = this.cluster.now();
     const key = `${r.def.resource}|${r.namespace ?? ''}|${JSON.stringify(Object.entries(r.query ?? {}).sort())}|${table ?? 'json'}|${resourceVersion}|${table ? Math.floor(now.getTime() / 1000) : ''}`;
     let text = this.served.get(key);
+    if (text === undefined && !table && this.wholePodList(r, options)) {
+      // Every pod, as stored: those a past view restored and never read are sent as their snapshot text, unparsed.
+      const v = view ?? (await this.pastView(r, options, Number(resourceVersion)));
+      const items = v.podsAsStored(r.namespace).map(({ pod }) => (pod instanceof Unparsed ? pod.text : pod));
+      text = Buffer.from(wireJsonList({ kind: `${r.def.kind}List`, apiVersion: apiVersionOf(r.def), metadata: { resourceVersion } }, items));
+      this.keep(key, text);
+    }
     if (text === undefined) {
       const all = await this.selected(r, options, resourceVersion, () => view ?? this.pastView(r, options, Number(resourceVersion)));
       const { items, listMeta } = this.page(all, options, resourceVersion, r.def.namespaced && r.namespace === undefined);
       const body = table
         ? toTable(r.def.resource, items, { now, includeObject: includeObject(r.query), listMeta, version: table })
         : { kind: `${r.def.kind}List`, apiVersion: apiVersionOf(r.def), metadata: listMeta, items };
-      text = Buffer.from(wireJson(body));
-      if (this.served.size >= 32) this.served.clear();
-      this.served.set(key, text);
+      text = Buffer.from(table ? wireJson(body) : wireJsonList({ kind: body.kind, apiVersion: body.apiVersion, metadata: listMeta }, items));
+      this.keep(key, text);
     }
     sendText(res, 200, table ? TABLE_CONTENT_TYPE : 'application/json', text, { 'Cache-Control': 'no-cache, private' });
+  }
+
+  private keep(key: string, text: Buffer) {
+    if (this.served.size >= 32) this.served.clear();
+    this.served.set(key, text);
+  }
+
+  /** A list of every pod (of a namespace, or all), in one page: what the pods' stored form can answer without parsing them. */
+  private wholePodList(r: ReadRequest, o: ListOptions): boolean {
+    return r.def.resource === 'pods' && r.def.group === '' && o.labelSelector.length === 0 && o.fieldSelector.length === 0 && o.limit === undefined && !o.continueFrom;
   }
 
   /**

@@ -2,52 +2,11 @@
  * ledger.daemonledger.io/v1 Rollout: the object's shape and its Table row
  * (NAME, DAEMONSET, FROM, TO, STATE, UPDATED, STARTED, DURATION, BY, CAUSE).
  */
-import type { ObjectMeta } from '@daemonledger/domain';
+import type { RolloutObject } from '@daemonledger/projections/rollout-object';
 import { humanDuration, translateTimestampSince } from './duration';
 import type { PrintedRow } from './printers';
 
-export interface RolloutStepObject {
-  step: string;
-  time: string;
-  position: number;
-  actor?: string;
-  message?: string;
-}
-
-export interface RolloutObject {
-  apiVersion: 'ledger.daemonledger.io/v1';
-  kind: 'Rollout';
-  metadata: ObjectMeta;
-  spec: {
-    daemonSet: string;
-    daemonSetUID: string;
-    rollout: number;
-    fromRevision: number | null;
-    toRevision: number;
-    toHash: string;
-    strategy: string;
-    maxUnavailable: number;
-    maxSurge: number;
-    nodeCount: number;
-    changeCause?: string;
-    requestedBy?: string;
-  };
-  status: {
-    state: 'Progressing' | 'Complete' | 'Stalled' | 'Superseded';
-    desired: number;
-    updated: number;
-    available: number;
-    unavailable: number;
-    startedAt: string;
-    endedAt?: string;
-    startPosition: number;
-    lastPosition: number;
-    message?: string;
-    /** True when the per-node timeline was dropped (only a DaemonSet's newest rollouts keep one). */
-    nodesPruned?: boolean;
-    nodes?: { node: string; oldPod?: string; newPod?: string; steps: RolloutStepObject[] }[];
-  };
-}
+export type { RolloutObject };
 
 export const printRollout = (r: RolloutObject, now: Date): PrintedRow => {
   const started = Date.parse(r.status.startedAt);

@@ -1,0 +1,59 @@
+import { aDaemonSet } from '../../test/a-daemon-set';
+import type { DaemonSet } from '../api/types';
+import { admitDaemonSetCreate } from '../api/daemon-set-strategy';
+import { newDaemonPod } from '../controller/pods';
+import { rebuildDaemonPod, type DaemonPodRef } from './daemon-pod';
+
+const versions: DaemonSet[] = [
+  admitDaemonSetCreate(aDaemonSet()),
+  (() => {
+    const ds = admitDaemonSetCreate(aDaemonSet());
+    const t = ds.spec.template;
+    return {
+      ...ds,
+      spec: {
+        ...ds.spec,
+        template: {
+          ...t,
+          metadata: { ...t.metadata, annotations: { a: 'b' }, finalizers: ['example.com/f'] },
+          spec: {
+            ...t.spec,
+            tolerations: [{ key: 'k', operator: 'Exists' }],
+            affinity: {
+              podAffinity: {},
+              nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] }] } },
+            },
+          },
+        },
+      },
+    } as DaemonSet;
+  })(),
+];
+
+describe('rebuildDaemonPod', () => {
+  it('is newDaemonPod of the version for the node, as JSON text (key order included), for every node, hash and time', () => {
+    for (const ds of versions) {
+      for (const [i, hash] of ['5b8c7f9d4', '', '77f6d'].entries()) {
+        for (const node of ['node-0', 'node-1', 'a.b']) {
+          const ref: DaemonPodRef = { daemonSet: ds.metadata.name!, version: 7, node, uid: `uid-${node}-${i}`, hash, created: `2026-11-22T10:0${i}:00Z` };
+          const rebuilt = rebuildDaemonPod(ref, ds, `foo-${node}`);
+          const expected = newDaemonPod(ds, node, { name: `foo-${node}`, uid: ref.uid, hash, now: Date.parse(ref.created) });
+          expect(JSON.stringify(rebuilt)).toBe(JSON.stringify(expected));
+        }
+      }
+    }
+  });
+
+  it('shares the parts pods of one version have in common, and leaves the version alone', () => {
+    const ds = versions[1];
+    const before = JSON.stringify(ds);
+    const ref = (node: string): DaemonPodRef => ({ daemonSet: 'x', version: 7, node, uid: node, hash: 'h', created: '2026-11-22T10:00:00Z' });
+    const a = rebuildDaemonPod(ref('node-0'), ds, 'a');
+    const b = rebuildDaemonPod(ref('node-1'), ds, 'b');
+    expect(a.metadata.labels).toBe(b.metadata.labels);
+    expect(a.spec.containers).toBe(b.spec.containers);
+    expect(a.spec.affinity).not.toBe(b.spec.affinity);
+    expect(a.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0].matchFields?.[0].values).toEqual(['node-0']);
+    expect(JSON.stringify(ds)).toBe(before);
+  });
+});
