@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startServerProcess, type ServerProcess } from './server-process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { parse } from 'yaml';
 
 /**
  * `npm run bench:api`: the server (`npm start`'s main, built) in a child
@@ -23,39 +23,9 @@ const LIST_RATES = (process.env.BENCH_LIST_RATES ?? '1000,2000').split(',').map(
 const CONCURRENCY = 100;
 const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
-const root = join(__dirname, '../../../..');
 
-interface Server {
-  url: string;
-  token: string;
-  ca: string;
-  child: ChildProcess;
-}
-
-const startServer = (dir: string): Promise<Server> =>
-  new Promise((resolve, reject) => {
-    // BENCH_SERVER_NODE_ARGS: extra node flags for the server (e.g. --cpu-prof to profile it).
-    const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist/apps/controller/src/main.js')], {
-      env: { ...process.env, DATA_DIR: dir, PORT: '0', SIM_NODES: String(NODES), SIM_POD_START_MS: '0', SIM_POD_STOP_MS: '0', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (c: string) => {
-      out += c;
-      const m = /export KUBECONFIG=(\S+)/.exec(out);
-      if (m) {
-        const kc = parse(readFileSync(m[1], 'utf8'));
-        resolve({
-          url: kc.clusters[0].cluster.server,
-          token: kc.users[0].user.token,
-          ca: Buffer.from(kc.clusters[0].cluster['certificate-authority-data'], 'base64').toString('utf8'),
-          child,
-        });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
+type Server = ServerProcess;
+const startServer = (dir: string) => startServerProcess(dir, NODES);
 
 const call = (s: Server, agent: Agent, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
   new Promise<{ status: number; text: string }>((resolve, reject) => {

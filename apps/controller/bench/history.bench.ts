@@ -1,17 +1,17 @@
 import 'reflect-metadata';
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { CommandBus } from '@nestjs/cqrs';
-import { parse } from 'yaml';
 import { admitDaemonSetCreate, decodeManifest } from '@daemonledger/domain';
 import type { DaemonSet } from '@daemonledger/domain/api/types';
 import { DaemonSetCommandMsg, SetImage, UndoRollout } from '../src/commands/cluster.commands';
 import { loadConfig } from '../src/config/config';
 import { startEmbedded, type Embedded } from '../src/embedded';
+import { startServerProcess, type ServerProcess } from './server-process';
 import { projectRoot } from '../src/infrastructure/paths';
 
 /**
@@ -100,35 +100,8 @@ const build = async (dir: string, target: number): Promise<BuildResult> => {
 
 // ── Measuring through the API ────────────────────────────────────────────────
 
-interface Server {
-  url: string;
-  token: string;
-  ca: string;
-  child: ChildProcess;
-}
-
-const startServer = (dir: string): Promise<Server> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'dist/apps/controller/src/main.js')], {
-      env: { ...process.env, DATA_DIR: dir, PORT: '0', SIM_NODES: String(NODES), SIM_POD_START_MS: '0', SIM_POD_STOP_MS: '0', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (c: string) => {
-      out += c;
-      const m = /export KUBECONFIG=(\S+)/.exec(out);
-      if (m) {
-        const kc = parse(readFileSync(m[1], 'utf8'));
-        resolve({
-          url: kc.clusters[0].cluster.server,
-          token: kc.users[0].user.token,
-          ca: Buffer.from(kc.clusters[0].cluster['certificate-authority-data'], 'base64').toString('utf8'),
-          child,
-        });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
+type Server = ServerProcess;
+const startServer = (dir: string) => startServerProcess(dir, NODES);
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
