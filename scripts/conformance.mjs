@@ -64,18 +64,11 @@ const stopServer = (child) =>
     child.kill('SIGTERM');
   });
 
-/** Runs the suite binary; its output goes to suite.log (and the terminal when verbose). Resolves with its exit code. */
-const runSuite = (bin, kubeconfig, dir) =>
+/** Runs the suite binary with `extra` flags; its output goes to `logName` (and the terminal when verbose). Resolves with its exit code. */
+const runSuite = (bin, dir, extra, logName) =>
   new Promise((resolveRun, reject) => {
-    const args = [
-      '--provider=skeleton',
-      `--kubeconfig=${kubeconfig}`,
-      `--ginkgo.focus=${FOCUS}`,
-      `--ginkgo.json-report=${join(dir, 'report.json')}`,
-      '--ginkgo.no-color',
-    ];
-    say(`conformance: ${bin} ${args.map((a) => (/[\s|()\\[\]]/.test(a) ? `'${a}'` : a)).join(' ')}`);
-    const log = createWriteStream(join(dir, 'suite.log'));
+    const args = ['--provider=skeleton', ...extra, `--ginkgo.focus=${FOCUS}`, '--ginkgo.no-color'];
+    const log = createWriteStream(join(dir, logName));
     const child = spawn(bin, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     for (const s of [child.stdout, child.stderr]) {
       s.pipe(log, { end: false });
@@ -88,17 +81,23 @@ const runSuite = (bin, kubeconfig, dir) =>
     });
   });
 
-/** The focused specs from Ginkgo's JSON report: name, state, and the failure's first lines. */
+/**
+ * The specs of Ginkgo's JSON report whose full text the focus matches (the
+ * report also lists every other spec of the package, as skipped), and the
+ * failures of suite-level nodes (set-up and tear-down).
+ */
 const readReport = (file) => {
-  const suites = JSON.parse(readFileSync(file, 'utf8'));
-  const specs = [];
+  const focus = new RegExp(FOCUS);
+  const specs = new Map();
   const suiteFailures = [];
-  for (const suite of suites) {
+  for (const suite of JSON.parse(readFileSync(file, 'utf8'))) {
     for (const r of suite.SpecReports ?? []) {
-      const name = [...(r.ContainerHierarchyTexts ?? []), r.LeafNodeText].filter(Boolean).join(' ');
-      const message = r.Failure?.Message ? r.Failure.Message.split('\n').slice(0, 6).join('\n      ') : '';
-      if (r.LeafNodeType === 'It') specs.push({ name, state: r.State, message, seconds: (r.RunTime ?? 0) / 1e9 });
-      else if (r.State !== 'passed' && message) suiteFailures.push(`${r.LeafNodeType}: ${message}`);
+      const message = r.Failure?.Message ? r.Failure.Message.split('\n').slice(0, 8).join('\n      ') : '';
+      const where = r.Failure?.Location ? ` (${r.Failure.Location.FileName.replace(/.*\/k8s.io\/kubernetes@[^/]+\//, '')}:${r.Failure.Location.LineNumber})` : '';
+      if (r.LeafNodeType === 'It') {
+        const name = [...(r.ContainerHierarchyTexts ?? []), r.LeafNodeText].join(' ');
+        if (focus.test(name)) specs.set(name, { name, state: r.State, message: message && `${message}${where}`, seconds: (r.RunTime ?? 0) / 1e9 });
+      } else if (r.State !== 'passed' && message) suiteFailures.push(`${r.LeafNodeType}: ${message}${where}`);
     }
   }
   return { specs, suiteFailures };
@@ -111,12 +110,19 @@ const main = async () => {
 
   const dir = mkdtempSync(join(tmpdir(), 'daemonledger-conformance-'));
   say(`conformance: run directory ${dir} (server.log, suite.log, report.json)`);
+
+  // What the focus selects, from a dry run: the yardstick for the real run,
+  // which reports nothing about specs when the suite set-up fails.
+  await runSuite(bin, dir, [`--ginkgo.dry-run`, `--ginkgo.json-report=${join(dir, 'specs.json')}`], 'dry-run.log');
+  const selected = [...readReport(join(dir, 'specs.json')).specs.keys()].sort();
+
   const server = await startServer(dir);
   say(`conformance: server on ${server.url}, kubeconfig ${server.kubeconfig}`);
+  say(`conformance: ${bin} --provider=skeleton --kubeconfig=${server.kubeconfig} --ginkgo.focus='${FOCUS}' (${selected.length} specs)`);
   let code;
   const t0 = Date.now();
   try {
-    code = await runSuite(bin, server.kubeconfig, dir);
+    code = await runSuite(bin, dir, [`--kubeconfig=${server.kubeconfig}`, `--ginkgo.json-report=${join(dir, 'report.json')}`], 'suite.log');
   } finally {
     await stopServer(server.child);
   }
@@ -125,25 +131,24 @@ const main = async () => {
   const reportFile = join(dir, 'report.json');
   if (!existsSync(reportFile)) throw new Error(`the suite wrote no report (exit ${code}); see ${dir}/suite.log`);
   const { specs, suiteFailures } = readReport(reportFile);
-  // Ginkgo reports every spec of the package; the focus picks ours (a spec
-  // the focus picked but the suite set-up never reached counts as failed).
-  const focus = new RegExp(FOCUS);
-  const focused = specs.filter((s) => focus.test(s.name));
-  const passed = focused.filter((s) => s.state === 'passed');
-  const failed = focused.filter((s) => s.state !== 'passed');
+  const results = selected.map(
+    (name) => specs.get(name) ?? { name, state: 'not run', message: suiteFailures.length ? 'the suite set-up failed (see SUITE below)' : '', seconds: 0 },
+  );
+  const passed = results.filter((s) => s.state === 'passed');
+  const failed = results.filter((s) => s.state !== 'passed');
 
   say('');
-  for (const s of focused.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const s of results) {
     say(`${s.state === 'passed' ? 'PASS' : 'FAIL'}  ${s.name}${s.state === 'passed' ? ` (${s.seconds.toFixed(1)} s)` : ` [${s.state}]`}`);
-    if (s.message) say(`      ${s.message}`);
+    if (s.state !== 'passed' && s.message) say(`      ${s.message}`);
   }
   for (const f of suiteFailures) say(`SUITE ${f}`);
   say('');
   say(`build ${buildSeconds ? `${buildSeconds.toFixed(0)} s` : 'up to date'}, suite ${runSeconds.toFixed(0)} s, total ${((Date.now() - started) / 1000).toFixed(0)} s`);
   say(`${passed.length} passed, ${failed.length} failed`);
 
-  const countOk = EXPECTED_SPECS === undefined || focused.length === EXPECTED_SPECS;
-  if (!countOk) say(`conformance: expected ${EXPECTED_SPECS} specs to match the focus, ${focused.length} did`);
+  const countOk = EXPECTED_SPECS === undefined || selected.length === EXPECTED_SPECS;
+  if (!countOk) say(`conformance: expected ${EXPECTED_SPECS} specs to match the focus, ${selected.length} did`);
   const ok = code === 0 && failed.length === 0 && passed.length > 0 && countOk;
   if (ok && process.env.CONFORMANCE_KEEP !== '1') rmSync(dir, { recursive: true, force: true });
   else say(`conformance: logs kept in ${dir}`);
