@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import type { Pod } from '@daemonledger/domain/api/types';
-import type { PodEvent } from '@daemonledger/domain/cluster/events';
+import type { ControllerRevisionEvent, PodEvent } from '@daemonledger/domain/cluster/events';
+import { revisionWakes } from '@daemonledger/domain/cluster/revision-wakes';
 import { parseStreamId } from '@daemonledger/domain/cluster/streams';
 import type { EventStore, RecordedEvent, Subscription } from '@daemonledger/event-store/event-store.port';
 import type { SnapshotStore } from '@daemonledger/event-store/snapshot-store.port';
@@ -115,9 +116,8 @@ export class ClusterState implements OnApplicationShutdown {
         return owners.length && before && after ? [...new Set(owners)] : [...new Set([...owners, ...all(ns)])];
       }
       case 'controllerrevision': {
-        const rev = this.view.revision(ns, ref.name);
-        const owner = rev?.metadata.ownerReferences?.find((r) => r.controller);
-        return owner ? [`${ns}/${owner.name}`] : all(ns);
+        const wakes = revisionWakes({ type: e.type, data: e.data } as ControllerRevisionEvent, this.view.revision(ns, ref.name));
+        return [...new Set([...wakes.controllers.map((name) => `${ns}/${name}`), ...(wakes.namespace ? all(ns) : [])])];
       }
       default:
         return [];
