@@ -75,11 +75,21 @@ describe('Helm 3 manages a node-agent release with its default (Secret) storage'
       .map((s: any) => ({ name: s.metadata.name, type: s.type, version: Number(s.metadata.labels.version), status: s.metadata.labels.status }))
       .sort((a: any, b: any) => a.version - b.version);
   };
+  /**
+   * After `helm ... --wait`: Helm has seen the controller observe the new
+   * generation, an updated pod scheduled on every node and at least
+   * desired - maxUnavailable of them ready (its DaemonSet readiness rule);
+   * then the rollout finishes with every pod on `image`.
+   */
   const rolledOutTo = async (image: string) => {
+    const seen = await daemonSet();
+    expect(seen.spec.template.spec.containers[0].image).toBe(image);
+    expect(seen.status.observedGeneration).toBe(seen.metadata.generation);
+    expect(seen.status).toMatchObject({ desiredNumberScheduled: NODES, updatedNumberScheduled: NODES });
+    expect(seen.status.numberReady).toBeGreaterThanOrEqual(NODES - 1);
+    await h.until(async () => (await daemonSet()).status.numberAvailable === NODES, 60_000, `all ${NODES} pods of ${image} available`);
     const ds = await daemonSet();
-    expect(ds.spec.template.spec.containers[0].image).toBe(image);
     expect(ds.status).toMatchObject({ desiredNumberScheduled: NODES, updatedNumberScheduled: NODES, numberReady: NODES, numberAvailable: NODES });
-    expect(ds.status.observedGeneration).toBe(ds.metadata.generation);
     expect(await podImages()).toEqual(Array(NODES).fill(image));
     return ds;
   };
