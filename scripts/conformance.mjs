@@ -34,7 +34,10 @@ const startServer = (dir) =>
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`the server did not start within ${SERVER_START_TIMEOUT_MS / 1000} s (see ${dir}/server.log)`)), SERVER_START_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the server did not start within ${SERVER_START_TIMEOUT_MS / 1000} s (see ${dir}/server.log)`));
+    }, SERVER_START_TIMEOUT_MS);
     child.stderr.pipe(log, { end: false });
     child.stdout.setEncoding('utf8').on('data', (chunk) => {
       log.write(chunk);
@@ -113,7 +116,8 @@ const main = async () => {
 
   // What the focus selects, from a dry run: the yardstick for the real run,
   // which reports nothing about specs when the suite set-up fails.
-  await runSuite(bin, dir, [`--ginkgo.dry-run`, `--ginkgo.json-report=${join(dir, 'specs.json')}`], 'dry-run.log');
+  const dry = await runSuite(bin, dir, [`--ginkgo.dry-run`, `--ginkgo.json-report=${join(dir, 'specs.json')}`], 'dry-run.log');
+  if (!existsSync(join(dir, 'specs.json'))) throw new Error(`the suite binary could not list its specs (exit ${dry}); see ${dir}/dry-run.log`);
   const selected = [...readReport(join(dir, 'specs.json')).specs.keys()].sort();
 
   const server = await startServer(dir);
