@@ -5,10 +5,9 @@ import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { CommandBus } from '@nestjs/cqrs';
-import { admitDaemonSetCreate, decodeManifest } from '@daemonledger/domain';
+import { decodeManifest } from '@daemonledger/domain';
 import type { DaemonSet } from '@daemonledger/domain/api/types';
-import { DaemonSetCommandMsg, SetImage, UndoRollout } from '../src/commands/cluster.commands';
+import { DAEMONSETS_API, LocalApi } from '../src/api/local-api';
 import { loadConfig } from '../src/config/config';
 import { startEmbedded, type Embedded } from '../src/embedded';
 import { startServerProcess, type ServerProcess } from './server-process';
@@ -57,7 +56,7 @@ const build = async (dir: string, target: number): Promise<BuildResult> => {
   const config = loadConfig({ DATA_DIR: dir, SIM_NODES: String(NODES), SIM_POD_START_MS: '0', SIM_POD_STOP_MS: '0', LOG_LEVEL: 'error' });
   const t0 = performance.now();
   const e = await startEmbedded({ config, podStopMs: 0 });
-  const bus = e.app.get(CommandBus);
+  const api = e.app.get(LocalApi);
   await waitFor(e, () => e.state.view.nodes.size === NODES);
   const ds = () => e.state.view.daemonSet('default', 'nginx-ds');
   const rolledOut = (image: string) => () => {
@@ -68,19 +67,18 @@ const build = async (dir: string, target: number): Promise<BuildResult> => {
         d.spec.template.spec.containers[0].image === image && e.state.view.podsIn('default').length === NODES,
     );
   };
-  const meta = { actor: 'user:bench' };
+  const meta = { user: 'bench' };
   if (!ds()) {
     const manifest = decodeManifest(readFileSync(join(root, 'infra/manifests/nginx-ds.yaml'), 'utf8'))[0] as DaemonSet;
     manifest.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%', maxSurge: 0 } };
-    const admitted = admitDaemonSetCreate({ ...manifest, metadata: { ...manifest.metadata, namespace: 'default' } });
-    await bus.execute(new DaemonSetCommandMsg('default', 'nginx-ds', { type: 'CreateDaemonSet', daemonSet: admitted }, meta));
-    await waitFor(e, rolledOut(admitted.spec.template.spec.containers[0].image!));
+    await api.create(DAEMONSETS_API, 'default', manifest, meta);
+    await waitFor(e, rolledOut(manifest.spec.template.spec.containers[0].image!));
   }
   let rollouts = 0;
   while (e.state.view.position < target) {
     const n = e.state.view.rolloutsOf('default', 'nginx-ds').length + 1;
     if (n % 5 === 0) {
-      await bus.execute(new UndoRollout('default', 'nginx-ds', 0, meta));
+      await api.rolloutUndo('default', 'nginx-ds', 0, meta);
       await waitFor(e, () => {
         const d = ds();
         return Boolean(d && e.state.view.rolloutsOf('default', 'nginx-ds').length >= n && rolledOut(d.spec.template.spec.containers[0].image!)());
@@ -88,7 +86,7 @@ const build = async (dir: string, target: number): Promise<BuildResult> => {
     } else {
       // A repository the simulated registry does not list pulls any tag (the catalog lists only real nginx tags).
       const image = `registry.bench.local/agent:v${n}`;
-      await bus.execute(new SetImage('default', 'nginx-ds', { '*': image }, meta));
+      await api.setImage('default', 'nginx-ds', { '*': image }, meta);
       await waitFor(e, rolledOut(image));
     }
     rollouts++;

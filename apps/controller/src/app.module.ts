@@ -15,7 +15,7 @@ import { NodeLink } from './reconcile/node-link.service';
 import { RECONCILE_PROVIDERS } from './reconcile';
 import { ACTIVITY_SINK, ActivityLog } from './activity-log';
 import { ControllerMetrics } from './metrics/controller-metrics';
-import { API_CONTROLLERS, API_PROVIDERS } from './api/api.module';
+import { API_CONTROLLERS, API_PROVIDERS, API_WRITE_PROVIDERS } from './api/api.module';
 
 export interface AppWiring {
   config: AppConfig;
@@ -63,7 +63,7 @@ export class AppModule {
       GarbageCollector,
       ...CLUSTER_COMMAND_HANDLERS,
       ...RECONCILE_PROVIDERS,
-      ...(w.api ? API_PROVIDERS : []),
+      ...(w.api ? API_PROVIDERS : API_WRITE_PROVIDERS),
     ];
     return {
       module: AppModule,

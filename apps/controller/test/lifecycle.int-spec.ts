@@ -1,4 +1,4 @@
-import { DaemonSetCommandMsg, NodeCommandMsg, PodCommandMsg, SetImage } from '../src/commands/cluster.commands';
+import { DaemonSetCommandMsg, NodeCommandMsg, PodCommandMsg } from '../src/commands/cluster.commands';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { openEventStore } from '@daemonledger/event-store';
@@ -110,7 +110,7 @@ describe('DaemonSet lifecycle through the log', () => {
     ds.spec.updateStrategy = { type: 'OnDelete' };
     await h.apply(ds);
     await h.settle();
-    await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, user));
+    await h.writes.setImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, { user: 'test' });
     await h.settle();
     expect(h.pods().map((p) => p.spec.containers[0].image)).not.toContain('nginx:1.9.1');
     expect(h.ds('nginx-ds')!.status!.updatedNumberScheduled).toBe(0);
@@ -125,7 +125,7 @@ describe('DaemonSet lifecycle through the log', () => {
     h = await startHarness({ nodes: 4, failures: [{ mode: 'crash', image: 'busybox' }] });
     await h.apply(manifest('nginx-ds.yaml'));
     await h.settle();
-    await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'busybox:1.36' }, user));
+    await h.writes.setImage('default', 'nginx-ds', { '*': 'busybox:1.36' }, { user: 'test' });
     await h.until(() => h.state.view.rolloutsOf('default', 'nginx-ds').at(-1)?.state === 'stalled');
     const crashing = h.pods().filter((p) => p.spec.containers[0].image === 'busybox:1.36');
     expect(crashing).toHaveLength(1);
@@ -152,9 +152,9 @@ describe('DaemonSet lifecycle through the log', () => {
     h = await startHarness({ nodes: 5, podStartMs: 40 });
     await h.apply(manifest('nginx-ds.yaml'));
     await h.until(() => h.ds('nginx-ds')?.status?.numberAvailable === 5);
-    await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, user));
+    await h.writes.setImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, { user: 'test' });
     await h.until(() => h.pods().some((p) => p.spec.containers[0].image === 'nginx:1.9.1'));
-    await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.10.0' }, user));
+    await h.writes.setImage('default', 'nginx-ds', { '*': 'nginx:1.10.0' }, { user: 'test' });
     const supersededAt = h.state.view.position;
     await h.until(() => h.ds('nginx-ds')?.status?.updatedNumberScheduled === 5 && h.ds('nginx-ds')?.status?.numberAvailable === 5);
     expect(h.pods().every((p) => p.spec.containers[0].image === 'nginx:1.10.0')).toBe(true);
@@ -189,7 +189,7 @@ describe('DaemonSet lifecycle through the log', () => {
     await h.settle();
     const atP = h.state.view.position;
     const liveAtP = JSON.parse(JSON.stringify(h.state.view.snapshot()));
-    await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, user));
+    await h.writes.setImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, { user: 'test' });
     await h.settle();
     const rebuilt = await clusterViewAt(h.store, await h.store.headPosition());
     expect(rebuilt.snapshot()).toEqual(h.state.view.snapshot());

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { openEventStore, SqliteSnapshotStore } from '@daemonledger/event-store';
 import type { EventStore } from '@daemonledger/event-store/event-store.port';
 import { type ClusterView, clusterViewAt, History, PROJECTION_CODE_VERSION } from '@daemonledger/projections';
-import { NodeCommandMsg, SetImage } from '../src/commands/cluster.commands';
+import { NodeCommandMsg } from '../src/commands/cluster.commands';
 import { manifest, startHarness, type Harness } from './harness';
 
 /**
@@ -21,10 +21,10 @@ const objects = (v: ClusterView) => JSON.parse(JSON.stringify(v.snapshot()));
 const run = async (h: Harness) => {
   await h.apply(manifest('nginx-ds.yaml'));
   await h.until(() => h.ds('nginx-ds')?.status?.numberAvailable === 5);
-  await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, user));
+  await h.writes.setImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, { user: 'test' });
   await h.until(() => h.ds('nginx-ds')?.status?.updatedNumberScheduled === 5 && h.ds('nginx-ds')?.status?.numberAvailable === 5);
   await h.bus.execute(new NodeCommandMsg('node-2', { type: 'CordonNode' }, user));
-  await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.10.0' }, user));
+  await h.writes.setImage('default', 'nginx-ds', { '*': 'nginx:1.10.0' }, { user: 'test' });
   await h.until(() => h.ds('nginx-ds')?.status?.updatedNumberScheduled === 5 && h.ds('nginx-ds')?.status?.numberAvailable === 5);
 };
 
@@ -122,7 +122,7 @@ describe('restart from a snapshot', () => {
       h = await startHarness({ nodes: 5, dir, env });
       expect(h.state.restoredFrom).toBe(snapshotAt);
       expect(plain(h.state.view)).toEqual(plain(await clusterViewAt(h.store, h.state.view.position)));
-      await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.10.3' }, user));
+      await h.writes.setImage('default', 'nginx-ds', { '*': 'nginx:1.10.3' }, { user: 'test' });
       await h.until(() => h.ds('nginx-ds')?.status?.updatedNumberScheduled === 5 && h.ds('nginx-ds')?.status?.numberAvailable === 5);
       expect(h.pods().map((p) => p.spec.containers[0].image)).toEqual(Array(5).fill('nginx:1.10.3'));
       expect(plain(h.state.view)).toEqual(plain(await clusterViewAt(h.store, await h.store.headPosition())));

@@ -8,7 +8,9 @@ export type DomainErrorCode =
   | 'BadRequest'
   | 'NotFound'
   | 'AlreadyExists'
+  /** The store's: an append's expected stream revision was stale. Internal (the command runner decides again); clients see Conflict. */
   | 'VersionConflict'
+  /** A write's precondition failed (stale resourceVersion, other uid) or field managers disagree: 409. */
   | 'Conflict'
   | 'Gone'
   | 'Forbidden'

@@ -3,6 +3,7 @@ import { SelfReviewsController } from './auth/self-reviews.controller';
 import { DiscoveryController } from './discovery.controller';
 import { HealthController } from './health.controller';
 import { LedgerController } from './ledger.controller';
+import { LocalApi } from './local-api';
 import { ClusterAccess } from './resources/cluster-access.service';
 import { NodeAgents } from './resources/node-agents.service';
 import { PodSubresourcesController } from './resources/pod-subresources.controller';
@@ -20,4 +21,7 @@ import { WatchService } from './watch/watch.service';
  */
 export const API_CONTROLLERS: Type<unknown>[] = [DiscoveryController, HealthController, SelfReviewsController, PodSubresourcesController, LedgerController, ...RESOURCE_CONTROLLERS];
 
-export const API_PROVIDERS: Provider[] = [ClusterAccess, NodeAgents, ResourceRegistry, ResourceReads, ResourceWrites, WatchHub, WatchService];
+/** The write path: in every app, served or not, so that in-process callers (LocalApi) write as HTTP clients do. */
+export const API_WRITE_PROVIDERS: Provider[] = [ClusterAccess, NodeAgents, ResourceRegistry, ResourceWrites, LocalApi];
+
+export const API_PROVIDERS: Provider[] = [...API_WRITE_PROVIDERS, ResourceReads, WatchHub, WatchService];

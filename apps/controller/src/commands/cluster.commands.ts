@@ -7,7 +7,9 @@ import type { CommandMeta } from './command-runner.service';
 /**
  * The @nestjs/cqrs command classes. The bus routes by class, so each carries
  * a plain domain command (a tagged union, decided in libs/domain) plus the
- * target object and who asked.
+ * target object and who asked. One command per kind of change: a user's
+ * change reaches them only through the API's admission (ResourceWrites, or
+ * LocalApi in this process); the controller's own loops send the rest.
  */
 export class DaemonSetCommandMsg {
   constructor(
@@ -53,26 +55,6 @@ export type ClusterCommandMsg = DaemonSetCommandMsg | NodeCommandMsg | PodComman
  */
 export class ClusterCommandBatch {
   constructor(readonly items: ClusterCommandMsg[]) {}
-}
-
-/** `kubectl set image`: one container's image, through the ordinary update path. */
-export class SetImage {
-  constructor(
-    readonly namespace: string,
-    readonly name: string,
-    readonly images: Record<string, string>,
-    readonly meta: CommandMeta,
-  ) {}
-}
-
-/** `kubectl rollout undo [--to-revision=N]` (0 = the previous revision). */
-export class UndoRollout {
-  constructor(
-    readonly namespace: string,
-    readonly name: string,
-    readonly toRevision: number,
-    readonly meta: CommandMeta,
-  ) {}
 }
 
 /** Level-triggered: "look at this DaemonSet again". Carries no decision. */

@@ -1,4 +1,6 @@
 import type { Node, NodeCondition, Taint } from '../api/types';
+import { checkPreconditions } from '../api/preconditions';
+import { NODES } from '../api/status';
 import { DomainError } from '../errors';
 import { jsonEqual } from './equality';
 import { simulatedNodeRef } from './simulated-node';
@@ -47,15 +49,7 @@ export const TAINT_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
 
 const notFound = (name?: string) => new DomainError('NotFound', `nodes "${name ?? ''}" not found`, { name, kind: 'nodes' });
 
-const checkVersion = (node: Node, expected?: string) => {
-  if (expected && expected !== node.metadata.resourceVersion) {
-    throw new DomainError(
-      'VersionConflict',
-      `Operation cannot be fulfilled on nodes "${node.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
-      { name: node.metadata.name, kind: 'nodes' },
-    );
-  }
-};
+const checkVersion = (node: Node, expected?: string) => checkPreconditions(NODES, node, { resourceVersion: expected });
 
 const readinessTaints = (status: NodeReadiness, now: string): Taint[] => {
   if (status === 'True') return [];
