@@ -1,4 +1,4 @@
-import { DaemonSetCommandMsg, NodeCommandMsg, PodCommandMsg } from '../src/commands/cluster.commands';
+import { DAEMONSETS_API, MERGE_PATCH, NODES_API, PODS_API } from '../src/api/local-api';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { openEventStore } from '@daemonledger/event-store';
@@ -6,7 +6,7 @@ import { clusterViewAt } from '@daemonledger/projections';
 import { simulatedNode } from '@daemonledger/node-agent';
 import { startHarness, manifest, type Harness } from './harness';
 
-const user = { actor: 'user:test' };
+const user = { user: 'test' };
 const onNodes = (h: Harness) => h.pods().filter((p) => !p.metadata.deletionTimestamp).map((p) => p.spec.nodeName).sort();
 
 describe('DaemonSet lifecycle through the log', () => {
@@ -21,7 +21,7 @@ describe('DaemonSet lifecycle through the log', () => {
     await h.settle();
     expect(onNodes(h)).toEqual([]);
 
-    await h.bus.execute(new NodeCommandMsg('node-1', { type: 'SetNodeLabels', labels: { ...h.state.view.nodes.get('node-1')!.metadata.labels, disk: 'ssd' } }, user));
+    await h.writes.patch(NODES_API, '', 'node-1', { metadata: { labels: { disk: 'ssd' } } }, { ...MERGE_PATCH, ...user });
     await h.settle();
     expect(onNodes(h)).toEqual(['node-1']);
 
@@ -30,24 +30,23 @@ describe('DaemonSet lifecycle through the log', () => {
     expect(onNodes(h)).toEqual(['node-1', 'node-7']);
 
     // A NoSchedule taint the pod does not tolerate: the running pod stays (misscheduled), none is created.
-    await h.bus.execute(new NodeCommandMsg('node-7', { type: 'SetNodeTaints', taints: [{ key: 'dedicated', value: 'x', effect: 'NoSchedule' }] }, user));
+    await h.writes.patch(NODES_API, '', 'node-7', { spec: { taints: [{ key: 'dedicated', value: 'x', effect: 'NoSchedule' }] } }, { ...MERGE_PATCH, ...user });
     await h.settle();
     expect(onNodes(h)).toEqual(['node-1', 'node-7']);
     expect(h.ds('nginx-ds')!.status).toMatchObject({ desiredNumberScheduled: 1, numberMisscheduled: 1 });
 
     // NoExecute: the pod goes.
-    await h.bus.execute(new NodeCommandMsg('node-7', { type: 'SetNodeTaints', taints: [{ key: 'dedicated', value: 'x', effect: 'NoExecute' }] }, user));
+    await h.writes.patch(NODES_API, '', 'node-7', { spec: { taints: [{ key: 'dedicated', value: 'x', effect: 'NoExecute' }] } }, { ...MERGE_PATCH, ...user });
     await h.settle();
     expect(onNodes(h)).toEqual(['node-1']);
 
     // Cordon does not evict daemon pods (the unschedulable taint is tolerated by default).
-    await h.bus.execute(new NodeCommandMsg('node-1', { type: 'CordonNode' }, user));
+    await h.writes.patch(NODES_API, '', 'node-1', { spec: { unschedulable: true } }, { ...MERGE_PATCH, ...user });
     await h.settle();
     expect(onNodes(h)).toEqual(['node-1']);
 
     // The label goes away: the pod goes.
-    const { disk: _gone, ...labels } = h.state.view.nodes.get('node-1')!.metadata.labels!;
-    await h.bus.execute(new NodeCommandMsg('node-1', { type: 'SetNodeLabels', labels }, user));
+    await h.writes.patch(NODES_API, '', 'node-1', { metadata: { labels: { disk: null } } }, { ...MERGE_PATCH, ...user });
     await h.settle();
     expect(h.pods()).toEqual([]);
   }, 30_000);
@@ -56,13 +55,12 @@ describe('DaemonSet lifecycle through the log', () => {
     h = await startHarness({ nodes: 3 });
     await h.apply(manifest('nginx-ds.yaml'));
     await h.settle();
-    h.fleet.leave('node-2');
-    await h.bus.execute(new NodeCommandMsg('node-2', { type: 'LeaveNode' }, user));
+    await h.writes.delete(NODES_API, '', 'node-2', {}, user);
     await h.settle();
     expect(onNodes(h)).toEqual(['node-0', 'node-1']);
 
     const victim = h.pods().find((p) => p.spec.nodeName === 'node-0')!;
-    await h.bus.execute(new PodCommandMsg('default', victim.metadata.name!, { type: 'RequestPodDeletion', reason: 'user' }, user));
+    await h.writes.delete(PODS_API, 'default', victim.metadata.name!, {}, user);
     await h.settle();
     const replacement = h.pods().find((p) => p.spec.nodeName === 'node-0')!;
     expect(replacement.metadata.name).not.toBe(victim.metadata.name);
@@ -78,7 +76,7 @@ describe('DaemonSet lifecycle through the log', () => {
     h = await startHarness({ nodes: 3 });
     await h.apply(manifest('nginx-ds.yaml'));
     await h.settle();
-    await h.bus.execute(new DaemonSetCommandMsg('default', 'nginx-ds', { type: 'DeleteDaemonSet', propagationPolicy: policy }, user));
+    await h.writes.delete(DAEMONSETS_API, 'default', 'nginx-ds', { propagationPolicy: policy }, user);
     await h.settle();
     expect(h.ds('nginx-ds')).toBeUndefined();
     expect(h.pods()).toHaveLength(pods);
@@ -93,7 +91,7 @@ describe('DaemonSet lifecycle through the log', () => {
     await h.apply(manifest('nginx-ds.yaml'));
     await h.settle();
     const before = h.pods().map((p) => p.metadata.uid).sort();
-    await h.bus.execute(new DaemonSetCommandMsg('default', 'nginx-ds', { type: 'DeleteDaemonSet', propagationPolicy: 'Orphan' }, user));
+    await h.writes.delete(DAEMONSETS_API, 'default', 'nginx-ds', { propagationPolicy: 'Orphan' }, user);
     await h.settle();
     await h.apply(manifest('nginx-ds.yaml'));
     await h.settle();
@@ -115,7 +113,7 @@ describe('DaemonSet lifecycle through the log', () => {
     expect(h.pods().map((p) => p.spec.containers[0].image)).not.toContain('nginx:1.9.1');
     expect(h.ds('nginx-ds')!.status!.updatedNumberScheduled).toBe(0);
     const victim = h.pods().find((p) => p.spec.nodeName === 'node-1')!;
-    await h.bus.execute(new PodCommandMsg('default', victim.metadata.name!, { type: 'RequestPodDeletion', reason: 'user' }, user));
+    await h.writes.delete(PODS_API, 'default', victim.metadata.name!, {}, user);
     await h.settle();
     expect(h.pods().find((p) => p.spec.nodeName === 'node-1')!.spec.containers[0].image).toBe('nginx:1.9.1');
     expect(h.ds('nginx-ds')!.status!.updatedNumberScheduled).toBe(1);

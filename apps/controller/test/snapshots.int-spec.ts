@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { openEventStore, SqliteSnapshotStore } from '@daemonledger/event-store';
 import type { EventStore } from '@daemonledger/event-store/event-store.port';
 import { type ClusterView, clusterViewAt, History, PROJECTION_CODE_VERSION } from '@daemonledger/projections';
-import { NodeCommandMsg } from '../src/commands/cluster.commands';
+import { MERGE_PATCH, NODES_API } from '../src/api/local-api';
 import { manifest, startHarness, type Harness } from './harness';
 
 /**
@@ -14,7 +14,6 @@ import { manifest, startHarness, type Harness } from './harness';
  * real SQLite file, snapshotted every few dozen events.
  */
 const EVERY = 15;
-const user = { actor: 'user:test' };
 const plain = (v: ClusterView) => JSON.parse(JSON.stringify({ ...v.snapshot(), events: v.events.list(), templateChanges: [...v.templateChanges], streamRevisions: [...v.streamRevisions].sort(), timelines: v.rolloutTimelines.toSnapshot() }));
 const objects = (v: ClusterView) => JSON.parse(JSON.stringify(v.snapshot()));
 
@@ -23,7 +22,7 @@ const run = async (h: Harness) => {
   await h.until(() => h.ds('nginx-ds')?.status?.numberAvailable === 5);
   await h.writes.setImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, { user: 'test' });
   await h.until(() => h.ds('nginx-ds')?.status?.updatedNumberScheduled === 5 && h.ds('nginx-ds')?.status?.numberAvailable === 5);
-  await h.bus.execute(new NodeCommandMsg('node-2', { type: 'CordonNode' }, user));
+  await h.writes.patch(NODES_API, '', 'node-2', { spec: { unschedulable: true } }, { ...MERGE_PATCH, user: 'test' });
   await h.writes.setImage('default', 'nginx-ds', { '*': 'nginx:1.10.0' }, { user: 'test' });
   await h.until(() => h.ds('nginx-ds')?.status?.updatedNumberScheduled === 5 && h.ds('nginx-ds')?.status?.numberAvailable === 5);
 };

@@ -16,6 +16,8 @@ export interface ResourceName {
 }
 
 export const DAEMONSETS_API: ResourceName = { group: 'apps', resource: 'daemonsets' };
+export const NODES_API: ResourceName = { group: '', resource: 'nodes' };
+export const PODS_API: ResourceName = { group: '', resource: 'pods' };
 
 export interface LocalRequestOptions {
   /** Who asks (the API's `user:<name>` actor). */
@@ -26,6 +28,9 @@ export interface LocalRequestOptions {
   /** A client's User-Agent (the default field manager). */
   userAgent?: string;
 }
+
+/** The content type of a JSON merge patch (what `kubectl label`, `taint` and `cordon` amount to). */
+export const MERGE_PATCH = { contentType: 'application/merge-patch+json' } as const;
 
 /**
  * The API's write path for callers inside this process (the demo, the

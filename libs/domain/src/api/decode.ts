@@ -81,7 +81,15 @@ const parseYaml = (text: string): unknown[] => {
       throw new DomainError('BadRequest', `error converting YAML to JSON: yaml: ${where}: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
     }
   }
-  return list.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown);
+  return list.map((d) => {
+    try {
+      return d.toJS({ maxAliasCount: 100 }) as unknown;
+    } catch (e) {
+      // An alias bomb ("billion laughs"): refused as go-yaml refuses it, not expanded.
+      if (/alias/i.test((e as Error).message)) throw new DomainError('BadRequest', 'error converting YAML to JSON: yaml: document contains excessive aliasing');
+      throw new DomainError('BadRequest', `error converting YAML to JSON: ${(e as Error).message}`);
+    }
+  });
 };
 
 /** Go's json.Unmarshal leaves a field untouched when the JSON says null. */

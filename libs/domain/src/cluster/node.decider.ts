@@ -18,11 +18,7 @@ export type NodeReadiness = 'True' | 'False' | 'Unknown';
 export type NodeCommand =
   | { type: 'JoinNode'; node: Node }
   | { type: 'LeaveNode' }
-  | { type: 'SetNodeLabels'; labels: Record<string, string>; expectedResourceVersion?: string }
-  | { type: 'SetNodeTaints'; taints: Taint[]; expectedResourceVersion?: string }
   | { type: 'SetNodeReadiness'; status: NodeReadiness; reason?: string; message?: string }
-  | { type: 'CordonNode' }
-  | { type: 'UncordonNode' }
   /**
    * A user's PUT/PATCH of the whole Node (kubectl label / taint / cordon /
    * edit): the labels, taints and unschedulable flag it ends with, decided
@@ -80,12 +76,6 @@ export const decideNode = (cmd: NodeCommand, current: Node | undefined, ctx: Com
   switch (cmd.type) {
     case 'LeaveNode':
       return [{ type: 'NodeLeft', data: {} }];
-    case 'SetNodeLabels':
-      checkVersion(current, cmd.expectedResourceVersion);
-      return jsonEqual(cmd.labels, current.metadata.labels ?? {}) ? [] : [{ type: 'NodeLabelsChanged', data: { labels: cmd.labels } }];
-    case 'SetNodeTaints':
-      checkVersion(current, cmd.expectedResourceVersion);
-      return jsonEqual(cmd.taints, current.spec.taints ?? []) ? [] : [{ type: 'NodeTaintsChanged', data: { taints: cmd.taints } }];
     case 'SetNodeReadiness': {
       const conditions = current.status?.conditions ?? [];
       const ready = conditions.find((c) => c.type === 'Ready');
@@ -106,17 +96,6 @@ export const decideNode = (cmd: NodeCommand, current: Node | undefined, ctx: Com
         },
       ];
     }
-    case 'CordonNode':
-      if (current.spec.unschedulable) return [];
-      return [
-        {
-          type: 'NodeCordoned',
-          data: { taints: [...withoutKeys(current.spec.taints, [TAINT_UNSCHEDULABLE]), { key: TAINT_UNSCHEDULABLE, effect: 'NoSchedule', timeAdded: ctx.now }] },
-        },
-      ];
-    case 'UncordonNode':
-      if (!current.spec.unschedulable) return [];
-      return [{ type: 'NodeUncordoned', data: { taints: withoutKeys(current.spec.taints, [TAINT_UNSCHEDULABLE]) } }];
     case 'UpdateNode':
       checkVersion(current, cmd.expectedResourceVersion);
       return updateNode(cmd, current, ctx);
