@@ -25,12 +25,15 @@ export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** The body's bytes (protobuf answers). */
+  bytes: Buffer;
   json<T = Record<string, unknown>>(): T;
 }
 
 export interface RawRequest {
   method?: string;
-  body?: string | object;
+  /** A Buffer is sent as it is (protobuf), an object as JSON. */
+  body?: string | Buffer | object;
   contentType?: string;
   accept?: string;
   /** Bearer token; default the admin's, null for none. */
@@ -103,7 +106,7 @@ export const startApiHarness = async (opts: { nodes?: number; podStartMs?: numbe
 
   const raw: ApiHarness['raw'] = (path, r = {}) =>
     new Promise((resolve, reject) => {
-      const body = r.body === undefined ? undefined : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+      const body = r.body === undefined ? undefined : typeof r.body === 'string' || Buffer.isBuffer(r.body) ? r.body : JSON.stringify(r.body);
       const token = r.token === undefined ? api.tokens.admin : r.token;
       const req = request(
         `${api.url}${path}`,
@@ -120,8 +123,9 @@ export const startApiHarness = async (opts: { nodes?: number; podStartMs?: numbe
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json: () => JSON.parse(text) });
+            const bytes = Buffer.concat(chunks);
+            const text = bytes.toString('utf8');
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, bytes, json: () => JSON.parse(text) });
           });
         },
       );

@@ -1,13 +1,18 @@
 /**
  * How deeply a request body nests, measured on its text in one pass with no
  * recursion, so that a hostile body is refused before any recursive code
- * (JSON.parse's consumers, YAML, patches, zod) sees it.
+ * (YAML, patches, zod, managed fields, JSON writers) sees it.
  *
- * The limit is kube-apiserver's: apimachinery pkg/util/json refuses JSON
- * nested deeper than 10000 ("exceeded max depth of 10000"), as Go's
- * encoding/json scanner does.
+ * kube-apiserver refuses JSON nested deeper than 10000 (apimachinery
+ * pkg/util/json `maxDepth`, "exceeded max depth of 10000", the same limit as
+ * Go's encoding/json scanner); Go's growable stacks carry that much. Node's
+ * stack is fixed (about 1 MB): measured on this server, a strategic merge
+ * patch overflows it at about 2000 levels and a merge patch at about 5000,
+ * so the limit here is 1000 levels, a tenth of upstream's and still far
+ * beyond any real object (a DaemonSet nests about 15).
  */
-export const MAX_NESTING_DEPTH = 10000;
+export const UPSTREAM_MAX_NESTING_DEPTH = 10000;
+export const MAX_NESTING_DEPTH = 1000;
 
 /** The deepest `{`/`[` nesting of a JSON text (strings skipped). Malformed JSON is measured as far as it goes. */
 export const jsonDepth = (text: string): number => {
