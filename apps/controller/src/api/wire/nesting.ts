@@ -35,17 +35,22 @@ export const jsonDepth = (text: string): number => {
 /**
  * An upper bound of a YAML text's nesting: block indentation levels open on
  * a line, plus the `- ` sequence entries that start it, plus open flow
- * brackets (`{`, `[`) outside quotes and comments. Never less than the real
- * depth, so a body under the limit here is under it for the parser too.
+ * brackets (`{`, `[`) outside quotes, comments and block scalars. Never
+ * less than the real depth, so a body under the limit here is under it for
+ * the parser too.
  */
 export const yamlDepth = (text: string): number => {
   const indents: number[] = [];
   let flow = 0;
   let deepest = 0;
+  // Inside a block scalar (`key: |`): its lines, more indented than the key's, are text.
+  let literalAbove = -1;
   for (const line of text.split('\n')) {
     let i = 0;
     while (i < line.length && line[i] === ' ') i++;
     if (i === line.length || line[i] === '#') continue;
+    if (literalAbove >= 0 && i > literalAbove) continue;
+    literalAbove = flow === 0 && /(?:^|[:\s-])\s*[|>][-+0-9]*\s*(?:#.*)?$/.test(line) ? i : -1;
     if (flow === 0) {
       while (indents.length && indents[indents.length - 1] >= i) indents.pop();
       indents.push(i);
