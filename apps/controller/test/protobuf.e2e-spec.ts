@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { request } from 'node:https';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { lookupType } from '../src/api/wire/k8s-proto';
 import { decodeObject, encodeObject } from '../src/api/wire/protobuf';
 import { type ApiHarness, MANIFESTS, startApiHarness } from './api-harness';
@@ -18,6 +20,21 @@ jest.setTimeout(90_000);
 const PB = 'application/vnd.kubernetes.protobuf';
 const CLIENT_GO_ACCEPT = `${PB}, application/json`;
 const DS = '/apis/apps/v1/namespaces/default/daemonsets';
+const ROOT = join(__dirname, '../../..');
+const GO_CLIENT_SRC = join(__dirname, 'go-protobuf');
+const GO_CACHE = join(ROOT, '.cache/go');
+
+/** Builds the Go client (upstream's codecs) once into the ignored Go cache; rebuilt when its source changes. */
+const goClient = async (): Promise<string> => {
+  const binary = join(GO_CACHE, 'go-protobuf');
+  const source = join(GO_CLIENT_SRC, 'main.go');
+  if (existsSync(binary) && statSync(binary).mtimeMs > statSync(source).mtimeMs) return binary;
+  mkdirSync(GO_CACHE, { recursive: true });
+  const env = { ...process.env, GOPATH: GO_CACHE, GOCACHE: join(GO_CACHE, 'build'), GOFLAGS: '-modcacherw', GOTOOLCHAIN: 'local' };
+  await promisify(execFile)('go', ['build', '-o', binary, '.'], { cwd: GO_CLIENT_SRC, env, timeout: 15 * 60_000 });
+  return binary;
+};
+
 const nginx = () => JSON.parse(JSON.stringify(require('yaml').parse(readFileSync(join(MANIFESTS, 'nginx-ds.yaml'), 'utf8'))));
 const decode = (bytes: Buffer) => decodeObject(bytes, 1_000) as Record<string, any>;
 /** A JSON answer as a Go client sees it after protobuf: the same codec both ways (its fidelity is unit-tested). */
@@ -215,6 +232,27 @@ describe('protobuf bodies and nesting limits', () => {
       expect(deleted.status).toBe(200);
       expect((await h.raw(`${DS}/pb-ds`)).status).toBe(404);
     });
+
+    it('a Go client on upstream’s own codecs (apimachinery protobuf serializer and watch framing) reads and writes', async () => {
+      const binary = await goClient();
+      const ca = join(h.dir, 'ca.crt');
+      writeFileSync(ca, h.embedded.api!.caCert);
+      const { stdout } = await promisify(execFile)(binary, [h.url, h.tokens.admin, ca], { timeout: 60_000 });
+      const out = JSON.parse(stdout);
+      const json = (await h.raw(`${DS}/nginx-ds`)).json<any>();
+      expect(out.get).toEqual({
+        code: 200, contentType: PB, name: 'nginx-ds', uid: json.metadata.uid, image: json.spec.template.spec.containers[0].image,
+        maxUnavailable: String(json.spec.updateStrategy.rollingUpdate.maxUnavailable), created: json.metadata.creationTimestamp, numberAvailable: 2,
+      });
+      const pods = (await h.raw(`/api/v1/namespaces/default/pods?resourceVersion=${out.list.resourceVersion}&resourceVersionMatch=Exact`)).json<any>();
+      expect(out.list.pods.sort()).toEqual(pods.items.map((p: any) => p.metadata.name).sort());
+      expect(out.list.pods.filter((n: string) => n.startsWith('nginx-ds-'))).toHaveLength(2);
+      expect(out.missing).toEqual({ code: 404, reason: 'NotFound', message: 'daemonsets.apps "nope" not found' });
+      expect(out.create).toEqual({ code: 201, name: 'go-ds', generation: 1, maxUnavailable: '50%', hostPath: '/var/log', probePort: '9100', hostPort: 9100, revisionHistoryLimit: 10 });
+      expect(out.watch.contentType).toBe(`${PB};stream=watch`);
+      expect(out.watch.events).toEqual(expect.arrayContaining(['ADDED nginx-ds', 'ADDED go-ds']));
+      expect(out.delete).toBe(200);
+    }, 16 * 60_000);
   });
 });
 
