@@ -55,32 +55,47 @@ interface FieldPlan {
   inline: boolean;
   /** Written by JSON even when zero (a pointer that was set, or no omitempty). */
   keepZero: boolean;
+  /** The field's message type, if it is one. */
+  message?: protobuf.Type;
 }
 
-const plans = new Map<protobuf.Type, FieldPlan[]>();
-const planOf = (type: protobuf.Type): FieldPlan[] => {
+/** What a message type is on the JSON side: one of the special forms, or a plain object of fields. */
+interface TypePlan {
+  special?: string;
+  fields: FieldPlan[];
+}
+
+/** A message that is a named list of strings in Go (`type ExtraValue []string`): JSON writes the array. */
+const ITEMS = 'items';
+const isItemsWrapper = (type: protobuf.Type) =>
+  type.fieldsArray.length === 1 && type.fieldsArray[0].name === 'items' && type.fieldsArray[0].repeated && !type.name.endsWith('List');
+
+// Plans are computed once per type (protobufjs computes fullName on every read).
+const plans = new Map<protobuf.Type, TypePlan>();
+const planOf = (type: protobuf.Type): TypePlan => {
   let plan = plans.get(type);
   if (plan) return plan;
-  const facts = protos.goFields[type.fullName.slice(1)] ?? {};
-  plan = type.fieldsArray.map((field) => {
-    field.resolve();
-    return {
-      field,
-      json: facts.json?.[field.name] ?? field.name,
-      inline: facts.inline?.includes(field.name) ?? false,
-      keepZero: (facts.pointer?.includes(field.name) ?? false) || (facts.always?.includes(field.name) ?? false),
-    };
-  });
+  const fullName = type.fullName;
+  const facts = protos.goFields[fullName.slice(1)] ?? {};
+  const special = (Object.values(SPECIAL) as string[]).includes(fullName) ? fullName : isItemsWrapper(type) ? ITEMS : undefined;
+  plan = {
+    special,
+    fields: type.fieldsArray.map((field) => {
+      field.resolve();
+      return {
+        field,
+        json: facts.json?.[field.name] ?? field.name,
+        inline: facts.inline?.includes(field.name) ?? false,
+        keepZero: (facts.pointer?.includes(field.name) ?? false) || (facts.always?.includes(field.name) ?? false),
+        message: field.resolvedType instanceof protobuf.Type ? field.resolvedType : undefined,
+      };
+    }),
+  };
   plans.set(type, plan);
   return plan;
 };
 
-/** A message that is a named list of strings in Go (`type ExtraValue []string`): JSON writes the array. */
-const isItemsWrapper = (type: protobuf.Type) =>
-  type.fieldsArray.length === 1 && type.fieldsArray[0].name === 'items' && type.fieldsArray[0].repeated && !type.name.endsWith('List');
-
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
-const messageType = (field: protobuf.Field): protobuf.Type | undefined => (field.resolvedType instanceof protobuf.Type ? field.resolvedType : undefined);
 
 /** RFC 3339 → seconds and nanoseconds, keeping every fraction digit (Date keeps milliseconds only). */
 const parseTime = (text: string): { seconds: number; nanos: number } => {
@@ -105,8 +120,8 @@ const toScalar = (field: protobuf.Field, v: unknown): unknown => {
   return typeof v === 'number' ? v : Number(v);
 };
 
-const toSpecial = (type: protobuf.Type, v: unknown): Record<string, unknown> | undefined => {
-  switch (type.fullName) {
+const toSpecial = (special: string, v: unknown): Record<string, unknown> | undefined => {
+  switch (special) {
     case SPECIAL.time:
     case SPECIAL.microTime:
       return typeof v === 'string' && v !== '' ? parseTime(v) : undefined;
@@ -121,27 +136,22 @@ const toSpecial = (type: protobuf.Type, v: unknown): Record<string, unknown> | u
     case SPECIAL.fieldsV1:
       return { Raw: Buffer.from(JSON.stringify(v)) };
     default:
-      if (isItemsWrapper(type)) return Array.isArray(v) ? { items: v.map(String) } : undefined;
-      return null as never;
+      return Array.isArray(v) ? { items: v.map(String) } : undefined;
   }
 };
 
-const hasSpecialForm = (type: protobuf.Type) => (Object.values(SPECIAL) as string[]).includes(type.fullName) || isItemsWrapper(type);
-
-const toValue = (field: protobuf.Field, v: unknown): unknown => {
-  const type = messageType(field);
-  return type ? toMessage(type, v) : toScalar(field, v);
-};
+const toValue = (p: FieldPlan, v: unknown): unknown => (p.message ? toMessage(p.message, v) : toScalar(p.field, v));
 
 /** A JSON value as the plain object protobufjs encodes for `type`; fields the schema does not know are left out. */
 export const toMessage = (type: protobuf.Type, value: unknown): Record<string, unknown> | undefined => {
-  if (hasSpecialForm(type)) return toSpecial(type, value);
+  const plan = planOf(type);
+  if (plan.special) return toSpecial(plan.special, value);
   if (!isRecord(value)) return undefined;
   const out: Record<string, unknown> = {};
-  for (const p of planOf(type)) {
+  for (const p of plan.fields) {
     const { field } = p;
     if (p.inline) {
-      const inner = toMessage(messageType(field)!, value);
+      const inner = toMessage(p.message!, value);
       if (inner && Object.keys(inner).length) out[field.name] = inner;
       continue;
     }
@@ -149,11 +159,11 @@ export const toMessage = (type: protobuf.Type, value: unknown): Record<string, u
     if (v === undefined || v === null) continue;
     if (field.map) {
       if (!isRecord(v)) continue;
-      out[field.name] = Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, toValue(field, x)]));
+      out[field.name] = Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, toValue(p, x)]));
     } else if (field.repeated) {
-      if (Array.isArray(v)) out[field.name] = v.filter((x) => x !== null).map((x) => toValue(field, x));
+      if (Array.isArray(v)) out[field.name] = v.filter((x) => x !== null).map((x) => toValue(p, x));
     } else {
-      const converted = toValue(field, v);
+      const converted = toValue(p, v);
       if (converted !== undefined) out[field.name] = converted;
     }
   }
@@ -162,22 +172,22 @@ export const toMessage = (type: protobuf.Type, value: unknown): Record<string, u
 
 // ---- message (protobufjs' toObject, longs as numbers) → JSON ----
 
-const fromSpecial = (type: protobuf.Type, o: Record<string, any>): unknown => {
-  switch (type.fullName) {
+const fromSpecial = (special: string, o: Record<string, any>): unknown => {
+  switch (special) {
     case SPECIAL.time:
     case SPECIAL.microTime: {
-      const seconds = Number(o.seconds ?? 0);
-      const nanos = Number(o.nanos ?? 0);
+      const seconds = toNumber(o.seconds ?? 0);
+      const nanos = toNumber(o.nanos ?? 0);
       // Go's zero time is JSON null: the field is left out.
       if (seconds === 0 && nanos === 0) return undefined;
-      return formatTime(seconds, nanos, type.fullName === SPECIAL.microTime);
+      return formatTime(seconds, nanos, special === SPECIAL.microTime);
     }
     case SPECIAL.duration:
-      return formatGoDuration(Number(o.duration ?? 0));
+      return formatGoDuration(toNumber(o.duration ?? 0));
     case SPECIAL.quantity:
       return o.string ?? '0';
     case SPECIAL.intOrString:
-      return Number(o.type ?? 0) === 1 ? (o.strVal ?? '') : Number(o.intVal ?? 0);
+      return toNumber(o.type ?? 0) === 1 ? (o.strVal ?? '') : toNumber(o.intVal ?? 0);
     case SPECIAL.rawExtension:
     case SPECIAL.fieldsV1: {
       const raw = (o.raw ?? o.Raw) as Uint8Array | undefined;
@@ -187,7 +197,7 @@ const fromSpecial = (type: protobuf.Type, o: Record<string, any>): unknown => {
       try {
         return JSON.parse(text);
       } catch {
-        throw new Error(`${type.name} holds no JSON`);
+        throw new Error(`${special.split('.').pop()} holds no JSON`);
       }
     }
     default:
@@ -197,35 +207,42 @@ const fromSpecial = (type: protobuf.Type, o: Record<string, any>): unknown => {
 
 const isZero = (v: unknown) => v === '' || v === 0 || v === false;
 
-const fromValue = (field: protobuf.Field, v: unknown): unknown => {
-  const type = messageType(field);
-  if (type) return fromMessage(type, v as Record<string, unknown>);
-  if (field.type === 'bytes') return Buffer.from(v as Uint8Array).toString('base64');
-  return typeof v === 'object' && v !== null ? Number(v) : v;
+/** An int64 as protobufjs decodes it (a Long when the long package is there) → a number. */
+const toNumber = (v: unknown): number => (typeof v === 'number' ? v : typeof (v as { toNumber?: unknown }).toNumber === 'function' ? (v as { toNumber(): number }).toNumber() : Number(v));
+
+const fromValue = (p: FieldPlan, v: unknown): unknown => {
+  if (p.message) return fromMessage(p.message, v as Record<string, unknown>);
+  if (p.field.type === 'bytes') return Buffer.from(v as Uint8Array).toString('base64');
+  return typeof v === 'object' && v !== null ? toNumber(v) : v;
 };
 
-/** A decoded message (protobufjs' toObject) as Kubernetes JSON. */
+/**
+ * A decoded message (as protobufjs' decode returns it: present fields are own
+ * properties, absent ones read their defaults from the prototype) as Kubernetes JSON.
+ */
 export const fromMessage = (type: protobuf.Type, o: Record<string, unknown>): unknown => {
-  if (hasSpecialForm(type)) return fromSpecial(type, o);
+  const plan = planOf(type);
+  if (plan.special) return fromSpecial(plan.special, o);
   const out: Record<string, unknown> = {};
-  for (const p of planOf(type)) {
+  for (const p of plan.fields) {
     const { field } = p;
+    if (!Object.prototype.hasOwnProperty.call(o, field.name)) continue;
     const v = o[field.name];
     if (v === undefined || v === null) continue;
     if (p.inline) {
-      Object.assign(out, fromMessage(messageType(field)!, v as Record<string, unknown>));
+      Object.assign(out, fromMessage(p.message!, v as Record<string, unknown>));
       continue;
     }
     let json: unknown;
     if (field.map) {
       const entries = Object.entries(v as Record<string, unknown>);
       if (!entries.length) continue;
-      json = Object.fromEntries(entries.map(([k, x]) => [k, fromValue(field, x)]));
+      json = Object.fromEntries(entries.map(([k, x]) => [k, fromValue(p, x)]));
     } else if (field.repeated) {
       if (!(v as unknown[]).length) continue;
-      json = (v as unknown[]).map((x) => fromValue(field, x));
+      json = (v as unknown[]).map((x) => fromValue(p, x));
     } else {
-      json = fromValue(field, v);
+      json = fromValue(p, v);
       if (json === undefined || (isZero(json) && !p.keepZero)) continue;
     }
     out[p.json] = json;

@@ -17,7 +17,6 @@ const MAGIC = Buffer.from('k8s\u0000', 'latin1');
 
 const unknownType = lookupType('k8s.io.apimachinery.pkg.runtime.Unknown');
 const watchEventType = lookupType('k8s.io.apimachinery.pkg.apis.meta.v1.WatchEvent');
-const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, defaults: false, arrays: false, objects: false };
 
 /** A protobuf body that cannot be read: the message says why (a 400 at the API edge). */
 export class ProtobufDecodeError extends Error {}
@@ -30,12 +29,37 @@ export const canEncode = (obj: unknown): boolean =>
     ? messageTypeFor((obj as KubeJson).apiVersion as string, (obj as KubeJson).kind as string) !== undefined
     : false;
 
+/**
+ * The items of lists, encoded once: the objects of a view are never mutated,
+ * so an object's bytes are kept with it (and forgotten with it), and a list
+ * is its head plus the items' kept bytes.
+ */
+const itemBytes = new WeakMap<object, Uint8Array>();
+const encodeItem = (type: protobuf.Type, item: unknown): Uint8Array => {
+  const cacheable = typeof item === 'object' && item !== null;
+  let bytes = cacheable ? itemBytes.get(item) : undefined;
+  if (!bytes) {
+    bytes = type.encode(toMessage(type, item) ?? {}).finish();
+    if (cacheable) itemBytes.set(item, bytes);
+  }
+  return bytes;
+};
+
 /** The object's message bytes alone (no envelope), or undefined when its kind has no protobuf form. */
 const messageBytes = (obj: KubeJson): { type: protobuf.Type; bytes: Uint8Array } | undefined => {
   if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') return undefined;
   const type = messageTypeFor(obj.apiVersion, obj.kind);
   if (!type) return undefined;
-  return { type, bytes: type.encode(type.fromObject(toMessage(type, obj) ?? {})).finish() };
+  const items = type.fields.items;
+  items?.resolve();
+  if (Array.isArray(obj.items) && items?.repeated && items.resolvedType instanceof protobuf.Type) {
+    const itemType = items.resolvedType;
+    // protobufjs encodes plain objects whose values have the field types, as toMessage makes them.
+    const writer = type.encode(toMessage(type, { ...obj, items: [] }) ?? {});
+    for (const item of obj.items) writer.uint32(((items.id << 3) | 2) >>> 0).bytes(encodeItem(itemType, item));
+    return { type, bytes: writer.finish() };
+  }
+  return { type, bytes: encodeItem(type, obj) };
 };
 
 /** `k8s\0` + runtime.Unknown{typeMeta, raw}; undefined when the kind has no protobuf form. */
@@ -88,7 +112,7 @@ const decodeWith = (type: protobuf.Type, bytes: Uint8Array, maxDepth: number): R
   const depth = messageDepth(type, bytes, maxDepth);
   if (depth > maxDepth) throw new ProtobufDecodeError(`exceeded max depth of ${maxDepth}`);
   try {
-    return type.toObject(type.decode(bytes), TO_OBJECT);
+    return type.decode(bytes) as unknown as Record<string, unknown>;
   } catch (e) {
     throw new ProtobufDecodeError(`unable to decode ${type.name}: ${(e as Error).message}`);
   }
