@@ -137,6 +137,10 @@ describe('protobuf bodies and nesting limits', () => {
         expect(res.status).toBe(400);
         expect(decode(res.bytes)).toMatchObject({ kind: 'Status', reason: 'BadRequest', message: expect.stringMatching(message) });
       }
+      // PATCH bodies are JSON or YAML, as upstream: a protobuf patch is 415.
+      const patch = await h.raw(`${DS}/nginx-ds`, { method: 'PATCH', body: good, contentType: PB });
+      expect(patch.status).toBe(415);
+      expect(patch.json()).toMatchObject({ kind: 'Status', reason: 'UnsupportedMediaType' });
       // The envelope names a kind the schema has, but not this resource's: the usual kind mismatch, still a 4xx.
       const wrongKind = await h.raw(DS, { method: 'POST', body: bodies[3][0], contentType: PB });
       expect(wrongKind.status).toBeGreaterThanOrEqual(400);
