@@ -1,6 +1,7 @@
 import protobuf from 'protobufjs';
 import { fromMessage, lookupType, messageTypeFor, toMessage } from './k8s-proto';
 import { decodeObject, encodeObject, encodeWatchFrame, messageDepth, ProtobufDecodeError } from './protobuf';
+import { apiGroupList, apiResourceList, apiVersions } from './discovery';
 import { MAX_NESTING_DEPTH } from './nesting';
 import { aDaemonSet, aNode, aPod, aRevision, ago } from './spec-fixtures';
 
@@ -52,6 +53,17 @@ describe('protobuf bodies from upstream’s generated.proto', () => {
       const list = listOf(apiVersion, kind, [item, item]);
       expect(roundTrip(list)).toEqual(strip(list));
     });
+  });
+
+  it.each([
+    ['APIResourceList (verbs are a wrapped string list)', apiResourceList('apps/v1')],
+    ['APIGroupList', apiGroupList()],
+  ])('legacy discovery: %s', (_what, doc) => {
+    expect(roundTrip(doc as object)).toEqual(strip(doc));
+  });
+
+  it('`/api` (APIVersions, which carries no apiVersion) stays JSON', () => {
+    expect(encodeObject(apiVersions('127.0.0.1:6443'))).toBeUndefined();
   });
 
   describe('the types whose JSON is not their message', () => {
