@@ -110,7 +110,15 @@ const formatTime = (seconds: number, nanos: number, micro: boolean): string => {
   return micro ? `${base}.${String(Math.floor(nanos / 1000)).padStart(6, '0')}Z` : `${base}Z`;
 };
 
-// ---- JSON → message (for protobufjs' fromObject) ----
+// ---- JSON → message (plain objects protobufjs encodes) ----
+
+const attempt = <T>(f: () => T): T | undefined => {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+};
 
 const toScalar = (field: protobuf.Field, v: unknown): unknown => {
   if (field.type === 'bytes') return typeof v === 'string' ? Buffer.from(v, 'base64') : Buffer.from(goJsonMarshal(v));
@@ -121,11 +129,13 @@ const toScalar = (field: protobuf.Field, v: unknown): unknown => {
 
 const toSpecial = (special: string, v: unknown): Record<string, unknown> | undefined => {
   switch (special) {
+    // Answers must not fail on one odd value a lenient write let through: a time or
+    // duration that does not parse is left out, as the zero value Go would hold.
     case SPECIAL.time:
     case SPECIAL.microTime:
-      return typeof v === 'string' && v !== '' ? parseTime(v) : undefined;
+      return typeof v === 'string' && v !== '' ? attempt(() => parseTime(v)) : undefined;
     case SPECIAL.duration:
-      return { duration: typeof v === 'number' ? v : parseGoDuration(String(v)) };
+      return typeof v === 'number' ? { duration: v } : attempt(() => ({ duration: parseGoDuration(String(v)) }));
     case SPECIAL.quantity:
       return { string: String(v) };
     case SPECIAL.intOrString:

@@ -62,10 +62,19 @@ const messageBytes = (obj: KubeJson): { type: protobuf.Type; bytes: Uint8Array }
   return { type, bytes: encodeItem(type, obj) };
 };
 
-/** `k8s\0` + runtime.Unknown{typeMeta, raw}; undefined when the kind has no protobuf form. */
+/**
+ * `k8s\0` + runtime.Unknown{typeMeta, raw}; undefined when the kind has no
+ * protobuf form, or the object cannot be written in it (the caller answers
+ * in JSON, which every protobuf client also accepts, rather than failing).
+ */
 export const encodeObject = (obj: unknown): Buffer | undefined => {
   const o = obj as KubeJson;
-  const encoded = typeof obj === 'object' && obj !== null ? messageBytes(o) : undefined;
+  let encoded: ReturnType<typeof messageBytes>;
+  try {
+    encoded = typeof obj === 'object' && obj !== null ? messageBytes(o) : undefined;
+  } catch {
+    return undefined;
+  }
   if (!encoded) return undefined;
   const unknown = unknownType.fromObject({ typeMeta: { apiVersion: o.apiVersion, kind: o.kind }, raw: encoded.bytes, contentEncoding: '', contentType: '' });
   return Buffer.concat([MAGIC, unknownType.encode(unknown).finish()]);
