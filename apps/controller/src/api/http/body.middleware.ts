@@ -15,8 +15,8 @@ const tooDeep = () => badRequestError(`the request body is nested too deeply: ex
  * The body as the handlers read it. A protobuf object (`k8s\0` envelope,
  * any verb but PATCH, whose types are all JSON or YAML) becomes the JSON
  * text of the same object, so every handler reads one format; its
- * Content-Type is then JSON. Bodies nested deeper than kube-apiserver
- * accepts are refused here, before any recursive code sees them.
+ * Content-Type is then JSON. Bodies nested deeper than MAX_NESTING_DEPTH
+ * (see wire/nesting.ts) are refused here, before any recursive code sees them.
  */
 export const readBody = (req: ApiRequest, bytes: Buffer): void => {
   req.rawBytes = bytes;
