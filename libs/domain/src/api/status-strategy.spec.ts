@@ -81,6 +81,8 @@ describe('status subresource writes keep the stored metadata and spec (upstream 
 
   it('pods: spec and metadata stay, the status is the body\'s', () => {
     const prev: Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
       metadata: { name: 'p', namespace: 'default', uid: 'u', creationTimestamp: '2026-12-02T10:00:00Z', labels: { a: 'b' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'foo', uid: 'd', controller: true }] },
       spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'nginx' }] },
       status: { phase: 'Pending' },
@@ -90,7 +92,7 @@ describe('status subresource writes keep the stored metadata and spec (upstream 
   });
 
   it('nodes: spec (taints, unschedulable) stays, the status is the body\'s', () => {
-    const prev: Node = { metadata: { name: 'n1', uid: 'u', creationTimestamp: '2026-12-02T10:00:00Z' }, spec: { unschedulable: true }, status: { conditions: [] } };
+    const prev: Node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', uid: 'u', creationTimestamp: '2026-12-02T10:00:00Z' }, spec: { unschedulable: true }, status: { conditions: [] } };
     const next = admitNodeStatusUpdate(mergePatched(prev, { metadata: { creationTimestamp: null }, spec: { unschedulable: null }, status: { capacity: { cpu: '4' } } }), prev);
     expect(next).toEqual({ ...prev, status: { conditions: [], capacity: { cpu: '4' } } });
   });
