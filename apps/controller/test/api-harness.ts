@@ -25,6 +25,8 @@ export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** The body's bytes (binary answers: protobuf). */
+  bytes: Buffer;
   json<T = Record<string, unknown>>(): T;
 }
 
@@ -35,6 +37,8 @@ export interface RawRequest {
   accept?: string;
   /** Bearer token; default the admin's, null for none. */
   token?: string | null;
+  /** More request headers (If-None-Match, …). */
+  headers?: Record<string, string>;
 }
 
 /** An open watch: events as they arrive. */
@@ -113,6 +117,7 @@ export const startApiHarness = async (opts: { nodes?: number; podStartMs?: numbe
           headers: {
             ...(token ? { Authorization: `Bearer ${token}` } : {}),
             ...(r.accept ? { Accept: r.accept } : {}),
+            ...r.headers,
             ...(body !== undefined ? { 'Content-Type': r.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(body) } : {}),
           },
         },
@@ -120,8 +125,9 @@ export const startApiHarness = async (opts: { nodes?: number; podStartMs?: numbe
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json: () => JSON.parse(text) });
+            const bytes = Buffer.concat(chunks);
+            const text = bytes.toString('utf8');
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, bytes, json: () => JSON.parse(text) });
           });
         },
       );
