@@ -25,7 +25,7 @@ export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
-  /** The body's bytes (protobuf answers). */
+  /** The body's bytes (binary answers: protobuf). */
   bytes: Buffer;
   json<T = Record<string, unknown>>(): T;
 }
@@ -38,6 +38,8 @@ export interface RawRequest {
   accept?: string;
   /** Bearer token; default the admin's, null for none. */
   token?: string | null;
+  /** More request headers (If-None-Match, …). */
+  headers?: Record<string, string>;
 }
 
 /** An open watch: events as they arrive. */
@@ -116,6 +118,7 @@ export const startApiHarness = async (opts: { nodes?: number; podStartMs?: numbe
           headers: {
             ...(token ? { Authorization: `Bearer ${token}` } : {}),
             ...(r.accept ? { Accept: r.accept } : {}),
+            ...r.headers,
             ...(body !== undefined ? { 'Content-Type': r.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(body) } : {}),
           },
         },
