@@ -17,6 +17,7 @@ export type DomainErrorCode =
   | 'Unauthorized'
   | 'RequestEntityTooLarge'
   | 'UnsupportedMediaType'
+  | 'NotAcceptable'
   | 'MethodNotAllowed'
   | 'Timeout'
   | 'StorageError'

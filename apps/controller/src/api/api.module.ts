@@ -6,6 +6,7 @@ import { LedgerController } from './ledger.controller';
 import { LocalApi } from './local-api';
 import { ClusterAccess } from './resources/cluster-access.service';
 import { NodeAgents } from './resources/node-agents.service';
+import { NodeProxyController } from './resources/node-proxy.controller';
 import { PodSubresourcesController } from './resources/pod-subresources.controller';
 import { ResourceRegistry } from './resources/registry.service';
 import { RESOURCE_CONTROLLERS } from './resources/resource.controllers';
@@ -19,7 +20,7 @@ import { WatchService } from './watch/watch.service';
  * join the controller's own module (AppModule.forRoot({ …, api: true })) so
  * they read the same ClusterState and send commands on the same bus.
  */
-export const API_CONTROLLERS: Type<unknown>[] = [DiscoveryController, HealthController, SelfReviewsController, PodSubresourcesController, LedgerController, ...RESOURCE_CONTROLLERS];
+export const API_CONTROLLERS: Type<unknown>[] = [DiscoveryController, HealthController, SelfReviewsController, PodSubresourcesController, NodeProxyController, LedgerController, ...RESOURCE_CONTROLLERS];
 
 /** The write path: in every app, served or not, so that in-process callers (LocalApi) write as HTTP clients do. */
 export const API_WRITE_PROVIDERS: Provider[] = [ClusterAccess, NodeAgents, ResourceRegistry, ResourceWrites, LocalApi];
