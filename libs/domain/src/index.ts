@@ -16,3 +16,4 @@ export * from './api/validation/pod-spec';
 export * from './api/validation/daemon-set';
 export * from './api/validation/node';
 export * from './api/validation/controller-revision';
+export * from './kinds';

@@ -1,0 +1,113 @@
+import { jsonEqual } from '../cluster/equality';
+import type { ObjectEvent } from '../cluster/events';
+import type { CommandContext } from '../cluster/daemon-set.decider';
+import { DomainError } from '../errors';
+import { alreadyExistsError, notFoundError } from '../api/status';
+import { apiVersionOfKind, type StoredKindDef, type StoredObject } from './kind-def';
+import { storedKindNamed } from './registry';
+
+/**
+ * The commands of every stored kind. Objects arrive admitted (defaults and
+ * validation done, a Secret's data already sealed); the decider owns what
+ * the object's own history decides: existence, the resourceVersion and uid
+ * preconditions, identity fields, and whether a delete removes the object or
+ * begins its termination.
+ */
+export type ObjectCommand =
+  | { type: 'CreateObject'; object: StoredObject }
+  | {
+      type: 'UpdateObject';
+      object: StoredObject;
+      expectedResourceVersion?: string;
+      /** The object as served when its stream is empty (a built-in namespace, as old as the log). */
+      base?: StoredObject;
+    }
+  | { type: 'DeleteObject'; reason: string; expectedUid?: string; expectedResourceVersion?: string }
+  /** A terminating object's controller is done with it: it goes. */
+  | { type: 'FinalizeObjectDeletion' };
+
+const refOf = (def: StoredKindDef) => ({ resource: def.resource, group: def.group });
+
+const conflict = (def: StoredKindDef, name: string, reason = 'the object has been modified; please apply your changes to the latest version and try again') =>
+  new DomainError('VersionConflict', `Operation cannot be fulfilled on ${def.group ? `${def.resource}.${def.group}` : def.resource} ${JSON.stringify(name)}: ${reason}`, {
+    name,
+    ...(def.group ? { group: def.group } : {}),
+    kind: def.resource,
+  });
+
+const stripVersion = (o: StoredObject): StoredObject => {
+  const { resourceVersion: _rv, ...metadata } = o.metadata;
+  return { ...o, metadata };
+};
+
+/** The decider of one stored kind (the kind is the stream's, so it comes with the decision, not the state). */
+export const objectDecider =
+  (def: StoredKindDef) =>
+  (cmd: ObjectCommand, state: StoredObject | undefined, ctx: CommandContext): ObjectEvent[] => {
+    switch (cmd.type) {
+      case 'CreateObject': {
+        const name = cmd.object.metadata.name ?? '';
+        if (state) throw alreadyExistsError(refOf(def), name);
+        const object = stripVersion({
+          ...cmd.object,
+          apiVersion: apiVersionOfKind(def),
+          kind: def.kind,
+          metadata: { ...cmd.object.metadata, uid: cmd.object.metadata.uid || ctx.newUid, creationTimestamp: ctx.now },
+        });
+        return [{ type: 'ObjectCreated', data: { object } }];
+      }
+      case 'UpdateObject': {
+        const current = state ?? cmd.base;
+        const name = cmd.object.metadata.name ?? '';
+        if (!current) throw notFoundError(refOf(def), name);
+        const expected = cmd.expectedResourceVersion;
+        if (expected && expected !== current.metadata.resourceVersion) throw conflict(def, name);
+        const object = stripVersion({
+          ...cmd.object,
+          apiVersion: apiVersionOfKind(def),
+          kind: def.kind,
+          metadata: { ...cmd.object.metadata, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp },
+        });
+        // An update that changes nothing appends nothing (upstream keeps the resourceVersion too).
+        if (state && jsonEqual(object, stripVersion(current))) return [];
+        return [{ type: 'ObjectUpdated', data: { object } }];
+      }
+      case 'DeleteObject': {
+        if (!state) throw notFoundError(refOf(def), '');
+        const name = state.metadata.name ?? '';
+        if (cmd.expectedUid && cmd.expectedUid !== state.metadata.uid) {
+          throw conflict(def, name, `Precondition failed: UID in precondition: ${cmd.expectedUid}, UID in object meta: ${state.metadata.uid ?? ''}`);
+        }
+        if (cmd.expectedResourceVersion && cmd.expectedResourceVersion !== state.metadata.resourceVersion) {
+          throw conflict(def, name, `Precondition failed: ResourceVersion in precondition: ${cmd.expectedResourceVersion}, ResourceVersion in object meta: ${state.metadata.resourceVersion ?? ''}`);
+        }
+        if (def.terminates) return state.metadata.deletionTimestamp ? [] : [{ type: 'ObjectDeletionRequested', data: { deletionTimestamp: ctx.now } }];
+        return [{ type: 'ObjectDeleted', data: { uid: state.metadata.uid ?? '', reason: cmd.reason } }];
+      }
+      case 'FinalizeObjectDeletion':
+        if (!state?.metadata.deletionTimestamp) return [];
+        return [{ type: 'ObjectDeleted', data: { uid: state.metadata.uid ?? '', reason: 'finalized' } }];
+    }
+  };
+
+/**
+ * The fold of a stored object's stream. Payloads are whole objects, so the
+ * object after an event never depends on code that computed a change;
+ * only the termination of a kind with a lifecycle (a Namespace's phase) is
+ * derived here.
+ */
+export const evolveObject = (obj: StoredObject | undefined, event: ObjectEvent, rv: string): StoredObject | undefined => {
+  switch (event.type) {
+    case 'ObjectCreated':
+    case 'ObjectUpdated':
+      return { ...event.data.object, metadata: { ...event.data.object.metadata, resourceVersion: rv } };
+    case 'ObjectDeletionRequested': {
+      if (!obj) return obj;
+      const terminating = storedKindNamed(obj.kind)?.terminates;
+      const status = terminating ? { ...(obj.status as object | undefined), phase: 'Terminating' } : obj.status;
+      return { ...obj, metadata: { ...obj.metadata, deletionTimestamp: event.data.deletionTimestamp, resourceVersion: rv }, ...(status ? { status } : {}) };
+    }
+    case 'ObjectDeleted':
+      return undefined;
+  }
+};
