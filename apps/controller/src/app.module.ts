@@ -16,6 +16,8 @@ import { RECONCILE_PROVIDERS } from './reconcile';
 import { ACTIVITY_SINK, ActivityLog } from './activity-log';
 import { ControllerMetrics } from './metrics/controller-metrics';
 import { API_CONTROLLERS, API_PROVIDERS } from './api/api.module';
+import { SECRET_SEALER, type SecretSealer } from './infrastructure/secret-sealer.port';
+import { MemorySecretSealer } from './infrastructure/memory-secret-sealer';
 
 export interface AppWiring {
   config: AppConfig;
@@ -29,6 +31,8 @@ export interface AppWiring {
   activityLog?: (line: string) => void;
   /** Serve the Kubernetes REST API (an HTTP app: create it with NestFactory.create). */
   api?: boolean;
+  /** Where Secrets' data keys live (default: the line marked below). */
+  secretSealer?: SecretSealer;
 }
 
 /** Time-ordered (UUIDv7): the store's id index then only grows at its end. */
@@ -55,6 +59,8 @@ export class AppModule {
       { provide: CLOCK, useValue: w.clock ?? systemClock },
       { provide: ID_SOURCE, useValue: w.ids ?? cryptoIds },
       { provide: ACTIVITY_SINK, useValue: w.activityLog ?? null },
+      // The Secrets' key store. TODO(issue 9): the file-backed sealer (keys under DATA_DIR, 0600) replaces this in-memory one.
+      { provide: SECRET_SEALER, useValue: w.secretSealer ?? new MemorySecretSealer() },
       ActivityLog,
       ClusterState,
       ControllerMetrics,

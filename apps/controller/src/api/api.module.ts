@@ -12,12 +12,16 @@ import { ResourceReads } from './resources/resource-reads.service';
 import { ResourceWrites } from './resources/resource-writes.service';
 import { WatchHub } from './watch/watch-hub.service';
 import { WatchService } from './watch/watch.service';
+import { NamespaceLifecycle } from '../reconcile/namespace-lifecycle.service';
+import { SecretShredder } from '../reconcile/secret-shredder.service';
 
 /**
  * The Kubernetes REST API: controllers and the services behind them. They
  * join the controller's own module (AppModule.forRoot({ …, api: true })) so
- * they read the same ClusterState and send commands on the same bus.
+ * they read the same ClusterState and send commands on the same bus. The
+ * namespace lifecycle and the Secret shredder run with the API: only API
+ * writes make namespaces and Secrets.
  */
 export const API_CONTROLLERS: Type<unknown>[] = [DiscoveryController, HealthController, SelfReviewsController, PodSubresourcesController, LedgerController, ...RESOURCE_CONTROLLERS];
 
-export const API_PROVIDERS: Provider[] = [ClusterAccess, NodeAgents, ResourceRegistry, ResourceReads, ResourceWrites, WatchHub, WatchService];
+export const API_PROVIDERS: Provider[] = [ClusterAccess, NodeAgents, ResourceRegistry, ResourceReads, ResourceWrites, WatchHub, WatchService, NamespaceLifecycle, SecretShredder];

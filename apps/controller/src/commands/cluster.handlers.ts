@@ -5,7 +5,9 @@ import { CHANGE_CAUSE_ANNOTATION, decideDaemonSet } from '@daemonledger/domain/c
 import { decideNode } from '@daemonledger/domain/cluster/node.decider';
 import { decidePod } from '@daemonledger/domain/cluster/pod.decider';
 import { decideRevision } from '@daemonledger/domain/cluster/revision.decider';
-import { daemonSetStream, nodeStream, podStream, revisionStream } from '@daemonledger/domain/cluster/streams';
+import { daemonSetStream, nodeStream, objectStream, podStream, revisionStream } from '@daemonledger/domain/cluster/streams';
+import { objectDecider } from '@daemonledger/domain/kinds/object.decider';
+import { storedKindOfStream } from '@daemonledger/domain/kinds/registry';
 import { DomainError } from '@daemonledger/domain/errors';
 import { ClusterState } from '../projections/cluster-state.service';
 import { type AnyDecision, CommandRunner } from './command-runner.service';
@@ -14,6 +16,7 @@ import {
   type ClusterCommandMsg,
   DaemonSetCommandMsg,
   NodeCommandMsg,
+  ObjectCommandMsg,
   PodCommandMsg,
   RevisionCommandMsg,
   SetImage,
@@ -38,6 +41,10 @@ export class Decisions {
     if (msg instanceof PodCommandMsg) {
       const { namespace: ns, name } = msg;
       return { streamId: podStream(ns, name), load: () => view.pod(ns, name), decide: decidePod, command: msg.command, meta: msg.meta };
+    }
+    if (msg instanceof ObjectCommandMsg) {
+      const { kind, namespace: ns, name } = msg;
+      return { streamId: objectStream(kind, ns, name), load: () => view.object(kind, ns, name), decide: objectDecider(storedKindOfStream(kind)), command: msg.command, meta: msg.meta };
     }
     const { namespace: ns, name } = msg;
     return { streamId: revisionStream(ns, name), load: () => view.revision(ns, name), decide: decideRevision, command: msg.command, meta: msg.meta };
@@ -150,6 +157,7 @@ export const CLUSTER_COMMAND_HANDLERS = [
   routedHandler(NodeCommandMsg),
   routedHandler(PodCommandMsg),
   routedHandler(RevisionCommandMsg),
+  routedHandler(ObjectCommandMsg),
   SetImageHandler,
   UndoRolloutHandler,
 ];
