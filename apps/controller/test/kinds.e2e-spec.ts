@@ -1,0 +1,164 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type ApiHarness, MANIFESTS, rows, startApiHarness } from './api-harness';
+
+/**
+ * Namespaces, ServiceAccounts, ConfigMaps, Services, Secrets and RBAC with
+ * the real kubectl: what a chart ships and what Kubernetes' own e2e
+ * framework waits for. One server for the file; steps build on each other.
+ */
+jest.setTimeout(90_000);
+
+const NGINX = join(MANIFESTS, 'nginx-ds.yaml');
+const SECRET_VALUE = 'hunter2-is-not-a-password';
+
+describe('kubectl with namespaces and the stored kinds', () => {
+  let h: ApiHarness;
+  let k: ApiHarness['kubectl'];
+
+  const ok = async (args: string[]) => {
+    const r = await k(args);
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+    return r.stdout;
+  };
+  const fails = async (args: string[]) => {
+    const r = await k(args);
+    expect(r.code).not.toBe(0);
+    return r.stderr;
+  };
+  const apply = (name: string, yaml: string, extra: string[] = []) => ok(['apply', '-f', h.file(name, yaml), ...extra]);
+
+  beforeAll(async () => {
+    // Pods take a while to stop, so a namespace stays Terminating long enough to write into it.
+    h = await startApiHarness({ nodes: 3, podStartMs: 50, podStopMs: 1500 });
+    k = h.kubectl;
+    await h.until(async () => (await k(['get', 'svc', 'kubernetes'])).code === 0, 10_000, 'default/kubernetes');
+  });
+  afterAll(() => h?.dispose());
+
+  it('every built-in namespace has ServiceAccount default and ConfigMap kube-root-ca.crt; default/kubernetes is at the first address', async () => {
+    const [header, ...objects] = rows(await ok(['get', 'sa,cm,svc', '-A']));
+    expect(header).toEqual(['NAMESPACE', 'NAME', 'SECRETS', 'AGE']);
+    const names = objects.map((r) => `${r[0]}/${r[1]}`);
+    for (const ns of ['default', 'kube-node-lease', 'kube-public', 'kube-system']) {
+      expect(names).toContain(`${ns}/serviceaccount/default`);
+      expect(names).toContain(`${ns}/configmap/kube-root-ca.crt`);
+    }
+    const svc = rows(await ok(['get', 'svc', 'kubernetes']));
+    expect(svc[0]).toEqual(['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE']);
+    expect(svc[1].slice(0, 5)).toEqual(['kubernetes', 'ClusterIP', '10.96.0.1', '<none>', '443/TCP']);
+    const ca = await ok(['get', 'cm', 'kube-root-ca.crt', '-n', 'kube-public', '-o', 'jsonpath={.data.ca\\.crt}']);
+    expect(ca).toBe(readFileSync(join(h.dir, 'apiserver.crt'), 'utf8'));
+  });
+
+  it('a deleted default ServiceAccount comes back', async () => {
+    const uid = await ok(['get', 'sa', 'default', '-o', 'jsonpath={.metadata.uid}']);
+    expect(await ok(['delete', 'sa', 'default'])).toBe('serviceaccount "default" deleted\n');
+    await h.until(async () => {
+      const r = await k(['get', 'sa', 'default', '-o', 'jsonpath={.metadata.uid}']);
+      return r.code === 0 && r.stdout !== uid;
+    }, 10_000, 'sa/default recreated');
+  });
+
+  it('creating a namespace: created once, then AlreadyExists (also for a built-in one)', async () => {
+    const ns = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n  labels:\n    team: logs\n`;
+    expect(await ok(['create', '-f', h.file('ns.yaml', ns('logging'))])).toBe('namespace/logging created\n');
+    expect(await fails(['create', '-f', h.file('ns.yaml', ns('logging'))])).toContain('Error from server (AlreadyExists): error when creating');
+    expect(await fails(['create', '-f', h.file('ns-default.yaml', ns('default'))])).toContain('namespaces "default" already exists');
+    const [header, ...list] = rows(await ok(['get', 'ns']));
+    expect(header).toEqual(['NAME', 'STATUS', 'AGE']);
+    expect(list.map((r) => r.slice(0, 2))).toEqual([
+      ['default', 'Active'],
+      ['kube-node-lease', 'Active'],
+      ['kube-public', 'Active'],
+      ['kube-system', 'Active'],
+      ['logging', 'Active'],
+    ]);
+    expect(await ok(['get', 'ns', 'logging', '-o', 'jsonpath={.metadata.labels}'])).toBe('{"kubernetes.io/metadata.name":"logging","team":"logs"}');
+    await h.until(async () => (await k(['get', 'sa', 'default', '-n', 'logging'])).code === 0, 10_000, 'sa/default in logging');
+    await h.until(async () => (await k(['get', 'cm', 'kube-root-ca.crt', '-n', 'logging'])).code === 0, 10_000, 'cm in logging');
+    expect(await ok(['label', 'ns', 'logging', 'tier=infra'])).toBe('namespace/logging labeled\n');
+  });
+
+  it('writing into a missing namespace is 404', async () => {
+    expect(await fails(['apply', '-n', 'nowhere', '-f', NGINX])).toContain('namespaces "nowhere" not found');
+  });
+
+  it('a DaemonSet and a Service in the namespace: get all lists them as on a real cluster', async () => {
+    expect(await ok(['apply', '-n', 'logging', '-f', NGINX])).toBe('daemonset.apps/nginx-ds created\n');
+    expect(await ok(['rollout', 'status', '-n', 'logging', 'ds/nginx-ds', '--timeout=30s'])).toMatch(/successfully rolled out/);
+    const svc = `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: nginx-ds\n  ports:\n  - port: 80\n    targetPort: 80\n`;
+    expect(await apply('svc.yaml', svc, ['-n', 'logging'])).toBe('service/web created\n');
+    expect(await apply('svc.yaml', svc, ['-n', 'logging'])).toBe('service/web unchanged\n');
+    const all = await ok(['get', 'all', '-n', 'logging']);
+    expect(all).toMatch(/^pod\/nginx-ds-[a-z0-9]{5}\s+1\/1\s+Running/m);
+    expect(all).toMatch(/^service\/web\s+ClusterIP\s+10\.(9[6-9]|10[0-9]|11[01])\.\d+\.\d+\s+<none>\s+80\/TCP/m);
+    expect(all).toMatch(/^daemonset\.apps\/nginx-ds\s+3\s+3\s+3\s+3\s+3/m);
+    const clusterIP = await ok(['get', 'svc', 'web', '-n', 'logging', '-o', 'jsonpath={.spec.clusterIP}']);
+    expect(clusterIP).not.toBe('10.96.0.1');
+    const taken = `apiVersion: v1\nkind: Service\nmetadata:\n  name: clash\nspec:\n  clusterIP: ${clusterIP}\n  ports:\n  - port: 81\n`;
+    expect(await fails(['apply', '-n', 'logging', '-f', h.file('clash.yaml', taken)])).toContain('provided IP is already allocated');
+  });
+
+  it('Secrets: stringData merged into data, label and type selectors, Tables; the log never holds the data in the clear', async () => {
+    const secret = (name: string, status: string) =>
+      [
+        'apiVersion: v1',
+        'kind: Secret',
+        `metadata:\n  name: ${name}\n  labels:\n    owner: helm\n    name: agent\n    status: ${status}\n    version: "1"`,
+        'type: helm.sh/release.v1',
+        `stringData:\n  release: ${SECRET_VALUE}`,
+        '',
+      ].join('\n');
+    expect(await apply('s1.yaml', secret('sh.helm.release.v1.agent.v1', 'deployed'), ['-n', 'logging'])).toBe('secret/sh.helm.release.v1.agent.v1 created\n');
+    await apply('s2.yaml', secret('other', 'superseded'), ['-n', 'logging']);
+    const data = await ok(['get', 'secret', 'sh.helm.release.v1.agent.v1', '-n', 'logging', '-o', 'jsonpath={.data.release}']);
+    expect(Buffer.from(data, 'base64').toString()).toBe(SECRET_VALUE);
+    const selected = rows(await ok(['get', 'secrets', '-n', 'logging', '-l', 'owner=helm,status=deployed', '--field-selector', 'type=helm.sh/release.v1']));
+    expect(selected).toEqual([['NAME', 'TYPE', 'DATA', 'AGE'], ['sh.helm.release.v1.agent.v1', 'helm.sh/release.v1', '1', expect.any(String)]]);
+    const log = readFileSync(join(h.dir, 'events.sqlite'));
+    expect(log.includes(SECRET_VALUE)).toBe(false);
+    expect(log.includes(Buffer.from(SECRET_VALUE).toString('base64'))).toBe(false);
+  });
+
+  it('RBAC objects are stored and printed as upstream prints them', async () => {
+    const rbac = [
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: agent-reader\nrules:\n- apiGroups: [""]\n  resources: ["pods", "nodes"]\n  verbs: ["get", "list", "watch"]',
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: agent-reader\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: agent-reader\nsubjects:\n- kind: ServiceAccount\n  name: default\n  namespace: logging',
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: cm-reader\n  namespace: logging\nrules:\n- apiGroups: [""]\n  resources: ["configmaps"]\n  verbs: ["get"]',
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: cm-reader\n  namespace: logging\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: cm-reader\nsubjects:\n- kind: User\n  name: jane',
+    ].join('\n---\n');
+    expect(await apply('rbac.yaml', rbac)).toBe(
+      'clusterrole.rbac.authorization.k8s.io/agent-reader created\nclusterrolebinding.rbac.authorization.k8s.io/agent-reader created\nrole.rbac.authorization.k8s.io/cm-reader created\nrolebinding.rbac.authorization.k8s.io/cm-reader created\n',
+    );
+    const crb = rows(await ok(['get', 'clusterrolebinding', 'agent-reader', '-o', 'wide']));
+    expect(crb[0]).toEqual(['NAME', 'ROLE', 'AGE', 'USERS', 'GROUPS', 'SERVICEACCOUNTS']);
+    expect([crb[1][0], crb[1][1], crb[1][3]]).toEqual(['agent-reader', 'ClusterRole/agent-reader', 'logging/default']);
+    expect(rows(await ok(['get', 'roles', '-n', 'logging']))[0]).toEqual(['NAME', 'CREATED AT']);
+    const bad = 'apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: bad\n  namespace: logging\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Pod\n  name: x\n';
+    const head = await h.head();
+    expect(await fails(['apply', '-f', h.file('bad.yaml', bad)])).toContain('roleRef.kind: Unsupported value: "Pod"');
+    expect(await h.head()).toBe(head);
+  });
+
+  it('delete ns: Terminating refuses new content (403), then everything in it goes, then the namespace', async () => {
+    const deletion = k(['delete', 'ns', 'logging', '--timeout=60s']);
+    await h.until(async () => (await k(['get', 'ns', 'logging', '-o', 'jsonpath={.status.phase}'])).stdout === 'Terminating', 10_000, 'Terminating');
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: late\ndata:\n  a: b\n';
+    expect(await fails(['apply', '-n', 'logging', '-f', h.file('late.yaml', cm)])).toContain(
+      'configmaps "late" is forbidden: unable to create new content in namespace logging because it is being terminated',
+    );
+    const done = await deletion;
+    expect(done.stdout).toBe('namespace "logging" deleted\n');
+    expect((await k(['get', 'ns', 'logging'])).stderr).toContain('namespaces "logging" not found');
+    for (const kind of ['pods', 'ds', 'controllerrevisions', 'sa', 'cm', 'svc', 'secrets', 'roles', 'rolebindings']) {
+      expect(await ok(['get', kind, '-n', 'logging', '-o', 'name'])).toBe('');
+    }
+    // Cluster-scoped objects stay.
+    expect(await ok(['get', 'clusterrole', 'agent-reader', '-o', 'name'])).toBe('clusterrole.rbac.authorization.k8s.io/agent-reader\n');
+  });
+
+  it('built-in namespaces may not be deleted', async () => {
+    expect(await fails(['delete', 'ns', 'kube-system'])).toContain('namespaces "kube-system" is forbidden: this namespace may not be deleted');
+  });
+});
