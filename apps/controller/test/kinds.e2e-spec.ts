@@ -121,6 +121,19 @@ describe('kubectl with namespaces and the stored kinds', () => {
     expect(log.includes(Buffer.from(SECRET_VALUE).toString('base64'))).toBe(false);
   });
 
+  it('a deleted Secret is shredded: past reads show its metadata and no data; a live Secret\'s past reads keep theirs', async () => {
+    const before = await h.head();
+    expect(await ok(['delete', 'secret', 'other', '-n', 'logging'])).toBe('secret "other" deleted\n');
+    const past = (name: string) =>
+      h.raw(`/api/v1/namespaces/logging/secrets?resourceVersion=${before}&resourceVersionMatch=Exact&fieldSelector=metadata.name%3D${name}`).then((r) => r.json<{ items: Record<string, unknown>[] }>().items);
+    const [shredded] = await past('other');
+    expect(shredded).toMatchObject({ metadata: { name: 'other', labels: { status: 'superseded' } }, type: 'helm.sh/release.v1' });
+    expect(shredded).not.toHaveProperty('data');
+    expect(shredded).not.toHaveProperty('sealedData');
+    const [kept] = await past('sh.helm.release.v1.agent.v1');
+    expect(Buffer.from((kept.data as Record<string, string>).release, 'base64').toString()).toBe(SECRET_VALUE);
+  });
+
   it('RBAC objects are stored and printed as upstream prints them', async () => {
     const rbac = [
       'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: agent-reader\nrules:\n- apiGroups: [""]\n  resources: ["pods", "nodes"]\n  verbs: ["get", "list", "watch"]',
