@@ -175,3 +175,22 @@ describe('kubectl with namespaces and the stored kinds', () => {
     expect(await fails(['delete', 'ns', 'kube-system'])).toContain('namespaces "kube-system" is forbidden: this namespace may not be deleted');
   });
 });
+
+// kubectl's typed commands (`create namespace`, `create configmap`, `create secret`) send protobuf bodies,
+// which the server reads once the protobuf codec (issue 9 §2, helper `protobuf`) is merged; until then they
+// get a 400. The objects themselves are covered above through apply/create -f (JSON).
+describe.skip('kubectl create ns / cm / secret (protobuf request bodies: enable when the protobuf codec is merged)', () => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    h = await startApiHarness({ nodes: 1 });
+  });
+  afterAll(() => h?.dispose());
+
+  it('create namespace, then AlreadyExists; create configmap and secret in it', async () => {
+    expect((await h.kubectl(['create', 'namespace', 'logging'])).stdout).toBe('namespace/logging created\n');
+    expect((await h.kubectl(['create', 'namespace', 'logging'])).stderr).toBe('Error from server (AlreadyExists): namespaces "logging" already exists\n');
+    expect((await h.kubectl(['create', 'configmap', 'conf', '-n', 'logging', '--from-literal=a=b'])).stdout).toBe('configmap/conf created\n');
+    expect((await h.kubectl(['create', 'secret', 'generic', 'pw', '-n', 'logging', '--from-literal=p=q'])).stdout).toBe('secret/pw created\n');
+    expect((await h.kubectl(['delete', 'ns', 'logging'])).stdout).toBe('namespace "logging" deleted\n');
+  });
+});
