@@ -355,7 +355,13 @@ export class ClusterView {
       revisions: sortByKey(this.allRevisions()),
       nodes: sortByKey([...this.nodes.values()]),
       rollouts: [...this.rollouts.values()].sort((a, b) => a.streamId.localeCompare(b.streamId)),
-      objects: Object.fromEntries(STORED_STREAM_KINDS.map((k) => [k, sortByKey(this.objectsOf(k))])),
+      // Only kinds that hold objects: a log without stored kinds (every log before them) renders as it did.
+      ...this.storedSnapshot(sortByKey),
     };
+  }
+
+  private storedSnapshot(sort: <T extends { metadata: { namespace?: string; name?: string } }>(xs: T[]) => T[]) {
+    const entries = STORED_STREAM_KINDS.map((k) => [k, sort(this.objectsOf(k))] as const).filter(([, xs]) => xs.length > 0);
+    return entries.length ? { objects: Object.fromEntries(entries) } : {};
   }
 }
