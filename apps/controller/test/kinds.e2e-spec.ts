@@ -121,6 +121,29 @@ describe('kubectl with namespaces and the stored kinds', () => {
     expect(log.includes(Buffer.from(SECRET_VALUE).toString('base64'))).toBe(false);
   });
 
+  it('watch, dry run, server-side apply and explain work for the stored kinds', async () => {
+    const rv = String(await h.head());
+    const w = await h.watch(`/api/v1/namespaces/logging/secrets?watch=true&resourceVersion=${rv}`);
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  level: info\n';
+    const head = await h.head();
+    expect(await apply('cm.yaml', cm, ['-n', 'logging', '--dry-run=server'])).toBe('configmap/settings created (server dry run)\n');
+    expect(await h.head()).toBe(head);
+    expect(await apply('cm.yaml', cm, ['-n', 'logging', '--server-side'])).toBe('configmap/settings serverside-applied\n');
+    expect(await apply('cm.yaml', cm.replace('info', 'debug'), ['-n', 'logging', '--server-side'])).toBe('configmap/settings serverside-applied\n');
+    expect(await ok(['get', 'cm', 'settings', '-n', 'logging', '-o', 'jsonpath={.data.level}'])).toBe('debug');
+    await apply('watched.yaml', `apiVersion: v1\nkind: Secret\nmetadata:\n  name: watched\nstringData:\n  k: ${SECRET_VALUE}\n`, ['-n', 'logging']);
+    const [added] = await w.next(1);
+    w.close();
+    expect(added.type).toBe('ADDED');
+    expect(added.object.metadata.name).toBe('watched');
+    expect(Buffer.from(added.object.data.k, 'base64').toString()).toBe(SECRET_VALUE);
+    expect(added.object).not.toHaveProperty('sealedData');
+    const explained = await ok(['explain', 'svc.spec.ports']);
+    expect(explained).toMatch(/^KIND:\s+Service\nVERSION:\s+v1\n/);
+    expect(explained).toMatch(/nodePort\s+<integer>/);
+    expect(await ok(['explain', 'clusterrolebinding.roleRef'])).toMatch(/^GROUP:\s+rbac\.authorization\.k8s\.io\nKIND:\s+ClusterRoleBinding/);
+  });
+
   it('a deleted Secret is shredded: past reads show its metadata and no data; a live Secret\'s past reads keep theirs', async () => {
     const before = await h.head();
     expect(await ok(['delete', 'secret', 'other', '-n', 'logging'])).toBe('secret "other" deleted\n');
