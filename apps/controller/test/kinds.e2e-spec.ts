@@ -78,6 +78,9 @@ describe('kubectl with namespaces and the stored kinds', () => {
     await h.until(async () => (await k(['get', 'sa', 'default', '-n', 'logging'])).code === 0, 10_000, 'sa/default in logging');
     await h.until(async () => (await k(['get', 'cm', 'kube-root-ca.crt', '-n', 'logging'])).code === 0, 10_000, 'cm in logging');
     expect(await ok(['label', 'ns', 'logging', 'tier=infra'])).toBe('namespace/logging labeled\n');
+    // A built-in namespace, as old as the log, takes labels too (its first event then holds it whole).
+    expect(await ok(['label', 'ns', 'default', 'tier=apps'])).toBe('namespace/default labeled\n');
+    expect(await ok(['get', 'ns', 'default', '-o', 'jsonpath={.metadata.labels.tier} {.status.phase}'])).toBe('apps Active');
   });
 
   it('writing into a missing namespace is 404', async () => {

@@ -1,6 +1,7 @@
 import type { ResourceRef } from '@daemonledger/domain';
 import type { KubeEvent } from '@daemonledger/projections/kube-events';
 import { byName, type KubeObject, type ResourceDef } from './resource-def';
+import { namespaceIn } from './stored.resources';
 
 /**
  * Resources that are not objects of the log: events (derived from the log by
@@ -38,7 +39,8 @@ export const EVENTS_RESOURCE: ResourceDef<KubeEvent> = {
   streamKind: 'event',
   selectableFields: Object.keys(eventFields({ metadata: {}, involvedObject: {}, source: {} } as unknown as KubeEvent)),
   fields: eventFields,
-  list: (view, ns) => byName(view.events.list(ns)),
+  // Events of a namespace that is gone went with it (upstream's namespace controller deletes them).
+  list: (view, ns) => byName(view.events.list(ns).filter((e) => namespaceIn(view, e.metadata.namespace ?? '') !== undefined)),
   get: (view, ns, name) => view.events.list(ns).find((e) => e.metadata.name === name),
 };
 

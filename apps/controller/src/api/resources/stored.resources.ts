@@ -38,6 +38,8 @@ interface StoredHooks {
   /** The admitted object as it goes into the command (a Secret sealed, a Service given addresses). Not called for dry runs. */
   prepareCreate?(o: StoredObject, c: WriteContext): StoredObject;
   prepareUpdate?(o: StoredObject, current: StoredObject, c: WriteContext): StoredObject;
+  /** A prepared create was refused by the decider (e.g. AlreadyExists): undo what prepareCreate did outside the log. */
+  abandonCreate?(o: StoredObject): void;
   /** The object an update starts from when its stream is empty (a built-in namespace). */
   base?(current: StoredObject, c: WriteContext): StoredObject | undefined;
   refuseDelete?(current: StoredObject): void;
@@ -99,7 +101,12 @@ export const storedResource = (kind: StoredKindDef, hooks: StoredHooks = {}): Re
           hooks.checkCreate?.(admitted, c);
           if (c.dryRun) return admitted;
           const object = hooks.prepareCreate ? hooks.prepareCreate(admitted, c) : admitted;
-          await execute(object, c, { type: 'CreateObject', object });
+          try {
+            await execute(object, c, { type: 'CreateObject', object });
+          } catch (e) {
+            hooks.abandonCreate?.(object);
+            throw e;
+          }
           return readBack(c, object) ?? present(object);
         }),
       async update(input, current, c) {
@@ -172,6 +179,8 @@ const secrets = (sealer: SecretSealer): ResourceDef<StoredObject> => {
       return data && Object.keys(data).length ? { ...rest, data } : rest;
     },
     prepareCreate: (o) => seal(o, randomUUID()),
+    // The key made for a Secret that was never created holds nothing the log keeps: destroyed at once.
+    abandonCreate: (o) => sealer.shred(o.metadata.uid!),
     prepareUpdate: (o, current, c) => seal(o, current.metadata.uid!, c.view.object('secret', current.metadata.namespace ?? '', current.metadata.name ?? '')),
   });
 };
