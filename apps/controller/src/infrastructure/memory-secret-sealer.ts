@@ -25,11 +25,16 @@ export class MemorySecretSealer implements SecretSealer {
     const key = this.keys.get(sealed.keyId);
     if (!key) return undefined;
     const bytes = Buffer.from(sealed.ciphertext, 'base64');
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.nonce, 'base64'));
-    decipher.setAAD(Buffer.from(sealed.keyId, 'utf8'));
-    decipher.setAuthTag(bytes.subarray(bytes.length - 16));
-    const plain = Buffer.concat([decipher.update(bytes.subarray(0, bytes.length - 16)), decipher.final()]);
-    return JSON.parse(plain.toString('utf8')) as Record<string, string>;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.nonce, 'base64'));
+      decipher.setAAD(Buffer.from(sealed.keyId, 'utf8'));
+      decipher.setAuthTag(bytes.subarray(bytes.length - 16));
+      const plain = Buffer.concat([decipher.update(bytes.subarray(0, bytes.length - 16)), decipher.final()]);
+      return JSON.parse(plain.toString('utf8')) as Record<string, string>;
+    } catch {
+      // Not sealed under this key (a key made anew after a shred, or tampered bytes): unreadable, as a shredded one.
+      return undefined;
+    }
   }
 
   shred(keyId: string): void {
