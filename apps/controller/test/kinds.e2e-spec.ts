@@ -147,6 +147,21 @@ describe('kubectl with namespaces and the stored kinds', () => {
     expect(await ok(['explain', 'clusterrolebinding.roleRef'])).toMatch(/^GROUP:\s+rbac\.authorization\.k8s\.io\nKIND:\s+ClusterRoleBinding/);
   });
 
+  it('stale resourceVersion and uid preconditions are 409 Conflict and append nothing', async () => {
+    const path = '/api/v1/namespaces/logging/configmaps/settings';
+    const cm = (await h.raw(path)).json<{ metadata: { resourceVersion: string; uid: string } }>();
+    const head = await h.head();
+    const stale = await h.raw(path, { method: 'PUT', body: { ...cm, metadata: { ...cm.metadata, resourceVersion: '1' }, data: { level: 'warn' } } });
+    expect(stale.status).toBe(409);
+    expect(stale.json()).toMatchObject({ kind: 'Status', reason: 'Conflict', details: { name: 'settings', kind: 'configmaps' } });
+    const wrongUid = await h.raw(path, { method: 'DELETE', body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: 'not-its-uid' } } });
+    expect(wrongUid.status).toBe(409);
+    expect(await h.head()).toBe(head);
+    const fresh = await h.raw(path, { method: 'PUT', body: { ...cm, data: { level: 'warn' } } });
+    expect(fresh.status).toBe(200);
+    expect(Number(fresh.json<{ metadata: { resourceVersion: string } }>().metadata.resourceVersion)).toBeGreaterThan(head);
+  });
+
   it('a deleted Secret is shredded: past reads show its metadata and no data; a live Secret\'s past reads keep theirs', async () => {
     const before = await h.head();
     expect(await ok(['delete', 'secret', 'other', '-n', 'logging'])).toBe('secret "other" deleted\n');
