@@ -59,7 +59,9 @@ export class ResourceReads {
     const table = negotiateTable(r.accept);
     const now = this.cluster.now();
     const key = `${r.def.resource}|${r.namespace ?? ''}|${JSON.stringify(Object.entries(r.query ?? {}).sort())}|${table ?? 'json'}|${resourceVersion}|${table ? Math.floor(now.getTime() / 1000) : ''}`;
-    let text = this.served.get(key);
+    // Lists of objects opened at read time (Secrets) are never kept: a Secret shredded since must not be served from a copy.
+    const keepable = !r.def.present;
+    let text = keepable ? this.served.get(key) : undefined;
     if (text === undefined && !table && this.wholePodList(r, options)) {
       // Every pod, as stored: those a past view restored and never read are sent as their snapshot text, unparsed.
       const v = view ?? (await this.pastView(r, options, Number(resourceVersion)));
@@ -74,7 +76,7 @@ export class ResourceReads {
         ? toTable(r.def.resource, items, { now, includeObject: includeObject(r.query), listMeta, version: table })
         : { kind: `${r.def.kind}List`, apiVersion: apiVersionOf(r.def), metadata: listMeta, items };
       text = Buffer.from(table ? wireJson(body) : wireJsonList({ kind: body.kind, apiVersion: body.apiVersion, metadata: listMeta }, items));
-      this.keep(key, text);
+      if (keepable) this.keep(key, text);
     }
     sendText(res, 200, table ? TABLE_CONTENT_TYPE : 'application/json', text, { 'Cache-Control': 'no-cache, private' });
   }
@@ -99,10 +101,10 @@ export class ResourceReads {
 
   private async selected(r: ReadRequest, options: ListOptions, resourceVersion: string, view: () => ClusterView | Promise<ClusterView>): Promise<KubeObject[]> {
     const key = `${r.def.resource}|${r.namespace ?? ''}|${queryString(r.query, 'labelSelector') ?? ''}|${queryString(r.query, 'fieldSelector') ?? ''}|${resourceVersion}`;
-    const kept = this.snapshots.get(key);
+    const kept = r.def.present ? undefined : this.snapshots.get(key);
     if (kept) return kept;
     const items = r.def.list(await view(), r.def.namespaced ? r.namespace : undefined).filter((o) => matches(r.def, options, o));
-    if (options.limit !== undefined || options.continueFrom) {
+    if ((options.limit !== undefined || options.continueFrom) && !r.def.present) {
       if (this.snapshots.size >= 16) this.snapshots.delete(this.snapshots.keys().next().value!);
       this.snapshots.set(key, items);
     }
