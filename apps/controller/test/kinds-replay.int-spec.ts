@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { openEventStore, SqliteSnapshotStore } from '@daemonledger/event-store';
 import type { EventStore } from '@daemonledger/event-store/event-store.port';
 import { type ClusterView, clusterViewAt, History } from '@daemonledger/projections';
+import { verifyLog } from '../src/history/verify-log';
 import { type ApiHarness, MANIFESTS, startApiHarness } from './api-harness';
 
 /**
@@ -62,6 +63,11 @@ describe('replay of the stored kinds (real SQLite file)', () => {
     expect((await snapshots.list()).length).toBeGreaterThanOrEqual(2);
     const history = new History(store, { snapshots });
     for (let p = 1; p <= head; p += 3) expect({ p, view: plain(await history.viewAt(p)) }).toEqual({ p, view: plain(await clusterViewAt(store, p)) });
+  });
+
+  it('the verifier reads the whole log, stored kinds included, and finds it sound', async () => {
+    const report = await verifyLog(store, { densePositions: true });
+    expect({ ok: report.ok, events: report.events }).toEqual({ ok: true, events: head });
   });
 
   it('time travel sees the namespace and its objects come and go; a partial read of one kind agrees', async () => {
