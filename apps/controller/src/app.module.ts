@@ -8,6 +8,8 @@ import type { AppConfig } from './config/config';
 import { CLUSTER_COMMAND_HANDLERS } from './commands/cluster.handlers';
 import { CommandRunner } from './commands/command-runner.service';
 import { APP_CONFIG, CLOCK, type Clock, EVENT_STORE, ID_SOURCE, type IdSource, SNAPSHOT_POLICY, SNAPSHOT_STORE, TRANSPORT, systemClock } from './infrastructure/tokens';
+import { openSecretSealer } from './infrastructure/open-secret-sealer';
+import { SECRET_SEALER } from './infrastructure/secret-sealer.port';
 import { DEFAULT_SNAPSHOT_POLICY } from './projections/snapshot-scheduler';
 import { ClusterState } from './projections/cluster-state.service';
 import { GarbageCollector } from './reconcile/garbage-collector.service';
@@ -16,8 +18,6 @@ import { RECONCILE_PROVIDERS } from './reconcile';
 import { ACTIVITY_SINK, ActivityLog } from './activity-log';
 import { ControllerMetrics } from './metrics/controller-metrics';
 import { API_CONTROLLERS, API_PROVIDERS } from './api/api.module';
-import { SECRET_SEALER, type SecretSealer } from './infrastructure/secret-sealer.port';
-import { MemorySecretSealer } from './infrastructure/memory-secret-sealer';
 
 export interface AppWiring {
   config: AppConfig;
@@ -31,8 +31,6 @@ export interface AppWiring {
   activityLog?: (line: string) => void;
   /** Serve the Kubernetes REST API (an HTTP app: create it with NestFactory.create). */
   api?: boolean;
-  /** Where Secrets' data keys live (default: the line marked below). */
-  secretSealer?: SecretSealer;
 }
 
 /** Time-ordered (UUIDv7): the store's id index then only grows at its end. */
@@ -58,9 +56,8 @@ export class AppModule {
       { provide: TRANSPORT, useValue: w.transport ?? new InProcessTransport() },
       { provide: CLOCK, useValue: w.clock ?? systemClock },
       { provide: ID_SOURCE, useValue: w.ids ?? cryptoIds },
+      { provide: SECRET_SEALER, useFactory: () => openSecretSealer(w.config) },
       { provide: ACTIVITY_SINK, useValue: w.activityLog ?? null },
-      // The Secrets' key store. TODO(issue 9): the file-backed sealer (keys under DATA_DIR, 0600) replaces this in-memory one.
-      { provide: SECRET_SEALER, useValue: w.secretSealer ?? new MemorySecretSealer() },
       ActivityLog,
       ClusterState,
       ControllerMetrics,

@@ -219,10 +219,8 @@ describe('kubectl with namespaces and the stored kinds', () => {
   });
 });
 
-// kubectl's typed commands (`create namespace`, `create configmap`, `create secret`) send protobuf bodies,
-// which the server reads once the protobuf codec (issue 9 §2, helper `protobuf`) is merged; until then they
-// get a 400. The objects themselves are covered above through apply/create -f (JSON).
-describe.skip('kubectl create ns / cm / secret (protobuf request bodies: enable when the protobuf codec is merged)', () => {
+// kubectl's typed commands (`create namespace`, `create configmap`, `create secret`) send protobuf bodies.
+describe('kubectl create ns / cm / secret (protobuf request bodies)', () => {
   let h: ApiHarness;
   beforeAll(async () => {
     h = await startApiHarness({ nodes: 1 });

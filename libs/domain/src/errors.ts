@@ -15,6 +15,7 @@ export type DomainErrorCode =
   | 'Unauthorized'
   | 'RequestEntityTooLarge'
   | 'UnsupportedMediaType'
+  | 'NotAcceptable'
   | 'MethodNotAllowed'
   | 'Timeout'
   | 'StorageError'

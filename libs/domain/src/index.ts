@@ -10,6 +10,7 @@ export * from './api/label-selector';
 export * from './api/field-selector';
 export * from './api/quantity';
 export * from './api/daemon-set-strategy';
+export * from './api/status-strategy';
 export * from './api/validation/names';
 export * from './api/validation/meta';
 export * from './api/validation/pod-spec';

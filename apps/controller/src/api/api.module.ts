@@ -5,6 +5,7 @@ import { HealthController } from './health.controller';
 import { LedgerController } from './ledger.controller';
 import { ClusterAccess } from './resources/cluster-access.service';
 import { NodeAgents } from './resources/node-agents.service';
+import { NodeProxyController } from './resources/node-proxy.controller';
 import { PodSubresourcesController } from './resources/pod-subresources.controller';
 import { ResourceRegistry } from './resources/registry.service';
 import { RESOURCE_CONTROLLERS } from './resources/resource.controllers';
@@ -22,6 +23,6 @@ import { SecretShredder } from '../reconcile/secret-shredder.service';
  * namespace lifecycle and the Secret shredder run with the API: only API
  * writes make namespaces and Secrets.
  */
-export const API_CONTROLLERS: Type<unknown>[] = [DiscoveryController, HealthController, SelfReviewsController, PodSubresourcesController, LedgerController, ...RESOURCE_CONTROLLERS];
+export const API_CONTROLLERS: Type<unknown>[] = [DiscoveryController, HealthController, SelfReviewsController, PodSubresourcesController, NodeProxyController, LedgerController, ...RESOURCE_CONTROLLERS];
 
 export const API_PROVIDERS: Provider[] = [ClusterAccess, NodeAgents, ResourceRegistry, ResourceReads, ResourceWrites, WatchHub, WatchService, NamespaceLifecycle, SecretShredder];

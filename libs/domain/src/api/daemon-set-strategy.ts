@@ -8,7 +8,7 @@ import { specChanges } from '../cluster/daemon-set.decider';
 import type { ControllerRevision, DaemonSet, DaemonSetStatus, Node, Pod } from './types';
 import { defaultDaemonSet, defaultNode, defaultPod } from './defaults';
 import { invalidError } from './status';
-import { validateDaemonSet, validateDaemonSetStatusUpdate, validateDaemonSetUpdate, UpdateValidationOptions } from './validation/daemon-set';
+import { validateDaemonSet, validateDaemonSetUpdate, UpdateValidationOptions } from './validation/daemon-set';
 import { validateControllerRevision, validateControllerRevisionUpdate } from './validation/controller-revision';
 import { validateNode, validateNodeUpdate } from './validation/node';
 import { validateObjectMeta, validateObjectMetaUpdate } from './validation/meta';
@@ -65,12 +65,7 @@ export const admitDaemonSetUpdate = (input: DaemonSet, prev: DaemonSet, opts: Up
   return errs.length ? fail(ds, 'DaemonSet', 'apps', errs) : ds;
 };
 
-/** Status subresource: only status changes; spec and metadata stay as stored (labels etc. aside). */
-export const admitDaemonSetStatusUpdate = (input: DaemonSet, prev: DaemonSet): DaemonSet => {
-  const ds: DaemonSet = { ...prev, metadata: { ...input.metadata, generation: prev.metadata.generation, annotations: prev.metadata.annotations }, spec: prev.spec, status: input.status };
-  const errs = validateDaemonSetStatusUpdate(ds, prev);
-  return errs.length ? fail(ds, 'DaemonSet', 'apps', errs) : ds;
-};
+/** Status subresource writes: status-strategy.ts. */
 
 export const validatePod = (pod: Pod): FieldError[] => [
   ...validateObjectMeta(pod.metadata, { requiresNamespace: true }),

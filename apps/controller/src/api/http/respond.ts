@@ -1,6 +1,8 @@
 import type { Request, Response } from './express-types';
 import { toStatus } from '@daemonledger/domain';
 import { wireJson } from './wire-json';
+import { encodeObject, PROTOBUF_CONTENT_TYPE } from '../wire/protobuf';
+import { prefersProtobuf } from './negotiate';
 
 /** Who made a request (set by the auth middleware). */
 export interface ApiUser {
@@ -12,13 +14,22 @@ export interface ApiUser {
 /** An express request after the API's middleware: the raw body text and the authenticated user. */
 export interface ApiRequest extends Request {
   rawBody?: string;
-  /** The body's bytes, for the few binary (protobuf) bodies clients send. */
+  /** The body's bytes as received (a protobuf body's rawBody is the JSON of its object). */
   rawBytes?: Buffer;
   user?: ApiUser;
 }
 
-/** Writes through Node's own API: express would append `; charset=utf-8` and reorder the media type's parameters. */
+/**
+ * An object answer: protobuf when the request's Accept puts protobuf first
+ * and the kind has a protobuf form (upstream's schema), else JSON. Tables
+ * and kinds without a schema are JSON. Writes through Node's own API:
+ * express would append `; charset=utf-8` and reorder the media type's parameters.
+ */
 export const sendJson = (res: Response, code: number, body: unknown, contentType = 'application/json'): void => {
+  if (contentType === 'application/json' && (body as { kind?: unknown } | null)?.kind !== 'Table' && prefersProtobuf(res.req?.headers.accept)) {
+    const bytes = encodeObject(body);
+    if (bytes) return sendText(res, code, PROTOBUF_CONTENT_TYPE, bytes, { 'Cache-Control': 'no-cache, private' });
+  }
   const text = wireJson(body);
   res.statusCode = code;
   res.setHeader('Content-Type', contentType);

@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { Response } from '../http/express-types';
 import { badRequestError, notFoundError } from '@daemonledger/domain';
 import { type ClusterView, Unparsed } from '@daemonledger/projections';
-import { type ListMeta, negotiateTable, parseIncludeObject, TABLE_CONTENT_TYPE, toObjectTable, toTable, type IncludeObject } from '../wire';
+import { type ListMeta, parseIncludeObject, TABLE_CONTENT_TYPE, toObjectTable, toTable, type IncludeObject } from '../wire';
 import { sendJson, sendText } from '../http/respond';
+import { readFormat } from '../http/negotiate';
+import { encodeObject, PROTOBUF_CONTENT_TYPE } from '../wire/protobuf';
 import { wireJson, wireJsonList } from '../http/wire-json';
 import { ClusterAccess } from './cluster-access.service';
 import { encodeContinue, type ListOptions, matches, parsePosition, type Query, queryString } from './list-options';
@@ -29,8 +31,8 @@ export class ResourceReads {
   constructor(private readonly cluster: ClusterAccess) {}
 
   get(r: ReadRequest, name: string, res: Response): void {
+    const { table } = readFormat(r.accept);
     const obj = this.find(r.def, this.cluster.view, r.namespace ?? '', name);
-    const table = negotiateTable(r.accept);
     if (table) {
       sendJson(res, 200, toObjectTable(r.def.resource, obj, { now: this.cluster.now(), includeObject: includeObject(r.query), version: table }), TABLE_CONTENT_TYPE);
       return;
@@ -56,12 +58,24 @@ export class ResourceReads {
   async list(r: ReadRequest, options: ListOptions, res: Response): Promise<void> {
     // A continued list reads the first page's position: from the pages kept, else the live view if still there, else the log.
     const { view, resourceVersion } = options.continueFrom ? { view: undefined, resourceVersion: String(options.continueFrom.position) } : await this.viewFor(r, options);
-    const table = negotiateTable(r.accept);
+    const { table, protobuf } = readFormat(r.accept);
     const now = this.cluster.now();
-    const key = `${r.def.resource}|${r.namespace ?? ''}|${JSON.stringify(Object.entries(r.query ?? {}).sort())}|${table ?? 'json'}|${resourceVersion}|${table ? Math.floor(now.getTime() / 1000) : ''}`;
+    const format = table ?? (protobuf ? 'protobuf' : 'json');
+    const key = `${r.def.resource}|${r.namespace ?? ''}|${JSON.stringify(Object.entries(r.query ?? {}).sort())}|${format}|${resourceVersion}|${table ? Math.floor(now.getTime() / 1000) : ''}`;
     // Lists of objects opened at read time (Secrets) are never kept: a Secret shredded since must not be served from a copy.
     const keepable = !r.def.present;
     let text = keepable ? this.served.get(key) : undefined;
+    let contentType = table ? TABLE_CONTENT_TYPE : protobuf ? PROTOBUF_CONTENT_TYPE : 'application/json';
+    if (text === undefined && protobuf) {
+      // Kinds without a protobuf form (the ledger group) are answered in JSON, which protobuf clients also accept.
+      const all = await this.selected(r, options, resourceVersion, () => view ?? this.pastView(r, options, Number(resourceVersion)));
+      const { items, listMeta } = this.page(all, options, resourceVersion, r.def.namespaced && r.namespace === undefined);
+      const body = { kind: `${r.def.kind}List`, apiVersion: apiVersionOf(r.def), metadata: listMeta, items };
+      text = encodeObject(body);
+      if (text && keepable) this.keep(key, text);
+      else if (!text) contentType = 'application/json';
+      text ??= Buffer.from(wireJsonList({ kind: body.kind, apiVersion: body.apiVersion, metadata: listMeta }, items));
+    }
     if (text === undefined && !table && this.wholePodList(r, options)) {
       // Every pod, as stored: those a past view restored and never read are sent as their snapshot text, unparsed.
       const v = view ?? (await this.pastView(r, options, Number(resourceVersion)));
@@ -78,7 +92,7 @@ export class ResourceReads {
       text = Buffer.from(table ? wireJson(body) : wireJsonList({ kind: body.kind, apiVersion: body.apiVersion, metadata: listMeta }, items));
       if (keepable) this.keep(key, text);
     }
-    sendText(res, 200, table ? TABLE_CONTENT_TYPE : 'application/json', text, { 'Cache-Control': 'no-cache, private' });
+    sendText(res, 200, contentType, text, { 'Cache-Control': 'no-cache, private' });
   }
 
   private keep(key: string, text: Buffer) {
