@@ -78,7 +78,7 @@ export interface ApiHarness {
   dispose(): Promise<void>;
 }
 
-export const startApiHarness = async (opts: { nodes?: number; podStartMs?: number; env?: Record<string, string>; dir?: string } = {}): Promise<ApiHarness> => {
+export const startApiHarness = async (opts: { nodes?: number; podStartMs?: number; podStopMs?: number; env?: Record<string, string>; dir?: string } = {}): Promise<ApiHarness> => {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'daemonledger-e2e-'));
   const cacheDir = join(dir, 'kube-cache');
   const config = loadConfig({
@@ -90,7 +90,7 @@ export const startApiHarness = async (opts: { nodes?: number; podStartMs?: numbe
     LOG_LEVEL: 'warn',
     ...opts.env,
   });
-  const embedded = await startEmbedded({ config, serve: true, podStopMs: 50, pullBackoffMs: 200 });
+  const embedded = await startEmbedded({ config, serve: true, podStopMs: opts.podStopMs ?? 50, pullBackoffMs: 200 });
   const api = embedded.api!;
 
   const kubectl: ApiHarness['kubectl'] = (args, o = {}) =>

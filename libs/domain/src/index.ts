@@ -19,3 +19,4 @@ export * from './api/validation/node';
 export * from './api/validation/controller-revision';
 export * from './api/preconditions';
 export * from './api/rollback';
+export * from './kinds';

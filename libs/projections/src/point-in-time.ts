@@ -1,4 +1,4 @@
-import { daemonSetStream, nodeStream, parseStreamId, podStream, revisionStream, rolloutStream, type StreamKind } from '@daemonledger/domain/cluster/streams';
+import { daemonSetStream, nodeStream, objectStream, parseStreamId, podStream, revisionStream, rolloutStream, type StreamKind } from '@daemonledger/domain/cluster/streams';
 import type { EventStore, RecordedEvent } from '@daemonledger/event-store/event-store.port';
 import type { SnapshotRef, SnapshotStore } from '@daemonledger/event-store/snapshot-store.port';
 import { ClusterView } from './cluster-view';
@@ -191,6 +191,8 @@ const streamOf = (kind: StreamKind, ns: string, name: string): string => {
       const dash = name.lastIndexOf('-');
       return rolloutStream(ns, name.slice(0, dash), Number(name.slice(dash + 1)));
     }
+    default:
+      return objectStream(kind, ns, name);
   }
 };
 

@@ -16,7 +16,7 @@ const inflateAsync = promisify(inflate);
  * are ignored and rebuilt. Event schema versions and the list of parts are
  * part of the version already, so those changes need no bump.
  */
-export const FOLD_VERSION = 2;
+export const FOLD_VERSION = 3;
 
 const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 12);
 

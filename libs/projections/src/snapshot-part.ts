@@ -1,4 +1,4 @@
-import type { StreamKind } from '@daemonledger/domain/cluster/streams';
+import { STORED_STREAM_KINDS, type StreamKind } from '@daemonledger/domain/cluster/streams';
 import { EncodedMap, jsonText, rawEntriesOf, Unparsed } from './encoded-map';
 
 /**
@@ -19,7 +19,9 @@ export interface SnapshotPart {
   readonly textValues?: boolean;
 }
 
-export const ALL_STREAM_KINDS: readonly StreamKind[] = ['daemonset', 'pod', 'node', 'controllerrevision', 'rollout'];
+/** The kinds of the DaemonSet machinery (what the rollout timelines are folded from). */
+export const CORE_STREAM_KINDS: readonly StreamKind[] = ['daemonset', 'pod', 'node', 'controllerrevision', 'rollout'];
+export const ALL_STREAM_KINDS: readonly StreamKind[] = [...CORE_STREAM_KINDS, ...STORED_STREAM_KINDS];
 
 /** A flat map: entries `[key, value]`. `restored` rebuilds what derives from it (caches). */
 export const mapPart = <V>(map: Map<string, V>, kinds: readonly StreamKind[], restored?: () => void): SnapshotPart => ({

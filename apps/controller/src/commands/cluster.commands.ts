@@ -2,6 +2,8 @@ import type { DaemonSetCommand } from '@daemonledger/domain/cluster/daemon-set.d
 import type { NodeCommand } from '@daemonledger/domain/cluster/node.decider';
 import type { PodCommand } from '@daemonledger/domain/cluster/pod.decider';
 import type { RevisionCommand } from '@daemonledger/domain/cluster/revision.decider';
+import type { StoredStreamKind } from '@daemonledger/domain/cluster/streams';
+import type { ObjectCommand } from '@daemonledger/domain/kinds/object.decider';
 import type { CommandMeta } from './command-runner.service';
 
 /**
@@ -46,7 +48,18 @@ export class RevisionCommandMsg {
   ) {}
 }
 
-export type ClusterCommandMsg = DaemonSetCommandMsg | NodeCommandMsg | PodCommandMsg | RevisionCommandMsg;
+/** A command on one object of a stored kind (namespace '' for cluster-scoped kinds). */
+export class ObjectCommandMsg {
+  constructor(
+    readonly kind: StoredStreamKind,
+    readonly namespace: string,
+    readonly name: string,
+    readonly command: ObjectCommand,
+    readonly meta: CommandMeta,
+  ) {}
+}
+
+export type ClusterCommandMsg = DaemonSetCommandMsg | NodeCommandMsg | PodCommandMsg | RevisionCommandMsg | ObjectCommandMsg;
 
 /**
  * Several commands decided together and appended in one transaction (one

@@ -4,7 +4,9 @@ import { decideDaemonSet } from '@daemonledger/domain/cluster/daemon-set.decider
 import { decideNode } from '@daemonledger/domain/cluster/node.decider';
 import { decidePod } from '@daemonledger/domain/cluster/pod.decider';
 import { decideRevision } from '@daemonledger/domain/cluster/revision.decider';
-import { daemonSetStream, nodeStream, podStream, revisionStream } from '@daemonledger/domain/cluster/streams';
+import { daemonSetStream, nodeStream, objectStream, podStream, revisionStream } from '@daemonledger/domain/cluster/streams';
+import { objectDecider } from '@daemonledger/domain/kinds/object.decider';
+import { storedKindOfStream } from '@daemonledger/domain/kinds/registry';
 import { ClusterState } from '../projections/cluster-state.service';
 import { type AnyDecision, CommandRunner } from './command-runner.service';
 import {
@@ -12,6 +14,7 @@ import {
   type ClusterCommandMsg,
   DaemonSetCommandMsg,
   NodeCommandMsg,
+  ObjectCommandMsg,
   PodCommandMsg,
   RevisionCommandMsg,
 } from './cluster.commands';
@@ -33,6 +36,10 @@ export class Decisions {
     if (msg instanceof PodCommandMsg) {
       const { namespace: ns, name } = msg;
       return { streamId: podStream(ns, name), load: () => view.pod(ns, name), decide: decidePod, command: msg.command, meta: msg.meta };
+    }
+    if (msg instanceof ObjectCommandMsg) {
+      const { kind, namespace: ns, name } = msg;
+      return { streamId: objectStream(kind, ns, name), load: () => view.object(kind, ns, name), decide: objectDecider(storedKindOfStream(kind)), command: msg.command, meta: msg.meta };
     }
     const { namespace: ns, name } = msg;
     return { streamId: revisionStream(ns, name), load: () => view.revision(ns, name), decide: decideRevision, command: msg.command, meta: msg.meta };
@@ -73,4 +80,5 @@ export const CLUSTER_COMMAND_HANDLERS = [
   routedHandler(NodeCommandMsg),
   routedHandler(PodCommandMsg),
   routedHandler(RevisionCommandMsg),
+  routedHandler(ObjectCommandMsg),
 ];

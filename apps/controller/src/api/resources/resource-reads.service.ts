@@ -62,7 +62,9 @@ export class ResourceReads {
     const now = this.cluster.now();
     const format = table ?? (protobuf ? 'protobuf' : 'json');
     const key = `${r.def.resource}|${r.namespace ?? ''}|${JSON.stringify(Object.entries(r.query ?? {}).sort())}|${format}|${resourceVersion}|${table ? Math.floor(now.getTime() / 1000) : ''}`;
-    let text = this.served.get(key);
+    // Lists of objects opened at read time (Secrets) are never kept: a Secret shredded since must not be served from a copy.
+    const keepable = !r.def.present;
+    let text = keepable ? this.served.get(key) : undefined;
     let contentType = table ? TABLE_CONTENT_TYPE : protobuf ? PROTOBUF_CONTENT_TYPE : 'application/json';
     if (text === undefined && protobuf) {
       // Kinds without a protobuf form (the ledger group) are answered in JSON, which protobuf clients also accept.
@@ -70,8 +72,8 @@ export class ResourceReads {
       const { items, listMeta } = this.page(all, options, resourceVersion, r.def.namespaced && r.namespace === undefined);
       const body = { kind: `${r.def.kind}List`, apiVersion: apiVersionOf(r.def), metadata: listMeta, items };
       text = encodeObject(body);
-      if (text) this.keep(key, text);
-      else contentType = 'application/json';
+      if (text && keepable) this.keep(key, text);
+      else if (!text) contentType = 'application/json';
       text ??= Buffer.from(wireJsonList({ kind: body.kind, apiVersion: body.apiVersion, metadata: listMeta }, items));
     }
     if (text === undefined && !table && this.wholePodList(r, options)) {
@@ -88,7 +90,7 @@ export class ResourceReads {
         ? toTable(r.def.resource, items, { now, includeObject: includeObject(r.query), listMeta, version: table })
         : { kind: `${r.def.kind}List`, apiVersion: apiVersionOf(r.def), metadata: listMeta, items };
       text = Buffer.from(table ? wireJson(body) : wireJsonList({ kind: body.kind, apiVersion: body.apiVersion, metadata: listMeta }, items));
-      this.keep(key, text);
+      if (keepable) this.keep(key, text);
     }
     sendText(res, 200, contentType, text, { 'Cache-Control': 'no-cache, private' });
   }
@@ -113,10 +115,10 @@ export class ResourceReads {
 
   private async selected(r: ReadRequest, options: ListOptions, resourceVersion: string, view: () => ClusterView | Promise<ClusterView>): Promise<KubeObject[]> {
     const key = `${r.def.resource}|${r.namespace ?? ''}|${queryString(r.query, 'labelSelector') ?? ''}|${queryString(r.query, 'fieldSelector') ?? ''}|${resourceVersion}`;
-    const kept = this.snapshots.get(key);
+    const kept = r.def.present ? undefined : this.snapshots.get(key);
     if (kept) return kept;
     const items = r.def.list(await view(), r.def.namespaced ? r.namespace : undefined).filter((o) => matches(r.def, options, o));
-    if (options.limit !== undefined || options.continueFrom) {
+    if ((options.limit !== undefined || options.continueFrom) && !r.def.present) {
       if (this.snapshots.size >= 16) this.snapshots.delete(this.snapshots.keys().next().value!);
       this.snapshots.set(key, items);
     }

@@ -4,7 +4,8 @@ import { badRequestError, checkPreconditions, DomainError, invalidError, isDomai
 import { applyPatch, applyWithOwnership, type JsonObject, PATCH_SCHEMAS, patchMediaType, trackUpdate, UNSUPPORTED_PATCH_MEDIA_TYPE_MESSAGE } from '@daemonledger/domain/api/patch';
 import { addWarnings, type ApiRequest, sendJson } from '../http/respond';
 import { ClusterAccess } from './cluster-access.service';
-import { namespaceExists, namespaceNotFound } from './derived.resources';
+import { admitIntoNamespace } from '@daemonledger/domain';
+import { namespaceIn } from './stored.resources';
 import { matches, parseListOptions, type Query, queryString } from './list-options';
 import { apiVersionOf, type KubeObject, type ResourceDef, type WriteContext } from './resource-def';
 import { decodeFor, dryRunOf, fieldValidationOf, generatedName, parseDeleteOptions, parseObjectBody } from './write-input';
@@ -44,6 +45,7 @@ export class ResourceWrites {
     this.checkNamespace(t, object);
     let name = object.metadata.name;
     if (!name && object.metadata.generateName) name = generatedName(object.metadata.generateName);
+    this.admitIntoNamespace(t, name ?? '');
     const created = await w.create(this.owned(t, req, {}, withName(object, name ?? '', t.namespace, t.def.namespaced)), ctx);
     addWarnings(res, warnings);
     sendJson(res, 201, created);
@@ -88,6 +90,7 @@ export class ResourceWrites {
         const patched = ownership ? this.applied(t, req, {}) : applyPatch(contentType, {}, req.rawBody ?? '', w.patchKind);
         const { object, warnings } = decodeFor(t.def, patched, fieldValidation);
         this.checkNamespace(t, object);
+        this.admitIntoNamespace(t, t.name);
         const created = await w.create(withName(object, t.name, t.namespace, t.def.namespaced), ctx);
         addWarnings(res, warnings);
         return sendJson(res, 201, created);
@@ -192,6 +195,11 @@ export class ResourceWrites {
     if (ns && ns !== t.namespace) {
       throw badRequestError('the namespace of the provided object does not match the namespace sent on the request');
     }
-    if (!namespaceExists(t.namespace)) throw namespaceNotFound(t.namespace);
+    if (!namespaceIn(this.cluster.view, t.namespace)) admitIntoNamespace(t.namespace, undefined, t.def.ref, '');
+  }
+
+  /** NamespaceLifecycle for creates: no new content in a missing (404) or terminating (403) namespace. */
+  private admitIntoNamespace(t: WriteTarget, name: string): void {
+    if (t.def.namespaced) admitIntoNamespace(t.namespace, namespaceIn(this.cluster.view, t.namespace), t.def.ref, name);
   }
 }

@@ -177,6 +177,8 @@ export class WatchService implements BeforeApplicationShutdown {
   private select(w: WatchRequest, c: Change): { type: EventType; object: KubeObject }[] {
     const { def } = w;
     if (c.kind !== def.streamKind) return [];
+    // Objects as served (a Secret's data opened), from the objects the view holds.
+    if (def.present) c = { ...c, object: def.present(c.object), ...(c.previous ? { previous: def.present(c.previous) } : {}) };
     const ns = def.namespaced ? w.namespace : undefined;
     if (ns !== undefined && c.object.metadata.namespace !== ns) return [];
     const now = c.type !== 'DELETED' && matches(def, w.options, c.object);

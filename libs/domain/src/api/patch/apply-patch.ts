@@ -43,6 +43,14 @@ const RESOURCES: Readonly<Record<PatchKind, string>> = {
   Pod: 'pods',
   Node: 'nodes',
   Namespace: 'namespaces',
+  ServiceAccount: 'serviceaccounts',
+  ConfigMap: 'configmaps',
+  Secret: 'secrets',
+  Service: 'services',
+  Role: 'roles.rbac.authorization.k8s.io',
+  ClusterRole: 'clusterroles.rbac.authorization.k8s.io',
+  RoleBinding: 'rolebindings.rbac.authorization.k8s.io',
+  ClusterRoleBinding: 'clusterrolebindings.rbac.authorization.k8s.io',
 };
 
 /**
