@@ -57,7 +57,16 @@ export const sendError = (res: Response, error: unknown): void => {
   sendJson(res, status.code, status);
 };
 
-/** `Warning: 299 - "unknown field \"spec.foo\""`: kubectl prints each as `Warning: <text>`. */
+/**
+ * One `Warning` header value: `299 - "unknown field \"spec.foo\""`. A header
+ * carries visible ASCII only (RFC 9110 field values; Node refuses the rest),
+ * and warnings quote client text, so every other character is written as a
+ * `\uXXXX` escape rather than failing the response.
+ */
+export const warningHeader = (text: string): string =>
+  `299 - ${JSON.stringify(text).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}`;
+
+/** kubectl prints each as `Warning: <text>`. */
 export const addWarnings = (res: Response, warnings: readonly string[]): void => {
-  if (warnings.length) res.append('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+  if (warnings.length) res.append('Warning', warnings.map(warningHeader));
 };
