@@ -29,8 +29,9 @@ import {
   type PreparedEvent,
   prepareBatch,
 } from '../internal/validation';
-import { type ChainedRow, type EventRow, RowCodec } from './sqlite-rows';
+import { CHAIN_ROWS, type ChainedRow, type EventRow, RowCodec, SCAN_ROWS, type ScanRow } from './sqlite-rows';
 import { openDatabase, readChainFrom } from './sqlite-schema';
+import { verifyInParallel } from './sqlite-verify';
 import { SqliteWriter, type WriteOutcome } from './sqlite-writer';
 
 export interface SqliteEventStoreOptions extends EventStoreOptions {
@@ -91,6 +92,7 @@ export class SqliteEventStore implements EventStore {
   private readonly allForwards: Database.Statement;
   private readonly allBackwards: Database.Statement;
   private readonly chainRows: Database.Statement;
+  private readonly scanRows: Database.Statement;
   private readonly head: Database.Statement;
   private readonly write: Database.Transaction<(requests: PreparedRequest[], skip: (AppendResult | undefined)[] | undefined) => WriteOutcome[]>;
 
@@ -109,7 +111,8 @@ export class SqliteEventStore implements EventStore {
     this.streamBackwards = db.prepare(`SELECT ${SELECT} FROM events e WHERE e.stream = ? AND e.revision <= ? ORDER BY e.revision DESC LIMIT ?`).raw();
     this.allForwards = db.prepare(`SELECT ${SELECT} FROM events e WHERE e.position > ? ORDER BY e.position LIMIT ?`).raw();
     this.allBackwards = db.prepare(`SELECT ${SELECT} FROM events e WHERE e.position < ? ORDER BY e.position DESC LIMIT ?`).raw();
-    this.chainRows = db.prepare(`SELECT ${SELECT}, e.hash FROM events e WHERE e.position > ? ORDER BY e.position LIMIT ?`).raw();
+    this.chainRows = db.prepare(CHAIN_ROWS).raw();
+    this.scanRows = db.prepare(SCAN_ROWS).raw();
     this.head = db.prepare('SELECT max(position) FROM events').pluck();
     this.write = db.transaction((requests: PreparedRequest[], skip: (AppendResult | undefined)[] | undefined) =>
       this.writer.write(requests, skip),
@@ -218,20 +221,34 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /**
+   * On a file, the chain is checked on a second core (sqlite-verify.ts) while
+   * this thread reads the rows for `visit`; a `:memory:` database, which no
+   * other thread can open, is checked here.
+   */
   async verifyIntegrity(onProgress?: (position: number) => void, visit?: (event: RecordedEvent) => void): Promise<IntegrityReport> {
     this.assertOpen();
     // Dictionaries read afresh: names cached by this process must not hide an edit of the file.
     const codec = new RowCodec(this.db, this.upcasters);
+    const chainFrom = readChainFrom(this.db);
+    const knownHead = this.writer.knownHead();
     try {
-      return await verifyChain(
-        {
-          chainFrom: readChainFrom(this.db),
-          rowsAfter: (after, limit) => codec.toChainRows(this.chainRows.all(after, limit) as ChainedRow[]),
-          knownHead: this.writer.knownHead(),
-        },
+      if (this.db.memory) {
+        return await verifyChain(
+          { chainFrom, knownHead, rowsAfter: (after, limit) => codec.toChainRows(this.chainRows.all(after, limit) as ChainedRow[]) },
+          onProgress,
+          visit && ((row) => visit(codec.toEvent(row))),
+        );
+      }
+      return await verifyInParallel({
+        file: this.db.name,
+        chainFrom,
+        knownHead,
+        rowsAfter: (after, limit) => this.scanRows.all(after, limit) as ScanRow[],
+        decode: (row) => codec.visited(row),
         onProgress,
-        visit && ((row) => visit(codec.toEvent(row))),
-      );
+        visit,
+      });
     } catch (cause) {
       throw this.storageFailure('verifyIntegrity', cause);
     }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -190,6 +190,35 @@ describe('verifyIntegrity visiting the events it checked', () => {
     const report = await store.verifyIntegrity!(undefined, (e) => positions.push(e.position));
     expect(report).toMatchObject({ ok: false, position: 7 });
     expect(positions).toEqual([1, 2, 3, 4, 5, 6]);
+    await store.close();
+  });
+});
+
+describe('verifyIntegrity on two threads', () => {
+  it('reports a damaged b-tree the scan itself never reads (PRAGMA quick_check, on the chain worker)', async () => {
+    const file = await aLog();
+    const db = new Database(file);
+    const page = db.prepare(`SELECT pageno FROM dbstat WHERE name = 'events_stream_revision' ORDER BY pageno LIMIT 1`).pluck().get() as number;
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    // An invalid b-tree page type in the (stream, revision) index's root: the rows read by position are untouched.
+    const fd = openSync(file, 'r+');
+    writeSync(fd, Buffer.from([0x7f]), 0, 1, (page - 1) * pageSize);
+    closeSync(fd);
+    const store = new SqliteEventStore({ file, verifyOnOpen: false });
+    const visited: number[] = [];
+    await expect(store.verifyIntegrity(undefined, (e) => visited.push(e.position))).rejects.toThrow(/verifyIntegrity failed: the database is corrupted: [^]*events_stream_revision[^]*\(the file is corrupted\)/);
+    expect(visited).toHaveLength(20);
+    await store.close();
+  });
+
+  it('checks an in-memory database on this thread (no other thread can open it)', async () => {
+    const store = new SqliteEventStore({ file: ':memory:' });
+    for (let i = 0; i < 5; i++) await store.append('pod-default.mem', [pod(i)]);
+    const visited: number[] = [];
+    expect(await store.verifyIntegrity(undefined, (e) => visited.push(e.position))).toEqual({ ok: true, events: 5, head: 5, chainedFrom: 1 });
+    expect(visited).toEqual([1, 2, 3, 4, 5]);
     await store.close();
   });
 });
