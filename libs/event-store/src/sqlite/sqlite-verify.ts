@@ -28,20 +28,16 @@ class ChainWorkerError extends Error {
 
 /**
  * The chain worker's script: compiled next to this file under dist/; from the
- * TypeScript sources (jest) swc, a dev dependency, compiles it on load.
+ * TypeScript sources (jest, the kubectl plugin) through the project's swc
+ * require hook (libs/testing/swc-register.js, as child processes of tests use).
  */
 const startWorker = (data: ChainWorkerData): Worker => {
   const workerData = { ...data, kind: 'daemonledger-chain-check' };
   const compiled = join(__dirname, 'sqlite-chain-worker.js');
   if (existsSync(compiled)) return new Worker(compiled, { workerData });
-  const hook = `
-    const { transformSync } = require(${JSON.stringify(require.resolve('@swc/core'))});
-    require(${JSON.stringify(require.resolve('pirates'))}).addHook(
-      (code, filename) => transformSync(code, { filename, module: { type: 'commonjs' }, jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }).code,
-      { exts: ['.ts'] },
-    );
-    require(${JSON.stringify(join(__dirname, 'sqlite-chain-worker.ts'))});`;
-  return new Worker(hook, { eval: true, workerData });
+  const hook = join(__dirname, '../../../testing/swc-register.js');
+  const source = join(__dirname, 'sqlite-chain-worker.ts');
+  return new Worker(`require(${JSON.stringify(hook)}); require(${JSON.stringify(source)});`, { eval: true, workerData });
 };
 
 /**
