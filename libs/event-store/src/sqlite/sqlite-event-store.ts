@@ -47,6 +47,11 @@ export interface SqliteEventStoreOptions extends EventStoreOptions {
    * events without a hash, which `verifyIntegrity` then reports as a broken chain.
    */
   hashChain?: boolean;
+  /**
+   * Benchmark only (`bench:verify` prices the second core): false checks the
+   * chain on the calling thread, as for a `:memory:` database.
+   */
+  parallelVerify?: boolean;
 }
 
 /** Ids come back as hex text: cheaper to turn into a uuid than a Buffer is. Stream names come from RowCodec's cache. */
@@ -224,7 +229,7 @@ export class SqliteEventStore implements EventStore {
   /**
    * On a file, the chain is checked on a second core (sqlite-verify.ts) while
    * this thread reads the rows for `visit`; a `:memory:` database, which no
-   * other thread can open, is checked here.
+   * other thread can open, is checked here (so is any with `parallelVerify: false`).
    */
   async verifyIntegrity(onProgress?: (position: number) => void, visit?: (event: RecordedEvent) => void): Promise<IntegrityReport> {
     this.assertOpen();
@@ -233,7 +238,7 @@ export class SqliteEventStore implements EventStore {
     const chainFrom = readChainFrom(this.db);
     const knownHead = this.writer.knownHead();
     try {
-      if (this.db.memory) {
+      if (this.db.memory || this.options.parallelVerify === false) {
         return await verifyChain(
           { chainFrom, knownHead, rowsAfter: (after, limit) => codec.toChainRows(this.chainRows.all(after, limit) as ChainedRow[]) },
           onProgress,
