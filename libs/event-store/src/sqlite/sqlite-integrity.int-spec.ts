@@ -195,7 +195,7 @@ describe('verifyIntegrity visiting the events it checked', () => {
 });
 
 describe('verifyIntegrity on two threads', () => {
-  it('reports a damaged b-tree the scan itself never reads (PRAGMA quick_check, on the chain worker)', async () => {
+  it('reports a damaged b-tree the scan itself never reads (PRAGMA quick_check, on a thread of its own)', async () => {
     const file = await aLog();
     const db = new Database(file);
     const page = db.prepare(`SELECT pageno FROM dbstat WHERE name = 'events_stream_revision' ORDER BY pageno LIMIT 1`).pluck().get() as number;

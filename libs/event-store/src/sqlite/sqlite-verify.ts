@@ -5,7 +5,10 @@ import type { IntegrityReport, RecordedEvent } from '../event-store.port';
 import type { ChainWorkerData, ChainWorkerMessage } from './sqlite-chain-worker';
 import type { ScanRow } from './sqlite-rows';
 
-export interface ParallelVerifyOptions extends ChainWorkerData {
+export interface ParallelVerifyOptions {
+  file: string;
+  chainFrom: number;
+  knownHead: number;
   /** Raw rows after a position, ascending (the store's own connection). */
   rowsAfter(after: number, limit: number): ScanRow[];
   /** A row as `readAll` returns it. */
@@ -40,16 +43,29 @@ const startWorker = (data: ChainWorkerData): Worker => {
   return new Worker(`require(${JSON.stringify(hook)}); require(${JSON.stringify(source)});`, { eval: true, workerData });
 };
 
+/** The quick_check worker's verdict: undefined when the b-trees are sound. */
+const quickCheck = (file: string): { worker: Worker; verdict: Promise<Error | undefined> } => {
+  const worker = startWorker({ file, task: 'quick-check' });
+  const verdict = new Promise<Error | undefined>((resolve) => {
+    worker.on('message', (m: ChainWorkerMessage) => resolve(m.kind === 'failed' ? new ChainWorkerError(m.message, m.code) : undefined));
+    worker.on('error', resolve);
+    worker.on('exit', (code) => resolve(new Error(`the quick_check worker stopped (exit code ${code}) before it reported`)));
+  });
+  return { worker, verdict };
+};
+
 /**
  * `verifyIntegrity` on two cores: the hash chain is checked by a worker
  * thread on its own connection while this thread reads the rows again and
  * hands them to `visit`, each only once the worker has found it intact (so a
  * visitor never sees a row past the first broken one, as in process). The
- * worker runs at most a page or so ahead of what it reports; this thread
- * holds one page of rows. Between pages it yields to the event loop.
+ * worker posts only positions; this thread holds one page of rows. Between
+ * pages it yields to the event loop. A third, short-lived thread runs PRAGMA
+ * quick_check meanwhile; a damaged b-tree is reported when the chain held.
  */
 export const verifyInParallel = async (o: ParallelVerifyOptions): Promise<IntegrityReport> => {
-  const worker = startWorker({ file: o.file, chainFrom: o.chainFrom, knownHead: o.knownHead });
+  const worker = startWorker({ file: o.file, task: 'chain', chainFrom: o.chainFrom, knownHead: o.knownHead });
+  const quick = quickCheck(o.file);
   let intactTo = 0;
   let report: IntegrityReport | undefined;
   let failure: Error | undefined;
@@ -62,10 +78,11 @@ export const verifyInParallel = async (o: ParallelVerifyOptions): Promise<Integr
     if (m.kind === 'progress') {
       intactTo = m.position;
       o.onProgress?.(m.position);
-    } else if (m.kind === 'done') {
+    } else if (m.kind === 'failed') failure = new ChainWorkerError(m.message, m.code);
+    else if (m.report) {
       report = m.report;
       intactTo = m.report.ok ? Number.MAX_SAFE_INTEGER : m.report.position - 1;
-    } else failure = new ChainWorkerError(m.message, m.code);
+    }
     changed();
   });
   worker.on('error', (err) => {
@@ -100,8 +117,10 @@ export const verifyInParallel = async (o: ParallelVerifyOptions): Promise<Integr
       if (failure) throw failure;
       await next();
     }
+    const damaged = report.ok ? await quick.verdict : undefined;
+    if (damaged) throw damaged;
     return report;
   } finally {
-    await worker.terminate();
+    await Promise.all([worker.terminate(), quick.worker.terminate()]);
   }
 };
