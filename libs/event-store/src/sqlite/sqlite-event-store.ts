@@ -48,8 +48,9 @@ export interface SqliteEventStoreOptions extends EventStoreOptions {
    */
   hashChain?: boolean;
   /**
-   * Benchmark only (`bench:verify` prices the second core): false checks the
-   * chain on the calling thread, as for a `:memory:` database.
+   * Where `verifyIntegrity` checks the chain: true on a worker thread, false
+   * on the calling thread; by default a worker from PARALLEL_VERIFY_FROM
+   * events on (below, starting it costs more than it saves).
    */
   parallelVerify?: boolean;
 }
@@ -57,6 +58,8 @@ export interface SqliteEventStoreOptions extends EventStoreOptions {
 /** Ids come back as hex text: cheaper to turn into a uuid than a Buffer is. Stream names come from RowCodec's cache. */
 const SELECT = 'e.position, e.stream, e.revision, lower(hex(e.event_id)), e.type, e.schema_version, e.data, e.metadata, e.recorded_at';
 const NO_LIMIT = -1;
+/** Log length from which `verifyIntegrity` checks the chain on a second core by default. */
+export const PARALLEL_VERIFY_FROM = 50_000;
 
 /** One prepared request of an append call. */
 export interface PreparedRequest {
@@ -229,7 +232,8 @@ export class SqliteEventStore implements EventStore {
   /**
    * On a file, the chain is checked on a second core (sqlite-verify.ts) while
    * this thread reads the rows for `visit`; a `:memory:` database, which no
-   * other thread can open, is checked here (so is any with `parallelVerify: false`).
+   * other thread can open, is checked here, and so is a short log (see
+   * `parallelVerify`).
    */
   async verifyIntegrity(onProgress?: (position: number) => void, visit?: (event: RecordedEvent) => void): Promise<IntegrityReport> {
     this.assertOpen();
@@ -238,7 +242,8 @@ export class SqliteEventStore implements EventStore {
     const chainFrom = readChainFrom(this.db);
     const knownHead = this.writer.knownHead();
     try {
-      if (this.db.memory || this.options.parallelVerify === false) {
+      const parallel = !this.db.memory && (this.options.parallelVerify ?? knownHead >= PARALLEL_VERIFY_FROM);
+      if (!parallel) {
         return await verifyChain(
           { chainFrom, knownHead, rowsAfter: (after, limit) => codec.toChainRows(this.chainRows.all(after, limit) as ChainedRow[]) },
           onProgress,
