@@ -244,11 +244,17 @@ export class SqliteEventStore implements EventStore {
     try {
       const parallel = !this.db.memory && (this.options.parallelVerify ?? knownHead >= PARALLEL_VERIFY_FROM);
       if (!parallel) {
-        return await verifyChain(
+        const report = await verifyChain(
           { chainFrom, knownHead, rowsAfter: (after, limit) => codec.toChainRows(this.chainRows.all(after, limit) as ChainedRow[]) },
           onProgress,
           visit && ((row) => visit(codec.toEvent(row))),
         );
+        // The b-trees too, as the worker path does (a short log: quick).
+        const problems = report.ok ? (this.db.pragma('quick_check(5)') as { quick_check: string }[]) : [{ quick_check: 'ok' }];
+        if (problems.length !== 1 || problems[0].quick_check !== 'ok') {
+          throw Object.assign(new Error(`the database is corrupted: ${problems.map((p) => p.quick_check).join('; ')}`), { code: 'SQLITE_CORRUPT' });
+        }
+        return report;
       }
       return await verifyInParallel({
         file: this.db.name,

@@ -197,7 +197,10 @@ describe('verifyIntegrity visiting the events it checked', () => {
 });
 
 describe('verifyIntegrity on two threads', () => {
-  it('reports a damaged b-tree the scan itself never reads (PRAGMA quick_check, on a thread of its own)', async () => {
+  it.each([
+    ['on a thread of its own', true],
+    ['on this thread, for a short log', undefined],
+  ])('reports a damaged b-tree the scan itself never reads (PRAGMA quick_check, %s)', async (_, parallelVerify) => {
     const file = await aLog();
     const db = new Database(file);
     const page = db.prepare(`SELECT pageno FROM dbstat WHERE name = 'events_stream_revision' ORDER BY pageno LIMIT 1`).pluck().get() as number;
@@ -208,7 +211,7 @@ describe('verifyIntegrity on two threads', () => {
     const fd = openSync(file, 'r+');
     writeSync(fd, Buffer.from([0x7f]), 0, 1, (page - 1) * pageSize);
     closeSync(fd);
-    const store = new SqliteEventStore({ file, verifyOnOpen: false, parallelVerify: true });
+    const store = new SqliteEventStore({ file, verifyOnOpen: false, parallelVerify });
     const visited: number[] = [];
     await expect(store.verifyIntegrity(undefined, (e) => visited.push(e.position))).rejects.toThrow(/verifyIntegrity failed: the database is corrupted: [^]*events_stream_revision[^]*\(the file is corrupted\)/);
     expect(visited).toHaveLength(20);
