@@ -13,6 +13,11 @@ import { loadConfig } from '../src/config/config';
 import { startEmbedded, type Embedded } from '../src/embedded';
 import { startServerProcess, type ServerProcess } from './server-process';
 import { projectRoot } from '../src/infrastructure/paths';
+import { SqliteEventStore } from '@daemonledger/event-store/sqlite/sqlite-event-store';
+import { SqliteSnapshotStore } from '@daemonledger/event-store/sqlite/sqlite-snapshot-store';
+import { History, Unparsed } from '@daemonledger/projections';
+import { clusterUpcasters } from '../src/infrastructure/upcasters';
+import { wireJsonList } from '../src/api/http/wire-json';
 
 /**
  * `npm run bench:history`: how looking into the past scales with the log.
@@ -141,6 +146,7 @@ interface Measured {
   onePod: { p50: number; p99: number };
   auditMs: number;
   auditEntries: number;
+  inProcess: Awaited<ReturnType<typeof measureInProcess>>;
   verify: { ok: boolean; ms: number; events: number };
   rawReadAllMs: number;
   bytesPerEvent: { events: number; file: number };
@@ -202,6 +208,46 @@ const measureApi = async (dir: string) => {
   }
 };
 
+/**
+ * The same past reads in this process, on the stopped log, without HTTP:
+ * what producing each answer costs (the view at P, then its JSON bytes as
+ * the API encodes them), against what the API adds (TLS, the socket, the
+ * client). A History like the server's (three views kept).
+ */
+const measureInProcess = async (file: string, head: number) => {
+  const store = new SqliteEventStore({ file, upcasters: clusterUpcasters(), verifyOnOpen: false });
+  const snapshots = new SqliteSnapshotStore({ file });
+  const history = new History(store, { snapshots });
+  const ds: number[] = [];
+  const pods: number[] = [];
+  const one: number[] = [];
+  let bytes = 0;
+  try {
+    for (const p of positions(head, READS)) {
+      let t = performance.now();
+      const dsView = await history.viewAt(p, 'daemonset');
+      Buffer.from(wireJsonList({ kind: 'DaemonSetList', apiVersion: 'apps/v1', metadata: { resourceVersion: String(p) } }, dsView.allDaemonSets()));
+      ds.push(performance.now() - t);
+      t = performance.now();
+      const podView = await history.viewAt(p, 'pod');
+      const all = podView.podsAsStored('default');
+      const body = Buffer.from(wireJsonList({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: String(p) } }, all.map(({ pod }) => (pod instanceof Unparsed ? pod.text : pod))));
+      pods.push(performance.now() - t);
+      bytes = Math.max(bytes, body.length);
+      const name = all[p % Math.max(1, all.length)]?.name ?? 'nginx-ds-none';
+      t = performance.now();
+      const oneView = await history.objectAt(p, 'pod', 'default', name);
+      const pod = oneView.pod('default', name);
+      Buffer.from(wireJsonList({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: String(p) } }, pod ? [pod] : []));
+      one.push(performance.now() - t);
+    }
+  } finally {
+    await snapshots.close();
+    await store.close();
+  }
+  return { dsList: dist(ds), podList: { ...dist(pods), bytes }, onePod: dist(one) };
+};
+
 /** The ceiling of a full scan: raw better-sqlite3 stepping over every row of the events table, every column. */
 const rawReadAll = (file: string) => {
   const db = new Database(file, { readonly: true });
@@ -253,7 +299,18 @@ const main = async () => {
     process.send!(await build(process.env.BENCH_DIR!, Number(process.env.BENCH_ARG)));
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'daemonledger-history-'));
+  if (process.env.BENCH_TASK === 'inprocess') {
+    // Only the in-process past reads, on the log kept in BENCH_DIR (to profile them: node --cpu-prof).
+    const file = join(process.env.BENCH_DIR!, 'events.sqlite');
+    const db = new Database(file, { readonly: true });
+    const head = db.prepare('SELECT max(position) FROM events').pluck().get() as number;
+    db.close();
+    console.log(JSON.stringify({ head, ...(await measureInProcess(file, head)) }));
+    return;
+  }
+  // BENCH_HISTORY_DIR: grow (or just measure) a log kept there between runs, instead of a fresh one deleted at the end.
+  const kept = process.env.BENCH_HISTORY_DIR;
+  const dir = kept ?? mkdtempSync(join(tmpdir(), 'daemonledger-history-'));
   const file = join(dir, 'events.sqlite');
   console.log(`bench:history — ${NODES} nodes, one DaemonSet, maxUnavailable 10%, sizes ${SIZES.join(', ')}, ${READS} past reads each, ${new Date().toISOString()}`);
   const results: Measured[] = [];
@@ -262,9 +319,10 @@ const main = async () => {
       const built = await inChild<BuildResult>('build', dir, size);
       console.log(`built ${built.head} events (${built.rollouts} more rollouts) in ${built.seconds.toFixed(0)} s`);
       const api = await measureApi(dir);
-      const verify = await runVerify(dir);
+      const inProcess = await measureInProcess(file, api.head);
+      const verify = process.env.BENCH_HISTORY_SKIP_VERIFY ? { ok: true, ms: NaN, events: NaN } : await runVerify(dir);
       const raw = rawReadAll(file);
-      const m: Measured = { size, ...api, verify, rawReadAllMs: raw.ms, bytesPerEvent: bytesPerEvent(file, api.head) };
+      const m: Measured = { size, ...api, inProcess, verify, rawReadAllMs: raw.ms, bytesPerEvent: bytesPerEvent(file, api.head) };
       results.push(m);
       console.log(`\n${m.head} events:`);
       console.log(`  restart to serving           ${ms(m.restartMs)}`);
@@ -272,6 +330,10 @@ const main = async () => {
       console.log(`  every pod (≤${m.podList.items}) at past P  p50 ${ms(m.podList.p50)}  p99 ${ms(m.podList.p99)}`);
       console.log(`  every pod, live (the ceiling) p50 ${ms(m.livePodList.p50)}  p99 ${ms(m.livePodList.p99)}`);
       console.log(`  one pod at past P            p50 ${ms(m.onePod.p50)}  p99 ${ms(m.onePod.p99)}`);
+      console.log(`  in process (view at P + JSON bytes, no HTTP):`);
+      console.log(`    DaemonSet list at past P   p50 ${ms(m.inProcess.dsList.p50)}  p99 ${ms(m.inProcess.dsList.p99)}`);
+      console.log(`    every pod at past P        p50 ${ms(m.inProcess.podList.p50)}  p99 ${ms(m.inProcess.podList.p99)} (≤ ${(m.inProcess.podList.bytes / 1e6).toFixed(1)} MB)`);
+      console.log(`    one pod at past P          p50 ${ms(m.inProcess.onePod.p50)}  p99 ${ms(m.inProcess.onePod.p99)}`);
       console.log(`  one rollout's audit          ${ms(m.auditMs)} (${m.auditEntries} entries)`);
       console.log(`  verify                       ${m.verify.ok ? 'OK' : 'VIOLATION'} in ${ms(m.verify.ms)} (${(m.head / (m.verify.ms / 1000)).toFixed(0)} ev/s); raw read-all ${ms(m.rawReadAllMs)} (${(raw.rows / (m.rawReadAllMs / 1000)).toFixed(0)} ev/s); ratio ${(m.rawReadAllMs / m.verify.ms).toFixed(2)}`);
       console.log(`  bytes per event              ${m.bytesPerEvent.events.toFixed(0)} B (events table and its indexes), ${m.bytesPerEvent.file.toFixed(0)} B (whole file, snapshots included)`);
@@ -281,7 +343,7 @@ const main = async () => {
       console.log(`\ngrowth ${a.head} → ${b.head} events: restart ×${(b.restartMs / a.restartMs).toFixed(2)}, pod list p99 ×${(b.podList.p99 / a.podList.p99).toFixed(2)}, one pod p99 ×${(b.onePod.p99 / a.onePod.p99).toFixed(2)}, DaemonSet list p99 ×${(b.dsList.p99 / a.dsList.p99).toFixed(2)}`);
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!kept) rmSync(dir, { recursive: true, force: true });
   }
 };
 

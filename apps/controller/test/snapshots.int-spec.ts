@@ -69,12 +69,18 @@ describe('snapshots of the read models (real SQLite file)', () => {
   it('(a) a view restored from a snapshot plus the tail equals the replay from zero, at many positions', async () => {
     const history = new History(store, { snapshots });
     const podHistory = new History(store, { snapshots }); // its own: a whole view kept by the other would answer pod reads too
+    const kindHistory = new History(store, { snapshots });
     const at = positionsOf(head, (await snapshots.list()).map((r) => r.position));
     expect(at.length).toBeGreaterThan(20);
     for (const p of at) {
       const replay = await clusterViewAt(store, p);
       expect({ p, view: plain(await history.viewAt(p)) }).toEqual({ p, view: plain(replay) });
       expect({ p, pods: objects(await podHistory.viewAt(p, 'pod')).pods }).toEqual({ p, pods: objects(replay).pods });
+      // Lists of one kind fold only that kind's events (a filtered read of the tail) and still equal the replay.
+      const lean = await kindHistory.viewAt(p, 'daemonset');
+      expect({ p, daemonSets: objects(lean).daemonSets, position: lean.position }).toEqual({ p, daemonSets: objects(replay).daemonSets, position: p });
+      expect({ p, nodes: objects(await kindHistory.viewAt(p, 'node')).nodes }).toEqual({ p, nodes: objects(replay).nodes });
+      expect({ p, revisions: objects(await kindHistory.viewAt(p, 'controllerrevision')).revisions }).toEqual({ p, revisions: objects(replay).revisions });
       const pod = replay.allPods()[0];
       if (pod) expect((await podHistory.objectAt(p, 'pod', 'default', pod.metadata.name!)).pod('default', pod.metadata.name!)).toEqual(pod);
     }

@@ -73,7 +73,7 @@ export class History {
     // A DaemonSet's stream grows with every status change: when a snapshot holds its versions, only its events after that are read.
     const base = needed.some((s) => parseStreamId(s)?.kind === 'daemonset') ? await this.daemonSetsAt(position) : undefined;
     const extra = await Promise.all(
-      needed.map((s) => (base && parseStreamId(s)?.kind === 'daemonset' ? readStreamAfter(this.store, s, base.position) : this.store.readStream(s))),
+      needed.map((s) => (base && parseStreamId(s)?.kind === 'daemonset' ? readStreamBetween(this.store, s, base.position, position) : this.store.readStream(s))),
     );
     const events = [...own, ...extra.flat().filter((e) => e.position <= position)].sort((a, b) => a.position - b.position);
     const lean = new ClusterView({ derived: kind === 'rollout' });
@@ -194,38 +194,47 @@ const streamOf = (kind: StreamKind, ns: string, name: string): string => {
   }
 };
 
-/** A stream's events after `position`, read from its end backwards (so a long stream costs only its recent part). */
-const readStreamAfter = async (store: EventStore, streamId: string, position: number): Promise<RecordedEvent[]> => {
+/**
+ * A stream's events after `after` up to `to`: a range of the log filtered
+ * to that stream, so it costs the range (bounded by the snapshot spacing),
+ * not the stream's whole history.
+ */
+const readStreamBetween = async (store: EventStore, streamId: string, after: number, to: number): Promise<RecordedEvent[]> => {
   const out: RecordedEvent[] = [];
-  for (let from: number | undefined; ; ) {
-    const page = await store.readStream(streamId, { direction: 'backwards', ...(from === undefined ? {} : { fromRevision: from }), maxCount: 100 });
-    for (const e of page) {
-      if (e.position <= position) return out.reverse();
-      out.push(e);
-    }
-    if (page.length < 100 || page[page.length - 1].revision === 0) return out.reverse();
-    from = page[page.length - 1].revision - 1;
+  for (let from = after; from < to; ) {
+    const page = await store.readAll({ fromPosition: from, toPosition: to, streamPrefixes: [streamId], maxCount: PAGE });
+    for (const e of page) if (e.streamId === streamId) out.push(e);
+    if (page.length < PAGE) break;
+    from = page[page.length - 1].position;
   }
+  return out;
 };
 
 /**
  * Folds the events after the view's position up to `position` into it. With
- * `kinds`, events of other streams only move the position on (their parts
- * are not in the view, and folding them there would be wrong).
+ * `kinds`, only events of those kinds of stream are read and folded (the
+ * view holds only their parts; folding others there would be wrong), and
+ * the position then moves on to `position` (or the head, if older).
  */
 export const foldTail = async (store: EventStore, view: ClusterView, position: number, kinds?: ReadonlySet<StreamKind>): Promise<void> => {
-  const wanted = (e: RecordedEvent) => {
-    if (!kinds) return true;
-    const kind = parseStreamId(e.streamId)?.kind;
-    return kind !== undefined && kinds.has(kind);
-  };
+  if (kinds && view.position < position) {
+    // Only the wanted kinds' events are read (and decoded); the others would only have moved the position on.
+    const streamPrefixes = [...kinds].map((k) => `${k}-`);
+    for (let from = view.position; from < position; ) {
+      const page = await store.readAll({ fromPosition: from, toPosition: position, streamPrefixes, maxCount: PAGE });
+      for (const e of page) if (kinds.has(parseStreamId(e.streamId)?.kind as StreamKind)) view.apply(e);
+      if (page.length < PAGE) break;
+      from = page[page.length - 1].position;
+    }
+    view.position = Math.max(view.position, Math.min(position, await store.headPosition()));
+    return;
+  }
   while (view.position < position) {
     // Positions are dense on SQLite and memory, so the gap is the exact count; sparse ones (EventStoreDB) read full pages.
     const page = await store.readAll({ fromPosition: view.position, maxCount: Math.max(1, Math.min(PAGE, position - view.position)) });
     for (const e of page) {
       if (e.position > position) return;
-      if (wanted(e)) view.apply(e);
-      else view.position = e.position;
+      view.apply(e);
     }
     if (page.length === 0) return;
   }
