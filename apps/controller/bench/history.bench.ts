@@ -17,7 +17,7 @@ import { SqliteEventStore } from '@daemonledger/event-store/sqlite/sqlite-event-
 import { SqliteSnapshotStore } from '@daemonledger/event-store/sqlite/sqlite-snapshot-store';
 import { History, Unparsed } from '@daemonledger/projections';
 import { clusterUpcasters } from '../src/infrastructure/upcasters';
-import { wireJsonList } from '../src/api/http/wire-json';
+import { wireJsonList, wireJsonListBytes } from '../src/api/http/wire-json';
 
 /**
  * `npm run bench:history`: how looking into the past scales with the log.
@@ -231,7 +231,7 @@ const measureInProcess = async (file: string, head: number) => {
       t = performance.now();
       const podView = await history.viewAt(p, 'pod');
       const all = podView.podsAsStored('default');
-      const body = Buffer.from(wireJsonList({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: String(p) } }, all.map(({ pod }) => (pod instanceof Unparsed ? pod.text : pod))));
+      const body = wireJsonListBytes({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: String(p) } }, all.map(({ pod }) => (pod instanceof Unparsed ? pod.bytes : pod)));
       pods.push(performance.now() - t);
       bytes = Math.max(bytes, body.length);
       const name = all[p % Math.max(1, all.length)]?.name ?? 'nginx-ds-none';

@@ -1,5 +1,5 @@
 import { Unparsed } from '@daemonledger/projections';
-import { wireJson, wireJsonList } from './wire-json';
+import { wireJson, wireJsonList, wireJsonListBytes } from './wire-json';
 
 describe('wireJson', () => {
   it('writes ControllerRevision data as Go would (sorted keys, HTML escapes), the rest as JSON.stringify', () => {
@@ -34,5 +34,17 @@ describe('wireJsonList', () => {
     // Text whose wire form differs (a template, a ControllerRevision) is encoded, not spliced.
     expect(wireJsonList(head, [pod, pod, JSON.stringify(ds), new Unparsed(JSON.stringify(cr)).get()])).toBe(expected);
     expect(wireJsonList(head, [])).toBe(wireJson({ ...head, items: [] }));
+  });
+
+  it('as bytes: the same, with items given as the UTF-8 bytes of their JSON (spliced unless their wire form differs)', () => {
+    const pod = { kind: 'Pod', metadata: { name: 'pé', annotations: { note: 'tab\there, ünïcode ✓' } }, spec: { containers: [{ name: 'a' }] } };
+    const ds = { kind: 'DaemonSet', spec: { template: { metadata: {}, spec: {} } } };
+    const cr = { kind: 'ControllerRevision', data: { b: 1, a: '<' } };
+    const head = { kind: 'List', apiVersion: 'v1', metadata: { resourceVersion: '7' } };
+    const expected = wireJson({ ...head, items: [pod, pod, ds, cr, pod] });
+    const bytes = (o: object) => Buffer.from(JSON.stringify(o));
+    expect(wireJsonListBytes(head, [bytes(pod), pod, bytes(ds), bytes(cr), new Unparsed(bytes(pod)).bytes]).toString('utf8')).toBe(expected);
+    expect(wireJsonListBytes(head, [pod, pod, ds, cr, pod]).toString('utf8')).toBe(expected);
+    expect(wireJsonListBytes(head, []).toString('utf8')).toBe(wireJson({ ...head, items: [] }));
   });
 });

@@ -4,7 +4,7 @@ import { badRequestError, notFoundError } from '@daemonledger/domain';
 import { type ClusterView, Unparsed } from '@daemonledger/projections';
 import { type ListMeta, negotiateTable, parseIncludeObject, TABLE_CONTENT_TYPE, toObjectTable, toTable, type IncludeObject } from '../wire';
 import { sendJson, sendText } from '../http/respond';
-import { wireJson, wireJsonList } from '../http/wire-json';
+import { wireJson, wireJsonList, wireJsonListBytes } from '../http/wire-json';
 import { ClusterAccess } from './cluster-access.service';
 import { encodeContinue, type ListOptions, matches, parsePosition, type Query, queryString } from './list-options';
 import { apiVersionOf, type KubeObject, type ResourceDef } from './resource-def';
@@ -63,8 +63,8 @@ export class ResourceReads {
     if (text === undefined && !table && this.wholePodList(r, options)) {
       // Every pod, as stored: those a past view restored and never read are sent as their snapshot text, unparsed.
       const v = view ?? (await this.pastView(r, options, Number(resourceVersion)));
-      const items = v.podsAsStored(r.namespace).map(({ pod }) => (pod instanceof Unparsed ? pod.text : pod));
-      text = Buffer.from(wireJsonList({ kind: `${r.def.kind}List`, apiVersion: apiVersionOf(r.def), metadata: { resourceVersion } }, items));
+      const items = v.podsAsStored(r.namespace).map(({ pod }) => (pod instanceof Unparsed ? pod.bytes : pod));
+      text = wireJsonListBytes({ kind: `${r.def.kind}List`, apiVersion: apiVersionOf(r.def), metadata: { resourceVersion } }, items);
       this.keep(key, text);
     }
     if (text === undefined) {
