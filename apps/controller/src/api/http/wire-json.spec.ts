@@ -36,15 +36,18 @@ describe('wireJsonList', () => {
     expect(wireJsonList(head, [])).toBe(wireJson({ ...head, items: [] }));
   });
 
-  it('as bytes: the same, with items given as the UTF-8 bytes of their JSON (spliced unless their wire form differs)', () => {
+  it('as bytes: the same, with pods given as the UTF-8 bytes of their JSON (spliced as they are) or as objects', () => {
     const pod = { kind: 'Pod', metadata: { name: 'pé', annotations: { note: 'tab\there, ünïcode ✓' } }, spec: { containers: [{ name: 'a' }] } };
-    const ds = { kind: 'DaemonSet', spec: { template: { metadata: {}, spec: {} } } };
-    const cr = { kind: 'ControllerRevision', data: { b: 1, a: '<' } };
-    const head = { kind: 'List', apiVersion: 'v1', metadata: { resourceVersion: '7' } };
-    const expected = wireJson({ ...head, items: [pod, pod, ds, cr, pod] });
+    const other = { kind: 'Pod', metadata: { name: 'q' } };
+    const head = { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '7' } };
+    const expected = wireJson({ ...head, items: [pod, other, pod, pod, other] });
     const bytes = (o: object) => Buffer.from(JSON.stringify(o));
-    expect(wireJsonListBytes(head, [bytes(pod), pod, bytes(ds), bytes(cr), new Unparsed(bytes(pod)).bytes]).toString('utf8')).toBe(expected);
-    expect(wireJsonListBytes(head, [pod, pod, ds, cr, pod]).toString('utf8')).toBe(expected);
+    expect(wireJsonListBytes(head, [bytes(pod), other, bytes(pod), new Unparsed(bytes(pod)).bytes, other]).toString('utf8')).toBe(expected);
+    expect(wireJsonListBytes(head, [pod, other, pod, pod, other]).toString('utf8')).toBe(expected);
+    expect(wireJsonListBytes(head, [other, bytes(pod), bytes(pod), other, other]).toString('utf8')).toBe(wireJson({ ...head, items: [other, pod, pod, other, other] }));
+    // Objects are still written in their wire form.
+    const ds = { kind: 'DaemonSet', spec: { template: { metadata: {}, spec: {} } } };
+    expect(wireJsonListBytes(head, [ds, bytes(pod)]).toString('utf8')).toBe(wireJson({ ...head, items: [ds, pod] }));
     expect(wireJsonListBytes(head, []).toString('utf8')).toBe(wireJson({ ...head, items: [] }));
   });
 });

@@ -56,27 +56,30 @@ export const wireJsonList = (head: Record<string, unknown>, items: readonly (obj
   return `${open.slice(0, -2)}${items.map(itemJson).join(',')}]}`;
 };
 
-const TEMPLATE_KEY = Buffer.from('"template":');
-const REVISION_KIND = Buffer.from('"kind":"ControllerRevision"');
+const COMMA = Buffer.from(',');
 
 /**
- * wireJsonList as bytes, for items that may be given as the UTF-8 bytes of
- * their JSON (a past view's pods, still as its snapshot stored them): those
- * are copied in as they are, never decoded, so a past list of 10,000 pods is
- * mostly one copy of bytes already in memory.
+ * wireJsonList as bytes, for lists whose items may be given as the UTF-8
+ * bytes of their JSON (a past view's pods, still as its snapshot stored
+ * them): those are copied in as they are, never decoded or searched, so a
+ * past list of 10,000 pods is one copy of bytes already in memory. Only
+ * items whose wire form is their plain JSON may be given as bytes: a Pod's
+ * always is (only DaemonSet templates and ControllerRevision data are
+ * rewritten, see wireJson).
  */
 export const wireJsonListBytes = (head: Record<string, unknown>, items: readonly (object | Buffer)[]): Buffer => {
   const open = wireJson({ ...head, items: [] });
-  const chunks: Buffer[] = [];
-  let text = open.slice(0, -2);
+  const chunks: Buffer[] = [Buffer.from(open.slice(0, -2))];
+  let text = '';
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
-    if (i) text += ',';
-    if (Buffer.isBuffer(item) && !item.includes(TEMPLATE_KEY) && !item.includes(REVISION_KIND)) {
-      chunks.push(Buffer.from(text), item);
+    if (Buffer.isBuffer(item)) {
+      if (text) chunks.push(Buffer.from(text));
       text = '';
+      if (i) chunks.push(COMMA);
+      chunks.push(item);
     } else {
-      text += itemJson(Buffer.isBuffer(item) ? item.toString('utf8') : item);
+      text += (i ? ',' : '') + itemJson(item);
     }
   }
   chunks.push(Buffer.from(`${text}]}`));
