@@ -54,6 +54,8 @@ const SELECT = 'e.position, e.stream, e.revision, lower(hex(e.event_id)), e.type
 const NO_LIMIT = -1;
 /** Rows whose position and stream a filtered read scans at a time. */
 const SCAN_CHUNK = 4_096;
+/** Up to this many streams named by a filtered read, SQLite filters by their keys; beyond, the keys are scanned here. */
+const FEW_STREAMS = 1_000;
 
 /** One prepared request of an append call. */
 export interface PreparedRequest {
@@ -96,6 +98,8 @@ export class SqliteEventStore implements EventStore {
   private readonly allBetween: Database.Statement;
   private readonly keysBetween: Database.Statement;
   private readonly rowAt: Database.Statement;
+  private readonly streamsNamed: Database.Statement;
+  private readonly rowsOfFew: Database.Statement;
   private readonly chainRows: Database.Statement;
   private readonly head: Database.Statement;
   private readonly write: Database.Transaction<(requests: PreparedRequest[], skip: (AppendResult | undefined)[] | undefined) => WriteOutcome[]>;
@@ -118,6 +122,11 @@ export class SqliteEventStore implements EventStore {
     this.allBetween = db.prepare(`SELECT ${SELECT} FROM events e WHERE e.position > ? AND e.position <= ? ORDER BY e.position`).raw();
     this.keysBetween = db.prepare('SELECT position, stream FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?').raw();
     this.rowAt = db.prepare(`SELECT ${SELECT} FROM events e WHERE e.position = ?`).raw();
+    this.streamsNamed = db.prepare('SELECT id FROM streams WHERE name >= ? AND name < ? LIMIT ?').pluck();
+    // `+e.stream`: the range of positions is scanned, never a stream's whole (stream, revision) index.
+    this.rowsOfFew = db
+      .prepare(`SELECT ${SELECT} FROM events e WHERE e.position > ? AND e.position <= ? AND +e.stream IN (SELECT value FROM json_each(?)) ORDER BY e.position LIMIT ?`)
+      .raw();
     this.chainRows = db.prepare(`SELECT ${SELECT}, e.hash FROM events e WHERE e.position > ? ORDER BY e.position LIMIT ?`).raw();
     this.head = db.prepare('SELECT max(position) FROM events').pluck();
     this.write = db.transaction((requests: PreparedRequest[], skip: (AppendResult | undefined)[] | undefined) =>
@@ -219,6 +228,9 @@ export class SqliteEventStore implements EventStore {
    * the scan.
    */
   private rowsOfStreams(from: number, to: number, prefixes: readonly string[], max: number): EventRow[] {
+    // Few streams named (the DaemonSets): their keys are looked up by name, and SQLite filters the range itself.
+    const few = this.streamKeysOf(prefixes);
+    if (few) return this.rowsOfFew.all(from, to, JSON.stringify(few), max === Number.MAX_SAFE_INTEGER ? NO_LIMIT : max) as EventRow[];
     const out: EventRow[] = [];
     const wanted = new Map<number, boolean>();
     const isWanted = (key: number) => {
@@ -246,6 +258,18 @@ export class SqliteEventStore implements EventStore {
       after = last;
     }
     return out;
+  }
+
+  /** The keys of the streams whose names start with one of `prefixes`, when at most FEW_STREAMS (undefined: more). */
+  private streamKeysOf(prefixes: readonly string[]): number[] | undefined {
+    const keys: number[] = [];
+    for (const prefix of prefixes) {
+      // Every name that starts with the prefix sorts between it and the prefix with its last character's successor.
+      const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+      keys.push(...(this.streamsNamed.all(prefix, upper, FEW_STREAMS + 1 - keys.length) as number[]));
+      if (keys.length > FEW_STREAMS) return undefined;
+    }
+    return keys;
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {
