@@ -256,12 +256,14 @@ const readStreamBetween = async (store: EventStore, streamId: string, after: num
 
 /**
  * Folds the events after the view's position up to `position` into it. With
- * `kinds`, only events of those kinds of stream are read and folded (the
- * view holds only their parts; folding others there would be wrong), and
- * the position then moves on to `position` (or the head, if older).
+ * `kinds`, only events of those kinds of stream are folded (the view holds
+ * only their parts; folding others there would be wrong); unless pods are
+ * among them, only those are read (a filtered read of the range), and the
+ * position then moves on to `position` (or the head, if older).
  */
 export const foldTail = async (store: EventStore, view: ClusterView, position: number, kinds?: ReadonlySet<StreamKind>): Promise<void> => {
-  if (kinds && view.position < position) {
+  // Pod events are nearly the whole log (a tail of a pod read holds almost nothing else): filtering them costs more than it saves.
+  if (kinds && !kinds.has('pod') && view.position < position) {
     // Only the wanted kinds' events are read (and decoded); the others would only have moved the position on.
     const streamPrefixes = [...kinds].map((k) => `${k}-`);
     for (let from = view.position; from < position; ) {
@@ -278,7 +280,8 @@ export const foldTail = async (store: EventStore, view: ClusterView, position: n
     const page = await store.readAll({ fromPosition: view.position, maxCount: Math.max(1, Math.min(PAGE, position - view.position)) });
     for (const e of page) {
       if (e.position > position) return;
-      view.apply(e);
+      if (!kinds || kinds.has(parseStreamId(e.streamId)?.kind as StreamKind)) view.apply(e);
+      else view.position = e.position;
     }
     if (page.length === 0) return;
   }

@@ -1,5 +1,5 @@
 import { Unparsed } from '@daemonledger/projections';
-import { wireJson, wireJsonList, wireJsonListBytes } from './wire-json';
+import { wireJson, wireJsonList, wireJsonListChunks } from './wire-json';
 
 describe('wireJson', () => {
   it('writes ControllerRevision data as Go would (sorted keys, HTML escapes), the rest as JSON.stringify', () => {
@@ -42,12 +42,12 @@ describe('wireJsonList', () => {
     const head = { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '7' } };
     const expected = wireJson({ ...head, items: [pod, other, pod, pod, other] });
     const bytes = (o: object) => Buffer.from(JSON.stringify(o));
-    expect(wireJsonListBytes(head, [bytes(pod), other, bytes(pod), new Unparsed(bytes(pod)).bytes, other]).toString('utf8')).toBe(expected);
-    expect(wireJsonListBytes(head, [pod, other, pod, pod, other]).toString('utf8')).toBe(expected);
-    expect(wireJsonListBytes(head, [other, bytes(pod), bytes(pod), other, other]).toString('utf8')).toBe(wireJson({ ...head, items: [other, pod, pod, other, other] }));
+    expect(Buffer.concat(wireJsonListChunks(head, [bytes(pod), other, bytes(pod), new Unparsed(bytes(pod)).bytes, other])).toString('utf8')).toBe(expected);
+    expect(Buffer.concat(wireJsonListChunks(head, [pod, other, pod, pod, other])).toString('utf8')).toBe(expected);
+    expect(Buffer.concat(wireJsonListChunks(head, [other, bytes(pod), bytes(pod), other, other])).toString('utf8')).toBe(wireJson({ ...head, items: [other, pod, pod, other, other] }));
     // Objects are still written in their wire form.
     const ds = { kind: 'DaemonSet', spec: { template: { metadata: {}, spec: {} } } };
-    expect(wireJsonListBytes(head, [ds, bytes(pod)]).toString('utf8')).toBe(wireJson({ ...head, items: [ds, pod] }));
-    expect(wireJsonListBytes(head, []).toString('utf8')).toBe(wireJson({ ...head, items: [] }));
+    expect(Buffer.concat(wireJsonListChunks(head, [ds, bytes(pod)])).toString('utf8')).toBe(wireJson({ ...head, items: [ds, pod] }));
+    expect(Buffer.concat(wireJsonListChunks(head, [])).toString('utf8')).toBe(wireJson({ ...head, items: [] }));
   });
 });

@@ -59,29 +59,28 @@ export const wireJsonList = (head: Record<string, unknown>, items: readonly (obj
 const COMMA = Buffer.from(',');
 
 /**
- * wireJsonList as bytes, for lists whose items may be given as the UTF-8
- * bytes of their JSON (a past view's pods, still as its snapshot stored
- * them): those are copied in as they are, never decoded or searched, so a
- * past list of 10,000 pods is one copy of bytes already in memory. Only
- * items whose wire form is their plain JSON may be given as bytes: a Pod's
- * always is (only DaemonSet templates and ControllerRevision data are
- * rewritten, see wireJson).
+ * wireJsonList as byte chunks, for lists whose items may be given as the
+ * UTF-8 bytes of their JSON (a past view's pods, still as its snapshot
+ * stored them): those become chunks as they are, never decoded, searched or
+ * copied, so a past list of 10,000 pods costs the few it had to serialise
+ * (sendText writes the chunks in one corked write). Only items whose wire
+ * form is their plain JSON may be given as bytes: a Pod's always is (only
+ * DaemonSet templates and ControllerRevision data are rewritten, see wireJson).
  */
-export const wireJsonListBytes = (head: Record<string, unknown>, items: readonly (object | Buffer)[]): Buffer => {
+export const wireJsonListChunks = (head: Record<string, unknown>, items: readonly (object | Buffer)[]): Buffer[] => {
   const open = wireJson({ ...head, items: [] });
-  const chunks: Buffer[] = [Buffer.from(open.slice(0, -2))];
-  let text = '';
+  const chunks: Buffer[] = [];
+  let text = open.slice(0, -2);
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
+    if (i) text += ',';
     if (Buffer.isBuffer(item)) {
-      if (text) chunks.push(Buffer.from(text));
+      chunks.push(Buffer.from(text), item);
       text = '';
-      if (i) chunks.push(COMMA);
-      chunks.push(item);
     } else {
-      text += (i ? ',' : '') + itemJson(item);
+      text += itemJson(item);
     }
   }
   chunks.push(Buffer.from(`${text}]}`));
-  return Buffer.concat(chunks);
+  return chunks;
 };
