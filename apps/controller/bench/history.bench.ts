@@ -219,35 +219,45 @@ const measureInProcess = async (file: string, head: number) => {
   const store = new SqliteEventStore({ file, upcasters: clusterUpcasters(), verifyOnOpen: false });
   const snapshots = new SqliteSnapshotStore({ file });
   const history = new History(store, { snapshots });
-  const ds: number[] = [];
-  const pods: number[] = [];
-  const one: number[] = [];
+  // Wall time, and the CPU time the process spent (its threads, zlib's included): on a busy machine the first waits for cores, the second less so.
+  const wall = { ds: [] as number[], pods: [] as number[], one: [] as number[] };
+  const cpu = { ds: [] as number[], pods: [] as number[], one: [] as number[] };
+  const timed = async <T>(into: keyof typeof wall, work: () => Promise<T>): Promise<T> => {
+    const c = process.cpuUsage();
+    const t = performance.now();
+    const out = await work();
+    wall[into].push(performance.now() - t);
+    const used = process.cpuUsage(c);
+    cpu[into].push((used.user + used.system) / 1000);
+    return out;
+  };
+  const meta = (p: number) => ({ resourceVersion: String(p) });
   let bytes = 0;
   try {
     for (const p of positions(head, READS)) {
-      let t = performance.now();
-      const dsView = await history.viewAt(p, 'daemonset');
-      Buffer.from(wireJsonList({ kind: 'DaemonSetList', apiVersion: 'apps/v1', metadata: { resourceVersion: String(p) } }, dsView.allDaemonSets()));
-      ds.push(performance.now() - t);
-      t = performance.now();
-      const podView = await history.viewAt(p, 'pod');
-      const all = podView.podsAsStored('default');
-      // Chunks ready for one corked write, as the server sends them.
-      const body = wireJsonListChunks({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: String(p) } }, all.map(({ pod }) => (pod instanceof Unparsed ? pod.bytes : pod)));
-      pods.push(performance.now() - t);
-      bytes = Math.max(bytes, body.reduce((n, b) => n + b.length, 0));
+      await timed('ds', async () => Buffer.from(wireJsonList({ kind: 'DaemonSetList', apiVersion: 'apps/v1', metadata: meta(p) }, (await history.viewAt(p, 'daemonset')).allDaemonSets())));
+      const all = await timed('pods', async () => {
+        const pods = (await history.viewAt(p, 'pod')).podsAsStored('default');
+        // Chunks ready for one corked write, as the server sends them.
+        const body = wireJsonListChunks({ kind: 'PodList', apiVersion: 'v1', metadata: meta(p) }, pods.map(({ pod }) => (pod instanceof Unparsed ? pod.bytes : pod)));
+        bytes = Math.max(bytes, body.reduce((n, b) => n + b.length, 0));
+        return pods;
+      });
       const name = all[p % Math.max(1, all.length)]?.name ?? 'nginx-ds-none';
-      t = performance.now();
-      const oneView = await history.objectAt(p, 'pod', 'default', name);
-      const pod = oneView.pod('default', name);
-      Buffer.from(wireJsonList({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: String(p) } }, pod ? [pod] : []));
-      one.push(performance.now() - t);
+      await timed('one', async () => {
+        const pod = (await history.objectAt(p, 'pod', 'default', name)).pod('default', name);
+        return Buffer.from(wireJsonList({ kind: 'PodList', apiVersion: 'v1', metadata: meta(p) }, pod ? [pod] : []));
+      });
     }
   } finally {
     await snapshots.close();
     await store.close();
   }
-  return { dsList: dist(ds), podList: { ...dist(pods), bytes }, onePod: dist(one) };
+  return {
+    dsList: { ...dist(wall.ds), cpu: dist(cpu.ds) },
+    podList: { ...dist(wall.pods), cpu: dist(cpu.pods), bytes },
+    onePod: { ...dist(wall.one), cpu: dist(cpu.one) },
+  };
 };
 
 /** The ceiling of a full scan: raw better-sqlite3 stepping over every row of the events table, every column. */
@@ -346,9 +356,10 @@ const main = async () => {
       console.log(`  every pod, live (the ceiling) p50 ${ms(m.livePodList.p50)}  p99 ${ms(m.livePodList.p99)}`);
       console.log(`  one pod at past P            p50 ${ms(m.onePod.p50)}  p99 ${ms(m.onePod.p99)}`);
       console.log(`  in process (view at P + JSON bytes, no HTTP):`);
-      console.log(`    DaemonSet list at past P   p50 ${ms(m.inProcess.dsList.p50)}  p99 ${ms(m.inProcess.dsList.p99)}`);
-      console.log(`    every pod at past P        p50 ${ms(m.inProcess.podList.p50)}  p99 ${ms(m.inProcess.podList.p99)} (≤ ${(m.inProcess.podList.bytes / 1e6).toFixed(1)} MB)`);
-      console.log(`    one pod at past P          p50 ${ms(m.inProcess.onePod.p50)}  p99 ${ms(m.inProcess.onePod.p99)}`);
+      const cpuOf = (d: { cpu: { p50: number; p99: number } }) => `(CPU p50 ${ms(d.cpu.p50)}  p99 ${ms(d.cpu.p99)})`;
+      console.log(`    DaemonSet list at past P   p50 ${ms(m.inProcess.dsList.p50)}  p99 ${ms(m.inProcess.dsList.p99)} ${cpuOf(m.inProcess.dsList)}`);
+      console.log(`    every pod at past P        p50 ${ms(m.inProcess.podList.p50)}  p99 ${ms(m.inProcess.podList.p99)} ${cpuOf(m.inProcess.podList)}, ≤ ${(m.inProcess.podList.bytes / 1e6).toFixed(1)} MB`);
+      console.log(`    one pod at past P          p50 ${ms(m.inProcess.onePod.p50)}  p99 ${ms(m.inProcess.onePod.p99)} ${cpuOf(m.inProcess.onePod)}`);
       console.log(`  one rollout's audit          ${ms(m.auditMs)} (${m.auditEntries} entries)`);
       console.log(`  verify                       ${m.verify.ok ? 'OK' : 'VIOLATION'} in ${ms(m.verify.ms)} (${(m.head / (m.verify.ms / 1000)).toFixed(0)} ev/s); raw read-all ${ms(m.rawReadAllMs)} (${(raw.rows / (m.rawReadAllMs / 1000)).toFixed(0)} ev/s); ratio ${(m.rawReadAllMs / m.verify.ms).toFixed(2)}`);
       console.log(`  bytes per event              ${m.bytesPerEvent.events.toFixed(0)} B (events table and its indexes), ${m.bytesPerEvent.file.toFixed(0)} B (whole file, snapshots included)`);

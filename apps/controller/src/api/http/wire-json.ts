@@ -63,9 +63,9 @@ const COMMA = Buffer.from(',');
  * UTF-8 bytes of their JSON (a past view's pods, still as its snapshot
  * stored them): those become chunks as they are, never decoded, searched or
  * copied, so a past list of 10,000 pods costs the few it had to serialise
- * (sendText writes the chunks in one corked write). Only items whose wire
- * form is their plain JSON may be given as bytes: a Pod's always is (only
- * DaemonSet templates and ControllerRevision data are rewritten, see wireJson).
+ * (sendText writes the chunks in one corked write). For lists whose items'
+ * wire form is their plain JSON: Pods (only DaemonSet templates and
+ * ControllerRevision data are rewritten, see wireJson).
  */
 export const wireJsonListChunks = (head: Record<string, unknown>, items: readonly (object | Buffer)[]): Buffer[] => {
   const open = wireJson({ ...head, items: [] });
@@ -75,10 +75,10 @@ export const wireJsonListChunks = (head: Record<string, unknown>, items: readonl
     const item = items[i];
     if (i) text += ',';
     if (Buffer.isBuffer(item)) {
-      chunks.push(Buffer.from(text), item);
+      chunks.push(text === ',' ? COMMA : Buffer.from(text), item);
       text = '';
     } else {
-      text += itemJson(item);
+      text += jsonTextOf(item) ?? JSON.stringify(item);
     }
   }
   chunks.push(Buffer.from(`${text}]}`));
