@@ -31,10 +31,16 @@ import { wireJsonList, wireJsonListChunks } from '../src/api/http/wire-json';
  * builder stopped, it starts the built server (`npm start`'s main) on the log
  * and measures: restart to serving, a DaemonSet list, the list of every pod
  * and one pod (fieldSelector metadata.name) at BENCH_HISTORY_READS random
- * past positions (default 200) through the API; one rollout's audit; then,
+ * past positions (default 200) through the API, then the same reads in this
+ * process on the stopped log (wall and CPU time); one rollout's audit; then,
  * offline, `npm run verify`'s check against raw better-sqlite3 reading every
  * row of the same file (the machine's ceiling for a full scan), and bytes
  * per event (the events' own pages, and the whole file with its snapshots).
+ *
+ * BENCH_HISTORY_DIR keeps the log there (grown or only measured, not
+ * deleted); BENCH_HISTORY_SKIP_VERIFY=1 leaves verify out. BENCH_TASK=
+ * resnapshot / inprocess with BENCH_DIR: rewrite a kept log's snapshots
+ * with this code, or only run the in-process reads (to profile them).
  */
 const NODES = Number(process.env.BENCH_HISTORY_NODES ?? 10_000);
 const SIZES = (process.env.BENCH_HISTORY_SIZES ?? '1000000,3000000').split(',').map(Number);
@@ -367,6 +373,8 @@ const main = async () => {
     if (results.length > 1) {
       const [a, b] = [results[0], results[results.length - 1]];
       console.log(`\ngrowth ${a.head} → ${b.head} events: restart ×${(b.restartMs / a.restartMs).toFixed(2)}, pod list p99 ×${(b.podList.p99 / a.podList.p99).toFixed(2)}, one pod p99 ×${(b.onePod.p99 / a.onePod.p99).toFixed(2)}, DaemonSet list p99 ×${(b.dsList.p99 / a.dsList.p99).toFixed(2)}`);
+      const cpu99 = (m: Measured, k: 'dsList' | 'podList' | 'onePod') => m.inProcess[k].cpu.p99;
+      console.log(`  in process, CPU p99: pod list ×${(cpu99(b, 'podList') / cpu99(a, 'podList')).toFixed(2)}, one pod ×${(cpu99(b, 'onePod') / cpu99(a, 'onePod')).toFixed(2)}, DaemonSet list ×${(cpu99(b, 'dsList') / cpu99(a, 'dsList')).toFixed(2)}`);
     }
   } finally {
     if (!kept) rmSync(dir, { recursive: true, force: true });
