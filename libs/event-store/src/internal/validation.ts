@@ -167,13 +167,36 @@ export interface CheckedReadAll {
   direction: Direction;
   fromPosition: number | undefined;
   maxCount: number;
+  /** Inclusive upper bound (forwards only); undefined: the head. */
+  toPosition: number | undefined;
+  /** Undefined: every stream. */
+  streamPrefixes: readonly string[] | undefined;
 }
 
-export const checkReadAll = (options: ReadAllOptions | undefined): CheckedReadAll => ({
-  direction: direction(options?.direction),
-  fromPosition: nonNegativeInt(options?.fromPosition, 'fromPosition'),
-  maxCount: nonNegativeInt(options?.maxCount, 'maxCount') ?? Number.MAX_SAFE_INTEGER,
-});
+export const checkReadAll = (options: ReadAllOptions | undefined): CheckedReadAll => {
+  const checked: CheckedReadAll = {
+    direction: direction(options?.direction),
+    fromPosition: nonNegativeInt(options?.fromPosition, 'fromPosition'),
+    maxCount: nonNegativeInt(options?.maxCount, 'maxCount') ?? Number.MAX_SAFE_INTEGER,
+    toPosition: nonNegativeInt(options?.toPosition, 'toPosition'),
+    streamPrefixes: options?.streamPrefixes,
+  };
+  const prefixes = checked.streamPrefixes;
+  if (prefixes !== undefined && (!Array.isArray(prefixes) || prefixes.some((p) => typeof p !== 'string' || p === ''))) {
+    throw badRequest('streamPrefixes must be an array of non-empty strings', 'streamPrefixes');
+  }
+  if (checked.direction === 'backwards' && (checked.toPosition !== undefined || prefixes !== undefined)) {
+    throw badRequest('toPosition and streamPrefixes are for forward reads only', checked.toPosition !== undefined ? 'toPosition' : 'streamPrefixes');
+  }
+  return checked;
+};
+
+/** Whether a stream is one a read asked for (`streamPrefixes` undefined: all). */
+export const streamWanted = (streamId: string, prefixes: readonly string[] | undefined): boolean => {
+  if (prefixes === undefined) return true;
+  for (const p of prefixes) if (streamId.startsWith(p)) return true;
+  return false;
+};
 
 /** Common options every adapter accepts. */
 export interface EventStoreOptions {

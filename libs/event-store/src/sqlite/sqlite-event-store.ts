@@ -22,6 +22,7 @@ import { ChangeSignal, PullSubscription } from '../internal/pull-subscription';
 import {
   assertStreamId,
   checkReadAll,
+  streamWanted,
   checkReadStream,
   DEFAULT_MAX_EVENT_BYTES,
   type EventStoreOptions,
@@ -60,6 +61,10 @@ const SELECT = 'e.position, e.stream, e.revision, lower(hex(e.event_id)), e.type
 const NO_LIMIT = -1;
 /** Log length from which `verifyIntegrity` checks the chain on a second core by default. */
 export const PARALLEL_VERIFY_FROM = 50_000;
+/** Rows whose position and stream a filtered read scans at a time. */
+const SCAN_CHUNK = 4_096;
+/** Up to this many streams named by a filtered read, SQLite filters by their keys; beyond, the keys are scanned here. */
+const FEW_STREAMS = 1_000;
 
 /** One prepared request of an append call. */
 export interface PreparedRequest {
@@ -99,6 +104,11 @@ export class SqliteEventStore implements EventStore {
   private readonly streamBackwards: Database.Statement;
   private readonly allForwards: Database.Statement;
   private readonly allBackwards: Database.Statement;
+  private readonly allBetween: Database.Statement;
+  private readonly keysBetween: Database.Statement;
+  private readonly rowAt: Database.Statement;
+  private readonly streamsNamed: Database.Statement;
+  private readonly rowsOfFew: Database.Statement;
   private readonly chainRows: Database.Statement;
   private readonly scanRows: Database.Statement;
   private readonly head: Database.Statement;
@@ -119,6 +129,14 @@ export class SqliteEventStore implements EventStore {
     this.streamBackwards = db.prepare(`SELECT ${SELECT} FROM events e WHERE e.stream = ? AND e.revision <= ? ORDER BY e.revision DESC LIMIT ?`).raw();
     this.allForwards = db.prepare(`SELECT ${SELECT} FROM events e WHERE e.position > ? ORDER BY e.position LIMIT ?`).raw();
     this.allBackwards = db.prepare(`SELECT ${SELECT} FROM events e WHERE e.position < ? ORDER BY e.position DESC LIMIT ?`).raw();
+    this.allBetween = db.prepare(`SELECT ${SELECT} FROM events e WHERE e.position > ? AND e.position <= ? ORDER BY e.position`).raw();
+    this.keysBetween = db.prepare('SELECT position, stream FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?').raw();
+    this.rowAt = db.prepare(`SELECT ${SELECT} FROM events e WHERE e.position = ?`).raw();
+    this.streamsNamed = db.prepare('SELECT id FROM streams WHERE name >= ? AND name < ? LIMIT ?').pluck();
+    // `+e.stream`: the range of positions is scanned, never a stream's whole (stream, revision) index.
+    this.rowsOfFew = db
+      .prepare(`SELECT ${SELECT} FROM events e WHERE e.position > ? AND e.position <= ? AND +e.stream IN (SELECT value FROM json_each(?)) ORDER BY e.position LIMIT ?`)
+      .raw();
     this.chainRows = db.prepare(CHAIN_ROWS).raw();
     this.scanRows = db.prepare(SCAN_ROWS).raw();
     this.head = db.prepare('SELECT max(position) FROM events').pluck();
@@ -194,9 +212,14 @@ export class SqliteEventStore implements EventStore {
 
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     this.assertOpen();
-    const { direction, fromPosition, maxCount } = checkReadAll(options);
+    const { direction, fromPosition, maxCount, toPosition, streamPrefixes } = checkReadAll(options);
     const limit = maxCount === Number.MAX_SAFE_INTEGER ? NO_LIMIT : maxCount;
     try {
+      if (streamPrefixes !== undefined) return this.codec.toEvents(this.rowsOfStreams(fromPosition ?? 0, toPosition ?? Number.MAX_SAFE_INTEGER, streamPrefixes, maxCount));
+      if (toPosition !== undefined) {
+        const to = Math.min(toPosition, (fromPosition ?? 0) + maxCount);
+        return this.codec.toEvents(to <= (fromPosition ?? 0) ? [] : (this.allBetween.all(fromPosition ?? 0, to) as EventRow[]));
+      }
       const rows =
         direction === 'forwards'
           ? (this.allForwards.all(fromPosition ?? 0, limit) as EventRow[])
@@ -205,6 +228,59 @@ export class SqliteEventStore implements EventStore {
     } catch (cause) {
       throw this.storageFailure('readAll', cause);
     }
+  }
+
+  /**
+   * The rows after `from`, up to `to`, of the streams named by `prefixes`, at
+   * most `max`. Positions and stream keys are scanned first (two integers a
+   * row, from the table's own B-tree); the rows that match are then read
+   * whole, one by one when they are few, else as a range whose other rows are
+   * dropped undecoded. Positions are dense (1..head), so `to - from` bounds
+   * the scan.
+   */
+  private rowsOfStreams(from: number, to: number, prefixes: readonly string[], max: number): EventRow[] {
+    // Few streams named (the DaemonSets): their keys are looked up by name, and SQLite filters the range itself.
+    const few = this.streamKeysOf(prefixes);
+    if (few) return this.rowsOfFew.all(from, to, JSON.stringify(few), max === Number.MAX_SAFE_INTEGER ? NO_LIMIT : max) as EventRow[];
+    const out: EventRow[] = [];
+    const wanted = new Map<number, boolean>();
+    const isWanted = (key: number) => {
+      let w = wanted.get(key);
+      if (w === undefined) wanted.set(key, (w = streamWanted(this.codec.streamName(key), prefixes)));
+      return w;
+    };
+    for (let after = from; out.length < max && after < to; ) {
+      const keys = this.keysBetween.all(after, to, SCAN_CHUNK) as [number, number][];
+      if (keys.length === 0) break;
+      const last = keys[keys.length - 1][0];
+      const hits = keys.filter(([, stream]) => isWanted(stream));
+      if (hits.length * 4 < keys.length) {
+        for (const [position] of hits) {
+          if (out.length >= max) break;
+          out.push(this.rowAt.get(position) as EventRow);
+        }
+      } else {
+        for (const row of this.allBetween.all(after, last) as EventRow[]) {
+          if (out.length >= max) break;
+          if (isWanted(row[1])) out.push(row);
+        }
+      }
+      if (keys.length < SCAN_CHUNK) break;
+      after = last;
+    }
+    return out;
+  }
+
+  /** The keys of the streams whose names start with one of `prefixes`, when at most FEW_STREAMS (undefined: more). */
+  private streamKeysOf(prefixes: readonly string[]): number[] | undefined {
+    const keys: number[] = [];
+    for (const prefix of prefixes) {
+      // Every name that starts with the prefix sorts between it and the prefix with its last character's successor.
+      const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+      keys.push(...(this.streamsNamed.all(prefix, upper, FEW_STREAMS + 1 - keys.length) as number[]));
+      if (keys.length > FEW_STREAMS) return undefined;
+    }
+    return keys;
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {
