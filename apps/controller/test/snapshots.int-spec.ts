@@ -68,14 +68,24 @@ describe('snapshots of the read models (real SQLite file)', () => {
   it('(a) a view restored from a snapshot plus the tail equals the replay from zero, at many positions', async () => {
     const history = new History(store, { snapshots });
     const podHistory = new History(store, { snapshots }); // its own: a whole view kept by the other would answer pod reads too
+    const kindHistory = new History(store, { snapshots });
     const at = positionsOf(head, (await snapshots.list()).map((r) => r.position));
     expect(at.length).toBeGreaterThan(20);
     for (const p of at) {
       const replay = await clusterViewAt(store, p);
       expect({ p, view: plain(await history.viewAt(p)) }).toEqual({ p, view: plain(replay) });
       expect({ p, pods: objects(await podHistory.viewAt(p, 'pod')).pods }).toEqual({ p, pods: objects(replay).pods });
+      // Lists of one kind fold only that kind's events (a filtered read of the tail) and still equal the replay.
+      const lean = await kindHistory.viewAt(p, 'daemonset');
+      expect({ p, daemonSets: objects(lean).daemonSets, position: lean.position }).toEqual({ p, daemonSets: objects(replay).daemonSets, position: p });
+      expect({ p, nodes: objects(await kindHistory.viewAt(p, 'node')).nodes }).toEqual({ p, nodes: objects(replay).nodes });
+      expect({ p, revisions: objects(await kindHistory.viewAt(p, 'controllerrevision')).revisions }).toEqual({ p, revisions: objects(replay).revisions });
       const pod = replay.allPods()[0];
       if (pod) expect((await podHistory.objectAt(p, 'pod', 'default', pod.metadata.name!)).pod('default', pod.metadata.name!)).toEqual(pod);
+      // Every pod once somewhere (each names the DaemonSet version it was built from), and the DaemonSet itself (its events after the snapshot, found by revision).
+      const some = replay.allPods()[p % Math.max(1, replay.allPods().length)];
+      if (some) expect({ p, pod: (await kindHistory.objectAt(p, 'pod', 'default', some.metadata.name!)).pod('default', some.metadata.name!) }).toEqual({ p, pod: some });
+      expect({ p, ds: (await kindHistory.objectAt(p, 'daemonset', 'default', 'nginx-ds')).daemonSet('default', 'nginx-ds') }).toEqual({ p, ds: replay.daemonSet('default', 'nginx-ds') });
     }
   }, 60_000);
 

@@ -39,12 +39,22 @@ export const sendJson = (res: Response, code: number, body: unknown, contentType
 };
 
 /** A text body (a Buffer: bytes encoded once, e.g. a cached list) with exactly this Content-Type (headers may add more, e.g. OpenAPI's cache headers). */
-export const sendText = (res: Response, code: number, contentType: string | undefined, body: string | Buffer, headers: Record<string, string> = {}): void => {
+export const sendText = (res: Response, code: number, contentType: string | undefined, body: string | Buffer | readonly Buffer[], headers: Record<string, string> = {}): void => {
   res.statusCode = code;
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
   if (contentType) res.setHeader('Content-Type', contentType);
-  res.setHeader('Content-Length', typeof body === 'string' ? Buffer.byteLength(body) : body.length);
-  res.end(body);
+  if (Array.isArray(body)) {
+    // Chunks (a list spliced from stored bytes): one corked write, no copy into one buffer here.
+    res.setHeader('Content-Length', body.reduce((n: number, b: Buffer) => n + b.length, 0));
+    res.cork();
+    for (const chunk of body as Buffer[]) res.write(chunk);
+    res.end();
+    res.uncork();
+    return;
+  }
+  const one = body as string | Buffer;
+  res.setHeader('Content-Length', typeof one === 'string' ? Buffer.byteLength(one) : one.length);
+  res.end(one);
 };
 
 /** Any error as a meta/v1 Status with its HTTP code (kubectl-wire §6). */

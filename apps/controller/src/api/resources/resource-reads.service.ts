@@ -6,7 +6,7 @@ import { type ListMeta, parseIncludeObject, TABLE_CONTENT_TYPE, toObjectTable, t
 import { sendJson, sendText } from '../http/respond';
 import { readFormat } from '../http/negotiate';
 import { encodeObject, PROTOBUF_CONTENT_TYPE } from '../wire/protobuf';
-import { wireJson, wireJsonList } from '../http/wire-json';
+import { wireJson, wireJsonList, wireJsonListChunks } from '../http/wire-json';
 import { ClusterAccess } from './cluster-access.service';
 import { encodeContinue, type ListOptions, matches, parsePosition, type Query, queryString } from './list-options';
 import { apiVersionOf, type KubeObject, type ResourceDef } from './resource-def';
@@ -53,7 +53,7 @@ export class ResourceReads {
    * clients, the benchmark) is serialised once. Tables also carry ages, so
    * theirs are kept for the current second only.
    */
-  private readonly served = new Map<string, Buffer>();
+  private readonly served = new Map<string, Buffer | Buffer[]>();
 
   async list(r: ReadRequest, options: ListOptions, res: Response): Promise<void> {
     // A continued list reads the first page's position: from the pages kept, else the live view if still there, else the log.
@@ -79,8 +79,8 @@ export class ResourceReads {
     if (text === undefined && !table && this.wholePodList(r, options)) {
       // Every pod, as stored: those a past view restored and never read are sent as their snapshot text, unparsed.
       const v = view ?? (await this.pastView(r, options, Number(resourceVersion)));
-      const items = v.podsAsStored(r.namespace).map(({ pod }) => (pod instanceof Unparsed ? pod.text : pod));
-      text = Buffer.from(wireJsonList({ kind: `${r.def.kind}List`, apiVersion: apiVersionOf(r.def), metadata: { resourceVersion } }, items));
+      const items = v.podsAsStored(r.namespace).map(({ pod }) => (pod instanceof Unparsed ? pod.bytes : pod));
+      text = wireJsonListChunks({ kind: `${r.def.kind}List`, apiVersion: apiVersionOf(r.def), metadata: { resourceVersion } }, items);
       this.keep(key, text);
     }
     if (text === undefined) {
@@ -95,7 +95,7 @@ export class ResourceReads {
     sendText(res, 200, contentType, text, { 'Cache-Control': 'no-cache, private' });
   }
 
-  private keep(key: string, text: Buffer) {
+  private keep(key: string, text: Buffer | Buffer[]) {
     if (this.served.size >= 32) this.served.clear();
     this.served.set(key, text);
   }
