@@ -3,11 +3,10 @@ import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommandBus } from '@nestjs/cqrs';
 import Database from 'better-sqlite3';
-import { admitDaemonSetCreate, decodeManifest } from '@daemonledger/domain';
+import { decodeManifest } from '@daemonledger/domain';
 import type { DaemonSet } from '@daemonledger/domain/api/types';
-import { DaemonSetCommandMsg, SetImage, UndoRollout } from '../src/commands/cluster.commands';
+import { DAEMONSETS_API, LocalApi } from '../src/api/local-api';
 import { loadConfig } from '../src/config/config';
 import { startEmbedded, type Embedded } from '../src/embedded';
 import { projectRoot } from '../src/infrastructure/paths';
@@ -75,7 +74,7 @@ const runSize = async (nodes: number): Promise<Result> => {
   const config = loadConfig({ DATA_DIR: dir, SIM_NODES: String(nodes), SIM_POD_START_MS: '0', LOG_LEVEL: 'error' });
   const t0 = performance.now();
   const e = await startEmbedded({ config, podStopMs: 0 });
-  const bus = e.app.get(CommandBus);
+  const api = e.app.get(LocalApi);
   await waitFor(e, () => e.state.view.nodes.size === nodes, 600_000);
   const join_ = { ms: performance.now() - t0, events: e.state.view.position };
 
@@ -98,12 +97,12 @@ const runSize = async (nodes: number): Promise<Result> => {
 
   const manifest = decodeManifest(readFileSync(join(projectRoot(), 'infra/manifests/nginx-ds.yaml'), 'utf8'))[0] as DaemonSet;
   manifest.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%', maxSurge: 0 } };
-  const admitted = admitDaemonSetCreate({ ...manifest, metadata: { ...manifest.metadata, namespace: 'default' } });
-  const image0 = admitted.spec.template.spec.containers[0].image!;
-  const meta = { actor: 'user:bench' };
-  const create = await phase(() => bus.execute(new DaemonSetCommandMsg('default', 'nginx-ds', { type: 'CreateDaemonSet', daemonSet: admitted }, meta)), rolledOut(image0));
-  const rollout = await phase(() => bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, meta)), rolledOut('nginx:1.9.1'));
-  const undo = await phase(() => bus.execute(new UndoRollout('default', 'nginx-ds', 0, meta)), rolledOut(image0));
+  const image0 = manifest.spec.template.spec.containers[0].image!;
+  // The path users take: kubectl create, set image, rollout undo, as the API admits them.
+  const meta = { user: 'bench' };
+  const create = await phase(() => api.create(DAEMONSETS_API, 'default', manifest, meta), rolledOut(image0));
+  const rollout = await phase(() => api.setImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, meta), rolledOut('nginx:1.9.1'));
+  const undo = await phase(() => api.rolloutUndo('default', 'nginx-ds', 0, meta), rolledOut(image0));
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
   await e.close();
   const bytes = logBytes(join(dir, 'events.sqlite'));
@@ -139,7 +138,7 @@ const main = async () => {
     console.log('  type                           events   data/ev   meta/ev   share');
     for (const t of b.byType) {
       const share = ((100 * (t.data + t.metadata)) / b.payloadBytes).toFixed(1);
-      console.log(`  ${t.type.padEnd(30)} ${String(t.count).padStart(7)} ${(t.data / t.count).toFixed(0).padStart(9)} ${(t.metadata / t.count).toFixed(0).padStart(9)} ${share.padStart(6)}%`);
+      console.log(`  ${String(t.type).padEnd(30)} ${String(t.count).padStart(7)} ${(t.data / t.count).toFixed(0).padStart(9)} ${(t.metadata / t.count).toFixed(0).padStart(9)} ${share.padStart(6)}%`);
     }
   }
   if (results.length > 1) {

@@ -5,14 +5,19 @@ import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { CommandBus } from '@nestjs/cqrs';
-import { admitDaemonSetCreate, decodeManifest } from '@daemonledger/domain';
+import { decodeManifest } from '@daemonledger/domain';
 import type { DaemonSet } from '@daemonledger/domain/api/types';
-import { DaemonSetCommandMsg, SetImage, UndoRollout } from '../src/commands/cluster.commands';
+import { DAEMONSETS_API, LocalApi } from '../src/api/local-api';
 import { loadConfig } from '../src/config/config';
 import { startEmbedded, type Embedded } from '../src/embedded';
 import { startServerProcess, type ServerProcess } from './server-process';
 import { projectRoot } from '../src/infrastructure/paths';
+import { SqliteEventStore } from '@daemonledger/event-store/sqlite/sqlite-event-store';
+import { SqliteSnapshotStore } from '@daemonledger/event-store/sqlite/sqlite-snapshot-store';
+import { History, Unparsed } from '@daemonledger/projections';
+import { clusterUpcasters } from '../src/infrastructure/upcasters';
+import { foldWithSnapshots } from '../../../libs/projections/bench/snapshot.bench';
+import { wireJsonList, wireJsonListChunks } from '../src/api/http/wire-json';
 
 /**
  * `npm run bench:history`: how looking into the past scales with the log.
@@ -25,10 +30,16 @@ import { projectRoot } from '../src/infrastructure/paths';
  * builder stopped, it starts the built server (`npm start`'s main) on the log
  * and measures: restart to serving, a DaemonSet list, the list of every pod
  * and one pod (fieldSelector metadata.name) at BENCH_HISTORY_READS random
- * past positions (default 200) through the API; one rollout's audit; then,
+ * past positions (default 200) through the API, then the same reads in this
+ * process on the stopped log (wall and CPU time); one rollout's audit; then,
  * offline, `npm run verify`'s check against raw better-sqlite3 reading every
  * row of the same file (the machine's ceiling for a full scan), and bytes
  * per event (the events' own pages, and the whole file with its snapshots).
+ *
+ * BENCH_HISTORY_DIR keeps the log there (grown or only measured, not
+ * deleted); BENCH_HISTORY_SKIP_VERIFY=1 leaves verify out. BENCH_TASK=
+ * resnapshot / inprocess with BENCH_DIR: rewrite a kept log's snapshots
+ * with this code, or only run the in-process reads (to profile them).
  */
 const NODES = Number(process.env.BENCH_HISTORY_NODES ?? 10_000);
 const SIZES = (process.env.BENCH_HISTORY_SIZES ?? '1000000,3000000').split(',').map(Number);
@@ -57,7 +68,7 @@ const build = async (dir: string, target: number): Promise<BuildResult> => {
   const config = loadConfig({ DATA_DIR: dir, SIM_NODES: String(NODES), SIM_POD_START_MS: '0', SIM_POD_STOP_MS: '0', LOG_LEVEL: 'error' });
   const t0 = performance.now();
   const e = await startEmbedded({ config, podStopMs: 0 });
-  const bus = e.app.get(CommandBus);
+  const api = e.app.get(LocalApi);
   await waitFor(e, () => e.state.view.nodes.size === NODES);
   const ds = () => e.state.view.daemonSet('default', 'nginx-ds');
   const rolledOut = (image: string) => () => {
@@ -68,19 +79,18 @@ const build = async (dir: string, target: number): Promise<BuildResult> => {
         d.spec.template.spec.containers[0].image === image && e.state.view.podsIn('default').length === NODES,
     );
   };
-  const meta = { actor: 'user:bench' };
+  const meta = { user: 'bench' };
   if (!ds()) {
     const manifest = decodeManifest(readFileSync(join(root, 'infra/manifests/nginx-ds.yaml'), 'utf8'))[0] as DaemonSet;
     manifest.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%', maxSurge: 0 } };
-    const admitted = admitDaemonSetCreate({ ...manifest, metadata: { ...manifest.metadata, namespace: 'default' } });
-    await bus.execute(new DaemonSetCommandMsg('default', 'nginx-ds', { type: 'CreateDaemonSet', daemonSet: admitted }, meta));
-    await waitFor(e, rolledOut(admitted.spec.template.spec.containers[0].image!));
+    await api.create(DAEMONSETS_API, 'default', manifest, meta);
+    await waitFor(e, rolledOut(manifest.spec.template.spec.containers[0].image!));
   }
   let rollouts = 0;
   while (e.state.view.position < target) {
     const n = e.state.view.rolloutsOf('default', 'nginx-ds').length + 1;
     if (n % 5 === 0) {
-      await bus.execute(new UndoRollout('default', 'nginx-ds', 0, meta));
+      await api.rolloutUndo('default', 'nginx-ds', 0, meta);
       await waitFor(e, () => {
         const d = ds();
         return Boolean(d && e.state.view.rolloutsOf('default', 'nginx-ds').length >= n && rolledOut(d.spec.template.spec.containers[0].image!)());
@@ -88,7 +98,7 @@ const build = async (dir: string, target: number): Promise<BuildResult> => {
     } else {
       // A repository the simulated registry does not list pulls any tag (the catalog lists only real nginx tags).
       const image = `registry.bench.local/agent:v${n}`;
-      await bus.execute(new SetImage('default', 'nginx-ds', { '*': image }, meta));
+      await api.setImage('default', 'nginx-ds', { '*': image }, meta);
       await waitFor(e, rolledOut(image));
     }
     rollouts++;
@@ -141,6 +151,7 @@ interface Measured {
   onePod: { p50: number; p99: number };
   auditMs: number;
   auditEntries: number;
+  inProcess: Awaited<ReturnType<typeof measureInProcess>>;
   verify: { ok: boolean; ms: number; events: number };
   rawReadAllMs: number;
   bytesPerEvent: { events: number; file: number };
@@ -202,6 +213,57 @@ const measureApi = async (dir: string) => {
   }
 };
 
+/**
+ * The same past reads in this process, on the stopped log, without HTTP:
+ * what producing each answer costs (the view at P, then its JSON bytes as
+ * the API encodes them), against what the API adds (TLS, the socket, the
+ * client). A History like the server's (three views kept).
+ */
+const measureInProcess = async (file: string, head: number) => {
+  const store = new SqliteEventStore({ file, upcasters: clusterUpcasters(), verifyOnOpen: false });
+  const snapshots = new SqliteSnapshotStore({ file });
+  const history = new History(store, { snapshots });
+  // Wall time, and the CPU time the process spent (its threads, zlib's included): on a busy machine the first waits for cores, the second less so.
+  const wall = { ds: [] as number[], pods: [] as number[], one: [] as number[] };
+  const cpu = { ds: [] as number[], pods: [] as number[], one: [] as number[] };
+  const timed = async <T>(into: keyof typeof wall, work: () => Promise<T>): Promise<T> => {
+    const c = process.cpuUsage();
+    const t = performance.now();
+    const out = await work();
+    wall[into].push(performance.now() - t);
+    const used = process.cpuUsage(c);
+    cpu[into].push((used.user + used.system) / 1000);
+    return out;
+  };
+  const meta = (p: number) => ({ resourceVersion: String(p) });
+  let bytes = 0;
+  try {
+    for (const p of positions(head, READS)) {
+      await timed('ds', async () => Buffer.from(wireJsonList({ kind: 'DaemonSetList', apiVersion: 'apps/v1', metadata: meta(p) }, (await history.viewAt(p, 'daemonset')).allDaemonSets())));
+      const all = await timed('pods', async () => {
+        const pods = (await history.viewAt(p, 'pod')).podsAsStored('default');
+        // Chunks ready for one corked write, as the server sends them.
+        const body = wireJsonListChunks({ kind: 'PodList', apiVersion: 'v1', metadata: meta(p) }, pods.map(({ pod }) => (pod instanceof Unparsed ? pod.bytes : pod)));
+        bytes = Math.max(bytes, body.reduce((n, b) => n + b.length, 0));
+        return pods;
+      });
+      const name = all[p % Math.max(1, all.length)]?.name ?? 'nginx-ds-none';
+      await timed('one', async () => {
+        const pod = (await history.objectAt(p, 'pod', 'default', name)).pod('default', name);
+        return Buffer.from(wireJsonList({ kind: 'PodList', apiVersion: 'v1', metadata: meta(p) }, pod ? [pod] : []));
+      });
+    }
+  } finally {
+    await snapshots.close();
+    await store.close();
+  }
+  return {
+    dsList: { ...dist(wall.ds), cpu: dist(cpu.ds) },
+    podList: { ...dist(wall.pods), cpu: dist(cpu.pods), bytes },
+    onePod: { ...dist(wall.one), cpu: dist(cpu.one) },
+  };
+};
+
 /** The ceiling of a full scan: raw better-sqlite3 stepping over every row of the events table, every column. */
 const rawReadAll = (file: string) => {
   const db = new Database(file, { readonly: true });
@@ -253,7 +315,31 @@ const main = async () => {
     process.send!(await build(process.env.BENCH_DIR!, Number(process.env.BENCH_ARG)));
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'daemonledger-history-'));
+  if (process.env.BENCH_TASK === 'resnapshot') {
+    // A log kept from a run of other projection code: its snapshots are ignored; fold it once and write this code's, every 10,000 events as the server does.
+    const file = join(process.env.BENCH_DIR!, 'events.sqlite');
+    const store = new SqliteEventStore({ file, upcasters: clusterUpcasters(), verifyOnOpen: false });
+    const snapshots = new SqliteSnapshotStore({ file });
+    for (const ref of await snapshots.list()) await snapshots.delete(ref);
+    const t = performance.now();
+    const { writes } = await foldWithSnapshots(store, snapshots, 10_000);
+    console.log(`${writes.length} snapshots written in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+    await snapshots.close();
+    await store.close();
+    return;
+  }
+  if (process.env.BENCH_TASK === 'inprocess') {
+    // Only the in-process past reads, on the log kept in BENCH_DIR (to profile them: node --cpu-prof).
+    const file = join(process.env.BENCH_DIR!, 'events.sqlite');
+    const db = new Database(file, { readonly: true });
+    const head = db.prepare('SELECT max(position) FROM events').pluck().get() as number;
+    db.close();
+    console.log(JSON.stringify({ head, ...(await measureInProcess(file, head)) }));
+    return;
+  }
+  // BENCH_HISTORY_DIR: grow (or just measure) a log kept there between runs, instead of a fresh one deleted at the end.
+  const kept = process.env.BENCH_HISTORY_DIR;
+  const dir = kept ?? mkdtempSync(join(tmpdir(), 'daemonledger-history-'));
   const file = join(dir, 'events.sqlite');
   console.log(`bench:history — ${NODES} nodes, one DaemonSet, maxUnavailable 10%, sizes ${SIZES.join(', ')}, ${READS} past reads each, ${new Date().toISOString()}`);
   const results: Measured[] = [];
@@ -262,9 +348,10 @@ const main = async () => {
       const built = await inChild<BuildResult>('build', dir, size);
       console.log(`built ${built.head} events (${built.rollouts} more rollouts) in ${built.seconds.toFixed(0)} s`);
       const api = await measureApi(dir);
-      const verify = await runVerify(dir);
+      const inProcess = await measureInProcess(file, api.head);
+      const verify = process.env.BENCH_HISTORY_SKIP_VERIFY ? { ok: true, ms: NaN, events: NaN } : await runVerify(dir);
       const raw = rawReadAll(file);
-      const m: Measured = { size, ...api, verify, rawReadAllMs: raw.ms, bytesPerEvent: bytesPerEvent(file, api.head) };
+      const m: Measured = { size, ...api, inProcess, verify, rawReadAllMs: raw.ms, bytesPerEvent: bytesPerEvent(file, api.head) };
       results.push(m);
       console.log(`\n${m.head} events:`);
       console.log(`  restart to serving           ${ms(m.restartMs)}`);
@@ -272,6 +359,11 @@ const main = async () => {
       console.log(`  every pod (≤${m.podList.items}) at past P  p50 ${ms(m.podList.p50)}  p99 ${ms(m.podList.p99)}`);
       console.log(`  every pod, live (the ceiling) p50 ${ms(m.livePodList.p50)}  p99 ${ms(m.livePodList.p99)}`);
       console.log(`  one pod at past P            p50 ${ms(m.onePod.p50)}  p99 ${ms(m.onePod.p99)}`);
+      console.log(`  in process (view at P + JSON bytes, no HTTP):`);
+      const cpuOf = (d: { cpu: { p50: number; p99: number } }) => `(CPU p50 ${ms(d.cpu.p50)}  p99 ${ms(d.cpu.p99)})`;
+      console.log(`    DaemonSet list at past P   p50 ${ms(m.inProcess.dsList.p50)}  p99 ${ms(m.inProcess.dsList.p99)} ${cpuOf(m.inProcess.dsList)}`);
+      console.log(`    every pod at past P        p50 ${ms(m.inProcess.podList.p50)}  p99 ${ms(m.inProcess.podList.p99)} ${cpuOf(m.inProcess.podList)}, ≤ ${(m.inProcess.podList.bytes / 1e6).toFixed(1)} MB`);
+      console.log(`    one pod at past P          p50 ${ms(m.inProcess.onePod.p50)}  p99 ${ms(m.inProcess.onePod.p99)} ${cpuOf(m.inProcess.onePod)}`);
       console.log(`  one rollout's audit          ${ms(m.auditMs)} (${m.auditEntries} entries)`);
       console.log(`  verify                       ${m.verify.ok ? 'OK' : 'VIOLATION'} in ${ms(m.verify.ms)} (${(m.head / (m.verify.ms / 1000)).toFixed(0)} ev/s); raw read-all ${ms(m.rawReadAllMs)} (${(raw.rows / (m.rawReadAllMs / 1000)).toFixed(0)} ev/s); ratio ${(m.rawReadAllMs / m.verify.ms).toFixed(2)}`);
       console.log(`  bytes per event              ${m.bytesPerEvent.events.toFixed(0)} B (events table and its indexes), ${m.bytesPerEvent.file.toFixed(0)} B (whole file, snapshots included)`);
@@ -279,9 +371,11 @@ const main = async () => {
     if (results.length > 1) {
       const [a, b] = [results[0], results[results.length - 1]];
       console.log(`\ngrowth ${a.head} → ${b.head} events: restart ×${(b.restartMs / a.restartMs).toFixed(2)}, pod list p99 ×${(b.podList.p99 / a.podList.p99).toFixed(2)}, one pod p99 ×${(b.onePod.p99 / a.onePod.p99).toFixed(2)}, DaemonSet list p99 ×${(b.dsList.p99 / a.dsList.p99).toFixed(2)}`);
+      const cpu99 = (m: Measured, k: 'dsList' | 'podList' | 'onePod') => m.inProcess[k].cpu.p99;
+      console.log(`  in process, CPU p99: pod list ×${(cpu99(b, 'podList') / cpu99(a, 'podList')).toFixed(2)}, one pod ×${(cpu99(b, 'onePod') / cpu99(a, 'onePod')).toFixed(2)}, DaemonSet list ×${(cpu99(b, 'dsList') / cpu99(a, 'dsList')).toFixed(2)}`);
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!kept) rmSync(dir, { recursive: true, force: true });
   }
 };
 

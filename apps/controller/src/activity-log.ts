@@ -87,6 +87,12 @@ export class ActivityLog implements IEventHandler<Recorded> {
         return `rollout ${who} completed: ${e.data.updated}/${e.data.desired} updated and available`;
       case 'RolloutSuperseded':
         return `rollout ${who} superseded by rollout #${e.data.byRollout}`;
+      case 'ObjectCreated':
+        return `${ref?.kind} ${who} created`;
+      case 'ObjectDeletionRequested':
+        return `${ref?.kind} ${who} terminating`;
+      case 'ObjectDeleted':
+        return `${ref?.kind} ${who} deleted${ref?.kind === 'secret' ? ' (its data key destroyed)' : ''}`;
       default:
         return undefined;
     }

@@ -8,6 +8,8 @@ import type { AppConfig } from './config/config';
 import { CLUSTER_COMMAND_HANDLERS } from './commands/cluster.handlers';
 import { CommandRunner } from './commands/command-runner.service';
 import { APP_CONFIG, CLOCK, type Clock, EVENT_STORE, ID_SOURCE, type IdSource, SNAPSHOT_POLICY, SNAPSHOT_STORE, TRANSPORT, systemClock } from './infrastructure/tokens';
+import { openSecretSealer } from './infrastructure/open-secret-sealer';
+import { SECRET_SEALER } from './infrastructure/secret-sealer.port';
 import { DEFAULT_SNAPSHOT_POLICY } from './projections/snapshot-scheduler';
 import { ClusterState } from './projections/cluster-state.service';
 import { GarbageCollector } from './reconcile/garbage-collector.service';
@@ -15,7 +17,7 @@ import { NodeLink } from './reconcile/node-link.service';
 import { RECONCILE_PROVIDERS } from './reconcile';
 import { ACTIVITY_SINK, ActivityLog } from './activity-log';
 import { ControllerMetrics } from './metrics/controller-metrics';
-import { API_CONTROLLERS, API_PROVIDERS } from './api/api.module';
+import { API_CONTROLLERS, API_PROVIDERS, API_WRITE_PROVIDERS } from './api/api.module';
 
 export interface AppWiring {
   config: AppConfig;
@@ -54,6 +56,7 @@ export class AppModule {
       { provide: TRANSPORT, useValue: w.transport ?? new InProcessTransport() },
       { provide: CLOCK, useValue: w.clock ?? systemClock },
       { provide: ID_SOURCE, useValue: w.ids ?? cryptoIds },
+      { provide: SECRET_SEALER, useFactory: () => openSecretSealer(w.config) },
       { provide: ACTIVITY_SINK, useValue: w.activityLog ?? null },
       ActivityLog,
       ClusterState,
@@ -63,7 +66,7 @@ export class AppModule {
       GarbageCollector,
       ...CLUSTER_COMMAND_HANDLERS,
       ...RECONCILE_PROVIDERS,
-      ...(w.api ? API_PROVIDERS : []),
+      ...(w.api ? API_PROVIDERS : API_WRITE_PROVIDERS),
     ];
     return {
       module: AppModule,

@@ -2,16 +2,16 @@ import 'reflect-metadata';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommandBus } from '@nestjs/cqrs';
-import { admitDaemonSetCreate, decodeManifest } from '@daemonledger/domain';
+import { decodeManifest } from '@daemonledger/domain';
 import type { DaemonSet, Pod } from '@daemonledger/domain/api/types';
-import { DaemonSetCommandMsg, SetImage, UndoRollout } from './commands/cluster.commands';
+import { DAEMONSETS_API, LocalApi } from './api/local-api';
 import { loadConfig } from './config/config';
 import { startEmbedded, type Embedded } from './embedded';
 import { projectRoot } from './infrastructure/paths';
 
 /**
- * `npm run demo`: the seed walkthrough, in-process, on a throwaway SQLite log:
+ * `npm run demo`: the seed walkthrough, in-process, on a throwaway SQLite log,
+ * every change through the API's write path (LocalApi) as kubectl's would go:
  * apply nginx-ds, set image with a change-cause, watch the rollout, typo the
  * image (nginx:1.91) and watch it stall, undo, read the history.
  */
@@ -74,26 +74,25 @@ const main = async () => {
   const config = loadConfig({ ...process.env, DATA_DIR: dir, SIM_NODES: process.env.SIM_NODES ?? '5', SIM_POD_START_MS: process.env.SIM_POD_START_MS ?? '600' });
   say(`DaemonLedger demo — ${config.simulation.nodes} simulated nodes, pods ready ${config.simulation.podStartMs} ms after creation, log ${join(dir, 'events.sqlite')}`);
   const e = await startEmbedded({ config, podStopMs: 200, pullBackoffMs: 1000, activityLog: process.env.DEMO_VERBOSE ? (l) => say(`    ${l}`) : undefined });
-  const bus = e.app.get(CommandBus);
+  const api = e.app.get(LocalApi);
   await e.settle();
 
   step('kubectl apply -f infra/manifests/nginx-ds.yaml --record');
   const manifest = decodeManifest(readFileSync(join(projectRoot(), 'infra/manifests/nginx-ds.yaml'), 'utf8'))[0] as DaemonSet;
-  const ds = admitDaemonSetCreate({ ...manifest, metadata: { ...manifest.metadata, namespace: NS } });
-  await bus.execute(new DaemonSetCommandMsg(NS, NAME, { type: 'CreateDaemonSet', daemonSet: ds }, { actor: 'user:demo' }));
+  await api.create(DAEMONSETS_API, NS, manifest, { user: 'demo', userAgent: 'kubectl-client-side-apply' });
   say(`daemonset.apps/${NAME} created`);
   step(`kubectl rollout status daemonset/${NAME}`);
   await rolloutStatus(e, 30_000);
 
   const cause1 = `kubectl set image daemonset/${NAME} nginx-ds=nginx:1.9.1 --record=true`;
   step(cause1);
-  await bus.execute(new SetImage(NS, NAME, { '*': 'nginx:1.9.1' }, { actor: 'user:demo', changeCause: cause1 }));
+  await api.setImage(NS, NAME, { '*': 'nginx:1.9.1' }, { user: 'demo', changeCause: cause1 });
   say(`daemonset.apps/${NAME} image updated`);
   step(`kubectl rollout status daemonset/${NAME}`);
   await rolloutStatus(e, 60_000);
 
   step(`kubectl set image daemonset/${NAME} nginx-ds=nginx:1.91`);
-  await bus.execute(new SetImage(NS, NAME, { '*': 'nginx:1.91' }, { actor: 'user:demo' }));
+  await api.setImage(NS, NAME, { '*': 'nginx:1.91' }, { user: 'demo' });
   say(`daemonset.apps/${NAME} image updated`);
   step(`kubectl rollout status daemonset/${NAME} --timeout=4s`);
   await rolloutStatus(e, 4_000);
@@ -105,7 +104,7 @@ const main = async () => {
   step(`kubectl rollout history daemonset/${NAME}`);
   history(e);
   step(`kubectl rollout undo daemonset/${NAME}`);
-  await bus.execute(new UndoRollout(NS, NAME, 0, { actor: 'user:demo' }));
+  await api.rolloutUndo(NS, NAME, 0, { user: 'demo' });
   say(`daemonset.apps/${NAME} rolled back`);
   step(`kubectl rollout status daemonset/${NAME}`);
   await rolloutStatus(e, 60_000);

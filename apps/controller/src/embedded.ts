@@ -8,6 +8,7 @@ import { InProcessTransport, type Transport } from '@daemonledger/messaging';
 import { ImageRegistry, NodeFleet, simulatedNode, type FailureRule } from '@daemonledger/node-agent';
 import { AppModule } from './app.module';
 import { createApiApp, listenApi, type ServedApi } from './api/serve';
+import { NodeAgents } from './api/resources/node-agents.service';
 import { projectRoot } from './infrastructure/paths';
 import { clusterUpcasters } from './infrastructure/upcasters';
 import type { AppConfig } from './config/config';
@@ -90,6 +91,8 @@ export const startEmbedded = async (o: EmbeddedOptions): Promise<Embedded> => {
     },
   );
   await fleet.start();
+  // API-created nodes get a kubelet; when serving, listenApi attaches the fleet too.
+  if (!o.serve) app.get(NodeAgents).attach(fleet);
   // Kubelets come back for every node the log knows (a restart), plus new ones on first start.
   const known = [...state.view.nodes.values()];
   for (const node of known) await fleet.join(node);

@@ -24,7 +24,8 @@ const main = async () => {
     console.error('daemonledger: TRANSPORT=kafka: the Kafka transport is not built yet; use TRANSPORT=inprocess (the default)');
     process.exit(2);
   }
-  mkdirSync(config.dataDir, { recursive: true });
+  // Private to the server's user (a folder that exists keeps its mode: the operator chose it).
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const where = config.eventStore.kind === 'sqlite' ? config.eventStore.file : config.eventStore.kind;
   const running = await startEmbedded({ config, activityLog: config.logLevel === 'info' || config.logLevel === 'debug' ? (line) => console.log(line) : undefined, serve: true });
   const head = running.state.view.position;

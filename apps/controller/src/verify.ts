@@ -17,7 +17,8 @@ export const runVerify = async (env: NodeJS.ProcessEnv, out: (text: string) => v
   if (config.eventStore.kind === 'sqlite' && !existsSync(config.eventStore.file)) {
     throw new Error(`no event log at ${config.eventStore.file} (set DATA_DIR to the server's data directory)`);
   }
-  const store = await openEventStore(config.eventStore);
+  // SQLite: the check itself runs PRAGMA quick_check (on its second thread), so opening skips it.
+  const store = await openEventStore(config.eventStore.kind === 'sqlite' ? { ...config.eventStore, verifyOnOpen: false } : config.eventStore);
   try {
     const where = config.eventStore.kind === 'sqlite' ? config.eventStore.file : config.eventStore.kind;
     out(`Verifying ${where}\n`);

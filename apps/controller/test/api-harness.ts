@@ -25,16 +25,21 @@ export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** The body's bytes (binary answers: protobuf). */
+  bytes: Buffer;
   json<T = Record<string, unknown>>(): T;
 }
 
 export interface RawRequest {
   method?: string;
-  body?: string | object;
+  /** A Buffer is sent as it is (protobuf), an object as JSON. */
+  body?: string | Buffer | object;
   contentType?: string;
   accept?: string;
   /** Bearer token; default the admin's, null for none. */
   token?: string | null;
+  /** More request headers (If-None-Match, …). */
+  headers?: Record<string, string>;
 }
 
 /** An open watch: events as they arrive. */
@@ -73,7 +78,7 @@ export interface ApiHarness {
   dispose(): Promise<void>;
 }
 
-export const startApiHarness = async (opts: { nodes?: number; podStartMs?: number; env?: Record<string, string>; dir?: string } = {}): Promise<ApiHarness> => {
+export const startApiHarness = async (opts: { nodes?: number; podStartMs?: number; podStopMs?: number; env?: Record<string, string>; dir?: string } = {}): Promise<ApiHarness> => {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'daemonledger-e2e-'));
   const cacheDir = join(dir, 'kube-cache');
   const config = loadConfig({
@@ -85,7 +90,7 @@ export const startApiHarness = async (opts: { nodes?: number; podStartMs?: numbe
     LOG_LEVEL: 'warn',
     ...opts.env,
   });
-  const embedded = await startEmbedded({ config, serve: true, podStopMs: 50, pullBackoffMs: 200 });
+  const embedded = await startEmbedded({ config, serve: true, podStopMs: opts.podStopMs ?? 50, pullBackoffMs: 200 });
   const api = embedded.api!;
 
   const kubectl: ApiHarness['kubectl'] = (args, o = {}) =>
@@ -103,7 +108,7 @@ export const startApiHarness = async (opts: { nodes?: number; podStartMs?: numbe
 
   const raw: ApiHarness['raw'] = (path, r = {}) =>
     new Promise((resolve, reject) => {
-      const body = r.body === undefined ? undefined : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+      const body = r.body === undefined ? undefined : typeof r.body === 'string' || Buffer.isBuffer(r.body) ? r.body : JSON.stringify(r.body);
       const token = r.token === undefined ? api.tokens.admin : r.token;
       const req = request(
         `${api.url}${path}`,
@@ -113,6 +118,7 @@ export const startApiHarness = async (opts: { nodes?: number; podStartMs?: numbe
           headers: {
             ...(token ? { Authorization: `Bearer ${token}` } : {}),
             ...(r.accept ? { Accept: r.accept } : {}),
+            ...r.headers,
             ...(body !== undefined ? { 'Content-Type': r.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(body) } : {}),
           },
         },
@@ -120,8 +126,9 @@ export const startApiHarness = async (opts: { nodes?: number; podStartMs?: numbe
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json: () => JSON.parse(text) });
+            const bytes = Buffer.concat(chunks);
+            const text = bytes.toString('utf8');
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, bytes, json: () => JSON.parse(text) });
           });
         },
       );

@@ -1,7 +1,5 @@
 import 'reflect-metadata';
-import { CommandBus } from '@nestjs/cqrs';
-import { admitDaemonSetCreate } from '@daemonledger/domain';
-import { DaemonSetCommandMsg, SetImage } from '../src/commands/cluster.commands';
+import { DAEMONSETS_API, LocalApi } from '../src/api/local-api';
 import { loadConfig } from '../src/config/config';
 import { startEmbedded } from '../src/embedded';
 import { manifest } from './harness';
@@ -12,7 +10,7 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const main = async () => {
   const config = loadConfig({ DATA_DIR: dataDir, SIM_NODES: String(nodes), SIM_POD_START_MS: '30', LOG_LEVEL: 'error' });
   const e = await startEmbedded({ config, podStopMs: 0 });
-  const bus = e.app.get(CommandBus);
+  const api = e.app.get(LocalApi);
   const ds = () => e.state.view.daemonSet('default', 'nginx-ds');
   const until = async (done: () => boolean) => {
     while (!done()) await new Promise((r) => setTimeout(r, 10));
@@ -20,13 +18,12 @@ const main = async () => {
   if (!ds()) {
     const m = manifest('nginx-ds.yaml');
     m.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%', maxSurge: 0 } };
-    const admitted = admitDaemonSetCreate({ ...m, metadata: { ...m.metadata, namespace: 'default' } });
-    await bus.execute(new DaemonSetCommandMsg('default', 'nginx-ds', { type: 'CreateDaemonSet', daemonSet: admitted }, { actor: 'user:test' }));
+    await api.create(DAEMONSETS_API, 'default', m, { user: 'test' });
   }
   if (ds()!.spec.template.spec.containers[0].image !== 'nginx:1.9.1') {
     await until(() => ds()?.status?.numberAvailable === nodes);
     say('READY');
-    await bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, { actor: 'user:test' }));
+    await api.setImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, { user: 'test' });
   }
   say('ROLLING');
   await until(() => {

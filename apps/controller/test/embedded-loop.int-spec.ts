@@ -1,6 +1,5 @@
 import { CHANGE_CAUSE_ANNOTATION } from '@daemonledger/domain/cluster/daemon-set.decider';
 import { renderMetrics } from '../src/api/metrics';
-import { SetImage, UndoRollout } from '../src/commands/cluster.commands';
 import { ControllerMetrics } from '../src/metrics/controller-metrics';
 import { startHarness, manifest, type Harness } from './harness';
 
@@ -40,7 +39,7 @@ describe('the whole loop on a real SQLite log (embedded mode)', () => {
     const rev1 = h.state.view.revisionsIn('default');
     expect(rev1.map((r) => r.revision)).toEqual([1]);
 
-    await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, { actor: 'test', changeCause: 'kubectl set image ds/nginx-ds nginx=nginx:1.9.1 --record=true' }));
+    await h.writes.setImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, { user: 'test', changeCause: 'kubectl set image ds/nginx-ds nginx=nginx:1.9.1 --record=true' });
     await h.settle();
     pods = h.pods();
     expect(pods).toHaveLength(4);
@@ -48,7 +47,7 @@ describe('the whole loop on a real SQLite log (embedded mode)', () => {
     expect(h.ds('nginx-ds')!.metadata.annotations![CHANGE_CAUSE_ANNOTATION]).toContain('set image');
     expect(h.state.view.revisionsIn('default').map((r) => r.revision).sort()).toEqual([1, 2]);
 
-    await h.bus.execute(new UndoRollout('default', 'nginx-ds', 0, { actor: 'test' }));
+    await h.writes.rolloutUndo('default', 'nginx-ds', 0, { user: 'test' });
     await h.settle();
     const revs = h.state.view.revisionsIn('default').sort((a, b) => a.revision - b.revision);
     // seed: "revision 1 becomes revision 3"
@@ -70,7 +69,7 @@ describe('the whole loop on a real SQLite log (embedded mode)', () => {
     h = await startHarness({ nodes: 5 });
     await h.apply(manifest('nginx-ds.yaml'));
     await h.settle();
-    await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.91' }, { actor: 'test' }));
+    await h.writes.setImage('default', 'nginx-ds', { '*': 'nginx:1.91' }, { user: 'test' });
     await h.settle();
     await new Promise((r) => setTimeout(r, 200));
     await h.settle();
@@ -85,7 +84,7 @@ describe('the whole loop on a real SQLite log (embedded mode)', () => {
     const failed = h.state.view.events.list('default').filter((e) => e.involvedObject.name === bad[0].metadata.name && e.type === 'Warning');
     expect(failed.map((e) => e.message)).toEqual(expect.arrayContaining(['Error: ErrImagePull']));
 
-    await h.bus.execute(new UndoRollout('default', 'nginx-ds', 0, { actor: 'test' }));
+    await h.writes.rolloutUndo('default', 'nginx-ds', 0, { user: 'test' });
     await h.settle();
     const after = h.pods();
     expect(after).toHaveLength(5);

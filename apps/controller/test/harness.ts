@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandBus } from '@nestjs/cqrs';
-import { admitDaemonSetCreate, decodeManifest } from '@daemonledger/domain';
+import { decodeManifest } from '@daemonledger/domain';
 import type { DaemonSet, Pod } from '@daemonledger/domain/api/types';
 import { loadConfig } from '../src/config/config';
 import { startEmbedded, type Embedded, type EmbeddedOptions } from '../src/embedded';
-import { DaemonSetCommandMsg } from '../src/commands/cluster.commands';
+import { DAEMONSETS_API, LocalApi } from '../src/api/local-api';
 
 /**
  * A whole DaemonLedger in the test process, on a real SQLite file in a temp
@@ -16,6 +16,9 @@ import { DaemonSetCommandMsg } from '../src/commands/cluster.commands';
 export interface Harness extends Embedded {
   dir: string;
   bus: CommandBus;
+  /** The API's write path, in process: what users' changes go through (kubectl set image, rollout undo, …). */
+  writes: LocalApi;
+  /** Creates the DaemonSet through the API (namespace `default` unless it names one). */
   apply(ds: DaemonSet): Promise<void>;
   pods(ns?: string): Pod[];
   ds(name: string, ns?: string): DaemonSet | undefined;
@@ -37,15 +40,14 @@ export const startHarness = async (
   });
   const embedded = await startEmbedded({ podStopMs: 0, pullBackoffMs: 50, ...opts, config });
   const bus = embedded.app.get(CommandBus);
+  const api = embedded.app.get(LocalApi);
   return {
     ...embedded,
     dir,
     bus,
+    writes: api,
     apply: async (ds) => {
-      const admitted = admitDaemonSetCreate({ ...ds, metadata: { namespace: 'default', ...ds.metadata } });
-      await bus.execute(
-        new DaemonSetCommandMsg(admitted.metadata.namespace!, admitted.metadata.name!, { type: 'CreateDaemonSet', daemonSet: admitted }, { actor: 'test' }),
-      );
+      await api.create(DAEMONSETS_API, ds.metadata.namespace ?? 'default', ds, { user: 'test' });
     },
     pods: (ns = 'default') => embedded.state.view.podsIn(ns),
     ds: (name, ns = 'default') => embedded.state.view.daemonSet(ns, name),

@@ -1,4 +1,4 @@
-import { DaemonSetCommandMsg, NodeCommandMsg, PodCommandMsg, SetImage } from '../src/commands/cluster.commands';
+import { DAEMONSETS_API, MERGE_PATCH, NODES_API, PODS_API } from '../src/api/local-api';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { openEventStore } from '@daemonledger/event-store';
@@ -6,7 +6,7 @@ import { clusterViewAt } from '@daemonledger/projections';
 import { simulatedNode } from '@daemonledger/node-agent';
 import { startHarness, manifest, type Harness } from './harness';
 
-const user = { actor: 'user:test' };
+const user = { user: 'test' };
 const onNodes = (h: Harness) => h.pods().filter((p) => !p.metadata.deletionTimestamp).map((p) => p.spec.nodeName).sort();
 
 describe('DaemonSet lifecycle through the log', () => {
@@ -21,7 +21,7 @@ describe('DaemonSet lifecycle through the log', () => {
     await h.settle();
     expect(onNodes(h)).toEqual([]);
 
-    await h.bus.execute(new NodeCommandMsg('node-1', { type: 'SetNodeLabels', labels: { ...h.state.view.nodes.get('node-1')!.metadata.labels, disk: 'ssd' } }, user));
+    await h.writes.patch(NODES_API, '', 'node-1', { metadata: { labels: { disk: 'ssd' } } }, { ...MERGE_PATCH, ...user });
     await h.settle();
     expect(onNodes(h)).toEqual(['node-1']);
 
@@ -30,24 +30,23 @@ describe('DaemonSet lifecycle through the log', () => {
     expect(onNodes(h)).toEqual(['node-1', 'node-7']);
 
     // A NoSchedule taint the pod does not tolerate: the running pod stays (misscheduled), none is created.
-    await h.bus.execute(new NodeCommandMsg('node-7', { type: 'SetNodeTaints', taints: [{ key: 'dedicated', value: 'x', effect: 'NoSchedule' }] }, user));
+    await h.writes.patch(NODES_API, '', 'node-7', { spec: { taints: [{ key: 'dedicated', value: 'x', effect: 'NoSchedule' }] } }, { ...MERGE_PATCH, ...user });
     await h.settle();
     expect(onNodes(h)).toEqual(['node-1', 'node-7']);
     expect(h.ds('nginx-ds')!.status).toMatchObject({ desiredNumberScheduled: 1, numberMisscheduled: 1 });
 
     // NoExecute: the pod goes.
-    await h.bus.execute(new NodeCommandMsg('node-7', { type: 'SetNodeTaints', taints: [{ key: 'dedicated', value: 'x', effect: 'NoExecute' }] }, user));
+    await h.writes.patch(NODES_API, '', 'node-7', { spec: { taints: [{ key: 'dedicated', value: 'x', effect: 'NoExecute' }] } }, { ...MERGE_PATCH, ...user });
     await h.settle();
     expect(onNodes(h)).toEqual(['node-1']);
 
     // Cordon does not evict daemon pods (the unschedulable taint is tolerated by default).
-    await h.bus.execute(new NodeCommandMsg('node-1', { type: 'CordonNode' }, user));
+    await h.writes.patch(NODES_API, '', 'node-1', { spec: { unschedulable: true } }, { ...MERGE_PATCH, ...user });
     await h.settle();
     expect(onNodes(h)).toEqual(['node-1']);
 
     // The label goes away: the pod goes.
-    const { disk: _gone, ...labels } = h.state.view.nodes.get('node-1')!.metadata.labels!;
-    await h.bus.execute(new NodeCommandMsg('node-1', { type: 'SetNodeLabels', labels }, user));
+    await h.writes.patch(NODES_API, '', 'node-1', { metadata: { labels: { disk: null } } }, { ...MERGE_PATCH, ...user });
     await h.settle();
     expect(h.pods()).toEqual([]);
   }, 30_000);
@@ -56,13 +55,12 @@ describe('DaemonSet lifecycle through the log', () => {
     h = await startHarness({ nodes: 3 });
     await h.apply(manifest('nginx-ds.yaml'));
     await h.settle();
-    h.fleet.leave('node-2');
-    await h.bus.execute(new NodeCommandMsg('node-2', { type: 'LeaveNode' }, user));
+    await h.writes.delete(NODES_API, '', 'node-2', {}, user);
     await h.settle();
     expect(onNodes(h)).toEqual(['node-0', 'node-1']);
 
     const victim = h.pods().find((p) => p.spec.nodeName === 'node-0')!;
-    await h.bus.execute(new PodCommandMsg('default', victim.metadata.name!, { type: 'RequestPodDeletion', reason: 'user' }, user));
+    await h.writes.delete(PODS_API, 'default', victim.metadata.name!, {}, user);
     await h.settle();
     const replacement = h.pods().find((p) => p.spec.nodeName === 'node-0')!;
     expect(replacement.metadata.name).not.toBe(victim.metadata.name);
@@ -78,7 +76,7 @@ describe('DaemonSet lifecycle through the log', () => {
     h = await startHarness({ nodes: 3 });
     await h.apply(manifest('nginx-ds.yaml'));
     await h.settle();
-    await h.bus.execute(new DaemonSetCommandMsg('default', 'nginx-ds', { type: 'DeleteDaemonSet', propagationPolicy: policy }, user));
+    await h.writes.delete(DAEMONSETS_API, 'default', 'nginx-ds', { propagationPolicy: policy }, user);
     await h.settle();
     expect(h.ds('nginx-ds')).toBeUndefined();
     expect(h.pods()).toHaveLength(pods);
@@ -93,7 +91,7 @@ describe('DaemonSet lifecycle through the log', () => {
     await h.apply(manifest('nginx-ds.yaml'));
     await h.settle();
     const before = h.pods().map((p) => p.metadata.uid).sort();
-    await h.bus.execute(new DaemonSetCommandMsg('default', 'nginx-ds', { type: 'DeleteDaemonSet', propagationPolicy: 'Orphan' }, user));
+    await h.writes.delete(DAEMONSETS_API, 'default', 'nginx-ds', { propagationPolicy: 'Orphan' }, user);
     await h.settle();
     await h.apply(manifest('nginx-ds.yaml'));
     await h.settle();
@@ -110,12 +108,12 @@ describe('DaemonSet lifecycle through the log', () => {
     ds.spec.updateStrategy = { type: 'OnDelete' };
     await h.apply(ds);
     await h.settle();
-    await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, user));
+    await h.writes.setImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, { user: 'test' });
     await h.settle();
     expect(h.pods().map((p) => p.spec.containers[0].image)).not.toContain('nginx:1.9.1');
     expect(h.ds('nginx-ds')!.status!.updatedNumberScheduled).toBe(0);
     const victim = h.pods().find((p) => p.spec.nodeName === 'node-1')!;
-    await h.bus.execute(new PodCommandMsg('default', victim.metadata.name!, { type: 'RequestPodDeletion', reason: 'user' }, user));
+    await h.writes.delete(PODS_API, 'default', victim.metadata.name!, {}, user);
     await h.settle();
     expect(h.pods().find((p) => p.spec.nodeName === 'node-1')!.spec.containers[0].image).toBe('nginx:1.9.1');
     expect(h.ds('nginx-ds')!.status!.updatedNumberScheduled).toBe(1);
@@ -125,7 +123,7 @@ describe('DaemonSet lifecycle through the log', () => {
     h = await startHarness({ nodes: 4, failures: [{ mode: 'crash', image: 'busybox' }] });
     await h.apply(manifest('nginx-ds.yaml'));
     await h.settle();
-    await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'busybox:1.36' }, user));
+    await h.writes.setImage('default', 'nginx-ds', { '*': 'busybox:1.36' }, { user: 'test' });
     await h.until(() => h.state.view.rolloutsOf('default', 'nginx-ds').at(-1)?.state === 'stalled');
     const crashing = h.pods().filter((p) => p.spec.containers[0].image === 'busybox:1.36');
     expect(crashing).toHaveLength(1);
@@ -152,9 +150,9 @@ describe('DaemonSet lifecycle through the log', () => {
     h = await startHarness({ nodes: 5, podStartMs: 40 });
     await h.apply(manifest('nginx-ds.yaml'));
     await h.until(() => h.ds('nginx-ds')?.status?.numberAvailable === 5);
-    await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, user));
+    await h.writes.setImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, { user: 'test' });
     await h.until(() => h.pods().some((p) => p.spec.containers[0].image === 'nginx:1.9.1'));
-    await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.10.0' }, user));
+    await h.writes.setImage('default', 'nginx-ds', { '*': 'nginx:1.10.0' }, { user: 'test' });
     const supersededAt = h.state.view.position;
     await h.until(() => h.ds('nginx-ds')?.status?.updatedNumberScheduled === 5 && h.ds('nginx-ds')?.status?.numberAvailable === 5);
     expect(h.pods().every((p) => p.spec.containers[0].image === 'nginx:1.10.0')).toBe(true);
@@ -189,7 +187,7 @@ describe('DaemonSet lifecycle through the log', () => {
     await h.settle();
     const atP = h.state.view.position;
     const liveAtP = JSON.parse(JSON.stringify(h.state.view.snapshot()));
-    await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, user));
+    await h.writes.setImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, { user: 'test' });
     await h.settle();
     const rebuilt = await clusterViewAt(h.store, await h.store.headPosition());
     expect(rebuilt.snapshot()).toEqual(h.state.view.snapshot());

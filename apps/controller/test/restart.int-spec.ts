@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEventStore } from '@daemonledger/event-store';
-import { SetImage } from '../src/commands/cluster.commands';
 import { manifest, startHarness } from './harness';
 import { checkLog } from './log-checks';
 
@@ -21,7 +20,7 @@ describe('invariant 6: restarting the controller mid-rollout', () => {
       await h.apply(ds);
       await h.until(() => h.ds('nginx-ds')?.status?.numberAvailable === NODES);
       expect(h.pods()).toHaveLength(NODES);
-      await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, { actor: 'user:test' }));
+      await h.writes.setImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, { user: 'test' });
 
       const stops: number[] = [];
       for (let i = 0; i < 6; i++) {

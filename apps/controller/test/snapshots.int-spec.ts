@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { openEventStore, SqliteSnapshotStore } from '@daemonledger/event-store';
 import type { EventStore } from '@daemonledger/event-store/event-store.port';
 import { type ClusterView, clusterViewAt, History, PROJECTION_CODE_VERSION } from '@daemonledger/projections';
-import { NodeCommandMsg, SetImage } from '../src/commands/cluster.commands';
+import { MERGE_PATCH, NODES_API } from '../src/api/local-api';
 import { manifest, startHarness, type Harness } from './harness';
 
 /**
@@ -14,17 +14,16 @@ import { manifest, startHarness, type Harness } from './harness';
  * real SQLite file, snapshotted every few dozen events.
  */
 const EVERY = 15;
-const user = { actor: 'user:test' };
 const plain = (v: ClusterView) => JSON.parse(JSON.stringify({ ...v.snapshot(), events: v.events.list(), templateChanges: [...v.templateChanges], streamRevisions: [...v.streamRevisions].sort(), timelines: v.rolloutTimelines.toSnapshot() }));
 const objects = (v: ClusterView) => JSON.parse(JSON.stringify(v.snapshot()));
 
 const run = async (h: Harness) => {
   await h.apply(manifest('nginx-ds.yaml'));
   await h.until(() => h.ds('nginx-ds')?.status?.numberAvailable === 5);
-  await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, user));
+  await h.writes.setImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, { user: 'test' });
   await h.until(() => h.ds('nginx-ds')?.status?.updatedNumberScheduled === 5 && h.ds('nginx-ds')?.status?.numberAvailable === 5);
-  await h.bus.execute(new NodeCommandMsg('node-2', { type: 'CordonNode' }, user));
-  await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.10.0' }, user));
+  await h.writes.patch(NODES_API, '', 'node-2', { spec: { unschedulable: true } }, { ...MERGE_PATCH, user: 'test' });
+  await h.writes.setImage('default', 'nginx-ds', { '*': 'nginx:1.10.0' }, { user: 'test' });
   await h.until(() => h.ds('nginx-ds')?.status?.updatedNumberScheduled === 5 && h.ds('nginx-ds')?.status?.numberAvailable === 5);
 };
 
@@ -69,14 +68,24 @@ describe('snapshots of the read models (real SQLite file)', () => {
   it('(a) a view restored from a snapshot plus the tail equals the replay from zero, at many positions', async () => {
     const history = new History(store, { snapshots });
     const podHistory = new History(store, { snapshots }); // its own: a whole view kept by the other would answer pod reads too
+    const kindHistory = new History(store, { snapshots });
     const at = positionsOf(head, (await snapshots.list()).map((r) => r.position));
     expect(at.length).toBeGreaterThan(20);
     for (const p of at) {
       const replay = await clusterViewAt(store, p);
       expect({ p, view: plain(await history.viewAt(p)) }).toEqual({ p, view: plain(replay) });
       expect({ p, pods: objects(await podHistory.viewAt(p, 'pod')).pods }).toEqual({ p, pods: objects(replay).pods });
+      // Lists of one kind fold only that kind's events (a filtered read of the tail) and still equal the replay.
+      const lean = await kindHistory.viewAt(p, 'daemonset');
+      expect({ p, daemonSets: objects(lean).daemonSets, position: lean.position }).toEqual({ p, daemonSets: objects(replay).daemonSets, position: p });
+      expect({ p, nodes: objects(await kindHistory.viewAt(p, 'node')).nodes }).toEqual({ p, nodes: objects(replay).nodes });
+      expect({ p, revisions: objects(await kindHistory.viewAt(p, 'controllerrevision')).revisions }).toEqual({ p, revisions: objects(replay).revisions });
       const pod = replay.allPods()[0];
       if (pod) expect((await podHistory.objectAt(p, 'pod', 'default', pod.metadata.name!)).pod('default', pod.metadata.name!)).toEqual(pod);
+      // Every pod once somewhere (each names the DaemonSet version it was built from), and the DaemonSet itself (its events after the snapshot, found by revision).
+      const some = replay.allPods()[p % Math.max(1, replay.allPods().length)];
+      if (some) expect({ p, pod: (await kindHistory.objectAt(p, 'pod', 'default', some.metadata.name!)).pod('default', some.metadata.name!) }).toEqual({ p, pod: some });
+      expect({ p, ds: (await kindHistory.objectAt(p, 'daemonset', 'default', 'nginx-ds')).daemonSet('default', 'nginx-ds') }).toEqual({ p, ds: replay.daemonSet('default', 'nginx-ds') });
     }
   }, 60_000);
 
@@ -122,7 +131,7 @@ describe('restart from a snapshot', () => {
       h = await startHarness({ nodes: 5, dir, env });
       expect(h.state.restoredFrom).toBe(snapshotAt);
       expect(plain(h.state.view)).toEqual(plain(await clusterViewAt(h.store, h.state.view.position)));
-      await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.10.3' }, user));
+      await h.writes.setImage('default', 'nginx-ds', { '*': 'nginx:1.10.3' }, { user: 'test' });
       await h.until(() => h.ds('nginx-ds')?.status?.updatedNumberScheduled === 5 && h.ds('nginx-ds')?.status?.numberAvailable === 5);
       expect(h.pods().map((p) => p.spec.containers[0].image)).toEqual(Array(5).fill('nginx:1.10.3'));
       expect(plain(h.state.view)).toEqual(plain(await clusterViewAt(h.store, await h.store.headPosition())));

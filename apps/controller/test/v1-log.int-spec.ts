@@ -5,7 +5,6 @@ import { EVENT_SCHEMA_VERSIONS } from '@daemonledger/domain/cluster/events';
 import { openEventStore } from '@daemonledger/event-store';
 import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
 import { ClusterView } from '@daemonledger/projections';
-import { SetImage } from '../src/commands/cluster.commands';
 import { clusterUpcasters } from '../src/infrastructure/upcasters';
 import { startHarness } from './harness';
 import { checkLog } from './log-checks';
@@ -64,7 +63,7 @@ describe('a log written by schema v1, read by today’s code', () => {
     try {
       await h.until(() => h.fleet.size === 4 && h.ds('nginx-ds')?.status?.numberAvailable === h.ds('nginx-ds')?.status?.desiredNumberScheduled);
       const before = h.state.view.position;
-      await h.bus.execute(new SetImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, { actor: 'user:test' }));
+      await h.writes.setImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, { user: 'test' });
       await h.until(() => {
         const s = h.ds('nginx-ds')?.status;
         return Boolean(s && s.updatedNumberScheduled === s.desiredNumberScheduled && s.numberAvailable === s.desiredNumberScheduled && s.desiredNumberScheduled > 0);

@@ -8,13 +8,16 @@ export type DomainErrorCode =
   | 'BadRequest'
   | 'NotFound'
   | 'AlreadyExists'
+  /** The store's: an append's expected stream revision was stale. Internal (the command runner decides again); clients see Conflict. */
   | 'VersionConflict'
+  /** A write's precondition failed (stale resourceVersion, other uid) or field managers disagree: 409. */
   | 'Conflict'
   | 'Gone'
   | 'Forbidden'
   | 'Unauthorized'
   | 'RequestEntityTooLarge'
   | 'UnsupportedMediaType'
+  | 'NotAcceptable'
   | 'MethodNotAllowed'
   | 'Timeout'
   | 'StorageError'

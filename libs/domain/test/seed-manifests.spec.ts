@@ -77,8 +77,6 @@ describe('infra/manifests examples', () => {
     expect(ds.spec.selector?.matchLabels).toEqual(labels);
     expect(ds.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
     expect(ds.spec.revisionHistoryLimit).toBe(10);
-    expect(ds.metadata.generation).toBe(1);
-    expect(ds.metadata.annotations?.['deprecated.daemonset.template.generation']).toBe('1');
     expect(ds.spec.template.spec).toMatchObject({
       restartPolicy: 'Always',
       dnsPolicy: 'ClusterFirst',

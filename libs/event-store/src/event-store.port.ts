@@ -105,7 +105,21 @@ export interface ReadAllOptions {
    */
   fromPosition?: number;
   direction?: Direction;
+  /** Counts the events returned (with `streamPrefixes`: those that match). */
   maxCount?: number;
+  /**
+   * Forwards only: no event after this position (inclusive bound). A read
+   * that stops there costs the range, not the rest of the log.
+   */
+  toPosition?: number;
+  /**
+   * Forwards only: only events of streams whose id starts with one of these
+   * (e.g. `daemonset-`), the others skipped without being decoded. A past
+   * read of one kind of object folds only its kind's events. Paging works
+   * as without it: read on from the last position returned; fewer than
+   * `maxCount` events means none is left up to `toPosition` (or the head).
+   */
+  streamPrefixes?: readonly string[];
 }
 
 export interface SubscribeOptions {

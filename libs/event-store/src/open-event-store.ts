@@ -15,6 +15,8 @@ export const eventStoreConfigSchema = z.discriminatedUnion('kind', [
     file: z.string().min(1),
     synchronous: z.enum(['FULL', 'NORMAL']).optional(),
     pollIntervalMs: z.number().int().positive().optional(),
+    /** PRAGMA quick_check at open (default true); `npm run verify` turns it off: its check runs quick_check on the second core. */
+    verifyOnOpen: z.boolean().optional(),
     ...common,
   }),
   z.object({ kind: z.literal('memory'), ...common }),
@@ -37,7 +39,7 @@ export const openEventStore = async (config: EventStoreConfig, upcasters?: Upcas
   const options = { ...(upcasters ? { upcasters } : {}), ...(c.maxEventBytes ? { maxEventBytes: c.maxEventBytes } : {}) };
   switch (c.kind) {
     case 'sqlite':
-      return new SqliteEventStore({ ...options, file: c.file, synchronous: c.synchronous, pollIntervalMs: c.pollIntervalMs });
+      return new SqliteEventStore({ ...options, file: c.file, synchronous: c.synchronous, pollIntervalMs: c.pollIntervalMs, verifyOnOpen: c.verifyOnOpen });
     case 'memory':
       return new MemoryEventStore(options);
     case 'eventstoredb': {

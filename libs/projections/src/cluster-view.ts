@@ -12,11 +12,13 @@ import type {
   PodEvent,
   RolloutEvent,
 } from '@daemonledger/domain/cluster/events';
-import { parseStreamId } from '@daemonledger/domain/cluster/streams';
+import { isStoredStreamKind, parseStreamId, STORED_STREAM_KINDS, type StoredStreamKind } from '@daemonledger/domain/cluster/streams';
+import type { ObjectEvent, StoredObjectPayload } from '@daemonledger/domain/cluster/events';
+import { evolveObject } from '@daemonledger/domain/kinds/object.decider';
 import { DaemonSetVersions } from './daemon-set-versions';
 import { KubeEvents } from './kube-events';
 import { rawEntriesOf, type Unparsed } from './encoded-map';
-import { ALL_STREAM_KINDS, mapPart, namespacedPart, type SnapshotPart, textNamespacedPart } from './snapshot-part';
+import { ALL_STREAM_KINDS, CORE_STREAM_KINDS, mapPart, namespacedPart, type SnapshotPart, textNamespacedPart } from './snapshot-part';
 import { RolloutTimelines, type RolloutTimelinesSnapshot } from './rollout-timelines';
 import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
 
@@ -82,6 +84,8 @@ export class ClusterView {
   readonly pods: NamespacedMap<Pod> = new Map();
   readonly revisions: NamespacedMap<ControllerRevision> = new Map();
   readonly nodes = new Map<string, Node>();
+  /** The generic stored kinds (namespaces, configmaps, secrets, …), per kind; cluster-scoped ones under namespace ''. */
+  readonly objects = new Map<StoredStreamKind, NamespacedMap<StoredObjectPayload>>(STORED_STREAM_KINDS.map((k) => [k, new Map()]));
   readonly rollouts = new Map<string, RolloutView>();
   /**
    * Per DaemonSet (`ns/name`): the last template change — who asked and why.
@@ -120,6 +124,11 @@ export class ClusterView {
     if (!ref) return;
     const rv = String(e.position);
     const ns = ref.namespace ?? '';
+    if (isStoredStreamKind(ref.kind)) {
+      const map = this.objects.get(ref.kind)!;
+      setIn(map, ns, ref.name, evolveObject(getIn(map, ns, ref.name), e as unknown as ObjectEvent, rv));
+      return;
+    }
     switch (ref.kind) {
       case 'daemonset':
         if (e.type === 'DaemonSetCreated' || (e.type === 'DaemonSetSpecChanged' && (e.data as { templateChanged?: boolean }).templateChanged)) {
@@ -274,6 +283,16 @@ export class ClusterView {
   rolloutsOf(ns: string, name: string): RolloutView[] {
     return [...this.rollouts.values()].filter((r) => r.namespace === ns && r.daemonSet === name).sort((a, b) => a.rollout - b.rollout);
   }
+  /** One stored object (namespace '' for cluster-scoped kinds). */
+  object(kind: StoredStreamKind, ns: string, name: string): StoredObjectPayload | undefined {
+    return getIn(this.objects.get(kind)!, ns, name);
+  }
+  /** Stored objects of a kind in one namespace, or in all when undefined. */
+  objectsOf(kind: StoredStreamKind, ns?: string): StoredObjectPayload[] {
+    const map = this.objects.get(kind)!;
+    if (ns !== undefined) return [...(map.get(ns)?.values() ?? [])];
+    return [...map.values()].flatMap((m) => [...m.values()]);
+  }
   expectedRevision(streamId: string): number | 'no_stream' {
     return this.streamRevisions.get(streamId) ?? 'no_stream';
   }
@@ -312,11 +331,12 @@ export class ClusterView {
         },
       },
       nodes: mapPart(this.nodes, ['node'], () => (this.sortedNodes = undefined)),
+      ...Object.fromEntries(STORED_STREAM_KINDS.map((k) => [`objects.${k}`, namespacedPart(this.objects.get(k)!, [k])])),
       rollouts: mapPart(this.rollouts, ['rollout']),
       events: { kinds: ['pod', 'node'], toSnapshot: () => this.events.toSnapshot(), fromSnapshot: (e) => this.events.fromSnapshot(e) },
       streamRevisions: mapPart(this.streamRevisions, ALL_STREAM_KINDS),
       rolloutTimelines: {
-        kinds: ALL_STREAM_KINDS,
+        kinds: CORE_STREAM_KINDS,
         // Its records change in place as the fold goes, so the capture is a copy (as text), not shared entries.
         toSnapshot: () => [JSON.stringify(this.rolloutTimelines.toSnapshot())],
         fromSnapshot: ([text]) => void (text && (this.rolloutTimelines = RolloutTimelines.fromSnapshot(JSON.parse(text as string) as RolloutTimelinesSnapshot))),
@@ -335,6 +355,13 @@ export class ClusterView {
       revisions: sortByKey(this.allRevisions()),
       nodes: sortByKey([...this.nodes.values()]),
       rollouts: [...this.rollouts.values()].sort((a, b) => a.streamId.localeCompare(b.streamId)),
+      // Only kinds that hold objects: a log without stored kinds (every log before them) renders as it did.
+      ...this.storedSnapshot(sortByKey),
     };
+  }
+
+  private storedSnapshot(sort: <T extends { metadata: { namespace?: string; name?: string } }>(xs: T[]) => T[]) {
+    const entries = STORED_STREAM_KINDS.map((k) => [k, sort(this.objectsOf(k))] as const).filter(([, xs]) => xs.length > 0);
+    return entries.length ? { objects: Object.fromEntries(entries) } : {};
   }
 }

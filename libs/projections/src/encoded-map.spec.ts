@@ -4,6 +4,7 @@ import { ClusterView } from './cluster-view';
 import { EncodedMap, jsonTextOf, Unparsed } from './encoded-map';
 import { clusterViewAt, History } from './point-in-time';
 import { captureView, writeSnapshot } from './snapshot-codec';
+import { decodeTextSlice, encodeTextSlice } from './snapshot-part';
 import { writeSyntheticLog } from './testing/synthetic-log';
 
 describe('EncodedMap', () => {
@@ -25,6 +26,38 @@ describe('EncodedMap', () => {
     const seen: string[] = [];
     map.forEach((v, k) => seen.push(`${k}=${v.a}`));
     expect(seen).toEqual(['x=1', 'y=2']);
+  });
+});
+
+describe('text slices (how a snapshot stores pods)', () => {
+  it('round-trip objects, Unparsed text and Unparsed bytes to Unparsed slices of the decoded bytes, exact JSON kept', () => {
+    const odd = { metadata: { name: 'p-2', annotations: { a: 'tab\tand\nnewline', b: 'ünïcode ✓ \u0000' } } };
+    const entries: [string, string, object][] = [
+      ['default', 'p-1', { metadata: { name: 'p-1' }, spec: { n: 1 } }],
+      ['default', 'p-2', odd],
+      ['kube-system', 'p-3', new Unparsed('{"metadata":{"name":"p-3"}}')],
+      ['kube-system', 'p-4', new Unparsed(Buffer.from('{"metadata":{"name":"p-4","x":"é"}}'))],
+    ];
+    const bytes = encodeTextSlice(entries);
+    const decoded = decodeTextSlice(bytes);
+    expect(decoded.map(([ns, name]) => [ns, name])).toEqual(entries.map(([ns, name]) => [ns, name]));
+    for (const [i, [, , v]] of decoded.entries()) {
+      const original = entries[i][2];
+      const json = original instanceof Unparsed ? original.text : JSON.stringify(original);
+      expect(v.text).toBe(json);
+      expect(v.bytes.equals(Buffer.from(json))).toBe(true);
+      expect(v.get()).toEqual(JSON.parse(json));
+      expect(jsonTextOf(v.get())).toBe(json);
+    }
+    expect(decoded[1][2].get()).toEqual(odd);
+    expect(decodeTextSlice(encodeTextSlice([]))).toEqual([]);
+  });
+
+  it('refuse a malformed slice (a damaged snapshot is then skipped, never half-read)', () => {
+    const good = encodeTextSlice([['default', 'p', { a: 1 }]]);
+    expect(() => decodeTextSlice(good.subarray(0, good.length - 1))).toThrow(/malformed/);
+    expect(() => decodeTextSlice(Buffer.from('default p {"a":1}\n'))).toThrow(/malformed/);
+    expect(() => decodeTextSlice(Buffer.from('default\tp\t\n'))).toThrow(/malformed/);
   });
 });
 

@@ -23,15 +23,31 @@ export const jsonText = (o: object): string => {
   return text;
 };
 
-/** One object not parsed yet. Shared between views restored from the same capture; parsed once for all of them. */
+/**
+ * One object not parsed yet, as its JSON text or that text's UTF-8 bytes (a
+ * slice of a decoded snapshot, sent as it is by list encoders). Shared
+ * between views restored from the same capture; parsed once for all of them.
+ */
 export class Unparsed<V extends object = object> {
   private value?: V;
-  constructor(readonly text: string) {}
+  private decoded?: string;
+  constructor(private readonly source: string | Buffer) {}
+
+  /** The JSON text (decoded from the bytes once, when asked). */
+  get text(): string {
+    return typeof this.source === 'string' ? this.source : (this.decoded ??= this.source.toString('utf8'));
+  }
+
+  /** The JSON text's UTF-8 bytes (the stored ones, not a copy, when it was restored from bytes). */
+  get bytes(): Buffer {
+    return typeof this.source === 'string' ? Buffer.from(this.source) : this.source;
+  }
 
   get(): V {
     if (this.value === undefined) {
-      this.value = JSON.parse(this.text) as V;
-      texts.set(this.value, this.text);
+      const text = this.text;
+      this.value = JSON.parse(text) as V;
+      texts.set(this.value, text);
     }
     return this.value;
   }

@@ -1,4 +1,4 @@
-import { daemonSetStream, parseStreamId, revisionStream, type StreamKind } from '@daemonledger/domain/cluster/streams';
+import { daemonSetStream, parseStreamId, revisionStream, STORED_STREAM_KINDS, type StoredStreamKind, type StreamKind } from '@daemonledger/domain/cluster/streams';
 import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
 
 /**
@@ -18,6 +18,8 @@ export const FOLD_KINDS: Record<ReadKind, readonly StreamKind[]> = {
   // Rollout views may fold more than their own streams (a per-node timeline): the whole view until they say which.
   rollout: ['daemonset', 'pod', 'node', 'controllerrevision', 'rollout'],
   event: ['pod', 'node', 'controllerrevision', 'daemonset'],
+  // Stored objects (namespaces, configmaps, …) are folded from their own streams alone.
+  ...(Object.fromEntries(STORED_STREAM_KINDS.map((k) => [k, [k]])) as unknown as Record<StoredStreamKind, readonly StreamKind[]>),
 };
 
 /**

@@ -1,4 +1,4 @@
-import { daemonSetStream, nodeStream, parseStreamId, podStream, revisionStream, rolloutStream, type StreamKind } from '@daemonledger/domain/cluster/streams';
+import { daemonSetStream, nodeStream, objectStream, parseStreamId, podStream, revisionStream, rolloutStream, type StreamKind } from '@daemonledger/domain/cluster/streams';
 import type { EventStore, RecordedEvent } from '@daemonledger/event-store/event-store.port';
 import type { SnapshotRef, SnapshotStore } from '@daemonledger/event-store/snapshot-store.port';
 import { ClusterView } from './cluster-view';
@@ -63,24 +63,30 @@ export class History {
 
   /**
    * A view holding one object as it was at `position` (and whatever its fold
-   * needed, e.g. the pod's ControllerRevision), folded from its own streams
-   * only: a read that costs the object's history, not the log's.
+   * needed, e.g. the pod's DaemonSet version), folded from its own streams
+   * only: a read that costs the object's history, not the log's. A
+   * DaemonSet's stream grows with every status change, so where a snapshot
+   * holds the DaemonSets (and their versions) only the events after it are
+   * read, found by a binary search on the stream's revisions.
    */
   async objectAt(position: number, kind: StreamKind, namespace: string, name: string): Promise<ClusterView> {
     const streamId = streamOf(kind, namespace, name);
-    const own = (await this.store.readStream(streamId)).filter((e) => e.position <= position);
-    const needed = streamsNeededFor(streamId, own);
-    // A DaemonSet's stream grows with every status change: when a snapshot holds its versions, only its events after that are read.
-    const base = needed.some((s) => parseStreamId(s)?.kind === 'daemonset') ? await this.daemonSetsAt(position) : undefined;
-    const extra = await Promise.all(
-      needed.map((s) => (base && parseStreamId(s)?.kind === 'daemonset' ? readStreamAfter(this.store, s, base.position) : this.store.readStream(s))),
-    );
-    const events = [...own, ...extra.flat().filter((e) => e.position <= position)].sort((a, b) => a.position - b.position);
     const lean = new ClusterView({ derived: kind === 'rollout' });
-    const view = base ? restoreView({ ...base, position: 0 }, lean) : lean;
-    for (const e of events) view.apply(e);
-    view.position = position;
-    return view;
+    if (kind === 'daemonset') {
+      const base = await this.daemonSetsAt(position);
+      const events = base ? await readStreamBetween(this.store, streamId, base.position, position) : await readStreamUpTo(this.store, streamId, position);
+      return foldInto(base ? restoreView({ ...base, position: 0 }, lean) : lean, events, position);
+    }
+    const own = await readStreamUpTo(this.store, streamId, position);
+    const needed = streamsNeededFor(streamId, own);
+    const base = needed.some((s) => parseStreamId(s)?.kind === 'daemonset') ? await this.daemonSetsAt(position) : undefined;
+    // A compact PodCreated is rebuilt from the DaemonSet version it names: the DaemonSet's events up to the newest version named are all the fold needs.
+    const upTo = base ? Math.min(position, newestVersionNamed(own) ?? position) : position;
+    const extra = await Promise.all(
+      needed.map((s) => (base && parseStreamId(s)?.kind === 'daemonset' ? (upTo > base.position ? readStreamBetween(this.store, s, base.position, upTo) : []) : readStreamUpTo(this.store, s, position))),
+    );
+    const events = [...own, ...extra.flat()].sort((a, b) => a.position - b.position);
+    return foldInto(base ? restoreView({ ...base, position: 0 }, lean) : lean, events, position);
   }
 
   private readonly daemonSetParts = new Map<string, CapturedView>();
@@ -191,40 +197,92 @@ const streamOf = (kind: StreamKind, ns: string, name: string): string => {
       const dash = name.lastIndexOf('-');
       return rolloutStream(ns, name.slice(0, dash), Number(name.slice(dash + 1)));
     }
+    default:
+      return objectStream(kind, ns, name);
   }
 };
 
-/** A stream's events after `position`, read from its end backwards (so a long stream costs only its recent part). */
-const readStreamAfter = async (store: EventStore, streamId: string, position: number): Promise<RecordedEvent[]> => {
+const foldInto = (view: ClusterView, events: readonly RecordedEvent[], position: number): ClusterView => {
+  for (const e of events) view.apply(e);
+  view.position = position;
+  return view;
+};
+
+/** The newest DaemonSet version a pod stream's compact creations name (undefined: none). */
+const newestVersionNamed = (events: readonly RecordedEvent[]): number | undefined => {
+  let newest: number | undefined;
+  for (const e of events) {
+    const version = e.type === 'PodCreated' ? (e.data as { daemonPod?: { version?: number } }).daemonPod?.version : undefined;
+    if (typeof version === 'number' && (newest === undefined || version > newest)) newest = version;
+  }
+  return newest;
+};
+
+/** A stream's events up to `to` (object streams other than DaemonSets' are short). */
+const readStreamUpTo = async (store: EventStore, streamId: string, to: number): Promise<RecordedEvent[]> =>
+  (await store.readStream(streamId)).filter((e) => e.position <= to);
+
+/**
+ * The revision of a stream's first event after `position`, or undefined when
+ * none: a binary search (positions grow with revisions within a stream), one
+ * indexed read of one event per step, so a stream of 100,000 events costs 17.
+ */
+const firstRevisionAfter = async (store: EventStore, streamId: string, position: number): Promise<number | undefined> => {
+  const [last] = await store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+  if (!last || last.position <= position) return undefined;
+  let lo = 0;
+  let hi = last.revision;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    const [e] = await store.readStream(streamId, { fromRevision: mid, maxCount: 1 });
+    if (e && e.position > position) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+};
+
+/** A stream's events after `after` up to `to`: found by revision, so it costs those events, not the stream's history nor the log's range. */
+const readStreamBetween = async (store: EventStore, streamId: string, after: number, to: number): Promise<RecordedEvent[]> => {
   const out: RecordedEvent[] = [];
-  for (let from: number | undefined; ; ) {
-    const page = await store.readStream(streamId, { direction: 'backwards', ...(from === undefined ? {} : { fromRevision: from }), maxCount: 100 });
+  let from = await firstRevisionAfter(store, streamId, after);
+  while (from !== undefined) {
+    const page = await store.readStream(streamId, { fromRevision: from, maxCount: 100 });
     for (const e of page) {
-      if (e.position <= position) return out.reverse();
+      if (e.position > to) return out;
       out.push(e);
     }
-    if (page.length < 100 || page[page.length - 1].revision === 0) return out.reverse();
-    from = page[page.length - 1].revision - 1;
+    from = page.length < 100 ? undefined : page[page.length - 1].revision + 1;
   }
+  return out;
 };
 
 /**
  * Folds the events after the view's position up to `position` into it. With
- * `kinds`, events of other streams only move the position on (their parts
- * are not in the view, and folding them there would be wrong).
+ * `kinds`, only events of those kinds of stream are folded (the view holds
+ * only their parts; folding others there would be wrong); unless pods are
+ * among them, only those are read (a filtered read of the range), and the
+ * position then moves on to `position` (or the head, if older).
  */
 export const foldTail = async (store: EventStore, view: ClusterView, position: number, kinds?: ReadonlySet<StreamKind>): Promise<void> => {
-  const wanted = (e: RecordedEvent) => {
-    if (!kinds) return true;
-    const kind = parseStreamId(e.streamId)?.kind;
-    return kind !== undefined && kinds.has(kind);
-  };
+  // Pod events are nearly the whole log (a tail of a pod read holds almost nothing else): filtering them costs more than it saves.
+  if (kinds && !kinds.has('pod') && view.position < position) {
+    // Only the wanted kinds' events are read (and decoded); the others would only have moved the position on.
+    const streamPrefixes = [...kinds].map((k) => `${k}-`);
+    for (let from = view.position; from < position; ) {
+      const page = await store.readAll({ fromPosition: from, toPosition: position, streamPrefixes, maxCount: PAGE });
+      for (const e of page) if (kinds.has(parseStreamId(e.streamId)?.kind as StreamKind)) view.apply(e);
+      if (page.length < PAGE) break;
+      from = page[page.length - 1].position;
+    }
+    view.position = Math.max(view.position, Math.min(position, await store.headPosition()));
+    return;
+  }
   while (view.position < position) {
     // Positions are dense on SQLite and memory, so the gap is the exact count; sparse ones (EventStoreDB) read full pages.
     const page = await store.readAll({ fromPosition: view.position, maxCount: Math.max(1, Math.min(PAGE, position - view.position)) });
     for (const e of page) {
       if (e.position > position) return;
-      if (wanted(e)) view.apply(e);
+      if (!kinds || kinds.has(parseStreamId(e.streamId)?.kind as StreamKind)) view.apply(e);
       else view.position = e.position;
     }
     if (page.length === 0) return;

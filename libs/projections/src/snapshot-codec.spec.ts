@@ -90,6 +90,14 @@ describe('History: past reads from snapshots equal replay from zero', () => {
       for (const pod of replay.allPods().slice(0, 3)) {
         expect((await history.objectAt(p, 'pod', 'default', pod.metadata.name!)).pod('default', pod.metadata.name!)).toEqual(pod);
       }
+      // A list of one kind reads only that kind's events of the tail, and ends at the position asked.
+      const dsView = await history.viewAt(p, 'daemonset');
+      expect({ p, ds: dsView.allDaemonSets(), at: dsView.position }).toEqual({ p, ds: replay.allDaemonSets(), at: p });
+      expect({ p, nodes: [...(await history.viewAt(p, 'node')).nodes.values()] }).toEqual({ p, nodes: [...replay.nodes.values()] });
+      for (const ds of replay.allDaemonSets()) {
+        expect((await history.objectAt(p, 'daemonset', ds.metadata.namespace!, ds.metadata.name!)).daemonSet(ds.metadata.namespace!, ds.metadata.name!)).toEqual(ds);
+      }
+      expect((await history.objectAt(p, 'daemonset', 'default', 'no-such-ds')).daemonSet('default', 'no-such-ds')).toBeUndefined();
       const node = replay.nodes.get('node-1');
       expect((await history.objectAt(p, 'node', '', 'node-1')).nodes.get('node-1')).toEqual(node);
     }

@@ -5,7 +5,7 @@ import { EVENT_SCHEMA_VERSIONS } from '@daemonledger/domain/cluster/events';
 import type { StreamKind } from '@daemonledger/domain/cluster/streams';
 import type { SnapshotRef, SnapshotStore } from '@daemonledger/event-store/snapshot-store.port';
 import { ClusterView } from './cluster-view';
-import { textEntry } from './snapshot-part';
+import { decodeTextSlice, encodeTextSlice } from './snapshot-part';
 
 const deflateAsync = promisify(deflate);
 const inflateAsync = promisify(inflate);
@@ -16,7 +16,7 @@ const inflateAsync = promisify(inflate);
  * are ignored and rebuilt. Event schema versions and the list of parts are
  * part of the version already, so those changes need no bump.
  */
-export const FOLD_VERSION = 2;
+export const FOLD_VERSION = 4; // 3: stored kinds (the objects part); 4: text parts (pods) stored as framed lines of JSON, not a JSON array of strings
 
 const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 12);
 
@@ -24,6 +24,13 @@ const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(va
 export const PROJECTION_CODE_VERSION = `fold-${FOLD_VERSION}.events-${digest(Object.entries(EVENT_SCHEMA_VERSIONS).sort())}.parts-${digest(
   Object.entries(new ClusterView().snapshotParts()).map(([name, p]) => [name, p.kinds]),
 )}`;
+
+/** The parts stored as framed JSON text (SnapshotPart.textValues). */
+const TEXT_PARTS = new Set(
+  Object.entries(new ClusterView().snapshotParts())
+    .filter(([, p]) => p.textValues)
+    .map(([name]) => name),
+);
 
 /** A view's parts captured at one position: entries that share the (immutable) objects of the view. */
 export interface CapturedView {
@@ -83,7 +90,7 @@ export const writeSnapshot = async (store: SnapshotStore, captured: CapturedView
   const size = options.sliceEntries ?? 5_000;
   const batchChars = options.batchChars ?? 4_000_000;
   const writer = await store.begin(captured.position, PROJECTION_CODE_VERSION);
-  let batch: { name: string; json: string }[] = [];
+  let batch: { name: string; json: string | Buffer }[] = [];
   let chars = 0;
   const flush = async () => {
     const bytes = await Promise.all(batch.map((s) => deflateAsync(s.json, { level: constants.Z_BEST_SPEED })));
@@ -95,7 +102,7 @@ export const writeSnapshot = async (store: SnapshotStore, captured: CapturedView
     for (const part of captured.parts) {
       for (let i = 0; i * size < part.entries.length; i++) {
         const slice = part.entries.slice(i * size, (i + 1) * size);
-        const json = JSON.stringify(part.textValues ? (slice as [string, string, object][]).map(textEntry) : slice);
+        const json = part.textValues ? encodeTextSlice(slice as [string, string, object][]) : JSON.stringify(slice);
         batch.push({ name: sliceName(part.name, i), json });
         chars += json.length;
         if (chars >= batchChars) await flush();
@@ -120,7 +127,14 @@ export const readSnapshot = async (store: SnapshotStore, ref: SnapshotRef, parts
   const wanted = parts ?? partsFor();
   const slices = ref.parts.filter((p) => wanted.includes(p.name.slice(0, p.name.lastIndexOf('.'))));
   const decoded = await Promise.all(
-    slices.map(async (p) => ({ name: p.name, entries: JSON.parse((await inflateAsync(await store.readPart(ref, p.name))).toString('utf8')) as unknown[] })),
+    slices.map(async (p) => {
+      const stored = await store.readPart(ref, p.name);
+      const text = TEXT_PARTS.has(p.name.slice(0, p.name.lastIndexOf('.')));
+      // A text slice (pods) inflates about 30-fold: one output chunk that large spares zlib joining many small ones (a copy of the whole slice).
+      const bytes = await inflateAsync(stored, text ? { chunkSize: Math.min(64 << 20, Math.max(64 << 10, stored.length * 40)) } : {});
+      const entries = text ? decodeTextSlice(bytes) : (JSON.parse(bytes.toString('utf8')) as unknown[]);
+      return { name: p.name, entries };
+    }),
   );
   const byPart = new Map<string, { index: number; entries: unknown[] }[]>();
   for (const d of decoded) {

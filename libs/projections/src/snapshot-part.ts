@@ -1,4 +1,4 @@
-import type { StreamKind } from '@daemonledger/domain/cluster/streams';
+import { STORED_STREAM_KINDS, type StreamKind } from '@daemonledger/domain/cluster/streams';
 import { EncodedMap, jsonText, rawEntriesOf, Unparsed } from './encoded-map';
 
 /**
@@ -19,7 +19,9 @@ export interface SnapshotPart {
   readonly textValues?: boolean;
 }
 
-export const ALL_STREAM_KINDS: readonly StreamKind[] = ['daemonset', 'pod', 'node', 'controllerrevision', 'rollout'];
+/** The kinds of the DaemonSet machinery (what the rollout timelines are folded from). */
+export const CORE_STREAM_KINDS: readonly StreamKind[] = ['daemonset', 'pod', 'node', 'controllerrevision', 'rollout'];
+export const ALL_STREAM_KINDS: readonly StreamKind[] = [...CORE_STREAM_KINDS, ...STORED_STREAM_KINDS];
 
 /** A flat map: entries `[key, value]`. `restored` rebuilds what derives from it (caches). */
 export const mapPart = <V>(map: Map<string, V>, kinds: readonly StreamKind[], restored?: () => void): SnapshotPart => ({
@@ -79,5 +81,48 @@ export const textNamespacedPart = <V extends object>(map: Map<string, Map<string
   },
 });
 
-/** How a text part's entry is stored: the object as its JSON text (the text it was read from when still unparsed). */
-export const textEntry = ([ns, name, v]: [string, string, object]): [string, string, string] => [ns, name, v instanceof Unparsed ? v.text : jsonText(v)];
+const TAB = 0x09;
+const NEWLINE = 0x0a;
+const LINE_END = Buffer.from('\n');
+
+/**
+ * A slice of a text part as stored (before compression): one line per
+ * entry, `namespace TAB name TAB json NEWLINE`. Compact JSON has no raw tab
+ * or newline (JSON.stringify escapes them in strings) and names are DNS
+ * names, so the framing needs no escaping, and reading it back is a scan
+ * for newlines that leaves each object as a slice of the decoded bytes:
+ * neither parsed nor copied until someone reads it, and sent as it is.
+ */
+export const encodeTextSlice = (entries: readonly [string, string, object][]): Buffer => {
+  const chunks: Buffer[] = [];
+  let text = '';
+  const flushText = () => {
+    if (text) chunks.push(Buffer.from(text));
+    text = '';
+  };
+  for (const [ns, name, v] of entries) {
+    if (v instanceof Unparsed) {
+      flushText();
+      chunks.push(Buffer.from(`${ns}\t${name}\t`), v.bytes, LINE_END);
+    } else {
+      text += `${ns}\t${name}\t${jsonText(v)}\n`;
+      if (text.length > 1 << 20) flushText();
+    }
+  }
+  flushText();
+  return Buffer.concat(chunks);
+};
+
+/** The entries of a slice encodeTextSlice wrote, objects left as Unparsed slices of `bytes`. Throws on a malformed slice. */
+export const decodeTextSlice = (bytes: Buffer): [string, string, Unparsed][] => {
+  const out: [string, string, Unparsed][] = [];
+  for (let at = 0; at < bytes.length; ) {
+    const end = bytes.indexOf(NEWLINE, at);
+    const tab1 = bytes.indexOf(TAB, at);
+    const tab2 = tab1 < 0 ? -1 : bytes.indexOf(TAB, tab1 + 1);
+    if (end < 0 || tab1 < 0 || tab2 < 0 || tab2 > end || tab2 + 1 >= end) throw new Error(`malformed text slice at byte ${at}`);
+    out.push([bytes.toString('utf8', at, tab1), bytes.toString('utf8', tab1 + 1, tab2), new Unparsed(bytes.subarray(tab2 + 1, end))]);
+    at = end + 1;
+  }
+  return out;
+};

@@ -2,11 +2,12 @@ import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import type { Request, Response } from './http/express-types';
 import { DomainError } from '@daemonledger/domain';
 import { sendJson, sendText } from './http/respond';
+import { OPENAPI_V2_PROTOBUF, openApiV2Document, wantsOpenApiV2Protobuf } from './wire/openapi-v2';
 import { aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions, negotiateDiscovery, openApiV3Response, openApiV3Root, versionInfo } from './wire';
 
 const notFound = () => new DomainError('NotFound', 'the server could not find the requested resource');
 
-/** Discovery (`/api`, `/apis`, group and group/version documents), `/version` and OpenAPI v3 (kubectl-wire §0-3). */
+/** Discovery (`/api`, `/apis`, group and group/version documents), `/version` and OpenAPI v2 and v3 (kubectl-wire §0-3). */
 @Controller()
 export class DiscoveryController {
   @Get('version')
@@ -41,6 +42,18 @@ export class DiscoveryController {
     const list = apiResourceList(`${group}/${version}`);
     if (!list) throw notFound();
     sendJson(res, 200, list);
+  }
+
+  /** OpenAPI v2 (wire/openapi-v2.ts): protobuf for client-go, JSON for everyone else; ETag / If-None-Match as kube-openapi. */
+  @Get('openapi/v2')
+  openApiV2(@Req() req: Request, @Res() res: Response) {
+    const doc = openApiV2Document();
+    const etag = JSON.stringify(doc.etag);
+    const headers = { ETag: etag, Vary: 'Accept' };
+    const ifNoneMatch = req.headers['if-none-match'];
+    if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === etag || t.trim() === '*')) return sendText(res, 304, undefined, '', headers);
+    if (wantsOpenApiV2Protobuf(req.headers.accept)) return sendText(res, 200, OPENAPI_V2_PROTOBUF, doc.protobuf, headers);
+    sendText(res, 200, 'application/json', doc.json, headers);
   }
 
   @Get('openapi/v3')

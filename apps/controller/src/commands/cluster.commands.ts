@@ -2,12 +2,16 @@ import type { DaemonSetCommand } from '@daemonledger/domain/cluster/daemon-set.d
 import type { NodeCommand } from '@daemonledger/domain/cluster/node.decider';
 import type { PodCommand } from '@daemonledger/domain/cluster/pod.decider';
 import type { RevisionCommand } from '@daemonledger/domain/cluster/revision.decider';
+import type { StoredStreamKind } from '@daemonledger/domain/cluster/streams';
+import type { ObjectCommand } from '@daemonledger/domain/kinds/object.decider';
 import type { CommandMeta } from './command-runner.service';
 
 /**
  * The @nestjs/cqrs command classes. The bus routes by class, so each carries
  * a plain domain command (a tagged union, decided in libs/domain) plus the
- * target object and who asked.
+ * target object and who asked. One command per kind of change: a user's
+ * change reaches them only through the API's admission (ResourceWrites, or
+ * LocalApi in this process); the controller's own loops send the rest.
  */
 export class DaemonSetCommandMsg {
   constructor(
@@ -44,7 +48,18 @@ export class RevisionCommandMsg {
   ) {}
 }
 
-export type ClusterCommandMsg = DaemonSetCommandMsg | NodeCommandMsg | PodCommandMsg | RevisionCommandMsg;
+/** A command on one object of a stored kind (namespace '' for cluster-scoped kinds). */
+export class ObjectCommandMsg {
+  constructor(
+    readonly kind: StoredStreamKind,
+    readonly namespace: string,
+    readonly name: string,
+    readonly command: ObjectCommand,
+    readonly meta: CommandMeta,
+  ) {}
+}
+
+export type ClusterCommandMsg = DaemonSetCommandMsg | NodeCommandMsg | PodCommandMsg | RevisionCommandMsg | ObjectCommandMsg;
 
 /**
  * Several commands decided together and appended in one transaction (one
@@ -53,26 +68,6 @@ export type ClusterCommandMsg = DaemonSetCommandMsg | NodeCommandMsg | PodComman
  */
 export class ClusterCommandBatch {
   constructor(readonly items: ClusterCommandMsg[]) {}
-}
-
-/** `kubectl set image`: one container's image, through the ordinary update path. */
-export class SetImage {
-  constructor(
-    readonly namespace: string,
-    readonly name: string,
-    readonly images: Record<string, string>,
-    readonly meta: CommandMeta,
-  ) {}
-}
-
-/** `kubectl rollout undo [--to-revision=N]` (0 = the previous revision). */
-export class UndoRollout {
-  constructor(
-    readonly namespace: string,
-    readonly name: string,
-    readonly toRevision: number,
-    readonly meta: CommandMeta,
-  ) {}
 }
 
 /** Level-triggered: "look at this DaemonSet again". Carries no decision. */

@@ -1,23 +1,21 @@
 /**
- * The registry strategy around DaemonSet writes (§1.3): status and
- * generation bookkeeping, then defaulting and validation. These are the
- * functions the API layer calls for create / update / status update; each
- * returns the object to store or throws a DomainError('Invalid').
+ * The registry strategy around writes (kube-apiserver's registry strategies, `pkg/registry/apps/daemonset/strategy.go` and its peers):
+ * defaulting and validation, and for DaemonSets which parts of a write the
+ * server keeps from the stored object. The API layer calls these for create /
+ * update / status update; each returns the object to hand to the decider or
+ * throws a DomainError('Invalid'). The generation bookkeeping is not here:
+ * the DaemonSet decider sets `metadata.generation` and the template
+ * generation annotation, against the object as the append changes it.
  */
-import { specChanges } from '../cluster/daemon-set.decider';
 import type { ControllerRevision, DaemonSet, DaemonSetStatus, Node, Pod } from './types';
 import { defaultDaemonSet, defaultNode, defaultPod } from './defaults';
 import { invalidError } from './status';
-import { validateDaemonSet, validateDaemonSetStatusUpdate, validateDaemonSetUpdate, UpdateValidationOptions } from './validation/daemon-set';
+import { validateDaemonSet, validateDaemonSetUpdate, UpdateValidationOptions } from './validation/daemon-set';
 import { validateControllerRevision, validateControllerRevisionUpdate } from './validation/controller-revision';
 import { validateNode, validateNodeUpdate } from './validation/node';
 import { validateObjectMeta, validateObjectMetaUpdate } from './validation/meta';
 import { validatePodSpec } from './validation/pod-spec';
 import type { FieldError } from './field-errors';
-
-export const TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.generation';
-
-const EMPTY_STATUS: DaemonSetStatus = { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
 
 /** Deep equality on JSON values, insensitive to key order (Go's semantic DeepEqual on decoded objects). */
 export const canonicalJson = (v: unknown): string =>
@@ -27,50 +25,28 @@ export const canonicalJson = (v: unknown): string =>
       : x,
   );
 
-export const templateGeneration = (ds: DaemonSet): number => {
-  const raw = ds.metadata.annotations?.[TEMPLATE_GENERATION_ANNOTATION];
-  return raw !== undefined && /^-?[0-9]+$/.test(raw) ? Number(raw) : 0;
-};
-
-const withTemplateGeneration = (ds: DaemonSet, tg: number): DaemonSet => ({
-  ...ds,
-  metadata: { ...ds.metadata, annotations: { ...ds.metadata.annotations, [TEMPLATE_GENERATION_ANNOTATION]: String(tg) } },
-});
+const EMPTY_STATUS: DaemonSetStatus = { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
 
 const fail = (ds: { metadata: { name?: string } }, kind: string, group: string, errs: FieldError[]): never => {
   throw invalidError(kind, group, ds.metadata.name ?? '', errs);
 };
 
-/** Create: status wiped, generation 1, templateGeneration ≥ 1; defaulted and validated. */
+/** Create: a client's status is dropped; defaulted and validated. */
 export const admitDaemonSetCreate = (input: DaemonSet): DaemonSet => {
-  const ds = withTemplateGeneration(
-    { ...defaultDaemonSet(input), metadata: { ...input.metadata, generation: 1 }, status: EMPTY_STATUS },
-    Math.max(1, templateGeneration(input)),
-  );
+  const ds: DaemonSet = { ...defaultDaemonSet(input), status: EMPTY_STATUS };
   const errs = validateDaemonSet(ds);
   return errs.length ? fail(ds, 'DaemonSet', 'apps', errs) : ds;
 };
 
-/**
- * Update: status and templateGeneration come from the stored object; a
- * template change bumps both counters, any other spec change only generation.
- */
+/** Update: status and generation come from the stored object (a client cannot write them); defaulted and validated. */
 export const admitDaemonSetUpdate = (input: DaemonSet, prev: DaemonSet, opts: UpdateValidationOptions = {}): DaemonSet => {
   const next = defaultDaemonSet(input);
-  const { templateChanged, specChanged } = specChanges(prev, next);
-  const generation = (prev.metadata.generation ?? 1) + (specChanged ? 1 : 0);
-  const tg = templateGeneration(prev) + (templateChanged ? 1 : 0);
-  const ds = withTemplateGeneration({ ...next, metadata: { ...next.metadata, generation }, status: prev.status ?? EMPTY_STATUS }, tg);
+  const ds: DaemonSet = { ...next, metadata: { ...next.metadata, generation: prev.metadata.generation }, status: prev.status ?? EMPTY_STATUS };
   const errs = validateDaemonSetUpdate(ds, prev, opts);
   return errs.length ? fail(ds, 'DaemonSet', 'apps', errs) : ds;
 };
 
-/** Status subresource: only status changes; spec and metadata stay as stored (labels etc. aside). */
-export const admitDaemonSetStatusUpdate = (input: DaemonSet, prev: DaemonSet): DaemonSet => {
-  const ds: DaemonSet = { ...prev, metadata: { ...input.metadata, generation: prev.metadata.generation, annotations: prev.metadata.annotations }, spec: prev.spec, status: input.status };
-  const errs = validateDaemonSetStatusUpdate(ds, prev);
-  return errs.length ? fail(ds, 'DaemonSet', 'apps', errs) : ds;
-};
+/** Status subresource writes: status-strategy.ts. */
 
 export const validatePod = (pod: Pod): FieldError[] => [
   ...validateObjectMeta(pod.metadata, { requiresNamespace: true }),

@@ -53,6 +53,11 @@ describe('parseManifest', () => {
     expect(e.message).toMatch(message);
   });
 
+  it('refuses an alias bomb with a 400, without expanding it', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]`)].join('\n');
+    expect(() => parseManifest(bomb)).toThrow(expect.objectContaining({ code: 'BadRequest', message: 'error converting YAML to JSON: yaml: document contains excessive aliasing' }));
+  });
+
   it('reads YAML 1.1 booleans like go-yaml, so `yes` is not a string label', () => {
     const e = errorOf(() => decodeManifest(DS.replace('labels: {app: x}', 'labels: {app: x, enabled: yes}')));
     expect(e.message).toContain('cannot unmarshal bool into Go struct field spec.template.metadata.labels.enabled of type string');

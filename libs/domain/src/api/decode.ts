@@ -25,13 +25,13 @@ export interface Decoded<T extends ApiObject = ApiObject> {
   readonly warnings: string[];
 }
 
-interface Kind {
+export interface DecodableKind {
   readonly apiVersion: string;
   readonly kind: string;
   readonly schema: z.ZodType;
 }
 
-const KINDS: readonly Kind[] = [
+const KINDS: readonly DecodableKind[] = [
   { apiVersion: 'apps/v1', kind: 'DaemonSet', schema: daemonSetSchema },
   { apiVersion: 'apps/v1', kind: 'ControllerRevision', schema: controllerRevisionSchema },
   { apiVersion: 'v1', kind: 'Pod', schema: podSchema },
@@ -81,7 +81,15 @@ const parseYaml = (text: string): unknown[] => {
       throw new DomainError('BadRequest', `error converting YAML to JSON: yaml: ${where}: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
     }
   }
-  return list.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown);
+  return list.map((d) => {
+    try {
+      return d.toJS({ maxAliasCount: 100 }) as unknown;
+    } catch (e) {
+      // An alias bomb ("billion laughs"): refused as go-yaml refuses it, not expanded.
+      if (/alias/i.test((e as Error).message)) throw new DomainError('BadRequest', 'error converting YAML to JSON: yaml: document contains excessive aliasing');
+      throw new DomainError('BadRequest', `error converting YAML to JSON: ${(e as Error).message}`);
+    }
+  });
 };
 
 /** Go's json.Unmarshal leaves a field untouched when the JSON says null. */
@@ -137,7 +145,16 @@ export const decodeObjectDetailed = (input: unknown, options: DecodeOptions = {}
   if (typeof apiVersion !== 'string' || apiVersion === '') throw new DomainError('BadRequest', `Object 'apiVersion' is missing in '${JSON.stringify(input)}'`);
   const entry = KINDS.find((k) => k.apiVersion === apiVersion && k.kind === kind);
   if (!entry) throw noMatch(apiVersion, kind);
+  return decodeWithSchema(entry, input, options) as Decoded;
+};
 
+/**
+ * Decodes one raw object whose apiVersion/kind is `entry`'s with its zod
+ * schema (the typed kinds above, and the stored kinds of libs/domain/src/kinds):
+ * Go's JSON semantics, type errors and unknown fields as upstream words them.
+ */
+export const decodeWithSchema = (entry: DecodableKind, input: Record<string, unknown>, options: DecodeOptions = {}): { object: unknown; warnings: string[] } => {
+  const { apiVersion, kind } = entry;
   const version = apiVersion.includes('/') ? apiVersion.split('/')[1] : apiVersion;
   const fail = (what: string, causes: { reason: string; message: string; field?: string }[]) =>
     new DomainError('BadRequest', `${kind} in version ${JSON.stringify(version)} cannot be handled as a ${kind}: ${what}`, { kind, causes });
@@ -166,7 +183,7 @@ export const decodeObjectDetailed = (input: unknown, options: DecodeOptions = {}
     .flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys.map((k) => ({ path: i.path, key: k })) : []))
     .sort((a, b) => (order.get(pathText([...a.path, a.key])) ?? 0) - (order.get(pathText([...b.path, b.key])) ?? 0));
   const warnings = unknown.map((u) => `unknown field ${JSON.stringify(pathText([...u.path, u.key]))}`);
-  if (first.success) return { object: first.data as ApiObject, warnings: [] };
+  if (first.success) return { object: first.data, warnings: [] };
   if (mode === 'Strict') {
     throw fail(
       `strict decoding error: ${warnings.join(', ')}`,
@@ -176,7 +193,7 @@ export const decodeObjectDetailed = (input: unknown, options: DecodeOptions = {}
   for (const u of unknown) deleteAt(data, u.path, u.key);
   const second = entry.schema.safeParse(data);
   if (!second.success) throw fail('decoding failed', []);
-  return { object: second.data as ApiObject, warnings: mode === 'Warn' ? warnings : [] };
+  return { object: second.data, warnings: mode === 'Warn' ? warnings : [] };
 };
 
 export const decodeObject = (input: unknown, options: DecodeOptions = {}): ApiObject => decodeObjectDetailed(input, options).object;

@@ -86,6 +86,7 @@ const REASON: Record<DomainErrorCode, [reason: string, code: number]> = {
   Unauthorized: ['Unauthorized', 401],
   RequestEntityTooLarge: ['RequestEntityTooLarge', 413],
   UnsupportedMediaType: ['UnsupportedMediaType', 415],
+  NotAcceptable: ['NotAcceptable', 406],
   MethodNotAllowed: ['MethodNotAllowed', 405],
   // A resourceVersion the server has not reached (`Too large resource version`).
   Timeout: ['Timeout', 504],

@@ -90,16 +90,37 @@ describe('DaemonSet decider', () => {
     expect(when(ds, { type: 'UpdateDaemonSet', daemonSet: ds })).toEqual([]);
   });
 
-  it('a stale resourceVersion is a VersionConflict with the API server message', () => {
+  it('a stale resourceVersion is a Conflict with the API server message', () => {
     const ds = given(...created())!;
     try {
       when(ds, { type: 'UpdateDaemonSet', daemonSet: aDaemonSet('x'), expectedResourceVersion: '0' });
       throw new Error('expected a conflict');
     } catch (e) {
       expect(e).toBeInstanceOf(DomainError);
-      expect((e as DomainError).code).toBe('VersionConflict');
+      expect((e as DomainError).code).toBe('Conflict');
       expect((e as DomainError).message).toMatch(/Operation cannot be fulfilled on daemonsets.apps "foo": the object has been modified/);
     }
+  });
+
+  it.each([
+    ['a stale status write', { type: 'UpdateDaemonSetStatus', status: { currentNumberScheduled: 1, numberMisscheduled: 0, desiredNumberScheduled: 1, numberReady: 1 }, expectedResourceVersion: '7' }, /the object has been modified/],
+    ['a delete for another uid', { type: 'DeleteDaemonSet', propagationPolicy: 'Background', expectedUid: 'other' }, /^Precondition failed: UID in precondition: other, UID in object meta: uid-1$/],
+    ['a delete for a stale resourceVersion', { type: 'DeleteDaemonSet', propagationPolicy: 'Background', expectedResourceVersion: '7' }, /^Precondition failed: ResourceVersion in precondition: 7, ResourceVersion in object meta: 1$/],
+  ] as const)('%s is a Conflict and appends nothing', (_, cmd, message) => {
+    const ds = given(...created())!;
+    expect(() => when(ds, cmd as DaemonSetCommand)).toThrow(expect.objectContaining({ code: 'Conflict', message: expect.stringMatching(message) }));
+  });
+
+  it('the matching preconditions hold', () => {
+    const ds = given(...created())!;
+    expect(when(ds, { type: 'DeleteDaemonSet', propagationPolicy: 'Background', expectedUid: 'uid-1', expectedResourceVersion: '1' }).map((e) => e.type)).toEqual(['DaemonSetDeleted']);
+  });
+
+  it('create keeps a client template generation above 1 and raises one below it', () => {
+    const withTg = (tg: string) => ({ ...aDaemonSet(), metadata: { ...aDaemonSet().metadata, generation: 7, annotations: { 'deprecated.daemonset.template.generation': tg } } });
+    const tgOf = (d: DaemonSet) => [d.metadata.generation, d.metadata.annotations!['deprecated.daemonset.template.generation']];
+    expect(tgOf(given(...when(undefined, { type: 'CreateDaemonSet', daemonSet: withTg('5') }))!)).toEqual([1, '5']);
+    expect(tgOf(given(...when(undefined, { type: 'CreateDaemonSet', daemonSet: withTg('-3') }))!)).toEqual([1, '1']);
   });
 
   it('creationTimestamp: null in a template (as undo sends it) is the same template', () => {

@@ -1,4 +1,6 @@
 import type { DaemonSet, DaemonSetSpec, DaemonSetStatus } from '../api/types';
+import { checkPreconditions } from '../api/preconditions';
+import { DAEMONSETS } from '../api/status';
 import { DomainError } from '../errors';
 import { jsonEqual } from './equality';
 import { statusChanges } from './status-changes';
@@ -7,8 +9,10 @@ import type { DaemonSetEvent, DeletionPropagation } from './events';
 /**
  * DaemonSet commands → events. Inputs arrive parsed, defaulted and validated
  * (the API layer runs the zod schemas and the API server's validation); this
- * decider owns existence, optimistic concurrency and the registry's
- * generation bookkeeping (spec §1.3).
+ * decider owns existence, the write preconditions (at append time) and the
+ * registry's generation bookkeeping: `generation` and the template generation
+ * annotation are set here and nowhere else (kube-apiserver's daemonset
+ * strategy, PrepareForCreate / PrepareForUpdate).
  */
 export const TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.generation';
 export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
@@ -43,19 +47,6 @@ const emptyStatus = (): DaemonSetStatus => ({
   numberReady: 0,
 });
 
-const conflict = (name: string | undefined) =>
-  new DomainError(
-    'VersionConflict',
-    `Operation cannot be fulfilled on daemonsets.apps "${name}": the object has been modified; please apply your changes to the latest version and try again`,
-    { name, group: 'apps', kind: 'daemonsets' },
-  );
-
-const checkVersion = (current: DaemonSet, expected: string | undefined) => {
-  if (expected !== undefined && expected !== '' && expected !== current.metadata.resourceVersion) {
-    throw conflict(current.metadata.name);
-  }
-};
-
 const notFound = (name: string | undefined) =>
   new DomainError('NotFound', `daemonsets.apps "${name}" not found`, { name, group: 'apps', kind: 'daemonsets' });
 
@@ -82,7 +73,8 @@ export const decideDaemonSet = (
           uid: ctx.newUid,
           generation: 1,
           creationTimestamp: ctx.now,
-          annotations: { ...(meta.annotations ?? {}), [TEMPLATE_GENERATION_ANNOTATION]: '1' },
+          // A client may start the template generation higher (upstream keeps it), never below 1.
+          annotations: { ...(meta.annotations ?? {}), [TEMPLATE_GENERATION_ANNOTATION]: String(Math.max(1, templateGenerationOf(cmd.daemonSet))) },
         },
         spec: cmd.daemonSet.spec,
         status: emptyStatus(),
@@ -91,25 +83,19 @@ export const decideDaemonSet = (
     }
     case 'UpdateDaemonSet': {
       if (!current) throw notFound(cmd.daemonSet.metadata.name);
-      checkVersion(current, cmd.expectedResourceVersion);
+      checkPreconditions(DAEMONSETS, current, { resourceVersion: cmd.expectedResourceVersion });
       return update(current, cmd.daemonSet);
     }
     case 'UpdateDaemonSetStatus': {
-      if (!current) throw new DomainError('NotFound', `daemonsets.apps "${''}" not found`);
-      checkVersion(current, cmd.expectedResourceVersion);
+      if (!current) throw notFound('');
+      checkPreconditions(DAEMONSETS, current, { resourceVersion: cmd.expectedResourceVersion });
       if (jsonEqual(current.status, cmd.status)) return [];
       const changed = statusChanges(current.status, cmd.status);
       return [{ type: 'DaemonSetStatusChanged', data: changed ? { changed } : { status: cmd.status } }];
     }
     case 'DeleteDaemonSet': {
-      if (!current) throw new DomainError('NotFound', 'daemonset not found');
-      if (cmd.expectedUid && cmd.expectedUid !== current.metadata.uid) {
-        throw new DomainError(
-          'VersionConflict',
-          `Precondition failed: UID in precondition: ${cmd.expectedUid}, UID in object meta: ${current.metadata.uid}`,
-        );
-      }
-      checkVersion(current, cmd.expectedResourceVersion);
+      if (!current) throw notFound('');
+      checkPreconditions(DAEMONSETS, current, { uid: cmd.expectedUid, resourceVersion: cmd.expectedResourceVersion }, 'delete');
       if (cmd.propagationPolicy === 'Background') {
         return [{ type: 'DaemonSetDeleted', data: { uid: current.metadata.uid!, propagationPolicy: 'Background' } }];
       }

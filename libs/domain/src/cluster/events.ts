@@ -5,6 +5,7 @@ import type {
   DaemonSetStatus,
   ManagedFieldsEntry,
   Node,
+  ObjectMeta,
   NodeCondition,
   OwnerReference,
   Pod,
@@ -263,7 +264,42 @@ export interface RolloutSuperseded {
 }
 export type RolloutEvent = RolloutStarted | RolloutProgressed | RolloutStalled | RolloutCompleted | RolloutSuperseded;
 
-export type ClusterEvent = DaemonSetEvent | ControllerRevisionEvent | PodEvent | NodeEvent | RolloutEvent;
+// ── Stored objects: <kind>-<ns>.<name> (namespaces, configmaps, secrets, …) ──
+/**
+ * One event family for every kind kept by the generic stored-object
+ * machinery (libs/domain/src/kinds): the stream names the kind, the payload
+ * holds the whole object as admitted. A Secret's `data` is never in it: its
+ * events carry `sealedData` (the data sealed under the Secret's own key,
+ * outside the domain) instead.
+ */
+export interface StoredObjectPayload {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
+}
+export interface ObjectCreated {
+  type: 'ObjectCreated';
+  /** The object with uid and creationTimestamp. */
+  data: { object: StoredObjectPayload };
+}
+export interface ObjectUpdated {
+  type: 'ObjectUpdated';
+  /** The whole object after the change (resourceVersion left out: the event's position is it). */
+  data: { object: StoredObjectPayload };
+}
+export interface ObjectDeletionRequested {
+  type: 'ObjectDeletionRequested';
+  /** Kinds with a lifecycle (Namespace): termination begins; the object stays until finalized. */
+  data: { deletionTimestamp: string };
+}
+export interface ObjectDeleted {
+  type: 'ObjectDeleted';
+  data: { uid: string; reason: string };
+}
+export type ObjectEvent = ObjectCreated | ObjectUpdated | ObjectDeletionRequested | ObjectDeleted;
+
+export type ClusterEvent = DaemonSetEvent | ControllerRevisionEvent | PodEvent | NodeEvent | RolloutEvent | ObjectEvent;
 export type ClusterEventType = ClusterEvent['type'];
 
 /** Registry of current schema versions; bump one and register an upcaster when a payload changes. */
@@ -302,4 +338,8 @@ export const EVENT_SCHEMA_VERSIONS: Record<ClusterEventType, number> = {
   RolloutStalled: 1,
   RolloutCompleted: 1,
   RolloutSuperseded: 1,
+  ObjectCreated: 1,
+  ObjectUpdated: 1,
+  ObjectDeletionRequested: 1,
+  ObjectDeleted: 1,
 };

@@ -12,16 +12,6 @@ describe('Node decider', () => {
     expect(() => decideNode({ type: 'JoinNode', node: aNode }, joined, ctx)).toThrow(/already exists/);
   });
 
-  it('cordon adds spec.unschedulable and the unschedulable NoSchedule taint; uncordon removes both', () => {
-    const cordoned = evolveNode(joined, decideNode({ type: 'CordonNode' }, joined, ctx)[0], '2')!;
-    expect(cordoned.spec.unschedulable).toBe(true);
-    expect(cordoned.spec.taints).toEqual([{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule', timeAdded: ctx.now }]);
-    expect(decideNode({ type: 'CordonNode' }, cordoned, ctx)).toEqual([]);
-    const uncordoned = evolveNode(cordoned, decideNode({ type: 'UncordonNode' }, cordoned, ctx)[0], '3')!;
-    expect(uncordoned.spec.unschedulable).toBeUndefined();
-    expect(uncordoned.spec.taints).toEqual([]);
-  });
-
   it.each([
     ['False', 'node.kubernetes.io/not-ready'],
     ['Unknown', 'node.kubernetes.io/unreachable'],
@@ -33,17 +23,13 @@ describe('Node decider', () => {
     expect(up.spec.taints).toEqual([]);
   });
 
-  it('label and taint changes that change nothing append nothing', () => {
-    expect(decideNode({ type: 'SetNodeLabels', labels: { a: 'b' } }, joined, ctx)).toEqual([]);
-    expect(decideNode({ type: 'SetNodeTaints', taints: [] }, joined, ctx)).toEqual([]);
-    expect(decideNode({ type: 'SetNodeLabels', labels: { a: 'c' } }, joined, ctx)).toEqual([{ type: 'NodeLabelsChanged', data: { labels: { a: 'c' } } }]);
-  });
-
   describe('UpdateNode (a user PUT/PATCH)', () => {
     const update = (over: Partial<{ labels: Record<string, string>; taints: Node['spec']['taints']; unschedulable: boolean; expectedResourceVersion: string }>, node = joined) =>
       decideNode({ type: 'UpdateNode', labels: node.metadata.labels ?? {}, taints: node.spec.taints ?? [], unschedulable: Boolean(node.spec.unschedulable), ...over } as never, node, ctx);
 
     it('appends nothing when nothing changes', () => expect(update({})).toEqual([]));
+
+    it('records a label change alone', () => expect(update({ labels: { a: 'c' } })).toEqual([{ type: 'NodeLabelsChanged', data: { labels: { a: 'c' } } }]));
 
     it('changes labels and taints in one decision', () => {
       const taints = [{ key: 'k', value: 'v', effect: 'NoSchedule' as const }];
@@ -57,7 +43,11 @@ describe('Node decider', () => {
       const [cordon] = update({ unschedulable: true });
       expect(cordon).toEqual({ type: 'NodeCordoned', data: { taints: [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule', timeAdded: ctx.now }] } });
       const cordoned = evolveNode(joined, cordon as never, '2')!;
-      expect(update({ unschedulable: false }, cordoned)).toEqual([{ type: 'NodeUncordoned', data: { taints: [] } }]);
+      expect(cordoned.spec.unschedulable).toBe(true);
+      expect(update({ unschedulable: true }, cordoned)).toEqual([]);
+      const [uncordon] = update({ unschedulable: false }, cordoned);
+      expect(uncordon).toEqual({ type: 'NodeUncordoned', data: { taints: [] } });
+      expect(evolveNode(cordoned, uncordon as never, '3')!.spec.unschedulable).toBeUndefined();
     });
 
     it('refuses a stale resourceVersion', () => expect(() => update({ expectedResourceVersion: '0' })).toThrow(/the object has been modified/));

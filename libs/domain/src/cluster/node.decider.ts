@@ -1,4 +1,6 @@
 import type { Node, NodeCondition, Taint } from '../api/types';
+import { checkPreconditions } from '../api/preconditions';
+import { NODES } from '../api/status';
 import { DomainError } from '../errors';
 import { jsonEqual } from './equality';
 import { simulatedNodeRef } from './simulated-node';
@@ -16,11 +18,7 @@ export type NodeReadiness = 'True' | 'False' | 'Unknown';
 export type NodeCommand =
   | { type: 'JoinNode'; node: Node }
   | { type: 'LeaveNode' }
-  | { type: 'SetNodeLabels'; labels: Record<string, string>; expectedResourceVersion?: string }
-  | { type: 'SetNodeTaints'; taints: Taint[]; expectedResourceVersion?: string }
   | { type: 'SetNodeReadiness'; status: NodeReadiness; reason?: string; message?: string }
-  | { type: 'CordonNode' }
-  | { type: 'UncordonNode' }
   /**
    * A user's PUT/PATCH of the whole Node (kubectl label / taint / cordon /
    * edit): the labels, taints and unschedulable flag it ends with, decided
@@ -47,15 +45,7 @@ export const TAINT_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
 
 const notFound = (name?: string) => new DomainError('NotFound', `nodes "${name ?? ''}" not found`, { name, kind: 'nodes' });
 
-const checkVersion = (node: Node, expected?: string) => {
-  if (expected && expected !== node.metadata.resourceVersion) {
-    throw new DomainError(
-      'VersionConflict',
-      `Operation cannot be fulfilled on nodes "${node.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
-      { name: node.metadata.name, kind: 'nodes' },
-    );
-  }
-};
+const checkVersion = (node: Node, expected?: string) => checkPreconditions(NODES, node, { resourceVersion: expected });
 
 const readinessTaints = (status: NodeReadiness, now: string): Taint[] => {
   if (status === 'True') return [];
@@ -86,12 +76,6 @@ export const decideNode = (cmd: NodeCommand, current: Node | undefined, ctx: Com
   switch (cmd.type) {
     case 'LeaveNode':
       return [{ type: 'NodeLeft', data: {} }];
-    case 'SetNodeLabels':
-      checkVersion(current, cmd.expectedResourceVersion);
-      return jsonEqual(cmd.labels, current.metadata.labels ?? {}) ? [] : [{ type: 'NodeLabelsChanged', data: { labels: cmd.labels } }];
-    case 'SetNodeTaints':
-      checkVersion(current, cmd.expectedResourceVersion);
-      return jsonEqual(cmd.taints, current.spec.taints ?? []) ? [] : [{ type: 'NodeTaintsChanged', data: { taints: cmd.taints } }];
     case 'SetNodeReadiness': {
       const conditions = current.status?.conditions ?? [];
       const ready = conditions.find((c) => c.type === 'Ready');
@@ -112,17 +96,6 @@ export const decideNode = (cmd: NodeCommand, current: Node | undefined, ctx: Com
         },
       ];
     }
-    case 'CordonNode':
-      if (current.spec.unschedulable) return [];
-      return [
-        {
-          type: 'NodeCordoned',
-          data: { taints: [...withoutKeys(current.spec.taints, [TAINT_UNSCHEDULABLE]), { key: TAINT_UNSCHEDULABLE, effect: 'NoSchedule', timeAdded: ctx.now }] },
-        },
-      ];
-    case 'UncordonNode':
-      if (!current.spec.unschedulable) return [];
-      return [{ type: 'NodeUncordoned', data: { taints: withoutKeys(current.spec.taints, [TAINT_UNSCHEDULABLE]) } }];
     case 'UpdateNode':
       checkVersion(current, cmd.expectedResourceVersion);
       return updateNode(cmd, current, ctx);

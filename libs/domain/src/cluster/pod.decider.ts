@@ -1,4 +1,6 @@
 import type { OwnerReference, Pod, PodStatus } from '../api/types';
+import { checkPreconditions } from '../api/preconditions';
+import { PODS } from '../api/status';
 import { DomainError } from '../errors';
 import { jsonEqual } from './equality';
 import type { PodEvent } from './events';
@@ -38,11 +40,7 @@ export type PodCommand =
   | { type: 'RequestPodDeletion'; gracePeriodSeconds?: number; reason: string; expectedUid?: string }
   | { type: 'ConfirmPodDeleted'; reason: string; expectedUid?: string };
 
-const checkVersion = (pod: Pod, expected?: string) => {
-  if (expected && expected !== pod.metadata.resourceVersion) {
-    throw new DomainError('VersionConflict', `Operation cannot be fulfilled on pods "${pod.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`);
-  }
-};
+const checkVersion = (pod: Pod, expected?: string) => checkPreconditions(PODS, pod, { resourceVersion: expected });
 
 const notFound = (name?: string) => new DomainError('NotFound', `pods "${name ?? ''}" not found`, { name, kind: 'pods' });
 
@@ -69,7 +67,7 @@ export const decidePod = (cmd: PodCommand, current: Pod | undefined, ctx: Comman
     case 'BindPod':
       if (current.spec.nodeName === cmd.nodeName) return [];
       if (current.spec.nodeName) {
-        throw new DomainError('VersionConflict', `pod ${current.metadata.name} is already assigned to node "${current.spec.nodeName}"`);
+        throw new DomainError('Conflict', `pod ${current.metadata.name} is already assigned to node "${current.spec.nodeName}"`);
       }
       return [{ type: 'PodBound', data: { nodeName: cmd.nodeName } }];
     case 'ReportPodStatus': {

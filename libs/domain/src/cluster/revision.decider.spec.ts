@@ -24,6 +24,13 @@ describe('ControllerRevision decider', () => {
     expect(() => decideRevision({ type: 'UpdateRevisionMetadata', revision: 1, labels: {}, annotations: {} }, after, ctx)).toThrow(/may only increase/);
   });
 
+  it('a user update for a stale resourceVersion is a Conflict and records nothing', () => {
+    expect(() => decideRevision({ type: 'UpdateRevisionMetadata', revision: 1, labels: { a: 'b' }, annotations: {}, expectedResourceVersion: '0' }, created, ctx)).toThrow(
+      expect.objectContaining({ code: 'Conflict', message: expect.stringMatching(/^Operation cannot be fulfilled on controllerrevisions.apps "foo-abc": the object has been modified/) }),
+    );
+    expect(decideRevision({ type: 'UpdateRevisionMetadata', revision: 1, labels: { a: 'b' }, annotations: {}, expectedResourceVersion: '1' }, created, ctx).map((e) => e.type)).toEqual(['ControllerRevisionLabelsChanged']);
+  });
+
   it('creating a name that exists is AlreadyExists (a replayed create is harmless)', () => {
     expect(() => decideRevision({ type: 'CreateRevision', revision: rev }, created, ctx)).toThrow(/already exists/);
   });

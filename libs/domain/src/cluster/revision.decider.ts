@@ -1,4 +1,6 @@
 import type { ControllerRevision, OwnerReference } from '../api/types';
+import { checkPreconditions } from '../api/preconditions';
+import { CONTROLLER_REVISIONS } from '../api/status';
 import { DomainError } from '../errors';
 import { jsonEqual } from './equality';
 import type { ControllerRevisionEvent } from './events';
@@ -26,6 +28,7 @@ export type RevisionCommand =
       annotations: Record<string, string>;
       ownerReference?: OwnerReference | null;
       revision: number;
+      expectedResourceVersion?: string;
     }
   | { type: 'DeleteRevision'; reason: 'pruned' | 'duplicate' | 'garbage-collected' | 'user' };
 
@@ -65,6 +68,7 @@ export const decideRevision = (
     case 'SetRevisionLabels':
       return jsonEqual(cmd.labels, current.metadata.labels ?? {}) ? [] : [{ type: 'ControllerRevisionLabelsChanged', data: { labels: cmd.labels } }];
     case 'UpdateRevisionMetadata': {
+      checkPreconditions(CONTROLLER_REVISIONS, current, { resourceVersion: cmd.expectedResourceVersion });
       const events: ControllerRevisionEvent[] = [
         ...decideRevision({ type: 'RenumberRevision', to: cmd.revision }, current, ctx),
         ...decideRevision({ type: 'SetRevisionLabels', labels: cmd.labels }, current, ctx),

@@ -196,9 +196,9 @@ export class DaemonPodRules {
     const d = this.byDaemonSet.get(pod.owner!)!;
     const on = d.nodes.get(pod.node!)!;
     const key = ds?.key ?? `uid ${pod.owner}`;
-    const names = on.map((p) => p.name).join(', ');
     const surge = ds !== undefined && surgeAllowed(ds);
     if (on.length > (surge ? 2 : 1)) {
+      const names = on.map((p) => p.name).join(', ');
       return {
         rule: 'one-pod-per-node',
         message: `${on.length} live pods of daemonset ${key} on node ${pod.node} (${names}); at most ${surge ? '2 during a surge' : '1 outside a surge'} (invariant 1)`,

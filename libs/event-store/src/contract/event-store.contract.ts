@@ -160,6 +160,44 @@ export const describeEventStoreContract = (
         expect(await store.readAll({ fromPosition: await store.headPosition() })).toEqual([]);
       });
 
+      it('reads a range up to an inclusive toPosition, of the streams named by prefix, paging by maxCount', async () => {
+        const start = await store.headPosition();
+        for (let i = 0; i < 4; i++) {
+          await store.append(stream(`pick${i % 2}`), events(2, i * 2));
+          await store.append(stream('other'), events(3, i * 3));
+        }
+        const all = mine(await store.readAll({ fromPosition: start }));
+        expect(all).toHaveLength(20);
+        const upTo = all[11].position;
+        const ranged = mine(await store.readAll({ fromPosition: start, toPosition: upTo }));
+        expect(ranged.map((e) => e.id)).toEqual(all.slice(0, 12).map((e) => e.id));
+        expect(mine(await store.readAll({ fromPosition: upTo, toPosition: upTo }))).toEqual([]);
+
+        const prefixes = [`contract-pick0-${run}`, `contract-pick1-${run}`];
+        const picked = all.filter((e) => e.streamId.startsWith('contract-pick'));
+        expect(picked).toHaveLength(8);
+        const filtered = await store.readAll({ fromPosition: start, streamPrefixes: prefixes });
+        expect(filtered.map((e) => e.id)).toEqual(picked.map((e) => e.id));
+        expect(filtered[0]).toEqual(picked[0]);
+        // Pages of 3 read on from the last position returned, and stop at toPosition.
+        const paged: RecordedEvent[] = [];
+        for (let from = start; ; ) {
+          const page = await store.readAll({ fromPosition: from, toPosition: upTo, streamPrefixes: prefixes, maxCount: 3 });
+          paged.push(...page);
+          if (page.length < 3) break;
+          from = page[page.length - 1].position;
+        }
+        expect(paged.map((e) => e.id)).toEqual(picked.filter((e) => e.position <= upTo).map((e) => e.id));
+        expect(await store.readAll({ fromPosition: start, streamPrefixes: [`contract-none-${run}`] })).toEqual([]);
+      });
+
+      it('rejects toPosition and streamPrefixes on backward reads, and empty prefixes, with BadRequest', async () => {
+        await expectDomainError(store.readAll({ direction: 'backwards', toPosition: 3 }), ['BadRequest']);
+        await expectDomainError(store.readAll({ direction: 'backwards', streamPrefixes: ['a'] }), ['BadRequest']);
+        await expectDomainError(store.readAll({ streamPrefixes: [''] }), ['BadRequest']);
+        await expectDomainError(store.readAll({ toPosition: -1 }), ['BadRequest']);
+      });
+
       it('reports the head position of the newest event', async () => {
         const { position } = await store.append(stream('head'), events(3));
         expect(await store.headPosition()).toBe(position);

@@ -40,6 +40,7 @@ import { buildRecorded } from '../internal/records';
 import {
   assertStreamId,
   checkReadAll,
+  streamWanted,
   checkReadStream,
   DEFAULT_MAX_EVENT_BYTES,
   type EventStoreOptions,
@@ -154,7 +155,7 @@ export class EventStoreDbEventStore implements EventStore {
 
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     this.assertOpen();
-    const { direction, fromPosition, maxCount } = checkReadAll(options);
+    const { direction, fromPosition, maxCount, toPosition: upTo, streamPrefixes } = checkReadAll(options);
     if (maxCount === 0) return [];
     const forwards = direction === 'forwards';
     const from: ReadPosition =
@@ -162,11 +163,14 @@ export class EventStoreDbEventStore implements EventStore {
     const out: RecordedEvent[] = [];
     try {
       // System events are skipped client-side, so read until maxCount of ours, then cancel.
+      // The client's readAll takes no stream filter: other streams are skipped here too (correct, not cheaper).
       const read = this.client.readAll({ direction: forwards ? FORWARDS : BACKWARDS, fromPosition: from });
       for await (const resolved of read) {
         const event = this.fromAll(resolved);
         if (!event) continue;
         if (fromPosition !== undefined && (forwards ? event.position <= fromPosition : event.position >= fromPosition)) continue;
+        if (upTo !== undefined && event.position > upTo) break;
+        if (!streamWanted(event.streamId, streamPrefixes)) continue;
         out.push(event);
         if (out.length >= maxCount) break;
       }

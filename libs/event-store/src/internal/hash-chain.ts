@@ -60,6 +60,9 @@ export class ChainHasher {
   private used = 0;
   /** The last hashed event's data as UTF-8, valid until the buffer is reused (`reuse()`). */
   data: Buffer = this.buffer.subarray(0, 0);
+  /** The events of one command share its metadata: its UTF-8 is encoded once and copied. */
+  private metadataText = '';
+  private metadataBytes = Buffer.alloc(0);
 
   /** Starts a new append call: earlier `data` views may be overwritten from now on. */
   reuse(): void {
@@ -92,7 +95,12 @@ export class ChainHasher {
     at += b.write(data, at, 'utf8');
     this.data = b.subarray(dataAt, at);
     b[at++] = 0x0a;
-    at += b.write(metadata, at, 'utf8');
+    if (metadata !== this.metadataText) {
+      this.metadataText = metadata;
+      this.metadataBytes = Buffer.from(metadata, 'utf8');
+    }
+    b.set(this.metadataBytes, at);
+    at += this.metadataBytes.length;
     this.used = at;
     return hash('sha256', b.subarray(start, at), 'hex');
   }

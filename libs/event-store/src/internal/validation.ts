@@ -20,6 +20,8 @@ export const STREAM_NAME = /^[a-z0-9][a-z0-9._:-]{0,250}$/i;
 export const EVENT_TYPE = /^[a-z][a-z0-9._:-]{0,127}$/i;
 /** Event ids: the canonical 8-4-4-4-12 hex uuid form, any version; stored lower-case. */
 export const EVENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The stored form: ids already in it (what the controller makes) are checked once and kept as they are. */
+const EVENT_ID_LOWER = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 const MAX_SCHEMA_VERSION = 0x7fffffff;
 
@@ -88,7 +90,8 @@ export const prepareBatch = (
     const at = `events[${i}]`;
     if (typeof e !== 'object' || e === null) throw badRequest(`${at} is not an event object`, at);
     const { id, type, data, metadata } = e;
-    if (typeof id !== 'string' || !EVENT_ID.test(id)) {
+    const lower = typeof id === 'string' && EVENT_ID_LOWER.test(id);
+    if (!lower && (typeof id !== 'string' || !EVENT_ID.test(id))) {
       throw badRequest(`${at}.id ${JSON.stringify(id)} is not a uuid (8-4-4-4-12 hex)`, `${at}.id`);
     }
     if (typeof type !== 'string' || !EVENT_TYPE.test(type)) {
@@ -122,7 +125,7 @@ export const prepareBatch = (
         throw badRequest(message, `${at}.data`);
       }
     }
-    prepared[i] = { id: id.toLowerCase(), type, schemaVersion, data: dataJson, metadata: metaJson };
+    prepared[i] = { id: lower ? id : id.toLowerCase(), type, schemaVersion, data: dataJson, metadata: metaJson };
   }
   if (prepared.length > 1) {
     const seen = new Set<string>();
@@ -164,13 +167,36 @@ export interface CheckedReadAll {
   direction: Direction;
   fromPosition: number | undefined;
   maxCount: number;
+  /** Inclusive upper bound (forwards only); undefined: the head. */
+  toPosition: number | undefined;
+  /** Undefined: every stream. */
+  streamPrefixes: readonly string[] | undefined;
 }
 
-export const checkReadAll = (options: ReadAllOptions | undefined): CheckedReadAll => ({
-  direction: direction(options?.direction),
-  fromPosition: nonNegativeInt(options?.fromPosition, 'fromPosition'),
-  maxCount: nonNegativeInt(options?.maxCount, 'maxCount') ?? Number.MAX_SAFE_INTEGER,
-});
+export const checkReadAll = (options: ReadAllOptions | undefined): CheckedReadAll => {
+  const checked: CheckedReadAll = {
+    direction: direction(options?.direction),
+    fromPosition: nonNegativeInt(options?.fromPosition, 'fromPosition'),
+    maxCount: nonNegativeInt(options?.maxCount, 'maxCount') ?? Number.MAX_SAFE_INTEGER,
+    toPosition: nonNegativeInt(options?.toPosition, 'toPosition'),
+    streamPrefixes: options?.streamPrefixes,
+  };
+  const prefixes = checked.streamPrefixes;
+  if (prefixes !== undefined && (!Array.isArray(prefixes) || prefixes.some((p) => typeof p !== 'string' || p === ''))) {
+    throw badRequest('streamPrefixes must be an array of non-empty strings', 'streamPrefixes');
+  }
+  if (checked.direction === 'backwards' && (checked.toPosition !== undefined || prefixes !== undefined)) {
+    throw badRequest('toPosition and streamPrefixes are for forward reads only', checked.toPosition !== undefined ? 'toPosition' : 'streamPrefixes');
+  }
+  return checked;
+};
+
+/** Whether a stream is one a read asked for (`streamPrefixes` undefined: all). */
+export const streamWanted = (streamId: string, prefixes: readonly string[] | undefined): boolean => {
+  if (prefixes === undefined) return true;
+  for (const p of prefixes) if (streamId.startsWith(p)) return true;
+  return false;
+};
 
 /** Common options every adapter accepts. */
 export interface EventStoreOptions {

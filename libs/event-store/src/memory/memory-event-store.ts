@@ -21,6 +21,7 @@ import { toRecorded } from '../internal/records';
 import {
   assertStreamId,
   checkReadAll,
+  streamWanted,
   checkReadStream,
   DEFAULT_MAX_EVENT_BYTES,
   type EventStoreOptions,
@@ -132,11 +133,13 @@ export class MemoryEventStore implements EventStore {
 
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     this.assertOpen();
-    const { direction, fromPosition, maxCount } = checkReadAll(options);
+    const { direction, fromPosition, maxCount, toPosition, streamPrefixes } = checkReadAll(options);
     const out: RecordedEvent[] = [];
     if (direction === 'forwards') {
-      for (let p = (fromPosition ?? 0) + 1; p <= this.rows.length && out.length < maxCount; p++) {
-        out.push(this.toEvent(this.rows[p - 1]));
+      const last = Math.min(this.rows.length, toPosition ?? Infinity);
+      for (let p = (fromPosition ?? 0) + 1; p <= last && out.length < maxCount; p++) {
+        const row = this.rows[p - 1];
+        if (streamWanted(row.streamId, streamPrefixes)) out.push(this.toEvent(row));
       }
     } else {
       const start = fromPosition === undefined ? this.rows.length : Math.min(fromPosition - 1, this.rows.length);

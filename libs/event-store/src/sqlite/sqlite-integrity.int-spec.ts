@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -8,6 +8,8 @@ import { timeOrderedUuid } from '../internal/uuid';
 import { SqliteEventStore } from './sqlite-event-store';
 
 const dir = mkdtempSync(join(tmpdir(), 'daemonledger-integrity-'));
+// These logs are short: `parallelVerify: true` makes them take the path long logs take (the chain on a worker thread).
+// The calling thread's path (short logs by default, `:memory:`) is covered below and by apps/controller/test/verify.int-spec.ts.
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const command = (n: number) => ({ correlationId: `rollout-${n}`, actor: 'daemonset-controller', wallTime: '2024-05-01T12:00:00.000Z' });
@@ -25,7 +27,7 @@ const pod = (n: number, metadata = command(n)): NewEvent => ({
  */
 const aLog = async (): Promise<string> => {
   const file = join(dir, `${randomUUID()}.db`);
-  const store = new SqliteEventStore({ file });
+  const store = new SqliteEventStore({ file, parallelVerify: true });
   for (let c = 0; c < 4; c++) {
     const meta = command(c);
     await store.append(`pod-default.ds-${c}`, [pod(c * 3, meta), pod(c * 3 + 1, meta), pod(c * 3 + 2, meta)]);
@@ -49,7 +51,7 @@ const shift = (file: string, from: number, by: number) => {
 };
 
 const verify = async (file: string): Promise<IntegrityReport> => {
-  const store = new SqliteEventStore({ file });
+  const store = new SqliteEventStore({ file, parallelVerify: true });
   try {
     return await store.verifyIntegrity();
   } finally {
@@ -122,7 +124,7 @@ describe('verifyIntegrity on a real SQLite file', () => {
 
   it('a tail cut while the store is open (the store remembers the head it saw)', async () => {
     const file = await aLog();
-    const store = new SqliteEventStore({ file });
+    const store = new SqliteEventStore({ file, parallelVerify: true });
     tamper(file, 'DELETE FROM events WHERE position > 18');
     const report = await store.verifyIntegrity();
     await store.close();
@@ -134,7 +136,7 @@ describe('verifyIntegrity on a real SQLite file', () => {
     let file: string;
     beforeAll(async () => {
       file = join(dir, `${randomUUID()}.db`);
-      const store = new SqliteEventStore({ file });
+      const store = new SqliteEventStore({ file, parallelVerify: true });
       for (let b = 0; b < 50; b++) {
         const meta = command(b);
         await store.appendMany([
@@ -146,7 +148,7 @@ describe('verifyIntegrity on a real SQLite file', () => {
     });
 
     it('streams the whole log page by page and passes it', async () => {
-      const store = new SqliteEventStore({ file });
+      const store = new SqliteEventStore({ file, parallelVerify: true });
       const progress: number[] = [];
       expect(await store.verifyIntegrity((p) => progress.push(p))).toEqual({ ok: true, events: 5000, head: 5000, chainedFrom: 1 });
       expect(progress.length).toBeGreaterThan(1);
@@ -168,16 +170,16 @@ describe('verifyIntegrity on a real SQLite file', () => {
 describe('verifyIntegrity visiting the events it checked', () => {
   it('hands the verifier every event as readAll returns it, in order, on a cold cache over many streams', async () => {
     const file = join(dir, `${randomUUID()}.db`);
-    const writer = new SqliteEventStore({ file });
+    const writer = new SqliteEventStore({ file, parallelVerify: true });
     // 700 streams: more than one run of stream names loaded at a time, met out of id order too.
     for (let s = 0; s < 700; s++) await writer.append(`pod-default.many-${s}`, [pod(s)]);
     for (let s = 699; s >= 0; s -= 7) await writer.append(`pod-default.many-${s}`, [pod(s + 1), pod(s + 2)]);
     await writer.close();
-    const store = new SqliteEventStore({ file });
+    const store = new SqliteEventStore({ file, parallelVerify: true });
     const visited: unknown[] = [];
     const report = await store.verifyIntegrity!(undefined, (e) => visited.push(e));
     expect(report).toMatchObject({ ok: true, events: 900, head: 900 });
-    const reader = new SqliteEventStore({ file });
+    const reader = new SqliteEventStore({ file, parallelVerify: true });
     expect(visited).toEqual(await reader.readAll());
     await Promise.all([store.close(), reader.close()]);
   });
@@ -185,11 +187,53 @@ describe('verifyIntegrity visiting the events it checked', () => {
   it('stops visiting before the first broken row', async () => {
     const file = await aLog();
     tamper(file, `UPDATE events SET data = '{"pod":"edited"}' WHERE position = 7`);
-    const store = new SqliteEventStore({ file });
+    const store = new SqliteEventStore({ file, parallelVerify: true });
     const positions: number[] = [];
     const report = await store.verifyIntegrity!(undefined, (e) => positions.push(e.position));
     expect(report).toMatchObject({ ok: false, position: 7 });
     expect(positions).toEqual([1, 2, 3, 4, 5, 6]);
+    await store.close();
+  });
+});
+
+describe('verifyIntegrity on two threads', () => {
+  it.each([
+    ['on a thread of its own', true],
+    ['on this thread, for a short log', undefined],
+  ])('reports a damaged b-tree the scan itself never reads (PRAGMA quick_check, %s)', async (_, parallelVerify) => {
+    const file = await aLog();
+    const db = new Database(file);
+    const page = db.prepare(`SELECT pageno FROM dbstat WHERE name = 'events_stream_revision' ORDER BY pageno LIMIT 1`).pluck().get() as number;
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    // An invalid b-tree page type in the (stream, revision) index's root: the rows read by position are untouched.
+    const fd = openSync(file, 'r+');
+    writeSync(fd, Buffer.from([0x7f]), 0, 1, (page - 1) * pageSize);
+    closeSync(fd);
+    const store = new SqliteEventStore({ file, verifyOnOpen: false, parallelVerify });
+    const visited: number[] = [];
+    await expect(store.verifyIntegrity(undefined, (e) => visited.push(e.position))).rejects.toThrow(/verifyIntegrity failed: the database is corrupted: [^]*events_stream_revision[^]*\(the file is corrupted\)/);
+    expect(visited).toHaveLength(20);
+    await store.close();
+  });
+
+  it('checks a short log on this thread by default, with the same verdicts', async () => {
+    const file = await aLog();
+    tamper(file, `UPDATE events SET data = '{"pod":"edited"}' WHERE position = 7`);
+    const store = new SqliteEventStore({ file });
+    const positions: number[] = [];
+    expect(await store.verifyIntegrity(undefined, (e) => positions.push(e.position))).toMatchObject({ ok: false, position: 7, problem: 'hash mismatch: row edited' });
+    expect(positions).toEqual([1, 2, 3, 4, 5, 6]);
+    await store.close();
+  });
+
+  it('checks an in-memory database on this thread (no other thread can open it)', async () => {
+    const store = new SqliteEventStore({ file: ':memory:' });
+    for (let i = 0; i < 5; i++) await store.append('pod-default.mem', [pod(i)]);
+    const visited: number[] = [];
+    expect(await store.verifyIntegrity(undefined, (e) => visited.push(e.position))).toEqual({ ok: true, events: 5, head: 5, chainedFrom: 1 });
+    expect(visited).toEqual([1, 2, 3, 4, 5]);
     await store.close();
   });
 });

@@ -10,8 +10,21 @@ import { hexToUuid } from '../internal/uuid';
  * schema version, data, metadata (text, or a shared_metadata id), recorded_at ms.
  */
 export type EventRow = [number, number, number, string, number, number, string, string | number, number];
-/** The same plus the stored hash. */
-export type ChainedRow = [...EventRow, Buffer | null];
+/**
+ * A full scan's row (the verifier's): the same with the stream's name joined
+ * in by SQLite, which costs a scan less than resolving names in JavaScript
+ * (a missing name, only in a damaged file, reads as one no hash matches).
+ */
+export type ScanRow = [number, string, number, string, number, number, string, string | number, number];
+/** A scan row plus the stored hash. */
+export type ChainedRow = [...ScanRow, Buffer | null];
+
+const SCAN_COLUMNS = `e.position, coalesce(s.name, '#missing-stream-' || e.stream), e.revision, lower(hex(e.event_id)), e.type, e.schema_version, e.data, e.metadata, e.recorded_at`;
+const SCAN_FROM = 'FROM events e LEFT JOIN streams s ON s.id = e.stream WHERE e.position > ? ORDER BY e.position LIMIT ?';
+/** ScanRows after a position, ascending (ids as hex text: cheaper to turn into a uuid than a Buffer is). */
+export const SCAN_ROWS = `SELECT ${SCAN_COLUMNS} ${SCAN_FROM}`;
+/** ChainedRows after a position, ascending. */
+export const CHAIN_ROWS = `SELECT ${SCAN_COLUMNS}, e.hash ${SCAN_FROM}`;
 
 const MAX_CACHED_STREAMS = 100_000;
 const MAX_CACHED_METADATA = 10_000;
@@ -40,7 +53,8 @@ export class RowCodec {
   private readonly allTypes: Database.Statement;
   private readonly metadataAt: Database.Statement;
 
-  constructor(db: Database.Database, private readonly upcasters: UpcasterRegistry) {
+  /** Without upcasters the codec decodes rows for the chain check only (the chain worker), never events. */
+  constructor(db: Database.Database, private readonly upcasters?: UpcasterRegistry) {
     this.findStream = db.prepare('SELECT id FROM streams WHERE name = ?').pluck();
     this.streamNamesFrom = db.prepare('SELECT id, name FROM streams WHERE id >= ? ORDER BY id LIMIT ?').raw();
     this.findType = db.prepare('SELECT id FROM event_types WHERE name = ?').pluck();
@@ -122,7 +136,7 @@ export class RowCodec {
   }
 
   /** The metadata text of every row, shared copies looked up by id (cached: a page holds few). */
-  metadataTexts(rows: readonly EventRow[] | readonly ChainedRow[]): string[] {
+  metadataTexts(rows: readonly EventRow[] | readonly ScanRow[] | readonly ChainedRow[]): string[] {
     const out = new Array<string>(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const m = rows[i][7];
@@ -149,29 +163,45 @@ export class RowCodec {
     const out = new Array<RecordedEvent>(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i];
-      out[i] = toRecorded(this.upcasters, this.streamName(r[1]), r[2], r[0], hexToUuid(r[3]), this.typeName(r[4]), r[5], r[6], metadata[i], this.isoTime(r[8]));
+      out[i] = toRecorded(this.registry(), this.streamName(r[1]), r[2], r[0], hexToUuid(r[3]), this.typeName(r[4]), r[5], r[6], metadata[i], this.isoTime(r[8]));
     }
     return out;
   }
 
   /**
-   * A row the chain check read, as `readAll` returns it (data parsed and
-   * upcast), except that consecutive events with the same metadata text share
-   * one parsed object: what `verifyIntegrity` visits is read, not kept or changed.
+   * A row as `readAll` returns it (data parsed and upcast), except that
+   * consecutive events with the same metadata text share one parsed object:
+   * what `verifyIntegrity` visits is read, not kept or changed.
    */
+  visited(r: ScanRow): RecordedEvent {
+    const m = r[7];
+    const text = typeof m === 'string' ? m : this.sharedMetadata(m);
+    if (text !== this.lastMetadataText) {
+      this.lastMetadataText = text;
+      this.lastMetadata = JSON.parse(text);
+    }
+    return buildRecorded(this.registry(), r[1], r[2], r[0], hexToUuid(r[3]), this.typeName(r[4]), r[5], JSON.parse(r[6]), this.lastMetadata, this.isoTime(r[8]));
+  }
+
+  /** The same from a row the in-thread chain check read (a `:memory:` database, which a worker cannot open). */
   toEvent(r: ChainRow): RecordedEvent {
     if (r.metadata !== this.lastMetadataText) {
       this.lastMetadataText = r.metadata;
       this.lastMetadata = JSON.parse(r.metadata);
     }
-    return buildRecorded(this.upcasters, r.streamId, r.revision, r.position, r.id, r.type, r.schemaVersion, JSON.parse(r.data), this.lastMetadata, this.isoTime(r.recordedAtMs));
+    return buildRecorded(this.registry(), r.streamId, r.revision, r.position, r.id, r.type, r.schemaVersion, JSON.parse(r.data), this.lastMetadata, this.isoTime(r.recordedAtMs));
+  }
+
+  private registry(): UpcasterRegistry {
+    if (!this.upcasters) throw new Error('RowCodec: this codec decodes chain rows only (it was made without upcasters)');
+    return this.upcasters;
   }
 
   toChainRows(rows: ChainedRow[]): ChainRow[] {
     const metadata = this.metadataTexts(rows);
     return rows.map((r, i) => ({
       position: r[0],
-      streamId: this.streamName(r[1]),
+      streamId: r[1],
       revision: r[2],
       id: r[3].length === 32 ? hexToUuid(r[3]) : `#bad-id-${r[3]}`,
       type: this.typeName(r[4]),

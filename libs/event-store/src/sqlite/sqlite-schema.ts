@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { DomainError } from '@daemonledger/domain/errors';
@@ -23,6 +23,23 @@ export interface OpenSchemaOptions {
   /** Run PRAGMA quick_check on open (default true): a damaged file fails at open, not mid-rollout. */
   verify: boolean;
 }
+
+/**
+ * The log is private to the server's user: a folder made for it is 0700 and
+ * a new file 0600 before SQLite opens it (SQLite gives the -wal and -shm
+ * files the database file's mode, whatever the umask).
+ */
+const createPrivate = (file: string): void => {
+  if (file === ':memory:') return;
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) closeSync(openSync(file, 'wx', 0o600));
+};
+
+/** A log an older build left 0644 is tightened once it is proven ours (a foreign file is left exactly as it was). */
+const tightenModes = (file: string): void => {
+  if (file === ':memory:') return;
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+};
 
 const fail = (file: string, message: string): DomainError =>
   new DomainError('StorageError', `Cannot open event store "${file}": ${message}`);
@@ -51,7 +68,7 @@ export const openDatabase = (options: OpenSchemaOptions): Database.Database => {
   checkHeader(file);
   let db: Database.Database;
   try {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    createPrivate(file);
     db = new Database(file, { timeout: 5000 });
   } catch (cause) {
     throw fail(file, (cause as Error).message);
@@ -88,6 +105,7 @@ export const openDatabase = (options: OpenSchemaOptions): Database.Database => {
       if (userVersion === 1) upgradeFromV1(db, (message) => fail(file, message));
       verifyShape(db, file);
     }
+    tightenModes(file);
     return db;
   } catch (cause) {
     db.close();

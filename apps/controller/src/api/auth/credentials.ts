@@ -5,7 +5,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiUser } from '../http/respond';
 
-/** The two bearer tokens: generated at first start, kept in DATA_DIR (mode 0600) across restarts. */
+/** The two bearer tokens: generated at first start, kept in DATA_DIR (mode 0600, as everything there) across restarts. */
 export interface Tokens {
   admin: string;
   viewer: string;
@@ -62,6 +62,7 @@ export const loadOrCreateTls = (dataDir: string, host: string, now = new Date())
   const hosts = certificateHosts(host);
   if (existsSync(certFile) && existsSync(keyFile)) {
     const cert = readFileSync(certFile, 'utf8');
+    for (const f of [certFile, keyFile]) chmodSync(f, 0o600);
     if (covers(new X509Certificate(cert), hosts, now)) return { key: readFileSync(keyFile, 'utf8'), cert };
   }
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -76,7 +77,7 @@ export const loadOrCreateTls = (dataDir: string, host: string, now = new Date())
   });
   const key = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
   writePrivate(keyFile, key);
-  writeFileSync(certFile, cert);
+  writePrivate(certFile, cert);
   return { key, cert };
 };
 

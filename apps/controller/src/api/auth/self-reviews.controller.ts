@@ -3,7 +3,6 @@ import type { Response } from '../http/express-types';
 import { badRequestError } from '@daemonledger/domain';
 import { type ApiRequest, type ApiUser, sendJson } from '../http/respond';
 import { READ_VERBS } from '../http/request-info';
-import { bytesOf, PROTOBUF_CONTENT_TYPE, readMessage, stringOf, unwrapEnvelope } from '../wire/protobuf';
 
 /** The paths of the self reviews: any authenticated token may create them, the viewer's too. */
 export const SELF_REVIEW_PATHS = new Set([
@@ -21,38 +20,11 @@ interface ResourceAttributes {
   name?: string;
 }
 
-const isProtobuf = (req: ApiRequest) => (req.headers['content-type'] ?? '').split(';')[0].trim() === PROTOBUF_CONTENT_TYPE;
-
 /**
- * The review's spec, from JSON or from protobuf (kubectl's typed clients
- * send protobuf). In protobuf a review is {1 metadata, 2 spec, 3 status};
- * an access review's spec is {1 resourceAttributes, 2 nonResourceAttributes}
- * and a rules review's {1 namespace}.
+ * The review's spec. Protobuf bodies (kubectl's typed clients send them)
+ * arrive here as the JSON of their object (see the body middleware).
  */
-const specOf = (req: ApiRequest, kind: 'access' | 'rules' | 'whoami'): Record<string, any> => {
-  if (isProtobuf(req)) {
-    try {
-      const review = readMessage(unwrapEnvelope(req.rawBytes ?? Buffer.alloc(0)).raw);
-      const spec = readMessage(bytesOf(review, 2) ?? Buffer.alloc(0));
-      if (kind === 'rules') return { namespace: stringOf(spec, 1) ?? '' };
-      if (kind === 'whoami') return {};
-      const out: Record<string, any> = {};
-      const ra = bytesOf(spec, 1);
-      if (ra) {
-        const m = readMessage(ra);
-        const names = ['namespace', 'verb', 'group', 'version', 'resource', 'subresource', 'name'];
-        out.resourceAttributes = Object.fromEntries(names.map((n, i) => [n, stringOf(m, i + 1)]).filter(([, v]) => v !== undefined));
-      }
-      const na = bytesOf(spec, 2);
-      if (na) {
-        const m = readMessage(na);
-        out.nonResourceAttributes = Object.fromEntries([['path', stringOf(m, 1)], ['verb', stringOf(m, 2)]].filter(([, v]) => v !== undefined));
-      }
-      return out;
-    } catch (e) {
-      throw badRequestError(`the body of a review could not be decoded: ${(e as Error).message}`);
-    }
-  }
+const specOf = (req: ApiRequest): Record<string, any> => {
   try {
     const parsed = JSON.parse(req.rawBody || '{}');
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return (parsed.spec ?? {}) as Record<string, any>;
@@ -77,7 +49,7 @@ const GROUPS: Record<ApiUser['role'], string[]> = { admin: ['system:masters', 's
 export class SelfReviewsController {
   @Post('apis/authorization.k8s.io/v1/selfsubjectaccessreviews')
   access(@Req() req: ApiRequest, @Res() res: Response) {
-    const spec = specOf(req, 'access') as { resourceAttributes?: ResourceAttributes; nonResourceAttributes?: { path?: string; verb?: string } };
+    const spec = specOf(req) as { resourceAttributes?: ResourceAttributes; nonResourceAttributes?: { path?: string; verb?: string } };
     const verb = spec.resourceAttributes?.verb ?? spec.nonResourceAttributes?.verb;
     const user = req.user!;
     const yes = allowed(user, verb);
@@ -93,7 +65,7 @@ export class SelfReviewsController {
 
   @Post('apis/authorization.k8s.io/v1/selfsubjectrulesreviews')
   rules(@Req() req: ApiRequest, @Res() res: Response) {
-    const spec = specOf(req, 'rules');
+    const spec = specOf(req);
     const admin = req.user!.role === 'admin';
     sendJson(res, 201, {
       kind: 'SelfSubjectRulesReview',
@@ -114,7 +86,7 @@ export class SelfReviewsController {
 
   @Post('apis/authentication.k8s.io/v1/selfsubjectreviews')
   whoami(@Req() req: ApiRequest, @Res() res: Response) {
-    specOf(req, 'whoami');
+    specOf(req);
     const user = req.user!;
     sendJson(res, 201, {
       kind: 'SelfSubjectReview',

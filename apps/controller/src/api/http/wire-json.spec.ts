@@ -1,5 +1,5 @@
 import { Unparsed } from '@daemonledger/projections';
-import { wireJson, wireJsonList } from './wire-json';
+import { wireJson, wireJsonList, wireJsonListChunks } from './wire-json';
 
 describe('wireJson', () => {
   it('writes ControllerRevision data as Go would (sorted keys, HTML escapes), the rest as JSON.stringify', () => {
@@ -34,5 +34,17 @@ describe('wireJsonList', () => {
     // Text whose wire form differs (a template, a ControllerRevision) is encoded, not spliced.
     expect(wireJsonList(head, [pod, pod, JSON.stringify(ds), new Unparsed(JSON.stringify(cr)).get()])).toBe(expected);
     expect(wireJsonList(head, [])).toBe(wireJson({ ...head, items: [] }));
+  });
+
+  it('as bytes: the same, with pods given as the UTF-8 bytes of their JSON (spliced as they are) or as objects', () => {
+    const pod = { kind: 'Pod', metadata: { name: 'pé', annotations: { note: 'tab\there, ünïcode ✓' } }, spec: { containers: [{ name: 'a' }] } };
+    const other = { kind: 'Pod', metadata: { name: 'q' } };
+    const head = { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '7' } };
+    const expected = wireJson({ ...head, items: [pod, other, pod, pod, other] });
+    const bytes = (o: object) => Buffer.from(JSON.stringify(o));
+    expect(Buffer.concat(wireJsonListChunks(head, [bytes(pod), other, bytes(pod), new Unparsed(bytes(pod)).bytes, other])).toString('utf8')).toBe(expected);
+    expect(Buffer.concat(wireJsonListChunks(head, [pod, other, pod, pod, other])).toString('utf8')).toBe(expected);
+    expect(Buffer.concat(wireJsonListChunks(head, [other, bytes(pod), bytes(pod), other, other])).toString('utf8')).toBe(wireJson({ ...head, items: [other, pod, pod, other, other] }));
+    expect(Buffer.concat(wireJsonListChunks(head, [])).toString('utf8')).toBe(wireJson({ ...head, items: [] }));
   });
 });

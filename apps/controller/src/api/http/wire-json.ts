@@ -55,3 +55,32 @@ export const wireJsonList = (head: Record<string, unknown>, items: readonly (obj
   const open = wireJson({ ...head, items: [] });
   return `${open.slice(0, -2)}${items.map(itemJson).join(',')}]}`;
 };
+
+const COMMA = Buffer.from(',');
+
+/**
+ * wireJsonList as byte chunks, for lists whose items may be given as the
+ * UTF-8 bytes of their JSON (a past view's pods, still as its snapshot
+ * stored them): those become chunks as they are, never decoded, searched or
+ * copied, so a past list of 10,000 pods costs the few it had to serialise
+ * (sendText writes the chunks in one corked write). For lists whose items'
+ * wire form is their plain JSON: Pods (only DaemonSet templates and
+ * ControllerRevision data are rewritten, see wireJson).
+ */
+export const wireJsonListChunks = (head: Record<string, unknown>, items: readonly (object | Buffer)[]): Buffer[] => {
+  const open = wireJson({ ...head, items: [] });
+  const chunks: Buffer[] = [];
+  let text = open.slice(0, -2);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (i) text += ',';
+    if (Buffer.isBuffer(item)) {
+      chunks.push(text === ',' ? COMMA : Buffer.from(text), item);
+      text = '';
+    } else {
+      text += jsonTextOf(item) ?? JSON.stringify(item);
+    }
+  }
+  chunks.push(Buffer.from(`${text}]}`));
+  return chunks;
+};

@@ -45,6 +45,7 @@ export const CONTROLLER_REVISIONS_RESOURCE: ResourceDef<ControllerRevision> = {
         annotations: cr.metadata.annotations ?? {},
         revision: cr.revision,
         ...(ownerReference !== undefined ? { ownerReference } : {}),
+        expectedResourceVersion: input.metadata.resourceVersion,
       });
       return readBack(c, current) ?? cr;
     },

@@ -1,4 +1,4 @@
-import { admitPodCreate, admitPodUpdate, canonicalJson, forbidden, invalidError, PODS, SELECTABLE_FIELDS } from '@daemonledger/domain';
+import { admitPodCreate, admitPodStatusUpdate, admitPodUpdate, canonicalJson, forbidden, invalidError, PODS, SELECTABLE_FIELDS } from '@daemonledger/domain';
 import type { Pod } from '@daemonledger/domain/api/types';
 import { PodCommandMsg } from '../../commands/cluster.commands';
 import { controllerRefChange, refuseFinalizerChange } from './kept-metadata';
@@ -74,8 +74,9 @@ export const PODS_RESOURCE: ResourceDef<Pod> = {
       return readBack(c, current) ?? pod;
     },
     async updateStatus(input, current, c) {
-      if (c.dryRun) return { ...current, status: input.status };
-      await command(current, c, { type: 'ReportPodStatus', status: input.status ?? {}, expectedUid: current.metadata.uid });
+      const pod = admitPodStatusUpdate(input, current);
+      if (c.dryRun) return pod;
+      await command(current, c, { type: 'ReportPodStatus', status: pod.status ?? {}, expectedUid: current.metadata.uid });
       return readBack(c, current) ?? current;
     },
     async delete(current, options, c) {

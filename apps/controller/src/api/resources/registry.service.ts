@@ -3,7 +3,9 @@ import type { EventStore } from '@daemonledger/event-store/event-store.port';
 import { EVENT_STORE } from '../../infrastructure/tokens';
 import { CONTROLLER_REVISIONS_RESOURCE } from './controller-revisions.resource';
 import { DAEMON_SETS } from './daemon-sets.resource';
-import { EVENTS_RESOURCE, namespacesResource, REPLICASETS_RESOURCE } from './derived.resources';
+import { EVENTS_RESOURCE, REPLICASETS_RESOURCE } from './derived.resources';
+import { SECRET_SEALER, type SecretSealer } from '../../infrastructure/secret-sealer.port';
+import { storedResources } from './stored.resources';
 import { NODES_RESOURCE } from './nodes.resource';
 import { PODS_RESOURCE } from './pods.resource';
 import type { ResourceDef } from './resource-def';
@@ -16,14 +18,17 @@ export class ResourceRegistry implements OnApplicationBootstrap {
   private createdAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   readonly all: readonly ResourceDef[];
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SECRET_SEALER) sealer: SecretSealer,
+  ) {
     this.all = [
       DAEMON_SETS,
       CONTROLLER_REVISIONS_RESOURCE,
       REPLICASETS_RESOURCE,
       PODS_RESOURCE,
       NODES_RESOURCE,
-      namespacesResource(() => this.createdAt),
+      ...storedResources({ createdAt: () => this.createdAt, sealer }),
       EVENTS_RESOURCE,
       ROLLOUTS_RESOURCE,
     ] as unknown as ResourceDef[];

@@ -1,6 +1,7 @@
 import type { ObjectMeta, ResourceRef } from '@daemonledger/domain';
 import type { StreamKind } from '@daemonledger/domain/cluster/streams';
 import type { PatchKind } from '@daemonledger/domain/api/patch';
+import type { FieldValidation } from '@daemonledger/domain';
 import type { ClusterView } from '@daemonledger/projections';
 import type { CommandMeta } from '../../commands/command-runner.service';
 
@@ -48,6 +49,8 @@ export interface NodeAgentHooks {
 export interface ResourceWrites<T extends KubeObject = KubeObject> {
   /** The kind `decodeAs` checks bodies against (undefined: not decodable, e.g. Namespace). */
   decodeKind?: 'DaemonSet' | 'Pod' | 'Node' | 'ControllerRevision';
+  /** A decoder of the resource's own (the stored kinds: their zod schema), used when decodeKind is absent. */
+  decode?(value: unknown, fieldValidation: FieldValidation): { object: T; warnings: string[] };
   patchKind: PatchKind;
   create?(input: T, c: WriteContext): Promise<T>;
   update?(input: T, current: T, c: WriteContext): Promise<T>;
@@ -81,6 +84,8 @@ export interface ResourceDef<T extends KubeObject = KubeObject> {
   hasStatus?: boolean;
   /** Writes record field ownership in `metadata.managedFields` (server-side apply with conflicts). */
   tracksManagedFields?: boolean;
+  /** The object as served from the object the view holds (list and get apply it themselves; the watch applies it to changes). A Secret's data is opened here. */
+  present?(stored: T): T;
 }
 
 export const apiVersionOf = (def: { group: string; version: string }) => (def.group ? `${def.group}/${def.version}` : def.version);

@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { Response } from '../http/express-types';
 import { badRequestError, notFoundError } from '@daemonledger/domain';
 import { type ClusterView, Unparsed } from '@daemonledger/projections';
-import { type ListMeta, negotiateTable, parseIncludeObject, TABLE_CONTENT_TYPE, toObjectTable, toTable, type IncludeObject } from '../wire';
+import { type ListMeta, parseIncludeObject, TABLE_CONTENT_TYPE, toObjectTable, toTable, type IncludeObject } from '../wire';
 import { sendJson, sendText } from '../http/respond';
-import { wireJson, wireJsonList } from '../http/wire-json';
+import { readFormat } from '../http/negotiate';
+import { encodeObject, PROTOBUF_CONTENT_TYPE } from '../wire/protobuf';
+import { wireJson, wireJsonList, wireJsonListChunks } from '../http/wire-json';
 import { ClusterAccess } from './cluster-access.service';
 import { encodeContinue, type ListOptions, matches, parsePosition, type Query, queryString } from './list-options';
 import { apiVersionOf, type KubeObject, type ResourceDef } from './resource-def';
@@ -29,8 +31,8 @@ export class ResourceReads {
   constructor(private readonly cluster: ClusterAccess) {}
 
   get(r: ReadRequest, name: string, res: Response): void {
+    const { table } = readFormat(r.accept);
     const obj = this.find(r.def, this.cluster.view, r.namespace ?? '', name);
-    const table = negotiateTable(r.accept);
     if (table) {
       sendJson(res, 200, toObjectTable(r.def.resource, obj, { now: this.cluster.now(), includeObject: includeObject(r.query), version: table }), TABLE_CONTENT_TYPE);
       return;
@@ -51,20 +53,34 @@ export class ResourceReads {
    * clients, the benchmark) is serialised once. Tables also carry ages, so
    * theirs are kept for the current second only.
    */
-  private readonly served = new Map<string, Buffer>();
+  private readonly served = new Map<string, Buffer | Buffer[]>();
 
   async list(r: ReadRequest, options: ListOptions, res: Response): Promise<void> {
     // A continued list reads the first page's position: from the pages kept, else the live view if still there, else the log.
     const { view, resourceVersion } = options.continueFrom ? { view: undefined, resourceVersion: String(options.continueFrom.position) } : await this.viewFor(r, options);
-    const table = negotiateTable(r.accept);
+    const { table, protobuf } = readFormat(r.accept);
     const now = this.cluster.now();
-    const key = `${r.def.resource}|${r.namespace ?? ''}|${JSON.stringify(Object.entries(r.query ?? {}).sort())}|${table ?? 'json'}|${resourceVersion}|${table ? Math.floor(now.getTime() / 1000) : ''}`;
-    let text = this.served.get(key);
+    const format = table ?? (protobuf ? 'protobuf' : 'json');
+    const key = `${r.def.resource}|${r.namespace ?? ''}|${JSON.stringify(Object.entries(r.query ?? {}).sort())}|${format}|${resourceVersion}|${table ? Math.floor(now.getTime() / 1000) : ''}`;
+    // Lists of objects opened at read time (Secrets) are never kept: a Secret shredded since must not be served from a copy.
+    const keepable = !r.def.present;
+    let text = keepable ? this.served.get(key) : undefined;
+    let contentType = table ? TABLE_CONTENT_TYPE : protobuf ? PROTOBUF_CONTENT_TYPE : 'application/json';
+    if (text === undefined && protobuf) {
+      // Kinds without a protobuf form (the ledger group) are answered in JSON, which protobuf clients also accept.
+      const all = await this.selected(r, options, resourceVersion, () => view ?? this.pastView(r, options, Number(resourceVersion)));
+      const { items, listMeta } = this.page(all, options, resourceVersion, r.def.namespaced && r.namespace === undefined);
+      const body = { kind: `${r.def.kind}List`, apiVersion: apiVersionOf(r.def), metadata: listMeta, items };
+      text = encodeObject(body);
+      if (text && keepable) this.keep(key, text);
+      else if (!text) contentType = 'application/json';
+      text ??= Buffer.from(wireJsonList({ kind: body.kind, apiVersion: body.apiVersion, metadata: listMeta }, items));
+    }
     if (text === undefined && !table && this.wholePodList(r, options)) {
       // Every pod, as stored: those a past view restored and never read are sent as their snapshot text, unparsed.
       const v = view ?? (await this.pastView(r, options, Number(resourceVersion)));
-      const items = v.podsAsStored(r.namespace).map(({ pod }) => (pod instanceof Unparsed ? pod.text : pod));
-      text = Buffer.from(wireJsonList({ kind: `${r.def.kind}List`, apiVersion: apiVersionOf(r.def), metadata: { resourceVersion } }, items));
+      const items = v.podsAsStored(r.namespace).map(({ pod }) => (pod instanceof Unparsed ? pod.bytes : pod));
+      text = wireJsonListChunks({ kind: `${r.def.kind}List`, apiVersion: apiVersionOf(r.def), metadata: { resourceVersion } }, items);
       this.keep(key, text);
     }
     if (text === undefined) {
@@ -74,12 +90,12 @@ export class ResourceReads {
         ? toTable(r.def.resource, items, { now, includeObject: includeObject(r.query), listMeta, version: table })
         : { kind: `${r.def.kind}List`, apiVersion: apiVersionOf(r.def), metadata: listMeta, items };
       text = Buffer.from(table ? wireJson(body) : wireJsonList({ kind: body.kind, apiVersion: body.apiVersion, metadata: listMeta }, items));
-      this.keep(key, text);
+      if (keepable) this.keep(key, text);
     }
-    sendText(res, 200, table ? TABLE_CONTENT_TYPE : 'application/json', text, { 'Cache-Control': 'no-cache, private' });
+    sendText(res, 200, contentType, text, { 'Cache-Control': 'no-cache, private' });
   }
 
-  private keep(key: string, text: Buffer) {
+  private keep(key: string, text: Buffer | Buffer[]) {
     if (this.served.size >= 32) this.served.clear();
     this.served.set(key, text);
   }
@@ -99,10 +115,10 @@ export class ResourceReads {
 
   private async selected(r: ReadRequest, options: ListOptions, resourceVersion: string, view: () => ClusterView | Promise<ClusterView>): Promise<KubeObject[]> {
     const key = `${r.def.resource}|${r.namespace ?? ''}|${queryString(r.query, 'labelSelector') ?? ''}|${queryString(r.query, 'fieldSelector') ?? ''}|${resourceVersion}`;
-    const kept = this.snapshots.get(key);
+    const kept = r.def.present ? undefined : this.snapshots.get(key);
     if (kept) return kept;
     const items = r.def.list(await view(), r.def.namespaced ? r.namespace : undefined).filter((o) => matches(r.def, options, o));
-    if (options.limit !== undefined || options.continueFrom) {
+    if ((options.limit !== undefined || options.continueFrom) && !r.def.present) {
       if (this.snapshots.size >= 16) this.snapshots.delete(this.snapshots.keys().next().value!);
       this.snapshots.set(key, items);
     }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from '../http/express-types';
-import { badRequestError, conflictError, DomainError, invalidError, isDomainError, methodNotAllowedError, notFoundError, required, successStatus } from '@daemonledger/domain';
+import { badRequestError, checkPreconditions, DomainError, invalidError, isDomainError, methodNotAllowedError, notFoundError, required, successStatus } from '@daemonledger/domain';
 import { applyPatch, applyWithOwnership, type JsonObject, PATCH_SCHEMAS, patchMediaType, trackUpdate, UNSUPPORTED_PATCH_MEDIA_TYPE_MESSAGE } from '@daemonledger/domain/api/patch';
 import { addWarnings, type ApiRequest, sendJson } from '../http/respond';
 import { ClusterAccess } from './cluster-access.service';
-import { namespaceExists, namespaceNotFound } from './derived.resources';
+import { admitIntoNamespace } from '@daemonledger/domain';
+import { namespaceIn } from './stored.resources';
 import { matches, parseListOptions, type Query, queryString } from './list-options';
 import { apiVersionOf, type KubeObject, type ResourceDef, type WriteContext } from './resource-def';
 import { decodeFor, dryRunOf, fieldValidationOf, generatedName, parseDeleteOptions, parseObjectBody } from './write-input';
@@ -44,6 +45,7 @@ export class ResourceWrites {
     this.checkNamespace(t, object);
     let name = object.metadata.name;
     if (!name && object.metadata.generateName) name = generatedName(object.metadata.generateName);
+    this.admitIntoNamespace(t, name ?? '');
     const created = await w.create(this.owned(t, req, {}, withName(object, name ?? '', t.namespace, t.def.namespaced)), ctx);
     addWarnings(res, warnings);
     sendJson(res, 201, created);
@@ -60,8 +62,7 @@ export class ResourceWrites {
     }
     this.checkNamespace(t, object);
     const current = this.current(t);
-    const rv = object.metadata.resourceVersion;
-    if (rv && rv !== current.metadata.resourceVersion) throw conflictError(t.def.ref, t.name);
+    checkPreconditions(t.def.ref, current, { resourceVersion: object.metadata.resourceVersion });
     const updated = await apply.call(w, this.owned(t, req, current, withName(object, t.name, t.namespace, t.def.namespaced)), current, ctx);
     addWarnings(res, warnings);
     sendJson(res, 200, updated);
@@ -89,21 +90,23 @@ export class ResourceWrites {
         const patched = ownership ? this.applied(t, req, {}) : applyPatch(contentType, {}, req.rawBody ?? '', w.patchKind);
         const { object, warnings } = decodeFor(t.def, patched, fieldValidation);
         this.checkNamespace(t, object);
+        this.admitIntoNamespace(t, t.name);
         const created = await w.create(withName(object, t.name, t.namespace, t.def.namespaced), ctx);
         addWarnings(res, warnings);
         return sendJson(res, 201, created);
       }
       const patched = ownership ? this.applied(t, req, current as unknown as JsonObject) : applyPatch(contentType, current as unknown as JsonObject, req.rawBody ?? '', w.patchKind);
       const { object, warnings } = decodeFor(t.def, patched, fieldValidation);
-      const preconditioned = object.metadata.resourceVersion !== current.metadata.resourceVersion;
       try {
         const next = withName(object, t.name, t.namespace, t.def.namespaced);
         const updated = await apply.call(w, ownership || t.status ? next : this.owned(t, req, current, next), current, ctx);
         addWarnings(res, warnings);
         return sendJson(res, 200, updated);
       } catch (e) {
-        // The object moved between our read and the append: patch the new state, unless the client pinned a version.
-        if (!isDomainError(e, 'VersionConflict') || preconditioned || attempt >= PATCH_ATTEMPTS) throw e;
+        // The object moved between our read and the append (the decider's precondition): patch the new state.
+        // A patch that pinned the old resourceVersion then fails its own precondition, as upstream's does.
+        const moved = t.def.get(this.cluster.view, t.namespace, t.name)?.metadata.resourceVersion !== current.metadata.resourceVersion;
+        if (!isDomainError(e, 'Conflict') || !moved || attempt >= PATCH_ATTEMPTS) throw e;
       }
     }
   }
@@ -114,13 +117,7 @@ export class ResourceWrites {
     const current = this.current(t);
     const options = parseDeleteOptions(req.rawBody, req.query as Query);
     const ctx = { ...this.context(req), dryRun: options.dryRun ?? false };
-    const { uid, resourceVersion } = options.preconditions ?? {};
-    if (uid && uid !== current.metadata.uid) {
-      throw new DomainError('Conflict', `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata.uid ?? ''}`, { name: t.name, kind: t.def.resource, ...(t.def.group ? { group: t.def.group } : {}) });
-    }
-    if (resourceVersion && resourceVersion !== current.metadata.resourceVersion) {
-      throw new DomainError('Conflict', `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion ?? ''}`, { name: t.name, kind: t.def.resource, ...(t.def.group ? { group: t.def.group } : {}) });
-    }
+    checkPreconditions(t.def.ref, current, options.preconditions, 'delete');
     const remaining = await w.delete.call(w, current, options, ctx);
     // Still there (a finalizer, a graceful pod deletion): the object with its deletionTimestamp; gone: a Success Status (kubectl-wire §9).
     if (remaining) return sendJson(res, 200, remaining);
@@ -167,7 +164,7 @@ export class ResourceWrites {
     const config = applyPatch(req.headers['content-type'], {}, req.rawBody ?? '', t.def.writes!.patchKind);
     const rv = (config.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
     const have = (current.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
-    if (rv && have && rv !== have) throw conflictError(t.def.ref, t.name ?? '');
+    if (have) checkPreconditions(t.def.ref, { metadata: { name: t.name, resourceVersion: have } }, { resourceVersion: rv });
     return applyWithOwnership(current, config, {
       manager: this.manager(req),
       force: queryString(req.query as Query, 'force') === 'true',
@@ -198,6 +195,11 @@ export class ResourceWrites {
     if (ns && ns !== t.namespace) {
       throw badRequestError('the namespace of the provided object does not match the namespace sent on the request');
     }
-    if (!namespaceExists(t.namespace)) throw namespaceNotFound(t.namespace);
+    if (!namespaceIn(this.cluster.view, t.namespace)) admitIntoNamespace(t.namespace, undefined, t.def.ref, '');
+  }
+
+  /** NamespaceLifecycle for creates: no new content in a missing (404) or terminating (403) namespace. */
+  private admitIntoNamespace(t: WriteTarget, name: string): void {
+    if (t.def.namespaced) admitIntoNamespace(t.namespace, namespaceIn(this.cluster.view, t.namespace), t.def.ref, name);
   }
 }

@@ -5,7 +5,8 @@ import type { ApiRequest } from '../http/respond';
 import { WatchService } from '../watch/watch.service';
 import { CONTROLLER_REVISIONS_RESOURCE } from './controller-revisions.resource';
 import { DAEMON_SETS } from './daemon-sets.resource';
-import { EVENTS_RESOURCE, NAMESPACES_REF, REPLICASETS_RESOURCE } from './derived.resources';
+import { STORED_KINDS } from '@daemonledger/domain';
+import { EVENTS_RESOURCE, REPLICASETS_RESOURCE } from './derived.resources';
 import { type Query, parseListOptions } from './list-options';
 import { NODES_RESOURCE } from './nodes.resource';
 import { PODS_RESOURCE } from './pods.resource';
@@ -135,7 +136,8 @@ export const ControllerRevisionsController = resourceController(CONTROLLER_REVIS
 export const ReplicaSetsController = resourceController(REPLICASETS_RESOURCE);
 export const PodsController = resourceController(PODS_RESOURCE);
 export const NodesController = resourceController(NODES_RESOURCE);
-export const NamespacesController = resourceController({ group: '', version: 'v1', resource: NAMESPACES_REF.resource, namespaced: false });
+/** One controller per stored kind (namespaces, serviceaccounts, configmaps, secrets, services, RBAC). */
+export const STORED_CONTROLLERS = STORED_KINDS.map((k) => resourceController(k));
 export const EventsController = resourceController(EVENTS_RESOURCE);
 export const RolloutsController = resourceController(ROLLOUTS_RESOURCE);
 
@@ -145,7 +147,7 @@ export const RESOURCE_CONTROLLERS = [
   ReplicaSetsController,
   PodsController,
   NodesController,
-  NamespacesController,
+  ...STORED_CONTROLLERS,
   EventsController,
   RolloutsController,
   RolloutAuditController,

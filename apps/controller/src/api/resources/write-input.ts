@@ -52,6 +52,7 @@ export const decodeFor = (def: ResourceDef, value: unknown, fieldValidation: Fie
     const d = decodeAs(kind, value, { fieldValidation });
     return { object: d.object as ApiObject as KubeObject, warnings: d.warnings };
   }
+  if (def.writes?.decode) return def.writes.decode(value, fieldValidation);
   if (!isRecord(value) || !isRecord(value.metadata)) throw badRequestError(`Object 'Kind' is missing in '${JSON.stringify(value)}'`);
   if (value.kind !== def.kind) throw badRequestError(`the kind in the data (${String(value.kind)}) does not match the expected kind (${def.kind})`);
   return { object: value as unknown as KubeObject, warnings: [] };

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { EventBus, ofType } from '@nestjs/cqrs';
 import type { Subscription } from 'rxjs';
-import { parseStreamId, type StreamKind } from '@daemonledger/domain/cluster/streams';
+import { isStoredStreamKind, objectStream, parseStreamId, STORED_STREAM_KINDS, type StreamKind } from '@daemonledger/domain/cluster/streams';
 import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
 import type { ClusterView } from '@daemonledger/projections';
 import { ClusterState } from '../../projections/cluster-state.service';
@@ -22,7 +22,7 @@ export interface Change {
 /** How many changes the hub keeps for watches that resume from a resourceVersion (the watch cache). */
 export const WATCH_HISTORY = 100_000;
 
-const OBJECT_KINDS: readonly StreamKind[] = ['daemonset', 'pod', 'node', 'controllerrevision'];
+const OBJECT_KINDS: readonly StreamKind[] = ['daemonset', 'pod', 'node', 'controllerrevision', ...STORED_STREAM_KINDS];
 
 /** The object a stream holds in a view (undefined once deleted). */
 export const objectOf = (view: ClusterView, kind: StreamKind, namespace: string, name: string): KubeObject | undefined => {
@@ -36,7 +36,7 @@ export const objectOf = (view: ClusterView, kind: StreamKind, namespace: string,
     case 'node':
       return view.nodes.get(name);
     default:
-      return undefined;
+      return isStoredStreamKind(kind) ? view.object(kind, namespace, name) : undefined;
   }
 };
 
@@ -105,6 +105,7 @@ export class WatchHub implements OnModuleInit, OnModuleDestroy {
     for (const p of view.allPods()) this.last.set(`pod-${p.metadata.namespace}.${p.metadata.name}`, p);
     for (const r of view.allRevisions()) this.last.set(`controllerrevision-${r.metadata.namespace}.${r.metadata.name}`, r);
     for (const n of view.nodes.values()) this.last.set(`node-${n.metadata.name}`, n);
+    for (const [kind, byNs] of view.objects) for (const [ns, inner] of byNs) for (const [name, o] of inner) this.last.set(objectStream(kind, ns, name), o);
     for (const r of view.rolloutTimelines.list()) this.last.set(r.summary.streamId, rolloutObject(r.view()));
     this.oldest = view.position;
     this.ready = true;

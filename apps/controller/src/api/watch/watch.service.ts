@@ -1,7 +1,9 @@
 import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import type { Request, Response } from '../http/express-types';
 import { badRequestError, expiredError, toStatus } from '@daemonledger/domain';
-import { negotiateTable, parseIncludeObject, toWatchEventTable, type IncludeObject, type TableVersion } from '../wire';
+import { parseIncludeObject, toWatchEventTable, type IncludeObject, type TableVersion } from '../wire';
+import { canEncode, encodeWatchFrame, PROTOBUF_WATCH_CONTENT_TYPE } from '../wire/protobuf';
+import { readFormat } from '../http/negotiate';
 import { ClusterAccess } from '../resources/cluster-access.service';
 import { type ListOptions, matches, parsePosition } from '../resources/list-options';
 import { apiVersionOf, type KubeObject, type ResourceDef } from '../resources/resource-def';
@@ -22,6 +24,16 @@ const eventLine = (type: string, object: unknown): string => {
   return (byType[type] ??= wireJson({ type, object }) + '\n');
 };
 
+/** The same for protobuf watchers: one length-prefixed WatchEvent frame per object and event type. */
+const frames = new WeakMap<object, Partial<Record<string, Buffer>>>();
+const eventFrame = (type: string, object: unknown): Buffer => {
+  const encode = () => encodeWatchFrame(type, object) ?? Buffer.alloc(0);
+  if (typeof object !== 'object' || object === null) return encode();
+  let byType = frames.get(object);
+  if (!byType) frames.set(object, (byType = {}));
+  return (byType[type] ??= encode());
+};
+
 /** Tunables (tests shorten them). Upstream sends a bookmark about once a minute. */
 export const watchTuning = { bookmarkMs: 60_000, minDefaultTimeoutMs: 30 * 60_000, maxDefaultTimeoutMs: 60 * 60_000 };
 
@@ -37,7 +49,9 @@ type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 /**
  * `?watch=true`: newline-delimited JSON events over a chunked response whose
- * headers are flushed at once (kubectl-wire §0.4, §5). From resourceVersion
+ * headers are flushed at once (kubectl-wire §0.4, §5); for clients that
+ * prefer protobuf, length-prefixed WatchEvent frames
+ * (`application/vnd.kubernetes.protobuf;stream=watch`, see wire/protobuf.ts). From resourceVersion
  * R: every change after R, in log order, then live; none or "0": a
  * synthetic ADDED per current object first. Selectors apply to events the
  * way the watch cache applies them: an object that starts matching is
@@ -54,7 +68,10 @@ export class WatchService implements BeforeApplicationShutdown {
 
   async serve(w: WatchRequest, req: Request, res: Response): Promise<void> {
     const { def, options } = w;
-    const table = negotiateTable(w.accept);
+    const format = readFormat(w.accept);
+    const table = format.table;
+    // Kinds without a protobuf form are watched in JSON, which protobuf clients also accept.
+    const protobuf = format.protobuf && canEncode({ apiVersion: apiVersionOf(def), kind: def.kind });
     const include = parseIncludeObject(w.includeObject);
     if (include instanceof Error) throw badRequestError(include.message);
     let backlog: { type: EventType; object: KubeObject }[] = [];
@@ -75,7 +92,7 @@ export class WatchService implements BeforeApplicationShutdown {
     }
 
     res.status(200);
-    res.setHeader('Content-Type', 'application/json');
+    res.setHeader('Content-Type', protobuf ? PROTOBUF_WATCH_CONTENT_TYPE : 'application/json');
     res.setHeader('Cache-Control', 'no-cache, private');
     res.setHeader('Transfer-Encoding', 'chunked');
     res.flushHeaders();
@@ -84,17 +101,23 @@ export class WatchService implements BeforeApplicationShutdown {
     // a burst of changes (a rollout step) costs each watcher one chunk, one
     // TLS record and one syscall instead of one per change.
     let pending = '';
+    let pendingFrames: Buffer[] = [];
     let scheduled = false;
     const flush = () => {
       scheduled = false;
-      if (pending && !res.writableEnded && !res.destroyed) res.write(pending);
+      if (!res.writableEnded && !res.destroyed) {
+        if (pending) res.write(pending);
+        if (pendingFrames.length) res.write(Buffer.concat(pendingFrames));
+      }
       pending = '';
+      pendingFrames = [];
     };
     let first = true;
     const send = (type: EventType | 'BOOKMARK' | 'ERROR', object: unknown) => {
       const body = table && (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') ? this.asTable(def, object as KubeObject, table, include, first) : object;
       if (table && body !== object) first = false;
-      pending += body === object ? eventLine(type, object) : wireJson({ type, object: body }) + '\n';
+      if (protobuf) pendingFrames.push(eventFrame(type, object));
+      else pending += body === object ? eventLine(type, object) : wireJson({ type, object: body }) + '\n';
       if (!scheduled) {
         scheduled = true;
         setImmediate(flush);
@@ -154,6 +177,8 @@ export class WatchService implements BeforeApplicationShutdown {
   private select(w: WatchRequest, c: Change): { type: EventType; object: KubeObject }[] {
     const { def } = w;
     if (c.kind !== def.streamKind) return [];
+    // Objects as served (a Secret's data opened), from the objects the view holds.
+    if (def.present) c = { ...c, object: def.present(c.object), ...(c.previous ? { previous: def.present(c.previous) } : {}) };
     const ns = def.namespaced ? w.namespace : undefined;
     if (ns !== undefined && c.object.metadata.namespace !== ns) return [];
     const now = c.type !== 'DELETED' && matches(def, w.options, c.object);

@@ -35,7 +35,7 @@ describe('aggregated discovery documents', () => {
     expect(doc.items[0].metadata).toEqual({ creationTimestamp: null });
     const v1 = doc.items[0].versions[0];
     expect(v1).toMatchObject({ version: 'v1', freshness: 'Current' });
-    expect(v1.resources.map((r) => r.resource)).toEqual(['events', 'namespaces', 'nodes', 'pods']);
+    expect(v1.resources.map((r) => r.resource)).toEqual(['configmaps', 'events', 'namespaces', 'nodes', 'pods', 'secrets', 'serviceaccounts', 'services']);
     expect(v1.resources.find((r) => r.resource === 'pods')).toEqual({
       resource: 'pods',
       responseKind: { group: '', version: 'v1', kind: 'Pod' },
@@ -61,6 +61,7 @@ describe('aggregated discovery documents', () => {
       { name: 'apps', creationTimestamp: null },
       { name: 'authorization.k8s.io', creationTimestamp: null },
       { name: 'authentication.k8s.io', creationTimestamp: null },
+      { name: 'rbac.authorization.k8s.io', creationTimestamp: null },
       { name: 'ledger.daemonledger.io', creationTimestamp: null },
     ]);
     const res = doc.items[0].versions[0].resources;
@@ -112,6 +113,7 @@ describe('legacy discovery documents (kubectl-wire §2.2)', () => {
         { name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }], preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } },
         { name: 'authorization.k8s.io', versions: [{ groupVersion: 'authorization.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'authorization.k8s.io/v1', version: 'v1' } },
         { name: 'authentication.k8s.io', versions: [{ groupVersion: 'authentication.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'authentication.k8s.io/v1', version: 'v1' } },
+        { name: 'rbac.authorization.k8s.io', versions: [{ groupVersion: 'rbac.authorization.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'rbac.authorization.k8s.io/v1', version: 'v1' } },
         { name: 'ledger.daemonledger.io', versions: [{ groupVersion: 'ledger.daemonledger.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'ledger.daemonledger.io/v1', version: 'v1' } },
       ],
     });
@@ -126,10 +128,21 @@ describe('legacy discovery documents (kubectl-wire §2.2)', () => {
     });
     expect(list.resources[2]).toEqual({ name: 'daemonsets/status', singularName: '', namespaced: true, kind: 'DaemonSet', verbs: ['get', 'patch', 'update'] });
   });
+  it('core v1: sa, cm and svc short names; services in the `all` category (kubectl get all lists them)', () => {
+    const v1 = aggregatedDiscovery('core').items[0].versions[0].resources;
+    const of = (r: string) => v1.find((x) => x.resource === r)!;
+    expect(of('serviceaccounts')).toMatchObject({ shortNames: ['sa'], scope: 'Namespaced' });
+    expect(of('configmaps')).toMatchObject({ shortNames: ['cm'] });
+    expect(of('services')).toMatchObject({ shortNames: ['svc'], categories: ['all'] });
+    expect(of('namespaces')).toMatchObject({ shortNames: ['ns'], scope: 'Cluster' });
+    expect(of('secrets')).not.toHaveProperty('categories');
+    const rbac = apiResourceList('rbac.authorization.k8s.io/v1')!.resources;
+    expect(rbac.map((r) => [r.name, r.namespaced])).toEqual([['clusterrolebindings', false], ['clusterroles', false], ['rolebindings', true], ['roles', true]]);
+  });
   it('GET /api/v1: no apiVersion field, cluster-scoped nodes and namespaces', () => {
     const list = apiResourceList('v1')!;
     expect(list).not.toHaveProperty('apiVersion');
-    expect(list.resources.map((r) => r.name)).toEqual(['events', 'namespaces', 'nodes', 'nodes/status', 'pods', 'pods/status', 'pods/log']);
+    expect(list.resources.map((r) => r.name)).toEqual(['configmaps', 'events', 'namespaces', 'nodes', 'nodes/status', 'pods', 'pods/status', 'pods/log', 'secrets', 'serviceaccounts', 'services']);
     expect(list.resources.find((r) => r.name === 'nodes')).toMatchObject({ namespaced: false, shortNames: ['no'] });
   });
   it('an unserved group/version is undefined (404)', () => expect(apiResourceList('batch/v1')).toBeUndefined());

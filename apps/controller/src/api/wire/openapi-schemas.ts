@@ -284,7 +284,7 @@ export const CORE_V1_SCHEMAS: Record<string, Schema> = {
     nodeInfo: { type: 'object', description: 'Kubelet, runtime and OS versions.' },
   }),
   [CORE + 'Namespace']: object(
-    'A namespace: a scope for names. DaemonLedger has the fixed four: default, kube-system, kube-public, kube-node-lease.',
+    'A namespace: a scope for names. default, kube-system, kube-public and kube-node-lease exist from the start; deleting another one deletes everything in it first (phase Terminating).',
     {
       ...typeMeta,
       metadata: ref(META + 'ObjectMeta', 'Standard object metadata.', { default: {} }),

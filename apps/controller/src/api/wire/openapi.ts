@@ -17,6 +17,7 @@
 import { createHash } from 'crypto';
 import { LEDGER_V1_SCHEMAS } from './openapi-ledger';
 import { APPS_V1_SCHEMAS, CORE_V1_SCHEMAS, type Schema } from './openapi-schemas';
+import { CORE_STORED_SCHEMAS, RBAC_V1_SCHEMAS } from './openapi-kinds';
 
 interface OpenApiKind {
   kind: string;
@@ -45,8 +46,23 @@ const GROUP_VERSIONS: GroupVersionSpec[] = [
       { kind: 'Pod', resource: 'pods', namespaced: true, schema: 'io.k8s.api.core.v1.Pod' },
       { kind: 'Node', resource: 'nodes', namespaced: false, schema: 'io.k8s.api.core.v1.Node' },
       { kind: 'Namespace', resource: 'namespaces', namespaced: false, schema: 'io.k8s.api.core.v1.Namespace' },
+      { kind: 'ServiceAccount', resource: 'serviceaccounts', namespaced: true, schema: 'io.k8s.api.core.v1.ServiceAccount' },
+      { kind: 'ConfigMap', resource: 'configmaps', namespaced: true, schema: 'io.k8s.api.core.v1.ConfigMap' },
+      { kind: 'Secret', resource: 'secrets', namespaced: true, schema: 'io.k8s.api.core.v1.Secret' },
+      { kind: 'Service', resource: 'services', namespaced: true, schema: 'io.k8s.api.core.v1.Service' },
     ],
-    schemas: CORE_V1_SCHEMAS,
+    schemas: { ...CORE_V1_SCHEMAS, ...CORE_STORED_SCHEMAS },
+  },
+  {
+    path: 'apis/rbac.authorization.k8s.io/v1',
+    group: 'rbac.authorization.k8s.io',
+    kinds: [
+      { kind: 'Role', resource: 'roles', namespaced: true, schema: 'io.k8s.api.rbac.v1.Role' },
+      { kind: 'ClusterRole', resource: 'clusterroles', namespaced: false, schema: 'io.k8s.api.rbac.v1.ClusterRole' },
+      { kind: 'RoleBinding', resource: 'rolebindings', namespaced: true, schema: 'io.k8s.api.rbac.v1.RoleBinding' },
+      { kind: 'ClusterRoleBinding', resource: 'clusterrolebindings', namespaced: false, schema: 'io.k8s.api.rbac.v1.ClusterRoleBinding' },
+    ],
+    schemas: RBAC_V1_SCHEMAS,
   },
   {
     path: 'apis/apps/v1',

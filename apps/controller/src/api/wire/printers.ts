@@ -10,6 +10,7 @@ import type { ControllerRevision, DaemonSet, Node, ObjectMeta } from '@daemonled
 import { formatRfc3339, parseTimestamp, translateTimestampSince } from './duration';
 import { printPod } from './pod-printer';
 import { printRollout } from './rollout-printer';
+import { STORED_COLUMNS, STORED_PRINTERS } from './stored-printers';
 
 export interface TableColumnDefinition {
   name: string;
@@ -158,6 +159,7 @@ export const COLUMNS = {
     col('By', 'string', 'Who changed the template.'),
     col('Cause', 'string', 'The change-cause recorded with the template change.'),
   ],
+  ...STORED_COLUMNS,
   /** apiserver rest.NewDefaultTableConvertor: kinds without a printer. */
   default: [NAME, col('Created At', 'date', 'Time the object was created (metadata.creationTimestamp).')],
 } satisfies Record<string, TableColumnDefinition[]>;
@@ -314,4 +316,5 @@ export const PRINTERS: Record<PrintedResource, AnyPrinter> = {
   events: printEvent,
   replicasets: printReplicaSet,
   rollouts: printRollout,
+  ...STORED_PRINTERS,
 };

@@ -4,6 +4,7 @@
  * resourceVersion precondition a patch may carry.
  */
 import { DomainError } from '../../errors';
+import { checkPreconditions } from '../preconditions';
 import { isObject, JsonObject, JsonValue } from './json';
 import { applyJsonMergePatch } from './json-merge-patch';
 import { applyJsonPatch, decodeJsonPatch, goJsonKind } from './json-patch';
@@ -42,6 +43,14 @@ const RESOURCES: Readonly<Record<PatchKind, string>> = {
   Pod: 'pods',
   Node: 'nodes',
   Namespace: 'namespaces',
+  ServiceAccount: 'serviceaccounts',
+  ConfigMap: 'configmaps',
+  Secret: 'secrets',
+  Service: 'services',
+  Role: 'roles.rbac.authorization.k8s.io',
+  ClusterRole: 'clusterroles.rbac.authorization.k8s.io',
+  RoleBinding: 'rolebindings.rbac.authorization.k8s.io',
+  ClusterRoleBinding: 'clusterrolebindings.rbac.authorization.k8s.io',
 };
 
 /**
@@ -143,16 +152,12 @@ const resourceVersionOf = (o: JsonObject): string | undefined => {
   return typeof rv === 'string' && rv !== '' ? rv : undefined;
 };
 
+/** A resourceVersion the patch leaves in the object is a precondition on the live object (one rule: checkPreconditions). */
 const checkResourceVersion = (live: JsonObject, patched: JsonObject, kind: PatchKind): void => {
-  const want = resourceVersionOf(patched);
-  const have = resourceVersionOf(live);
-  if (want === undefined || have === undefined || want === have) return;
+  const [resource, ...group] = RESOURCES[kind].split('.');
   const meta = patched['metadata'];
   const name = isObject(meta) && typeof meta['name'] === 'string' ? meta['name'] : '';
-  const group = RESOURCES[kind].includes('.') ? RESOURCES[kind].split('.').slice(1).join('.') : '';
-  throw new DomainError(
-    'Conflict',
-    `Operation cannot be fulfilled on ${RESOURCES[kind]} ${JSON.stringify(name)}: the object has been modified; please apply your changes to the latest version and try again`,
-    { name, ...(group ? { group } : {}), kind: RESOURCES[kind].split('.')[0] },
-  );
+  const have = resourceVersionOf(live);
+  if (have === undefined) return;
+  checkPreconditions({ resource, group: group.join('.') }, { metadata: { name, resourceVersion: have } }, { resourceVersion: resourceVersionOf(patched) });
 };

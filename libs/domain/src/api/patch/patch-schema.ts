@@ -25,7 +25,20 @@ export interface StructPatchSchema {
   readonly [field: string]: FieldPatchMeta;
 }
 
-export type PatchKind = 'DaemonSet' | 'Pod' | 'Node' | 'ControllerRevision' | 'Namespace';
+export type PatchKind =
+  | 'DaemonSet'
+  | 'Pod'
+  | 'Node'
+  | 'ControllerRevision'
+  | 'Namespace'
+  | 'ServiceAccount'
+  | 'ConfigMap'
+  | 'Secret'
+  | 'Service'
+  | 'Role'
+  | 'ClusterRole'
+  | 'RoleBinding'
+  | 'ClusterRoleBinding';
 
 const mergeBy = (mergeKey: string, fields?: StructPatchSchema): FieldPatchMeta =>
   fields ? { strategy: 'merge', mergeKey, fields } : { strategy: 'merge', mergeKey };
@@ -93,6 +106,20 @@ export const PATCH_SCHEMAS: Readonly<Record<PatchKind, StructPatchSchema>> = {
     metadata: { fields: OBJECT_META },
     status: { fields: { conditions: mergeBy('type') } },
   },
+  ServiceAccount: { metadata: { fields: OBJECT_META }, secrets: mergeBy('name'), imagePullSecrets: mergeBy('name') },
+  ConfigMap: { metadata: { fields: OBJECT_META } },
+  Secret: { metadata: { fields: OBJECT_META } },
+  Service: {
+    metadata: { fields: OBJECT_META },
+    // ServiceSpec.ports: patchMergeKey port, strategy merge; externalIPs and the rest replace whole.
+    spec: { fields: { ports: mergeBy('port') } },
+    status: { fields: { conditions: mergeBy('type') } },
+  },
+  // PolicyRule lists and subjects carry no patch tags: replaced whole.
+  Role: { metadata: { fields: OBJECT_META } },
+  ClusterRole: { metadata: { fields: OBJECT_META } },
+  RoleBinding: { metadata: { fields: OBJECT_META } },
+  ClusterRoleBinding: { metadata: { fields: OBJECT_META } },
 };
 
 export const isPatchKind = (kind: string): kind is PatchKind => Object.prototype.hasOwnProperty.call(PATCH_SCHEMAS, kind);

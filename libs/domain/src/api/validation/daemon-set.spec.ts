@@ -28,8 +28,6 @@ describe('§8 defaults and validation', () => {
     const ds = admitDaemonSetCreate(aDaemonSet());
     expect(ds.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
     expect(ds.spec.revisionHistoryLimit).toBe(10);
-    expect(ds.metadata.generation).toBe(1);
-    expect(ds.metadata.annotations).toEqual({ 'deprecated.daemonset.template.generation': '1' });
     expect(ds.spec.template.spec.restartPolicy).toBe('Always');
     expect(ds.spec.template.spec.dnsPolicy).toBe('ClusterFirst');
   });
@@ -165,35 +163,16 @@ describe('§8 defaults and validation', () => {
     ]);
   });
 
-  it('§8.13 generation and template-generation bookkeeping across updates', () => {
-    const gen1 = admitDaemonSetCreate(aDaemonSet());
-    const tg = (ds: DaemonSet) => ds.metadata.annotations?.['deprecated.daemonset.template.generation'];
-    expect([gen1.metadata.generation, tg(gen1)]).toEqual([1, '1']);
-
-    const imageChanged = aDaemonSet({ spec: { template: { spec: { containers: [{ name: 'foo', image: 'foo/bar:2' }] } } } });
-    const gen2 = admitDaemonSetUpdate(imageChanged, gen1);
-    expect([gen2.metadata.generation, tg(gen2)]).toEqual([2, '2']);
-
-    const strategyChanged = { ...imageChanged, spec: { ...imageChanged.spec, updateStrategy: { rollingUpdate: { maxUnavailable: 2 } } } };
-    const gen3 = admitDaemonSetUpdate(strategyChanged, gen2);
-    expect([gen3.metadata.generation, tg(gen3)]).toEqual([3, '2']);
-
-    const labelChanged = { ...strategyChanged, metadata: { ...strategyChanged.metadata, labels: { tier: 'x' } } };
-    const gen3b = admitDaemonSetUpdate(labelChanged, gen3);
-    expect([gen3b.metadata.generation, tg(gen3b)]).toEqual([3, '2']);
+  it('§8.13 admission leaves the generation as stored: the decider alone bumps it', () => {
+    const stored = { ...admitDaemonSetCreate(aDaemonSet()), metadata: { ...aDaemonSet().metadata, generation: 4 } };
+    const imageChanged = aDaemonSet({ metadata: { generation: 99 }, spec: { template: { spec: { containers: [{ name: 'foo', image: 'foo/bar:2' }] } } } });
+    expect(admitDaemonSetUpdate(imageChanged, stored).metadata.generation).toBe(4);
   });
 
-  it('§8.13 re-sending the stored (defaulted) object bumps nothing', () => {
-    const stored = admitDaemonSetCreate(aDaemonSet());
-    expect(admitDaemonSetUpdate(aDaemonSet(), stored).metadata.generation).toBe(1);
-  });
-
-  it('update keeps stored status and ignores a client-supplied template generation', () => {
+  it('update keeps the stored status', () => {
     const stored = { ...admitDaemonSetCreate(aDaemonSet()), status: { currentNumberScheduled: 3, numberMisscheduled: 0, desiredNumberScheduled: 3, numberReady: 3 } };
-    const next = aDaemonSet({ metadata: { annotations: { 'deprecated.daemonset.template.generation': '9' } } });
-    const updated = admitDaemonSetUpdate({ ...next, status: { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 } }, stored);
+    const updated = admitDaemonSetUpdate({ ...aDaemonSet(), status: { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 } }, stored);
     expect(updated.status?.numberReady).toBe(3);
-    expect(updated.metadata.annotations?.['deprecated.daemonset.template.generation']).toBe('1');
   });
 });
 

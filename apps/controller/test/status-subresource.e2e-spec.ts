@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import { type ApiHarness, MANIFESTS, startApiHarness } from './api-harness';
+
+/**
+ * Writes to `daemonsets/<name>/status`, `pods/<name>/status` and
+ * `nodes/<name>/status` keep the stored metadata and spec, as upstream's
+ * status strategies do; with the real kubectl (`--subresource=status`) and
+ * the exact body upstream's e2e "should verify changes to a daemon set status"
+ * sends.
+ */
+jest.setTimeout(60_000);
+
+/** json.Marshal of an appsv1.DaemonSet holding only a status condition (what client-go's e2e sends). */
+const GO_STRUCT_PATCH = JSON.stringify({
+  metadata: { creationTimestamp: null },
+  spec: { selector: null, template: { metadata: { creationTimestamp: null }, spec: { containers: null } }, updateStrategy: {} },
+  status: { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0, conditions: [{ type: 'StatusPatched', status: 'True', lastTransitionTime: null, reason: '', message: '' }] },
+});
+
+describe('status subresource writes', () => {
+  let h: ApiHarness;
+  const ok = async (args: string[]) => {
+    const r = await h.kubectl(args);
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+    return r.stdout;
+  };
+  const ds = async () => JSON.parse(await ok(['get', 'ds', 'nginx-ds', '-o', 'json']));
+
+  beforeAll(async () => {
+    h = await startApiHarness({ nodes: 2, podStartMs: 50 });
+    await ok(['apply', '-f', join(MANIFESTS, 'nginx-ds.yaml')]);
+    await ok(['rollout', 'status', 'ds/nginx-ds', '--timeout=30s']);
+  });
+  afterAll(() => h?.dispose());
+
+  it("the e2e spec's Go-struct merge patch to daemonsets/<name>/status is accepted; spec and metadata stay as stored", async () => {
+    const before = await ds();
+    const res = await h.raw('/apis/apps/v1/namespaces/default/daemonsets/nginx-ds/status', { method: 'PATCH', contentType: 'application/merge-patch+json', body: GO_STRUCT_PATCH });
+    expect({ status: res.status, body: res.status === 200 ? '' : res.body }).toEqual({ status: 200, body: '' });
+    const patched = res.json<{ metadata: Record<string, unknown>; spec: unknown; status: { conditions?: unknown[] } }>();
+    expect(patched.status.conditions).toEqual([expect.objectContaining({ type: 'StatusPatched', status: 'True' })]);
+    const after = await ds();
+    expect(after.spec).toEqual(before.spec);
+    expect(after.metadata.creationTimestamp).toBe(before.metadata.creationTimestamp);
+    expect(after.metadata.generation).toBe(before.metadata.generation);
+    expect(after.metadata.labels).toEqual(before.metadata.labels);
+  });
+
+  it('kubectl patch --subresource=status changes the status, not the spec sent along', async () => {
+    const before = await ds();
+    const out = await ok(['patch', 'ds', 'nginx-ds', '--subresource=status', '--type=merge', '-p', '{"spec":{"minReadySeconds":30},"status":{"conditions":[{"type":"Checked","status":"True"}]}}']);
+    expect(out).toBe('daemonset.apps/nginx-ds patched\n');
+    const after = await ds();
+    expect(after.spec.minReadySeconds ?? 0).toBe(before.spec.minReadySeconds ?? 0);
+    expect(after.status.conditions).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'Checked', status: 'True' })]));
+  });
+
+  it('a label change through /status is a 422 that names the field, and nothing is appended', async () => {
+    const head = await h.head();
+    const r = await h.kubectl(['patch', 'ds', 'nginx-ds', '--subresource=status', '--type=merge', '-p', '{"metadata":{"labels":{"x":"y"}}}']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('metadata.labels: Forbidden: the status subresource changes status only');
+    expect(await h.head()).toBe(head);
+  });
+
+  it('nodes/<name>/status: a merge patch with a spec keeps the stored spec', async () => {
+    const node = 'node-1';
+    await h.raw(`/api/v1/nodes/${node}/status`, { method: 'PATCH', contentType: 'application/merge-patch+json', body: '{"metadata":{"creationTimestamp":null},"spec":{"unschedulable":true},"status":{"capacity":{"example.com/dongle":"2"}}}' }).then((r) => expect([r.status, r.status === 200 ? '' : r.body]).toEqual([200, '']));
+    const got = JSON.parse(await ok(['get', 'node', node, '-o', 'json']));
+    expect(got.spec.unschedulable ?? false).toBe(false);
+    expect(got.status.capacity['example.com/dongle']).toBe('2');
+  });
+});

@@ -1,0 +1,99 @@
+import { aDaemonSet } from '../../test/a-daemon-set';
+import { admitDaemonSetCreate } from './daemon-set-strategy';
+import { applyJsonMergePatch, type JsonValue } from './patch';
+import { admitDaemonSetStatusUpdate, admitNodeStatusUpdate, admitPodStatusUpdate } from './status-strategy';
+import type { DaemonSet, Node, Pod } from './types';
+import { isDomainError } from '../errors';
+
+const stored = (): DaemonSet => {
+  const ds = admitDaemonSetCreate(aDaemonSet({ metadata: { labels: { app: 'foo' } } }));
+  return {
+    ...ds,
+    metadata: { ...ds.metadata, uid: 'uid-1', resourceVersion: '42', creationTimestamp: '2026-12-02T10:00:00Z', managedFields: [{ manager: 'kubectl', operation: 'Update' }] },
+    status: { currentNumberScheduled: 3, numberMisscheduled: 0, desiredNumberScheduled: 3, numberReady: 3, observedGeneration: 1 },
+  };
+};
+
+const mergePatched = <T>(obj: T, patch: unknown): T => applyJsonMergePatch(obj as unknown as JsonValue, patch as JsonValue) as unknown as T;
+
+/** The body upstream's e2e "should verify changes to a daemon set status" sends: json.Marshal of a DaemonSet holding only a condition. */
+const GO_STRUCT_STATUS_PATCH = {
+  metadata: { creationTimestamp: null },
+  spec: { selector: null, template: { metadata: { creationTimestamp: null }, spec: { containers: null } }, updateStrategy: {} },
+  status: { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0, conditions: [{ type: 'StatusPatched', status: 'True', lastTransitionTime: null, reason: '', message: '' }] },
+};
+
+const refusal = (f: () => unknown) => {
+  try {
+    f();
+  } catch (e) {
+    if (isDomainError(e, 'Invalid')) return (e.details?.causes ?? []).map((c) => `${c.field}: ${c.message}`);
+    throw e;
+  }
+  throw new Error('expected a 422');
+};
+
+describe('status subresource writes keep the stored metadata and spec (upstream status strategies)', () => {
+  it('a Go-struct merge patch (creationTimestamp null, zero spec) changes the status only', () => {
+    const prev = stored();
+    const next = admitDaemonSetStatusUpdate(mergePatched(prev, GO_STRUCT_STATUS_PATCH), prev);
+    expect(next.spec).toEqual(prev.spec);
+    expect(next.metadata).toEqual(prev.metadata);
+    expect(next.status?.conditions).toEqual([expect.objectContaining({ type: 'StatusPatched', status: 'True' })]);
+    expect(next.status?.numberReady).toBe(0);
+  });
+
+  it.each<[string, (m: DaemonSet['metadata']) => DaemonSet['metadata']]>([
+    ['generation', (m) => ({ ...m, generation: 99 })],
+    ['creationTimestamp', (m) => ({ ...m, creationTimestamp: '2020-01-01T00:00:00Z' })],
+    ['deletionTimestamp', (m) => ({ ...m, deletionTimestamp: '2030-01-01T00:00:00Z' })],
+    ['managedFields', (m) => ({ ...m, managedFields: [] })],
+    ['a missing uid', (m) => ({ ...m, uid: undefined })],
+  ])('ignores %s in the body, as the registry does', (_name, change) => {
+    const prev = stored();
+    expect(admitDaemonSetStatusUpdate({ ...prev, metadata: change(prev.metadata) }, prev).metadata).toEqual(prev.metadata);
+  });
+
+  it("keeps the caller's resourceVersion, the precondition the command checks", () => {
+    const prev = stored();
+    expect(admitDaemonSetStatusUpdate({ ...prev, metadata: { ...prev.metadata, resourceVersion: '41' } }, prev).metadata.resourceVersion).toBe('41');
+  });
+
+  it.each<[string, (m: DaemonSet['metadata']) => DaemonSet['metadata'], string]>([
+    ['another uid', (m) => ({ ...m, uid: 'uid-2' }), 'metadata.uid: Invalid value: "uid-2": field is immutable'],
+    ['a label change', (m) => ({ ...m, labels: { app: 'bar' } }), 'metadata.labels: Forbidden: the status subresource changes status only'],
+    ['an annotation added', (m) => ({ ...m, annotations: { ...m.annotations, x: 'y' } }), 'metadata.annotations: Forbidden'],
+    ['a finalizer', (m) => ({ ...m, finalizers: ['f'] }), 'metadata.finalizers: Forbidden'],
+  ])('refuses %s (422) instead of dropping it', (_name, change, message) => {
+    const prev = stored();
+    expect(refusal(() => admitDaemonSetStatusUpdate({ ...prev, metadata: change(prev.metadata) }, prev)).join('\n')).toContain(message);
+  });
+
+  it('treats absent and empty label maps as the same', () => {
+    const prev = { ...stored(), metadata: { ...stored().metadata, annotations: {} } };
+    expect(() => admitDaemonSetStatusUpdate({ ...prev, metadata: { ...prev.metadata, annotations: undefined } }, prev)).not.toThrow();
+  });
+
+  it('still validates the status itself', () => {
+    const prev = stored();
+    expect(refusal(() => admitDaemonSetStatusUpdate({ ...prev, status: { ...prev.status!, numberReady: -1 } }, prev)).join()).toContain('status.numberReady');
+  });
+
+  it('pods: spec and metadata stay, the status is the body\'s', () => {
+    const prev: Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'default', uid: 'u', creationTimestamp: '2026-12-02T10:00:00Z', labels: { a: 'b' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'foo', uid: 'd', controller: true }] },
+      spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'nginx' }] },
+      status: { phase: 'Pending' },
+    };
+    const next = admitPodStatusUpdate(mergePatched(prev, { metadata: { creationTimestamp: null }, spec: { containers: null }, status: { phase: 'Running' } }), prev);
+    expect(next).toEqual({ ...prev, status: { phase: 'Running' } });
+  });
+
+  it('nodes: spec (taints, unschedulable) stays, the status is the body\'s', () => {
+    const prev: Node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', uid: 'u', creationTimestamp: '2026-12-02T10:00:00Z' }, spec: { unschedulable: true }, status: { conditions: [] } };
+    const next = admitNodeStatusUpdate(mergePatched(prev, { metadata: { creationTimestamp: null }, spec: { unschedulable: null }, status: { capacity: { cpu: '4' } } }), prev);
+    expect(next).toEqual({ ...prev, status: { conditions: [], capacity: { cpu: '4' } } });
+  });
+});
