@@ -3,7 +3,8 @@
 // clone, so a fresh clone reuses a warm cache and nothing of it reaches git.
 // DAEMONLEDGER_GO_CACHE moves it.
 //
-//   node scripts/go-tools.mjs helm   builds Helm if needed, prints its path
+//   node scripts/go-tools.mjs helm          builds Helm if needed, prints its path
+//   node scripts/go-tools.mjs go-protobuf   the protobuf e2e's Go client, likewise
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -92,11 +93,27 @@ export const buildHelm = async ({ log = console.error } = {}) => {
   return bin;
 };
 
+/**
+ * The protobuf e2e's Go client (apps/controller/test/go-protobuf: upstream's
+ * own codecs and watch framing), built into the cache when missing or when its
+ * sources changed. Returns its path.
+ */
+export const buildGoProtobufClient = async ({ log = console.error } = {}) => {
+  const dir = join(root, 'apps', 'controller', 'test', 'go-protobuf');
+  const want = digest(dir, ['go.mod', 'go.sum', ...readdirSync(dir).filter((f) => f.endsWith('.go')).sort()]);
+  const bin = join(goCache(), 'bin', `go-protobuf-${want.slice(0, 16)}`);
+  if (existsSync(bin)) return bin;
+  await requireGo();
+  log(`go-protobuf: building ${bin}`);
+  await run('go', ['build', '-o', bin, '.'], { cwd: dir, env: goEnv() });
+  return bin;
+};
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const what = process.argv[2];
-  const build = { helm: buildHelm, conformance: async () => (await buildConformance()).bin }[what];
+  const build = { helm: buildHelm, conformance: async () => (await buildConformance()).bin, 'go-protobuf': buildGoProtobufClient }[what];
   if (!build) {
-    console.error('usage: node scripts/go-tools.mjs helm|conformance');
+    console.error('usage: node scripts/go-tools.mjs helm|conformance|go-protobuf');
     process.exit(2);
   }
   build().then(

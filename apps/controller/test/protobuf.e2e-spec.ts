@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { request } from 'node:https';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { lookupType } from '../src/api/wire/k8s-proto';
@@ -21,18 +21,11 @@ const PB = 'application/vnd.kubernetes.protobuf';
 const CLIENT_GO_ACCEPT = `${PB}, application/json`;
 const DS = '/apis/apps/v1/namespaces/default/daemonsets';
 const ROOT = join(__dirname, '../../..');
-const GO_CLIENT_SRC = join(__dirname, 'go-protobuf');
-const GO_CACHE = join(ROOT, '.cache/go');
 
-/** Builds the Go client (upstream's codecs) once into the ignored Go cache; rebuilt when its source changes. */
+/** Builds the Go client (upstream's codecs) into the shared Go cache (scripts/go-tools.mjs); rebuilt when its source changes. */
 const goClient = async (): Promise<string> => {
-  const binary = join(GO_CACHE, 'go-protobuf');
-  const source = join(GO_CLIENT_SRC, 'main.go');
-  if (existsSync(binary) && statSync(binary).mtimeMs > statSync(source).mtimeMs) return binary;
-  mkdirSync(GO_CACHE, { recursive: true });
-  const env = { ...process.env, GOPATH: GO_CACHE, GOCACHE: join(GO_CACHE, 'build'), GOFLAGS: '-modcacherw', GOTOOLCHAIN: 'local' };
-  await promisify(execFile)('go', ['build', '-o', binary, '.'], { cwd: GO_CLIENT_SRC, env, timeout: 15 * 60_000 });
-  return binary;
+  const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'scripts/go-tools.mjs'), 'go-protobuf'], { timeout: 15 * 60_000 });
+  return stdout.trim();
 };
 
 const nginx = () => JSON.parse(JSON.stringify(require('yaml').parse(readFileSync(join(MANIFESTS, 'nginx-ds.yaml'), 'utf8'))));
