@@ -10,15 +10,10 @@ import type { ControllerRevision, DaemonSet, Node, ObjectMeta } from '@daemonled
 import { formatRfc3339, parseTimestamp, translateTimestampSince } from './duration';
 import { printPod } from './pod-printer';
 import { printRollout } from './rollout-printer';
+import { AGE, col, NAME, type TableColumnDefinition } from './columns';
 import { STORED_COLUMNS, STORED_PRINTERS } from './stored-printers';
 
-export interface TableColumnDefinition {
-  name: string;
-  type: string;
-  format: string;
-  description: string;
-  priority: number;
-}
+export type { TableColumnDefinition } from './columns';
 
 export interface TableRowCondition {
   type: string;
@@ -68,15 +63,6 @@ export interface ReplicaSet {
   status?: { replicas?: number; readyReplicas?: number };
 }
 
-const col = (name: string, type: string, description: string, extra: { format?: string; priority?: number } = {}): TableColumnDefinition => ({
-  name,
-  type,
-  format: extra.format ?? '',
-  description,
-  priority: extra.priority ?? 0,
-});
-const NAME = col('Name', 'string', 'Name of the object, unique within its namespace (or cluster-wide for cluster-scoped kinds).', { format: 'name' });
-const AGE = col('Age', 'string', 'Time since the object was created (metadata.creationTimestamp).');
 const CONTAINERS = col('Containers', 'string', 'Names of the containers in the pod template.', { priority: 1 });
 const IMAGES = col('Images', 'string', 'Images of the containers in the pod template.', { priority: 1 });
 const SELECTOR = col('Selector', 'string', 'Label selector for the pods this object manages.', { priority: 1 });

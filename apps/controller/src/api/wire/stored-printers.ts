@@ -5,17 +5,9 @@
  */
 import type { ObjectMeta } from '@daemonledger/domain';
 import { formatRfc3339, translateTimestampSince } from './duration';
-import type { PrintedRow, TableColumnDefinition } from './printers';
+import { AGE, col, NAME, type TableColumnDefinition } from './columns';
+import type { PrintedRow } from './printers';
 
-const col = (name: string, type: string, description: string, extra: { format?: string; priority?: number } = {}): TableColumnDefinition => ({
-  name,
-  type,
-  format: extra.format ?? '',
-  description,
-  priority: extra.priority ?? 0,
-});
-const NAME = col('Name', 'string', 'Name of the object, unique within its namespace (or cluster-wide for cluster-scoped kinds).', { format: 'name' });
-const AGE = col('Age', 'string', 'Time since the object was created (metadata.creationTimestamp).');
 const CREATED_AT = col('Created At', 'date', 'Time the object was created (metadata.creationTimestamp).');
 const BINDING = [
   NAME,
