@@ -100,7 +100,7 @@ export const decideDaemonSet = (
     case 'UpdateDaemonSetStatus': {
       if (!current) throw notFound('');
       checkPreconditions(DAEMONSETS, current, { resourceVersion: cmd.expectedResourceVersion });
-      const events = statusWriteMetadata(current, cmd);
+      const events = metadataOfStatusWrite(current, cmd);
       if (jsonEqual(current.status, cmd.status)) return events;
       const changed = statusChanges(current.status, cmd.status);
       return [...events, { type: 'DaemonSetStatusChanged', data: changed ? { changed } : { status: cmd.status } }];
@@ -140,7 +140,7 @@ export const decideDaemonSet = (
  * whatever the body says (upstream keeps it in the spec, which a status write
  * cannot change).
  */
-const statusWriteMetadata = (current: DaemonSet, cmd: Extract<DaemonSetCommand, { type: 'UpdateDaemonSetStatus' }>): DaemonSetEvent[] => {
+const metadataOfStatusWrite = (current: DaemonSet, cmd: Extract<DaemonSetCommand, { type: 'UpdateDaemonSetStatus' }>): DaemonSetEvent[] => {
   if (cmd.labels === undefined && cmd.annotations === undefined) return [];
   const labels = cmd.labels ?? current.metadata.labels ?? {};
   const annotations = { ...(cmd.annotations ?? current.metadata.annotations ?? {}) };
