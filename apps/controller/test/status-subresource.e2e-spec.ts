@@ -67,12 +67,15 @@ describe('status subresource writes', () => {
     expect(after.metadata.labels).toMatchObject({ a: 'b' });
     expect(after.status.conditions).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'Labelled', status: 'True' })]));
     expect(JSON.parse(await ok(['get', 'ds', '-l', 'a=b', '-o', 'json'])).items.map((d: { metadata: { name: string } }) => d.metadata.name)).toEqual(['nginx-ds']);
-    // The request's events (the controller may write the status again afterwards): metadata and status, one command, adjacent.
+    // The request's events (the controller may write the status again afterwards): status and metadata, one command, adjacent.
     const written = await writtenSince(head, 'daemonset-default.nginx-ds');
-    expect(written[0]).toMatchObject({ type: 'DaemonSetMetadataChanged', data: { labels: expect.objectContaining({ a: 'b' }) } });
     const ours = written.filter((e) => e.metadata.commandId === written[0].metadata.commandId);
-    expect(ours.map((e) => [e.type, e.position - written[0].position])).toEqual([['DaemonSetMetadataChanged', 0], ['DaemonSetStatusChanged', 1]]);
-    expect(JSON.stringify(ours[1].data)).toContain('"type":"Labelled"');
+    expect(ours.map((e) => [e.type, e.position - written[0].position, e.metadata.actor])).toEqual([
+      ['DaemonSetStatusChanged', 0, 'user:admin'],
+      ['DaemonSetMetadataChanged', 1, 'user:admin'],
+    ]);
+    expect(JSON.stringify(ours[0].data)).toContain('"type":"Labelled"');
+    expect(ours[1].data).toMatchObject({ labels: expect.objectContaining({ a: 'b' }) });
   });
 
   it('a finalizer sent through /status is a 422 that names the field, and nothing is appended', async () => {
@@ -94,9 +97,9 @@ describe('status subresource writes', () => {
     const written = await writtenSince(head, `pod-default.${pod.metadata.name}`);
     const labelled = written.filter((e) => e.type === 'PodLabelsChanged');
     expect(labelled.map((e) => e.data)).toEqual([{ labels: expect.objectContaining({ checked: 'yes' }) }]);
-    // The status event of the same request: same command, the next position.
+    // The status event of the same request: same command, the position before.
     const ours = written.filter((e) => e.metadata.commandId === labelled[0].metadata.commandId);
-    expect(ours.map((e) => [e.type, e.position - labelled[0].position])).toEqual([['PodLabelsChanged', 0], ['PodStatusReported', 1]]);
+    expect(ours.map((e) => [e.type, e.position - labelled[0].position])).toEqual([['PodStatusReported', -1], ['PodLabelsChanged', 0]]);
     expect(written.some((e) => e.type === 'PodOwnerChanged')).toBe(false);
   });
 

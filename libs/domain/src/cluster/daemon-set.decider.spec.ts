@@ -151,10 +151,10 @@ describe('DaemonSet decider', () => {
     const status = { currentNumberScheduled: 2, numberMisscheduled: 0, desiredNumberScheduled: 2, numberReady: 2 };
     const stored = () => given(...created())!;
 
-    it('records the label and annotation change and the status together, metadata first', () => {
+    it('records the status and the label and annotation change together, status first (the metadata event wakes the controller)', () => {
       const ds = stored();
       const events = when(ds, { type: 'UpdateDaemonSetStatus', status, labels: { app: 'foo', tier: 'web' }, annotations: { ...ds.metadata.annotations, note: 'n' } });
-      expect(events.map((e) => e.type)).toEqual(['DaemonSetMetadataChanged', 'DaemonSetStatusChanged']);
+      expect(events.map((e) => e.type)).toEqual(['DaemonSetStatusChanged', 'DaemonSetMetadataChanged']);
       const after = events.reduce<DaemonSet | undefined>((d, e, i) => evolveDaemonSet(d, e, String(2 + i)), ds)!;
       expect(after.metadata.labels).toEqual({ app: 'foo', tier: 'web' });
       expect(after.metadata.annotations).toMatchObject({ note: 'n', 'deprecated.daemonset.template.generation': '1' });

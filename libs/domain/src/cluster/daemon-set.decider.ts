@@ -100,10 +100,11 @@ export const decideDaemonSet = (
     case 'UpdateDaemonSetStatus': {
       if (!current) throw notFound('');
       checkPreconditions(DAEMONSETS, current, { resourceVersion: cmd.expectedResourceVersion });
-      const events = metadataOfStatusWrite(current, cmd);
-      if (jsonEqual(current.status, cmd.status)) return events;
+      // Status first: a metadata event wakes the controller, which must then see the status this write stored.
+      const metadata = metadataOfStatusWrite(current, cmd);
+      if (jsonEqual(current.status, cmd.status)) return metadata;
       const changed = statusChanges(current.status, cmd.status);
-      return [...events, { type: 'DaemonSetStatusChanged', data: changed ? { changed } : { status: cmd.status } }];
+      return [{ type: 'DaemonSetStatusChanged', data: changed ? { changed } : { status: cmd.status } }, ...metadata];
     }
     case 'DeleteDaemonSet': {
       if (!current) throw notFound('');

@@ -85,7 +85,7 @@ describe('Node decider', () => {
 
   it('ReportNodeStatus with other labels records them with the status, in one decision', () => {
     const events = decideNode({ type: 'ReportNodeStatus', status: { capacity: { cpu: '4' } }, labels: { a: 'c' }, annotations: { n: 'm' } }, joined, ctx);
-    expect(events.map((e) => e.type)).toEqual(['NodeLabelsChanged', 'NodeAnnotationsChanged', 'NodeStatusReported']);
+    expect(events.map((e) => e.type)).toEqual(['NodeStatusReported', 'NodeLabelsChanged', 'NodeAnnotationsChanged']);
     const after = events.reduce<Node | undefined>((n, e, i) => evolveNode(n, e, String(2 + i)), joined)!;
     expect(after.metadata).toMatchObject({ labels: { a: 'c' }, annotations: { n: 'm' } });
     expect(after.status).toEqual({ capacity: { cpu: '4' } });

@@ -110,13 +110,14 @@ export const decideNode = (cmd: NodeCommand, current: Node | undefined, ctx: Com
       return updateNode(cmd, current, ctx);
     case 'ReportNodeStatus': {
       checkVersion(current, cmd.expectedResourceVersion);
-      const events = metadataEvents(cmd, current);
-      if (jsonEqual(cmd.status, current.status ?? {})) return events;
+      // Status first: a label event wakes the controller, which must then see the status this write stored.
+      const metadata = metadataEvents(cmd, current);
+      if (jsonEqual(cmd.status, current.status ?? {})) return metadata;
       const readiness = (s: Node['status']): NodeReadiness => (s?.conditions?.find((c) => c.type === 'Ready')?.status as NodeReadiness | undefined) ?? 'Unknown';
       const before = readiness(current.status);
       const after = readiness(cmd.status);
       const taints = before === after ? (current.spec.taints ?? []) : [...withoutKeys(current.spec.taints, [TAINT_NOT_READY, TAINT_UNREACHABLE]), ...readinessTaints(after, ctx.now)];
-      return [...events, { type: 'NodeStatusReported', data: { status: cmd.status, taints } }];
+      return [{ type: 'NodeStatusReported', data: { status: cmd.status, taints } }, ...metadata];
     }
   }
 };

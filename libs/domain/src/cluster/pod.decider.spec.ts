@@ -38,7 +38,7 @@ describe('Pod decider: UpdatePodMetadata (a user PUT/PATCH)', () => {
 describe('Pod decider: ReportPodStatus with metadata (a write to pods/<name>/status)', () => {
   it('records the labels, annotations and status in one decision', () => {
     const events = decidePod({ type: 'ReportPodStatus', status: { phase: 'Running' }, labels: { app: 'ds', x: 'y' }, annotations: { note: 'n' } }, created, ctx);
-    expect(events.map((e) => e.type)).toEqual(['PodLabelsChanged', 'PodAnnotationsChanged', 'PodStatusReported']);
+    expect(events.map((e) => e.type)).toEqual(['PodStatusReported', 'PodLabelsChanged', 'PodAnnotationsChanged']);
     const after = events.reduce<Pod | undefined>((p, e, i) => evolvePod(p, e, String(2 + i)), created)!;
     expect(after.metadata).toMatchObject({ labels: { app: 'ds', x: 'y' }, annotations: { note: 'n' }, ownerReferences: [owner] });
     expect(after.status).toEqual({ phase: 'Running' });

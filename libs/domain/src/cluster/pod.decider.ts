@@ -85,11 +85,12 @@ export const decidePod = (cmd: PodCommand, current: Pod | undefined, ctx: Comman
       return [{ type: 'PodBound', data: { nodeName: cmd.nodeName } }];
     case 'ReportPodStatus': {
       checkVersion(current, cmd.expectedResourceVersion);
-      const events = metadataEvents(cmd, current);
-      if (jsonEqual(cmd.status, current.status)) return events;
+      // Status first: a label event wakes the controller, which must then see the status this write stored.
+      const metadata = metadataEvents(cmd, current);
+      if (jsonEqual(cmd.status, current.status)) return metadata;
       // A kubelet's report is recorded as what it observed when the status rebuilds from that exactly.
       const kubelet = observedByKubelet(current, cmd.status);
-      return [...events, { type: 'PodStatusReported', data: kubelet ? { kubelet } : { status: cmd.status } }];
+      return [{ type: 'PodStatusReported', data: kubelet ? { kubelet } : { status: cmd.status } }, ...metadata];
     }
     case 'SetPodLabels':
       checkVersion(current, cmd.expectedResourceVersion);
