@@ -43,6 +43,38 @@ describe('FileSecretSealer (real files)', () => {
     expect(readdirSync(join(dir, 'data-keys'))).toHaveLength(1);
   });
 
+  describe('shredAllExcept after a restart (the start-up sweep)', () => {
+    it('destroys the keys a previous run held without a live Secret, keeps the others, and the shred survives another restart', () => {
+      const dir = freshDir();
+      const before = new FileSecretSealer(dir);
+      const gone = before.seal(UID, DATA);
+      const live = before.seal('live-uid', DATA);
+      const restarted = new FileSecretSealer(dir);
+      expect(restarted.open(gone)).toEqual(DATA); // cached now: the sweep must drop the cached key too
+      expect(restarted.shredAllExcept(new Set(['live-uid', 'not-held-uid']))).toBe(1);
+      expect(restarted.open(gone)).toBeUndefined();
+      expect(restarted.open(live)).toEqual(DATA);
+      const again = new FileSecretSealer(dir);
+      expect(again.open(gone)).toBeUndefined();
+      expect(again.open(live)).toEqual(DATA);
+      expect(readdirSync(join(dir, 'data-keys'))).toHaveLength(1);
+      expect(again.shredAllExcept(new Set(['live-uid']))).toBe(0);
+    });
+
+    it('spares a key made after the restart, whether or not it is kept, and files that are not keys', () => {
+      const dir = freshDir();
+      new FileSecretSealer(dir).seal(UID, DATA);
+      const restarted = new FileSecretSealer(dir);
+      const inFlight = restarted.seal('in-flight-uid', DATA);
+      writeFileSync(join(dir, 'data-keys', 'README'), 'not a key');
+      expect(restarted.shredAllExcept(new Set())).toBe(1);
+      expect(restarted.open(inFlight)).toEqual(DATA);
+      const left = readdirSync(join(dir, 'data-keys'));
+      expect(left).toHaveLength(2);
+      expect(left).toEqual(expect.arrayContaining(['README', expect.stringMatching(/^[0-9a-f]{64}$/)]));
+    });
+  });
+
   it('keeps folders 0700 and every file 0600, whatever the umask', () => {
     const dir = freshDir();
     const old = process.umask(0o022);

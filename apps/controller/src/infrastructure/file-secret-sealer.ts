@@ -15,6 +15,7 @@ const WRAPPED_BYTES = MAGIC.length + NONCE_BYTES + KEY_BYTES + 16;
 const wrapAad = (keyId: string) => Buffer.from(`daemonledger/data-key/v1\0${keyId}`, 'utf8');
 /** File names never carry the key id itself (any string may be one): its SHA-256. */
 const fileNameOf = (keyId: string) => createHash('sha256').update(keyId, 'utf8').digest('hex');
+const KEY_FILE = /^[0-9a-f]{64}$/;
 
 const fsyncDir = (dir: string) => {
   const fd = openSync(dir, 'r');
@@ -50,7 +51,9 @@ export class SecretKeyStoreError extends Error {}
  * so no sealed data reaches the log whose key could be lost in a crash.
  *
  * `shred` overwrites the wrapped key with zeros, fsyncs, unlinks and fsyncs
- * the folder: afterwards nothing under DATA_DIR opens that Secret's data. (A
+ * the folder: afterwards nothing under DATA_DIR opens that Secret's data.
+ * `shredAllExcept` does the same to every key file a previous run left
+ * without a live Secret (it never touches keys this instance made). (A
  * copy-on-write filesystem or an SSD may still hold the old blocks; they are
  * wrapped under the KEK, so keeping the KEK elsewhere, or replacing it,
  * closes that gap too.)
@@ -59,6 +62,8 @@ export class FileSecretSealer implements SecretSealer {
   private readonly kek: Buffer;
   private readonly dataKeys: string;
   private readonly cache = new Map<string, Buffer>();
+  /** Key files this instance made (a create may be in flight with one): never swept. */
+  private readonly made = new Set<string>();
 
   constructor(private readonly dir: string) {
     this.dataKeys = join(dir, DATA_KEYS_DIR);
@@ -82,8 +87,31 @@ export class FileSecretSealer implements SecretSealer {
   shred(keyId: string): void {
     this.cache.get(keyId)?.fill(0);
     this.cache.delete(keyId);
-    const file = join(this.dataKeys, fileNameOf(keyId));
-    if (!existsSync(file)) return;
+    this.made.delete(fileNameOf(keyId));
+    if (this.destroy(fileNameOf(keyId))) fsyncDir(this.dataKeys);
+  }
+
+  shredAllExcept(keep: ReadonlySet<string>): number {
+    const kept = new Set([...keep].map(fileNameOf));
+    for (const [keyId, key] of this.cache) {
+      const name = fileNameOf(keyId);
+      if (kept.has(name) || this.made.has(name)) continue;
+      key.fill(0);
+      this.cache.delete(keyId);
+    }
+    let destroyed = 0;
+    for (const name of readdirSync(this.dataKeys)) {
+      if (!KEY_FILE.test(name) || kept.has(name) || this.made.has(name)) continue;
+      if (this.destroy(name)) destroyed++;
+    }
+    if (destroyed) fsyncDir(this.dataKeys);
+    return destroyed;
+  }
+
+  /** Overwrites one wrapped key with zeros, fsyncs and unlinks it (the caller fsyncs the folder); false when it was not there. */
+  private destroy(name: string): boolean {
+    const file = join(this.dataKeys, name);
+    if (!existsSync(file)) return false;
     const fd = openSync(file, 'r+');
     try {
       writeSync(fd, Buffer.alloc(WRAPPED_BYTES), 0, WRAPPED_BYTES, 0);
@@ -92,7 +120,7 @@ export class FileSecretSealer implements SecretSealer {
       closeSync(fd);
     }
     unlinkSync(file);
-    fsyncDir(this.dataKeys);
+    return true;
   }
 
   private loadOrCreateKek(): Buffer {
@@ -130,6 +158,7 @@ export class FileSecretSealer implements SecretSealer {
   private createDataKey(keyId: string): Buffer {
     const key = randomBytes(KEY_BYTES);
     const nonce = randomBytes(NONCE_BYTES);
+    this.made.add(fileNameOf(keyId));
     writeDurably(join(this.dataKeys, fileNameOf(keyId)), this.dataKeys, Buffer.concat([MAGIC, nonce, gcmEncrypt(this.kek, nonce, key, wrapAad(keyId))]));
     this.cache.set(keyId, key);
     return key;

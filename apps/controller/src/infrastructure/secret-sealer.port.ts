@@ -32,6 +32,16 @@ export interface SecretSealer {
   open(sealed: SealedSecretData): Record<string, string> | undefined;
   /** Destroys the data key durably; sealing under the same id afterwards makes a new key. */
   shred(keyId: string): void;
+  /**
+   * Destroys durably every data key held here whose id is not in `keep`,
+   * sparing those this sealer made since it was opened (a Secret's create
+   * may be on its way to the log with one). Start-up calls it with the keys
+   * of the Secrets alive in the caught-up log, before the API serves: a key
+   * whose Secret's deletion was appended but not shredded when the process
+   * died goes then, and so does one made for a create that never got
+   * appended. Returns how many keys it destroyed.
+   */
+  shredAllExcept(keep: ReadonlySet<string>): number;
 }
 
 /** Nest injection token for the SecretSealer. */

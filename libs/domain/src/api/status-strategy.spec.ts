@@ -1,7 +1,7 @@
 import { aDaemonSet } from '../../test/a-daemon-set';
 import { admitDaemonSetCreate } from './daemon-set-strategy';
 import { applyJsonMergePatch, type JsonValue } from './patch';
-import { admitDaemonSetStatusUpdate, admitNodeStatusUpdate, admitPodStatusUpdate } from './status-strategy';
+import { admitDaemonSetStatusUpdate, admitNodeStatusUpdate, admitPodStatusUpdate, statusWriteMetadata } from './status-strategy';
 import type { DaemonSet, Node, Pod } from './types';
 import { isDomainError } from '../errors';
 
@@ -59,11 +59,32 @@ describe('status subresource writes keep the stored metadata and spec (upstream 
     expect(admitDaemonSetStatusUpdate({ ...prev, metadata: { ...prev.metadata, resourceVersion: '41' } }, prev).metadata.resourceVersion).toBe('41');
   });
 
+  it('takes labels and annotations from the body, as upstream does (the caller records them with the status)', () => {
+    const prev = stored();
+    const body = mergePatched(prev, { metadata: { labels: { app: 'foo', tier: 'web' }, annotations: { note: 'checked' } }, status: { numberReady: 2 } });
+    const next = admitDaemonSetStatusUpdate(body, prev);
+    expect(next.metadata.labels).toEqual({ app: 'foo', tier: 'web' });
+    expect(next.metadata.annotations).toEqual({ ...prev.metadata.annotations, note: 'checked' });
+    expect(statusWriteMetadata(next)).toEqual({ labels: { app: 'foo', tier: 'web' }, annotations: { ...prev.metadata.annotations, note: 'checked' } });
+    expect({ ...next.metadata, labels: undefined, annotations: undefined }).toEqual({ ...prev.metadata, labels: undefined, annotations: undefined });
+    expect(next.status?.numberReady).toBe(2);
+  });
+
+  it('a label removed through /status is removed', () => {
+    const prev = stored();
+    expect(statusWriteMetadata(admitDaemonSetStatusUpdate(mergePatched(prev, { metadata: { labels: null } }), prev)).labels).toEqual({});
+  });
+
   it.each<[string, (m: DaemonSet['metadata']) => DaemonSet['metadata'], string]>([
     ['another uid', (m) => ({ ...m, uid: 'uid-2' }), 'metadata.uid: Invalid value: "uid-2": field is immutable'],
-    ['a label change', (m) => ({ ...m, labels: { app: 'bar' } }), 'metadata.labels: Forbidden: the status subresource changes status only'],
-    ['an annotation added', (m) => ({ ...m, annotations: { ...m.annotations, x: 'y' } }), 'metadata.annotations: Forbidden'],
-    ['a finalizer', (m) => ({ ...m, finalizers: ['f'] }), 'metadata.finalizers: Forbidden'],
+    ['a finalizer', (m) => ({ ...m, finalizers: ['f'] }), 'metadata.finalizers: Forbidden: DaemonLedger does not keep finalizers set by an update on daemonsets'],
+    [
+      'an owner reference (no DaemonSet command records owners)',
+      (m) => ({ ...m, ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'o', uid: 'o-uid' }] }),
+      'metadata.ownerReferences: Forbidden: DaemonLedger does not record owner reference changes on daemonsets',
+    ],
+    ['an invalid label key', (m) => ({ ...m, labels: { 'bad key': 'x' } }), 'metadata.labels: Invalid value: "bad key"'],
+    ['an invalid label value', (m) => ({ ...m, labels: { app: '-x-' } }), 'metadata.labels: Invalid value: "-x-"'],
   ])('refuses %s (422) instead of dropping it', (_name, change, message) => {
     const prev = stored();
     expect(refusal(() => admitDaemonSetStatusUpdate({ ...prev, metadata: change(prev.metadata) }, prev)).join('\n')).toContain(message);
@@ -89,6 +110,49 @@ describe('status subresource writes keep the stored metadata and spec (upstream 
     };
     const next = admitPodStatusUpdate(mergePatched(prev, { metadata: { creationTimestamp: null }, spec: { containers: null }, status: { phase: 'Running' } }), prev);
     expect(next).toEqual({ ...prev, status: { phase: 'Running' } });
+  });
+
+  describe('pods (podStatusStrategy)', () => {
+    const prev: Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'p',
+        namespace: 'default',
+        uid: 'u',
+        creationTimestamp: '2026-12-02T10:00:00Z',
+        deletionTimestamp: '2026-12-02T11:00:00Z',
+        deletionGracePeriodSeconds: 30,
+        labels: { a: 'b' },
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'foo', uid: 'd', controller: true }],
+      },
+      spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'nginx' }] },
+      status: { phase: 'Running', qosClass: 'BestEffort' },
+    };
+
+    it('keeps the stored owner references and deletionTimestamp whatever the body says; labels and annotations are the body\'s', () => {
+      const body = mergePatched(prev, {
+        metadata: { labels: { a: 'c' }, annotations: { x: 'y' }, ownerReferences: null, deletionTimestamp: null },
+        status: { phase: 'Failed' },
+      });
+      const next = admitPodStatusUpdate(body, prev);
+      expect(next.metadata).toEqual({ ...prev.metadata, labels: { a: 'c' }, annotations: { x: 'y' } });
+    });
+
+    it('an empty qosClass keeps the stored class (set at creation, immutable)', () => {
+      expect(admitPodStatusUpdate({ ...prev, status: { phase: 'Failed' } }, prev).status).toEqual({ phase: 'Failed', qosClass: 'BestEffort' });
+    });
+
+    it('refuses a finalizer added through /status', () => {
+      expect(refusal(() => admitPodStatusUpdate({ ...prev, metadata: { ...prev.metadata, finalizers: ['x'] } }, prev)).join()).toContain('metadata.finalizers: Forbidden');
+    });
+  });
+
+  it('nodes: labels from the body, an owner reference refused', () => {
+    const prev: Node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', uid: 'u', labels: { zone: 'a' } }, spec: {}, status: {} };
+    expect(admitNodeStatusUpdate(mergePatched(prev, { metadata: { labels: { zone: 'b' } } }), prev).metadata.labels).toEqual({ zone: 'b' });
+    const owned = { ...prev, metadata: { ...prev.metadata, ownerReferences: [{ apiVersion: 'v1', kind: 'X', name: 'x', uid: 'x' }] } };
+    expect(refusal(() => admitNodeStatusUpdate(owned, prev)).join()).toContain('metadata.ownerReferences: Forbidden');
   });
 
   it('nodes: spec (taints, unschedulable) stays, the status is the body\'s', () => {

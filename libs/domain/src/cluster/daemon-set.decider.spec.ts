@@ -146,4 +146,36 @@ describe('DaemonSet decider', () => {
       ]);
     }
   });
+
+  describe('UpdateDaemonSetStatus with metadata (a write to daemonsets/<name>/status)', () => {
+    const status = { currentNumberScheduled: 2, numberMisscheduled: 0, desiredNumberScheduled: 2, numberReady: 2 };
+    const stored = () => given(...created())!;
+
+    it('records the status and the label and annotation change together, status first (the metadata event wakes the controller)', () => {
+      const ds = stored();
+      const events = when(ds, { type: 'UpdateDaemonSetStatus', status, labels: { app: 'foo', tier: 'web' }, annotations: { ...ds.metadata.annotations, note: 'n' } });
+      expect(events.map((e) => e.type)).toEqual(['DaemonSetStatusChanged', 'DaemonSetMetadataChanged']);
+      const after = events.reduce<DaemonSet | undefined>((d, e, i) => evolveDaemonSet(d, e, String(2 + i)), ds)!;
+      expect(after.metadata.labels).toEqual({ app: 'foo', tier: 'web' });
+      expect(after.metadata.annotations).toMatchObject({ note: 'n', 'deprecated.daemonset.template.generation': '1' });
+      expect(after.metadata.generation).toBe(1);
+      expect(after.status).toEqual(status);
+    });
+
+    it('a metadata change alone appends the metadata event only; the same maps append nothing', () => {
+      const ds = stored();
+      expect(when(ds, { type: 'UpdateDaemonSetStatus', status: ds.status!, labels: {}, annotations: ds.metadata.annotations }).map((e) => e.type)).toEqual(['DaemonSetMetadataChanged']);
+      expect(when(ds, { type: 'UpdateDaemonSetStatus', status: ds.status!, labels: ds.metadata.labels, annotations: ds.metadata.annotations })).toEqual([]);
+    });
+
+    it('keeps the stored template generation annotation whatever the body says', () => {
+      const ds = stored();
+      const [e] = when(ds, { type: 'UpdateDaemonSetStatus', status: ds.status!, labels: ds.metadata.labels, annotations: { 'deprecated.daemonset.template.generation': '9', x: 'y' } });
+      expect(e).toEqual({ type: 'DaemonSetMetadataChanged', data: { labels: { app: 'foo' }, annotations: { 'deprecated.daemonset.template.generation': '1', x: 'y' } } });
+    });
+
+    it('a stale resourceVersion appends neither', () => {
+      expect(() => when(stored(), { type: 'UpdateDaemonSetStatus', status, labels: { x: 'y' }, expectedResourceVersion: '0' })).toThrow(/the object has been modified/);
+    });
+  });
 });

@@ -27,7 +27,18 @@ export interface CommandContext {
 export type DaemonSetCommand =
   | { type: 'CreateDaemonSet'; daemonSet: DaemonSet }
   | { type: 'UpdateDaemonSet'; daemonSet: DaemonSet; expectedResourceVersion?: string }
-  | { type: 'UpdateDaemonSetStatus'; status: DaemonSetStatus; expectedResourceVersion?: string }
+  /**
+   * A write to daemonsets/<name>/status: the status and, as upstream's status
+   * strategy keeps them from the request, the labels and annotations it ends
+   * with (absent: unchanged). One command, so both land in one append.
+   */
+  | {
+      type: 'UpdateDaemonSetStatus';
+      status: DaemonSetStatus;
+      labels?: Record<string, string>;
+      annotations?: Record<string, string>;
+      expectedResourceVersion?: string;
+    }
   | { type: 'DeleteDaemonSet'; propagationPolicy: DeletionPropagation; expectedUid?: string; expectedResourceVersion?: string }
   /** The garbage collector's last step: every dependent is handled. */
   | { type: 'FinalizeDaemonSetDeletion' };
@@ -89,9 +100,11 @@ export const decideDaemonSet = (
     case 'UpdateDaemonSetStatus': {
       if (!current) throw notFound('');
       checkPreconditions(DAEMONSETS, current, { resourceVersion: cmd.expectedResourceVersion });
-      if (jsonEqual(current.status, cmd.status)) return [];
+      // Status first: a metadata event wakes the controller, which must then see the status this write stored.
+      const metadata = metadataOfStatusWrite(current, cmd);
+      if (jsonEqual(current.status, cmd.status)) return metadata;
       const changed = statusChanges(current.status, cmd.status);
-      return [{ type: 'DaemonSetStatusChanged', data: changed ? { changed } : { status: cmd.status } }];
+      return [{ type: 'DaemonSetStatusChanged', data: changed ? { changed } : { status: cmd.status } }, ...metadata];
     }
     case 'DeleteDaemonSet': {
       if (!current) throw notFound('');
@@ -120,6 +133,23 @@ export const decideDaemonSet = (
       return [{ type: 'DaemonSetDeleted', data: { uid: current.metadata.uid!, propagationPolicy: policy } }];
     }
   }
+};
+
+/**
+ * The metadata event of a status write, when its labels or annotations differ
+ * from the stored ones. The template generation annotation is the stored one
+ * whatever the body says (upstream keeps it in the spec, which a status write
+ * cannot change).
+ */
+const metadataOfStatusWrite = (current: DaemonSet, cmd: Extract<DaemonSetCommand, { type: 'UpdateDaemonSetStatus' }>): DaemonSetEvent[] => {
+  if (cmd.labels === undefined && cmd.annotations === undefined) return [];
+  const labels = cmd.labels ?? current.metadata.labels ?? {};
+  const annotations = { ...(cmd.annotations ?? current.metadata.annotations ?? {}) };
+  const templateGeneration = current.metadata.annotations?.[TEMPLATE_GENERATION_ANNOTATION];
+  if (templateGeneration === undefined) delete annotations[TEMPLATE_GENERATION_ANNOTATION];
+  else annotations[TEMPLATE_GENERATION_ANNOTATION] = templateGeneration;
+  const unchanged = jsonEqual(labels, current.metadata.labels ?? {}) && jsonEqual(annotations, current.metadata.annotations ?? {});
+  return unchanged ? [] : [{ type: 'DaemonSetMetadataChanged', data: { labels, annotations } }];
 };
 
 /**

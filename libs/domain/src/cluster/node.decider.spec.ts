@@ -82,4 +82,13 @@ describe('Node decider', () => {
       expect(() => decideNode({ type: 'ReportNodeStatus', status: ready('False'), expectedResourceVersion: '1' }, up, ctx)).toThrow(/the object has been modified/);
     });
   });
+
+  it('ReportNodeStatus with other labels records them with the status, in one decision', () => {
+    const events = decideNode({ type: 'ReportNodeStatus', status: { capacity: { cpu: '4' } }, labels: { a: 'c' }, annotations: { n: 'm' } }, joined, ctx);
+    expect(events.map((e) => e.type)).toEqual(['NodeStatusReported', 'NodeLabelsChanged', 'NodeAnnotationsChanged']);
+    const after = events.reduce<Node | undefined>((n, e, i) => evolveNode(n, e, String(2 + i)), joined)!;
+    expect(after.metadata).toMatchObject({ labels: { a: 'c' }, annotations: { n: 'm' } });
+    expect(after.status).toEqual({ capacity: { cpu: '4' } });
+    expect(decideNode({ type: 'ReportNodeStatus', status: joined.status ?? {}, labels: { a: 'b' } }, joined, ctx)).toEqual([]);
+  });
 });

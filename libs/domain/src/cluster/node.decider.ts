@@ -34,10 +34,19 @@ export type NodeCommand =
       expectedResourceVersion?: string;
     }
   /**
-   * A status posted whole (PUT/PATCH nodes/<name>/status). A change of the
-   * Ready condition brings the lifecycle taints with it, as SetNodeReadiness.
+   * A status posted whole (PUT/PATCH nodes/<name>/status), with the labels
+   * and annotations the write ends with (upstream's status strategy keeps
+   * them from the request; absent: unchanged), so all of it is one append.
+   * A change of the Ready condition brings the lifecycle taints with it, as
+   * SetNodeReadiness.
    */
-  | { type: 'ReportNodeStatus'; status: NonNullable<Node['status']>; expectedResourceVersion?: string };
+  | {
+      type: 'ReportNodeStatus';
+      status: NonNullable<Node['status']>;
+      labels?: Record<string, string>;
+      annotations?: Record<string, string>;
+      expectedResourceVersion?: string;
+    };
 
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
@@ -101,20 +110,28 @@ export const decideNode = (cmd: NodeCommand, current: Node | undefined, ctx: Com
       return updateNode(cmd, current, ctx);
     case 'ReportNodeStatus': {
       checkVersion(current, cmd.expectedResourceVersion);
-      if (jsonEqual(cmd.status, current.status ?? {})) return [];
+      // Status first: a label event wakes the controller, which must then see the status this write stored.
+      const metadata = metadataEvents(cmd, current);
+      if (jsonEqual(cmd.status, current.status ?? {})) return metadata;
       const readiness = (s: Node['status']): NodeReadiness => (s?.conditions?.find((c) => c.type === 'Ready')?.status as NodeReadiness | undefined) ?? 'Unknown';
       const before = readiness(current.status);
       const after = readiness(cmd.status);
       const taints = before === after ? (current.spec.taints ?? []) : [...withoutKeys(current.spec.taints, [TAINT_NOT_READY, TAINT_UNREACHABLE]), ...readinessTaints(after, ctx.now)];
-      return [{ type: 'NodeStatusReported', data: { status: cmd.status, taints } }];
+      return [{ type: 'NodeStatusReported', data: { status: cmd.status, taints } }, ...metadata];
     }
   }
 };
 
-const updateNode = (cmd: Extract<NodeCommand, { type: 'UpdateNode' }>, current: Node, ctx: CommandContext): NodeEvent[] => {
+/** The label and annotation events of a write that ends with these maps (absent: unchanged). */
+const metadataEvents = (cmd: { labels?: Record<string, string>; annotations?: Record<string, string> }, current: Node): NodeEvent[] => {
   const events: NodeEvent[] = [];
-  if (!jsonEqual(cmd.labels, current.metadata.labels ?? {})) events.push({ type: 'NodeLabelsChanged', data: { labels: cmd.labels } });
+  if (cmd.labels && !jsonEqual(cmd.labels, current.metadata.labels ?? {})) events.push({ type: 'NodeLabelsChanged', data: { labels: cmd.labels } });
   if (cmd.annotations && !jsonEqual(cmd.annotations, current.metadata.annotations ?? {})) events.push({ type: 'NodeAnnotationsChanged', data: { annotations: cmd.annotations } });
+  return events;
+};
+
+const updateNode = (cmd: Extract<NodeCommand, { type: 'UpdateNode' }>, current: Node, ctx: CommandContext): NodeEvent[] => {
+  const events = metadataEvents(cmd, current);
   const wasUnschedulable = Boolean(current.spec.unschedulable);
   if (cmd.unschedulable && !wasUnschedulable) {
     const kept = cmd.taints.find((t) => t.key === TAINT_UNSCHEDULABLE && t.effect === 'NoSchedule');

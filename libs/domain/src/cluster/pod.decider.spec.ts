@@ -34,3 +34,21 @@ describe('Pod decider: UpdatePodMetadata (a user PUT/PATCH)', () => {
     expect(() => update({ annotations: { note: 'n' }, expectedResourceVersion: '0' })).toThrow(/the object has been modified/);
   });
 });
+
+describe('Pod decider: ReportPodStatus with metadata (a write to pods/<name>/status)', () => {
+  it('records the labels, annotations and status in one decision', () => {
+    const events = decidePod({ type: 'ReportPodStatus', status: { phase: 'Running' }, labels: { app: 'ds', x: 'y' }, annotations: { note: 'n' } }, created, ctx);
+    expect(events.map((e) => e.type)).toEqual(['PodStatusReported', 'PodLabelsChanged', 'PodAnnotationsChanged']);
+    const after = events.reduce<Pod | undefined>((p, e, i) => evolvePod(p, e, String(2 + i)), created)!;
+    expect(after.metadata).toMatchObject({ labels: { app: 'ds', x: 'y' }, annotations: { note: 'n' }, ownerReferences: [owner] });
+    expect(after.status).toEqual({ phase: 'Running' });
+  });
+
+  it('a kubelet report (no maps) leaves labels alone', () => {
+    expect(decidePod({ type: 'ReportPodStatus', status: { phase: 'Running' } }, created, ctx).map((e) => e.type)).toEqual(['PodStatusReported']);
+  });
+
+  it('refuses a stale resourceVersion, when the write names one', () => {
+    expect(() => decidePod({ type: 'ReportPodStatus', status: { phase: 'Running' }, labels: { x: 'y' }, expectedResourceVersion: '0' }, created, ctx)).toThrow(/the object has been modified/);
+  });
+});

@@ -22,7 +22,20 @@ export type PodCommand =
    */
   | { type: 'CreatePod'; pod: Pod; bindTo?: string; builtFrom?: DaemonPodSource }
   | { type: 'BindPod'; nodeName: string }
-  | { type: 'ReportPodStatus'; status: PodStatus; expectedUid?: string }
+  /**
+   * A status report (a kubelet) or a write to pods/<name>/status (a user),
+   * which may also end with other labels and annotations (upstream's status
+   * strategy keeps them from the request; absent: unchanged). One command,
+   * so all of it lands in one append.
+   */
+  | {
+      type: 'ReportPodStatus';
+      status: PodStatus;
+      labels?: Record<string, string>;
+      annotations?: Record<string, string>;
+      expectedUid?: string;
+      expectedResourceVersion?: string;
+    }
   | { type: 'SetPodLabels'; labels: Record<string, string>; expectedResourceVersion?: string }
   | { type: 'SetPodOwner'; ownerReference: OwnerReference | null; expectedUid?: string }
   /**
@@ -71,19 +84,20 @@ export const decidePod = (cmd: PodCommand, current: Pod | undefined, ctx: Comman
       }
       return [{ type: 'PodBound', data: { nodeName: cmd.nodeName } }];
     case 'ReportPodStatus': {
-      if (jsonEqual(cmd.status, current.status)) return [];
+      checkVersion(current, cmd.expectedResourceVersion);
+      // Status first: a label event wakes the controller, which must then see the status this write stored.
+      const metadata = metadataEvents(cmd, current);
+      if (jsonEqual(cmd.status, current.status)) return metadata;
       // A kubelet's report is recorded as what it observed when the status rebuilds from that exactly.
       const kubelet = observedByKubelet(current, cmd.status);
-      return [{ type: 'PodStatusReported', data: kubelet ? { kubelet } : { status: cmd.status } }];
+      return [{ type: 'PodStatusReported', data: kubelet ? { kubelet } : { status: cmd.status } }, ...metadata];
     }
     case 'SetPodLabels':
       checkVersion(current, cmd.expectedResourceVersion);
       return jsonEqual(cmd.labels, current.metadata.labels ?? {}) ? [] : [{ type: 'PodLabelsChanged', data: { labels: cmd.labels } }];
     case 'UpdatePodMetadata': {
       checkVersion(current, cmd.expectedResourceVersion);
-      const events: PodEvent[] = [];
-      if (!jsonEqual(cmd.labels, current.metadata.labels ?? {})) events.push({ type: 'PodLabelsChanged', data: { labels: cmd.labels } });
-      if (!jsonEqual(cmd.annotations, current.metadata.annotations ?? {})) events.push({ type: 'PodAnnotationsChanged', data: { annotations: cmd.annotations } });
+      const events = metadataEvents(cmd, current);
       const owner = current.metadata.ownerReferences?.find((r) => r.controller) ?? null;
       if (cmd.ownerReference !== undefined && !jsonEqual(owner, cmd.ownerReference)) events.push({ type: 'PodOwnerChanged', data: { ownerReference: cmd.ownerReference } });
       return events;
@@ -107,4 +121,12 @@ export const decidePod = (cmd: PodCommand, current: Pod | undefined, ctx: Comman
     case 'ConfirmPodDeleted':
       return [{ type: 'PodDeleted', data: { reason: cmd.reason } }];
   }
+};
+
+/** The label and annotation events of a write that ends with these maps (absent: unchanged). */
+const metadataEvents = (cmd: { labels?: Record<string, string>; annotations?: Record<string, string> }, current: Pod): PodEvent[] => {
+  const events: PodEvent[] = [];
+  if (cmd.labels && !jsonEqual(cmd.labels, current.metadata.labels ?? {})) events.push({ type: 'PodLabelsChanged', data: { labels: cmd.labels } });
+  if (cmd.annotations && !jsonEqual(cmd.annotations, current.metadata.annotations ?? {})) events.push({ type: 'PodAnnotationsChanged', data: { annotations: cmd.annotations } });
+  return events;
 };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { admitDaemonSetCreate, admitDaemonSetStatusUpdate, admitDaemonSetUpdate, DAEMONSETS, SELECTABLE_FIELDS } from '@daemonledger/domain';
+import { admitDaemonSetCreate, admitDaemonSetStatusUpdate, admitDaemonSetUpdate, DAEMONSETS, SELECTABLE_FIELDS, statusWriteMetadata } from '@daemonledger/domain';
 import type { DaemonSet } from '@daemonledger/domain/api/types';
 import { CHANGE_CAUSE_ANNOTATION, decideDaemonSet, type DaemonSetCommand } from '@daemonledger/domain/cluster/daemon-set.decider';
 import { evolveDaemonSet } from '@daemonledger/domain/cluster/evolve';
@@ -65,7 +65,7 @@ export const DAEMON_SETS: ResourceDef<DaemonSet> = {
     },
     async updateStatus(input, current, c) {
       const ds = admitDaemonSetStatusUpdate(input, current);
-      const cmd: DaemonSetCommand = { type: 'UpdateDaemonSetStatus', status: ds.status!, expectedResourceVersion: input.metadata.resourceVersion };
+      const cmd: DaemonSetCommand = { type: 'UpdateDaemonSetStatus', status: ds.status!, ...statusWriteMetadata(ds), expectedResourceVersion: input.metadata.resourceVersion };
       if (c.dryRun) return preview(current, cmd) ?? ds;
       await command(current, c, cmd);
       return readBack(c, current) ?? ds;

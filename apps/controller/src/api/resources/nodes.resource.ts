@@ -1,4 +1,4 @@
-import { admitNodeCreate, admitNodeStatusUpdate, admitNodeUpdate, canonicalJson, forbidden, invalidError, NODES, SELECTABLE_FIELDS } from '@daemonledger/domain';
+import { admitNodeCreate, admitNodeStatusUpdate, admitNodeUpdate, canonicalJson, forbidden, invalidError, NODES, SELECTABLE_FIELDS, statusWriteMetadata } from '@daemonledger/domain';
 import type { Node } from '@daemonledger/domain/api/types';
 import { NodeCommandMsg } from '../../commands/cluster.commands';
 import { controllerRefChange, refuseFinalizerChange } from './kept-metadata';
@@ -65,7 +65,7 @@ export const NODES_RESOURCE: ResourceDef<Node> = {
       const node = admitNodeStatusUpdate(input, current);
       if (c.dryRun) return node;
       const name = current.metadata.name!;
-      await command(name, c, { type: 'ReportNodeStatus', status: node.status ?? {}, expectedResourceVersion: input.metadata.resourceVersion });
+      await command(name, c, { type: 'ReportNodeStatus', status: node.status ?? {}, ...statusWriteMetadata(node), expectedResourceVersion: input.metadata.resourceVersion });
       return c.view.nodes.get(name) ?? current;
     },
     async delete(current, _options, c) {

@@ -1,4 +1,4 @@
-import { admitPodCreate, admitPodStatusUpdate, admitPodUpdate, canonicalJson, forbidden, invalidError, PODS, SELECTABLE_FIELDS } from '@daemonledger/domain';
+import { admitPodCreate, admitPodStatusUpdate, admitPodUpdate, canonicalJson, forbidden, invalidError, PODS, SELECTABLE_FIELDS, statusWriteMetadata } from '@daemonledger/domain';
 import type { Pod } from '@daemonledger/domain/api/types';
 import { PodCommandMsg } from '../../commands/cluster.commands';
 import { controllerRefChange, refuseFinalizerChange } from './kept-metadata';
@@ -76,7 +76,13 @@ export const PODS_RESOURCE: ResourceDef<Pod> = {
     async updateStatus(input, current, c) {
       const pod = admitPodStatusUpdate(input, current);
       if (c.dryRun) return pod;
-      await command(current, c, { type: 'ReportPodStatus', status: pod.status ?? {}, expectedUid: current.metadata.uid });
+      await command(current, c, {
+        type: 'ReportPodStatus',
+        status: pod.status ?? {},
+        ...statusWriteMetadata(pod),
+        expectedUid: current.metadata.uid,
+        expectedResourceVersion: input.metadata.resourceVersion,
+      });
       return readBack(c, current) ?? current;
     },
     async delete(current, options, c) {
