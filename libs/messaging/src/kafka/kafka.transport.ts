@@ -34,7 +34,8 @@ export const DEFAULT_TOPIC_PREFIX = 'daemonledger.';
  * Delivery is at least once: a subscription is one consumer group member
  * (`<prefix><group>.<topic>`) that handles a fetched batch with one queue per
  * key (keys concurrently, each key in order) and commits a partition's offset
- * only up to the last message whose handler resolved, with no gap below it.
+ * only up to the last message whose handler resolved, with no gap below it
+ * (every second while a batch is in its handlers, and when it ends).
  * A handler that throws is retried with back-off in place; a subscriber that
  * stops or dies before the commit leaves the rest to the group's next owner
  * of the partition, which therefore may see a message twice. A record that
@@ -165,8 +166,8 @@ export class KafkaTransport implements Transport {
       if (list) list.push(i);
       else byKey.set(k, [i]);
     });
-    // Handlers may be slow or retrying: the member keeps its partitions meanwhile.
-    const beat = setInterval(() => void heartbeat().catch(() => undefined), 1_000);
+    // Handlers may be slow or retrying: the member keeps its partitions, and what is handled gets committed meanwhile.
+    const beat = setInterval(() => void heartbeat().then(() => commitOffsetsIfNecessary()).catch(() => undefined), 1_000);
     try {
       await Promise.all(
         [...byKey.values()].map(async (indexes) => {
