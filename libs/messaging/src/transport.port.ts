@@ -25,8 +25,8 @@ export type MessageHandler<T = unknown> = (message: TransportMessage<T>) => Prom
 export interface Transport {
   publish<T>(topic: string, key: string, value: T, headers?: Record<string, string>): Promise<void>;
   /**
-   * Publishes several messages in one request (Kafka: one `sendBatch`; one
-   * awaited send per message is ~30× slower). Per-key order follows the array.
+   * Publishes several messages in one request (Kafka: one `sendBatch`; kafkajs
+   * does not merge concurrent sends, so one awaited send per message is far slower). Per-key order follows the array.
    */
   publishBatch(messages: readonly TransportMessage[]): Promise<void>;
   /**
