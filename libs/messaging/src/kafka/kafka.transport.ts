@@ -127,10 +127,14 @@ export class KafkaTransport implements Transport {
       heartbeatInterval: 1_000,
     });
     this.consumers.push(consumer);
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-    consumer.on(consumer.events.CRASH, ({ payload }) =>
-      this.errors.forEach((l) => l(payload.error, { topic, key: '', value: undefined })),
-    );
+    // Resolves at the first assignment; a crash before it (kafkajs restarts a consumer after most) fails the subscribe.
+    const joined = new Promise<void>((resolve, reject) => {
+      consumer.on(consumer.events.GROUP_JOIN, () => resolve());
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (!payload.restart) reject(payload.error);
+        this.errors.forEach((l) => l(payload.error, { topic, key: '', value: undefined }));
+      });
+    });
     await consumer.connect();
     await consumer.subscribe({ topic: this.kafkaTopic(topic), fromBeginning: true });
     await consumer.run({
