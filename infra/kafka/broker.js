@@ -143,6 +143,8 @@ const startBroker = async (options = {}) => {
   let ready = false;
   let onReady;
   const readySeen = new Promise((resolve) => (onReady = resolve));
+  // A logged record starts with "[date] LEVEL"; lines that follow it (a config dump, a stack trace) share its fate.
+  let showing = true;
   for (const stream of [child.stdout, child.stderr]) {
     readline.createInterface({ input: stream }).on('line', (line) => {
       recent.push(line);
@@ -151,7 +153,9 @@ const startBroker = async (options = {}) => {
         ready = true;
         onReady();
       }
-      if (options.verbose || /\] (WARN|ERROR|FATAL) /.test(line) || !/^\[\d/.test(line)) log(line);
+      if (/^\[\d/.test(line)) showing = options.verbose || /\] (WARN|ERROR|FATAL) /.test(line);
+      else if (!/^\s/.test(line)) showing = true; // the JVM's own messages
+      if (showing) log(line);
     });
   }
   const timeoutMs = options.timeoutMs || 60_000;
@@ -195,15 +199,17 @@ if (require.main === module) {
     (b) => {
       console.log(`kafka: broker ready on ${b.brokers[0]} in ${(b.startMs / 1000).toFixed(1)} s (data ${b.dataDir}, pid ${b.pid})`);
       console.log(`export TRANSPORT=kafka KAFKA_BROKERS=${b.brokers[0]}`);
+      let stopping = false;
       const stop = () => {
         // The broker shuts down cleanly on SIGTERM; the data stays for the next start.
+        stopping = true;
         process.kill(b.pid, 'SIGTERM');
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
       b.exited.then(({ code, signal }) => {
         console.log(`kafka: broker stopped (code ${code}, signal ${signal})`);
-        process.exit(code ?? 0);
+        process.exit(stopping ? 0 : code || 1);
       });
     },
     (e) => {
