@@ -212,16 +212,34 @@ export class KafkaTransport implements Transport {
   private ensureTopic(topic: string): Promise<void> {
     let created = this.topics.get(topic);
     if (!created) {
-      created = this.admin
-        .createTopics({
-          waitForLeaders: true,
-          topics: [{ topic: this.kafkaTopic(topic), numPartitions: this.options.partitions ?? 16, replicationFactor: this.options.replicationFactor ?? 1 }],
-        })
-        .then(() => undefined);
+      created = this.createTopic(topic);
       created.catch(() => this.topics.delete(topic));
       this.topics.set(topic, created);
     }
     return created;
+  }
+
+  /**
+   * Creates a topic (if missing) and waits for its partitions' leaders. Right
+   * after the creation the broker may still answer "does not host this
+   * topic-partition" (its metadata lags the controller's): asked again, up to 15 s.
+   */
+  private async createTopic(topic: string): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.admin.createTopics({
+          waitForLeaders: true,
+          topics: [{ topic: this.kafkaTopic(topic), numPartitions: this.options.partitions ?? 16, replicationFactor: this.options.replicationFactor ?? 1 }],
+        });
+        return;
+      } catch (e) {
+        const err = e as { type?: string; originalError?: { type?: string } };
+        const type = err.type ?? err.originalError?.type;
+        if (this.closed || Date.now() > deadline || (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE')) throw e;
+        await new Promise((r) => setTimeout(r, retryDelayMs(attempt) * 5));
+      }
+    }
   }
 
   /** Stops every subscription (handled offsets committed, the rest left to the group) and disconnects. */
