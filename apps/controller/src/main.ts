@@ -21,7 +21,9 @@ const main = async () => {
     throw e;
   }
   if (config.transport.kind === 'kafka') {
-    console.error('daemonledger: TRANSPORT=kafka: the Kafka transport is not built yet; use TRANSPORT=inprocess (the default)');
+    // The Kafka transport exists and passes the transport contract (libs/messaging), but node agents
+    // as processes, heartbeats and failover do not yet (issue 10): started alone, nothing would run pods.
+    console.error('daemonledger: TRANSPORT=kafka: distributed mode is not complete yet (node-agent processes are planned); use TRANSPORT=inprocess (the default)');
     process.exit(2);
   }
   // Private to the server's user (a folder that exists keeps its mode: the operator chose it).

@@ -1,12 +1,15 @@
-import type { MessageHandler, Transport, TransportMessage } from './transport.port';
+import { type MessageHandler, type Transport, type TransportMessage, retryDelayMs } from './transport.port';
 
 /**
- * The embedded transport: same process, same semantics as the Kafka one —
- * per-key ordering (one queue per key, handlers awaited) and one delivery per
- * consumer group. Delivery is asynchronous, never inside `publish`.
+ * The embedded transport: same process, same contract as the Kafka one —
+ * per-key order (one queue per topic, group and key; handlers awaited), one
+ * delivery per consumer group (a group's members share the keys by hash), and
+ * a handler that throws gets the message again after a back-off, its key
+ * waiting meanwhile. Delivery is asynchronous, never inside `publish`.
+ * Nothing outlives the process: a restart starts from an empty bus.
  */
 export class InProcessTransport implements Transport {
-  private readonly groups = new Map<string, Map<string, MessageHandler>>();
+  private readonly groups = new Map<string, Map<string, MessageHandler[]>>();
   private readonly queues = new Map<string, Promise<void>>();
   private closed = false;
   private errors: ((e: unknown, m: TransportMessage) => void)[] = [];
@@ -16,19 +19,20 @@ export class InProcessTransport implements Transport {
   }
 
   async publish<T>(topic: string, key: string, value: T, headers?: Record<string, string>): Promise<void> {
+    await this.publishBatch([{ topic, key, value, ...(headers ? { headers } : {}) }]);
+  }
+
+  async publishBatch(messages: readonly TransportMessage[]): Promise<void> {
     if (this.closed) throw new Error('transport closed');
-    const message: TransportMessage<T> = { topic, key, value, headers };
-    for (const [group, handler] of this.groups.get(topic) ?? []) {
+    for (const message of messages) this.enqueue(message);
+  }
+
+  private enqueue(message: TransportMessage) {
+    const { topic, key } = message;
+    for (const [group, members] of this.groups.get(topic) ?? []) {
       const qk = `${topic}\u0000${group}\u0000${key}`;
       const prev = this.queues.get(qk) ?? Promise.resolve();
-      const next = prev.then(async () => {
-        if (this.closed) return;
-        try {
-          await handler(message as TransportMessage);
-        } catch (e) {
-          this.errors.forEach((l) => l(e, message as TransportMessage));
-        }
-      });
+      const next = prev.then(() => this.deliver(members, message));
       this.queues.set(qk, next);
       void next.then(() => {
         if (this.queues.get(qk) === next) this.queues.delete(qk);
@@ -36,10 +40,26 @@ export class InProcessTransport implements Transport {
     }
   }
 
+  /** Hands the message to the member that owns its key until a handler resolves (or the bus closes). */
+  private async deliver(members: MessageHandler[], message: TransportMessage): Promise<void> {
+    for (let attempt = 1; !this.closed; attempt++) {
+      const handler = members[hashKey(message.key) % members.length];
+      try {
+        await handler(message);
+        return;
+      } catch (e) {
+        this.errors.forEach((l) => l(e, message));
+        await new Promise((r) => setTimeout(r, retryDelayMs(attempt)));
+      }
+    }
+  }
+
   async subscribe<T>(topic: string, group: string, handler: MessageHandler<T>): Promise<void> {
     let groups = this.groups.get(topic);
     if (!groups) this.groups.set(topic, (groups = new Map()));
-    groups.set(group, handler as MessageHandler);
+    const members = groups.get(group);
+    if (members) members.push(handler as MessageHandler);
+    else groups.set(group, [handler as MessageHandler]);
   }
 
   get idle(): boolean {
@@ -55,3 +75,10 @@ export class InProcessTransport implements Transport {
     this.closed = true;
   }
 }
+
+/** A stable hash of a key (FNV-1a), so a key stays with one member of a group. */
+const hashKey = (key: string): number => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+};

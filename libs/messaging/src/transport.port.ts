@@ -1,7 +1,17 @@
 /**
- * The transport between the controller and node agents. Messages on a topic
- * are delivered in order per key (Kafka: per partition, keyed by node name),
- * at least once; handlers must be idempotent (pod names and uids make them so).
+ * The transport between the controller and node agents. Both adapters
+ * (in-process, Kafka) pass one contract (contract/transport.contract.ts):
+ * - per-key order: messages on a topic with the same key reach a group's
+ *   handler in publish order (Kafka: the key picks the partition);
+ * - one delivery per consumer group: every group sees every message, and the
+ *   members of a group share the keys between them;
+ * - at least once: a message counts as delivered only when its handler has
+ *   resolved. A handler that throws gets the same message again (with
+ *   back-off), and the messages after it on its key wait; with Kafka, a
+ *   subscriber that stops before its handler resolved leaves the message to
+ *   the next member of its group. Handlers must therefore be idempotent (pod
+ *   names and uids make them so) and should drop, not throw on, a message they
+ *   can never handle (a malformed one): a throw stalls its key until it passes.
  */
 export interface TransportMessage<T = unknown> {
   topic: string;
@@ -14,15 +24,30 @@ export type MessageHandler<T = unknown> = (message: TransportMessage<T>) => Prom
 
 export interface Transport {
   publish<T>(topic: string, key: string, value: T, headers?: Record<string, string>): Promise<void>;
-  /** Registers a handler for a topic; `group` names the consumer group (one delivery per group). */
+  /**
+   * Publishes several messages in one request (Kafka: one `sendBatch`; kafkajs
+   * does not merge concurrent sends, so one awaited send per message is far slower). Per-key order follows the array.
+   */
+  publishBatch(messages: readonly TransportMessage[]): Promise<void>;
+  /**
+   * Registers a handler for a topic; `group` names the consumer group (one
+   * delivery per group). Resolves once the subscription receives messages: a
+   * group that is new starts at the oldest message the topic retains.
+   */
   subscribe<T>(topic: string, group: string, handler: MessageHandler<T>): Promise<void>;
+  /** Reports a handler's failure (the message is retried) and a message that cannot be read (skipped). */
+  onError(listener: (error: unknown, message: TransportMessage) => void): void;
+  /** Stops delivering (a handler running now finishes, unacknowledged messages stay for the group) and disconnects. */
   close(): Promise<void>;
 }
 
-/** Topic names shared by the controller and the node agents. */
+/** Topic names shared by the controller and the node agents (Kafka prefixes them, default `daemonledger.`). */
 export const TOPICS = {
   /** controller → agents, key = node name: RunPod / StopPod. */
-  nodeCommands: 'daemonledger.node-commands',
+  nodeCommands: 'node-commands',
   /** agents → controller, key = node name: pod status reports, deletions, node heartbeats. */
-  nodeReports: 'daemonledger.node-reports',
+  nodeReports: 'node-reports',
 } as const;
+
+/** Back-off before a failed message is handed to its handler again: 10 ms doubling to 2 s. */
+export const retryDelayMs = (attempt: number): number => Math.min(10 * 2 ** Math.max(0, attempt - 1), 2000);

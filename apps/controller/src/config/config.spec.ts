@@ -29,7 +29,10 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ TRANSPORT: 'kafka', KAFKA_BROKERS: 'a:9092, b:9092' }).transport).toEqual({
       kind: 'kafka',
       brokers: ['a:9092', 'b:9092'],
+      topicPrefix: 'daemonledger.',
     });
+    expect(loadConfig({ TRANSPORT: 'kafka', KAFKA_BROKERS: 'a:9092', KAFKA_TOPIC_PREFIX: 'staging.dl.' }).transport).toMatchObject({ topicPrefix: 'staging.dl.' });
+    expect(() => loadConfig({ TRANSPORT: 'kafka', KAFKA_BROKERS: 'a:9092', KAFKA_TOPIC_PREFIX: 'bad/prefix' })).toThrow(/KAFKA_TOPIC_PREFIX/);
   });
 
   it('reads simulation failure injection rules and reports malformed ones', () => {

@@ -22,6 +22,7 @@ const EnvSchema = z.object({
   EVENTSTOREDB_CONNECTION_STRING: z.string().optional(),
   TRANSPORT: z.enum(['inprocess', 'kafka']).default('inprocess'),
   KAFKA_BROKERS: z.string().optional(),
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/, 'KAFKA_TOPIC_PREFIX may hold only letters, digits, ".", "_" and "-"').default('daemonledger.'),
   SIM_NODES: intFromEnv('SIM_NODES', 0, 100_000).default(3),
   SIM_POD_START_MS: intFromEnv('SIM_POD_START_MS', 0, 3_600_000).default(2000),
   SIM_POD_STOP_MS: intFromEnv('SIM_POD_STOP_MS', 0, 3_600_000).optional(),
@@ -76,7 +77,7 @@ export interface AppConfig {
     | { kind: 'sqlite'; file: string; synchronous: 'FULL' | 'NORMAL' }
     | { kind: 'eventstoredb'; connectionString: string }
     | { kind: 'memory' };
-  transport: { kind: 'inprocess' } | { kind: 'kafka'; brokers: string[] };
+  transport: { kind: 'inprocess' } | { kind: 'kafka'; brokers: string[]; topicPrefix: string };
   simulation: {
     nodes: number;
     podStartMs: number;
@@ -128,7 +129,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
           : { kind: 'memory' },
     transport:
       e.TRANSPORT === 'kafka'
-        ? { kind: 'kafka', brokers: e.KAFKA_BROKERS!.split(',').map((b) => b.trim()).filter(Boolean) }
+        ? { kind: 'kafka', brokers: e.KAFKA_BROKERS!.split(',').map((b) => b.trim()).filter(Boolean), topicPrefix: e.KAFKA_TOPIC_PREFIX }
         : { kind: 'inprocess' },
     simulation: {
       nodes: e.SIM_NODES,
