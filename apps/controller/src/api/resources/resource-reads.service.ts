@@ -66,15 +66,22 @@ export class ResourceReads {
     const keepable = !r.def.present;
     let text = keepable ? this.served.get(key) : undefined;
     let contentType = table ? TABLE_CONTENT_TYPE : protobuf ? PROTOBUF_CONTENT_TYPE : 'application/json';
+    // The selected objects' page at resourceVersion (kept across the pages of a chunked list).
+    const pageOf = async () =>
+      this.page(
+        await this.selected(r, options, resourceVersion, () => view ?? this.pastView(r, options, Number(resourceVersion))),
+        options,
+        resourceVersion,
+        r.def.namespaced && r.namespace === undefined,
+      );
     if (text === undefined && protobuf) {
+      const { items, listMeta } = await pageOf();
+      const head = { kind: `${r.def.kind}List`, apiVersion: apiVersionOf(r.def), metadata: listMeta };
+      const encoded = encodeObject({ ...head, items });
+      if (encoded && keepable) this.keep(key, encoded);
       // Kinds without a protobuf form (the ledger group) are answered in JSON, which protobuf clients also accept.
-      const all = await this.selected(r, options, resourceVersion, () => view ?? this.pastView(r, options, Number(resourceVersion)));
-      const { items, listMeta } = this.page(all, options, resourceVersion, r.def.namespaced && r.namespace === undefined);
-      const body = { kind: `${r.def.kind}List`, apiVersion: apiVersionOf(r.def), metadata: listMeta, items };
-      text = encodeObject(body);
-      if (text && keepable) this.keep(key, text);
-      else if (!text) contentType = 'application/json';
-      text ??= Buffer.from(wireJsonList({ kind: body.kind, apiVersion: body.apiVersion, metadata: listMeta }, items));
+      if (!encoded) contentType = 'application/json';
+      text = encoded ?? Buffer.from(wireJsonList(head, items));
     }
     if (text === undefined && !table && this.wholePodList(r, options)) {
       // Every pod, as stored: those a past view restored and never read are sent as their snapshot text, unparsed.
@@ -84,8 +91,7 @@ export class ResourceReads {
       this.keep(key, text);
     }
     if (text === undefined) {
-      const all = await this.selected(r, options, resourceVersion, () => view ?? this.pastView(r, options, Number(resourceVersion)));
-      const { items, listMeta } = this.page(all, options, resourceVersion, r.def.namespaced && r.namespace === undefined);
+      const { items, listMeta } = await pageOf();
       const body = table
         ? toTable(r.def.resource, items, { now, includeObject: includeObject(r.query), listMeta, version: table })
         : { kind: `${r.def.kind}List`, apiVersion: apiVersionOf(r.def), metadata: listMeta, items };
