@@ -7,7 +7,7 @@ import { InProcessTransport, type Transport } from '@daemonledger/messaging';
 import type { AppConfig } from './config/config';
 import { CLUSTER_COMMAND_HANDLERS } from './commands/cluster.handlers';
 import { CommandRunner } from './commands/command-runner.service';
-import { APP_CONFIG, CLOCK, type Clock, EVENT_STORE, ID_SOURCE, type IdSource, SNAPSHOT_POLICY, SNAPSHOT_STORE, TRANSPORT, systemClock } from './infrastructure/tokens';
+import { APP_CONFIG, CLOCK, type Clock, EVENT_STORE, ID_SOURCE, type IdSource, LEADERSHIP, type Leadership, SNAPSHOT_POLICY, SNAPSHOT_STORE, TRANSPORT, soleLeader, systemClock } from './infrastructure/tokens';
 import { openSecretSealer } from './infrastructure/open-secret-sealer';
 import { SECRET_SEALER } from './infrastructure/secret-sealer.port';
 import { DEFAULT_SNAPSHOT_POLICY } from './projections/snapshot-scheduler';
@@ -31,6 +31,8 @@ export interface AppWiring {
   activityLog?: (line: string) => void;
   /** Serve the Kubernetes REST API (an HTTP app: create it with NestFactory.create). */
   api?: boolean;
+  /** Who may act (default: this process alone, the embedded mode). */
+  leadership?: Leadership;
 }
 
 /** Time-ordered (UUIDv7): the store's id index then only grows at its end. */
@@ -56,6 +58,7 @@ export class AppModule {
       { provide: TRANSPORT, useValue: w.transport ?? new InProcessTransport() },
       { provide: CLOCK, useValue: w.clock ?? systemClock },
       { provide: ID_SOURCE, useValue: w.ids ?? cryptoIds },
+      { provide: LEADERSHIP, useValue: w.leadership ?? soleLeader },
       { provide: SECRET_SEALER, useFactory: () => openSecretSealer(w.config) },
       { provide: ACTIVITY_SINK, useValue: w.activityLog ?? null },
       ActivityLog,

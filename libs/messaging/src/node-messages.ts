@@ -6,8 +6,17 @@ import { z } from 'zod';
  */
 const Json = z.record(z.string(), z.unknown());
 
+/**
+ * Every command and report carries an id, unique per message (a command's is
+ * the id of the log event it was derived from; a report's is the agent's), so
+ * a receiver can recognise a redelivery. Optional on receipt: a message from
+ * an older sender without one is still handled (idempotently, by pod uid).
+ */
+const messageId = z.string().min(1).optional();
+
 export const RunPodMessage = z.object({
   kind: z.literal('RunPod'),
+  id: messageId,
   namespace: z.string(),
   name: z.string(),
   uid: z.string(),
@@ -19,6 +28,7 @@ export const RunPodMessage = z.object({
 });
 export const StopPodMessage = z.object({
   kind: z.literal('StopPod'),
+  id: messageId,
   namespace: z.string(),
   name: z.string(),
   uid: z.string(),
@@ -31,6 +41,7 @@ export type NodeCommandMessage = z.infer<typeof NodeCommandMessage>;
 
 export const PodStatusMessage = z.object({
   kind: z.literal('PodStatus'),
+  id: messageId,
   namespace: z.string(),
   name: z.string(),
   uid: z.string(),
@@ -40,6 +51,7 @@ export const PodStatusMessage = z.object({
 });
 export const PodGoneMessage = z.object({
   kind: z.literal('PodGone'),
+  id: messageId,
   namespace: z.string(),
   name: z.string(),
   uid: z.string(),
@@ -48,8 +60,26 @@ export const PodGoneMessage = z.object({
 });
 export const NodeRegisterMessage = z.object({
   kind: z.literal('NodeRegister'),
+  id: messageId,
   nodeName: z.string(),
   node: Json,
 });
+/**
+ * A node's heartbeat, as a kubelet renews its Lease in kube-node-lease: the
+ * controller records it as that Lease's renewal, and the node lifecycle
+ * marks a node whose renewals stop unreachable after the grace period.
+ */
+export const NodeHeartbeatMessage = z.object({
+  kind: z.literal('NodeHeartbeat'),
+  id: messageId,
+  nodeName: z.string(),
+  /** Who renews: the agent process (its identity), as a Lease's holderIdentity. */
+  holderIdentity: z.string(),
+  /** RFC 3339 with microseconds (a Lease's MicroTime), the agent's clock. */
+  renewTime: z.string(),
+  leaseDurationSeconds: z.number().int().positive(),
+});
+export type NodeHeartbeatMessage = z.infer<typeof NodeHeartbeatMessage>;
+
 export const NodeReportMessage = z.discriminatedUnion('kind', [PodStatusMessage, PodGoneMessage, NodeRegisterMessage]);
 export type NodeReportMessage = z.infer<typeof NodeReportMessage>;

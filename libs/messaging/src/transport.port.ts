@@ -45,8 +45,12 @@ export interface Transport {
 export const TOPICS = {
   /** controller → agents, key = node name: RunPod / StopPod. */
   nodeCommands: 'node-commands',
-  /** agents → controller, key = node name: pod status reports, deletions, node heartbeats. */
+  /** agents → controller, key = node name: registrations, pod status reports, deletions. */
   nodeReports: 'node-reports',
+  /** agents → controller, key = node name: a node's lease renewals (what a kubelet writes to its Lease every 10 s). */
+  nodeHeartbeats: 'node-heartbeats',
+  /** The outbox: every event of the log, in log order, key = stream id (see the README's message format). */
+  events: 'events',
 } as const;
 
 /** Back-off before a failed message is handed to its handler again: 10 ms doubling to 2 s. */

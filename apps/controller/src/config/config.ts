@@ -33,6 +33,16 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   SNAPSHOT_EVERY_EVENTS: intFromEnv('SNAPSHOT_EVERY_EVENTS', 0, 100_000_000).default(10_000),
   SNAPSHOT_KEEP: intFromEnv('SNAPSHOT_KEEP', 2, 100_000).default(128),
+  // Distributed mode (TRANSPORT=kafka). Node leases: a kubelet renews every quarter of the duration
+  // (10 s of 40 upstream); the node lifecycle marks a node unreachable when none came for the grace period.
+  NODE_LEASE_DURATION_SECONDS: intFromEnv('NODE_LEASE_DURATION_SECONDS', 1, 3600).default(40),
+  NODE_MONITOR_GRACE_SECONDS: intFromEnv('NODE_MONITOR_GRACE_SECONDS', 1, 3600).default(40),
+  // The controller's leader lease (kube-system/daemonledger-controller): upstream's leader election defaults to 15 s.
+  CONTROLLER_LEASE_SECONDS: intFromEnv('CONTROLLER_LEASE_SECONDS', 2, 3600).default(15),
+  /** This controller process's holderIdentity (default: hostname, pid and a random suffix). */
+  CONTROLLER_ID: z.string().regex(/^[a-zA-Z0-9._:-]{1,128}$/, 'CONTROLLER_ID may hold only letters, digits, ".", "_", ":" and "-" (at most 128)').optional(),
+  /** npm run agent: the first node index this agent runs (nodes node-<offset> … node-<offset+SIM_NODES-1>). */
+  SIM_NODE_OFFSET: intFromEnv('SIM_NODE_OFFSET', 0, 1_000_000).default(0),
 });
 
 /**
@@ -86,10 +96,14 @@ export interface AppConfig {
     registryCatalog?: string;
     registryStrict: boolean;
     failures: FailureRuleConfig[];
+    /** First node index (npm run agent: SIM_NODE_OFFSET). */
+    nodeOffset?: number;
   };
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   /** Snapshots of the read models: every `everyEvents` events folded (0: none), at most `keep` kept. */
   snapshots?: { everyEvents: number; keep: number };
+  /** Leases (distributed mode): node heartbeats and the controllers' leader election. */
+  leases?: { nodeLeaseDurationSeconds: number; nodeMonitorGraceSeconds: number; controllerLeaseSeconds: number; controllerId?: string };
 }
 
 export class ConfigError extends Error {
@@ -139,8 +153,15 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       ...(e.SIM_REGISTRY_CATALOG ? { registryCatalog: resolve(e.SIM_REGISTRY_CATALOG) } : {}),
       registryStrict: e.SIM_REGISTRY_STRICT === 'true',
       failures: failures.rules,
+      nodeOffset: e.SIM_NODE_OFFSET,
     },
     logLevel: e.LOG_LEVEL,
     snapshots: { everyEvents: e.SNAPSHOT_EVERY_EVENTS, keep: e.SNAPSHOT_KEEP },
+    leases: {
+      nodeLeaseDurationSeconds: e.NODE_LEASE_DURATION_SECONDS,
+      nodeMonitorGraceSeconds: e.NODE_MONITOR_GRACE_SECONDS,
+      controllerLeaseSeconds: e.CONTROLLER_LEASE_SECONDS,
+      ...(e.CONTROLLER_ID ? { controllerId: e.CONTROLLER_ID } : {}),
+    },
   };
 };

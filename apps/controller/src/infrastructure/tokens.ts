@@ -20,3 +20,36 @@ export interface IdSource {
 export const SNAPSHOT_STORE = Symbol('SNAPSHOT_STORE');
 /** When snapshots are taken and how many are kept (snapshot-scheduler.ts). */
 export const SNAPSHOT_POLICY = Symbol('SNAPSHOT_POLICY');
+
+/**
+ * Whether this process may act on the cluster (reconcile, collect garbage,
+ * publish pod commands, mark nodes unreachable). One process in the embedded
+ * mode, always; several controllers on one log elect one leader through the
+ * Lease kube-system/daemonledger-controller (distributed mode). Serving the
+ * API and recording what kubelets report need no leadership.
+ */
+export const LEADERSHIP = Symbol('LEADERSHIP');
+
+/** An append condition: the stream must be at exactly this revision (fencing a deposed leader's writes). */
+export interface Fence {
+  streamId: string;
+  expectedRevision: number;
+}
+
+export interface Leadership {
+  isLeader(): boolean;
+  /** Called at once with the current state, then on every change; returns the unsubscribe. */
+  onChange(listener: (leader: boolean) => void): () => void;
+  /** The condition a leader's own appends carry; undefined when unfenced (the embedded single process). */
+  fence(): Fence | undefined;
+}
+
+/** The embedded mode: one process, always the leader, nothing to fence. */
+export const soleLeader: Leadership = {
+  isLeader: () => true,
+  onChange: (listener) => {
+    listener(true);
+    return () => undefined;
+  },
+  fence: () => undefined,
+};
