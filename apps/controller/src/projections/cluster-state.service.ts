@@ -60,8 +60,9 @@ export class ClusterState implements OnApplicationShutdown {
       this.subscription = this.store.subscribeToAll({
         fromPosition: this.view.position,
         onEvent: (e) => {
-          this.apply(e);
+          const wait = this.apply(e);
           if (!started && e.position >= head) caughtUp();
+          return wait;
         },
         onCaughtUp: () => caughtUp(),
         onError: (err) => {
@@ -73,11 +74,12 @@ export class ClusterState implements OnApplicationShutdown {
     });
   }
 
-  private apply(e: RecordedEvent) {
+  /** Folds one event; returns a promise when the fold must wait for a snapshot write (back-pressure, snapshot-scheduler.ts). */
+  private apply(e: RecordedEvent): Promise<void> | undefined {
     const affects = this.live ? this.affected(e) : [];
     const started = this.snapshots ? performance.now() : 0;
     this.view.apply(e);
-    this.snapshots?.folded(this.view, performance.now() - started);
+    const wait = this.snapshots?.folded(this.view, performance.now() - started);
     if (this.live) this.eventBus.publish(new Recorded(e, affects));
     if (this.waiters.length) {
       const ready = this.waiters.filter((w) => w.position <= e.position);
@@ -86,6 +88,7 @@ export class ClusterState implements OnApplicationShutdown {
         ready.forEach((w) => w.resolve());
       }
     }
+    return wait;
   }
 
   /** Which DaemonSets' reconcile may change because of `e` (computed before the view applies it). */

@@ -35,9 +35,8 @@ export class SnapshotScheduler {
   private foldMs = 0;
   /**
    * Writes in progress. Up to two at once: a write waits for turns of the
-   * event loop, which take long while the fold is busy (a rollout), so one
-   * write at a time let the snapshots drift several intervals apart, and the
-   * tail of past reads grew with them. Two overlap their waits.
+   * event loop, which are few while the fold is busy (a rollout); two overlap
+   * their waits, and a third due meanwhile holds the fold (see `folded`).
    */
   private readonly writing = new Set<Promise<void>>();
   /** Figures of the last write, for logs and benchmarks. */
@@ -49,13 +48,33 @@ export class SnapshotScheduler {
     private readonly log: Log,
   ) {}
 
-  /** Called after each event folded into the live view, with the time the fold took. */
-  folded(view: ClusterView, ms: number): void {
-    if (this.policy.everyEvents <= 0) return;
+  /**
+   * Called after each event folded into the live view, with the time the
+   * fold took. Returns a promise when the fold must wait: a snapshot is due
+   * by its event count while {@link MAX_WRITES} writes are still going. The
+   * fold (the subscription awaits it) then pauses until one of them ends and
+   * the snapshot is taken at exactly this position, so snapshots stay
+   * `everyEvents` apart whatever the fold's pace: without the wait, a fold
+   * racing through a 10,000-node rollout let them drift several intervals
+   * apart, and every past read and restart folded the longer tail.
+   */
+  folded(view: ClusterView, ms: number): Promise<void> | undefined {
+    if (this.policy.everyEvents <= 0) return undefined;
     this.events++;
     this.foldMs += ms;
-    if (this.writing.size >= MAX_WRITES || (this.events < this.policy.everyEvents && this.foldMs < this.policy.everyFoldMs)) return;
-    void this.takeNow(view);
+    const dueByCount = this.events >= this.policy.everyEvents;
+    if (!dueByCount && this.foldMs < this.policy.everyFoldMs) return undefined;
+    if (this.writing.size < MAX_WRITES) {
+      void this.takeNow(view);
+      return undefined;
+    }
+    // Due by fold time only: a hint, not a bound; the next event asks again.
+    if (!dueByCount) return undefined;
+    return this.afterAWrite().then(() => void this.takeNow(view));
+  }
+
+  private async afterAWrite(): Promise<void> {
+    while (this.writing.size >= MAX_WRITES) await Promise.race([...this.writing]);
   }
 
   /** Captures the view now and writes it; resolves once stored (or failed, which is logged). */
