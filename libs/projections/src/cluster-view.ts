@@ -19,7 +19,7 @@ import { DaemonSetVersions } from './daemon-set-versions';
 import { KubeEvents } from './kube-events';
 import { rawEntriesOf, type Unparsed } from './encoded-map';
 import { ALL_STREAM_KINDS, CORE_STREAM_KINDS, mapPart, namespacedPart, type SnapshotPart, textNamespacedPart } from './snapshot-part';
-import { RolloutTimelines, type RolloutTimelinesSnapshot } from './rollout-timelines';
+import { RolloutTimelines } from './rollout-timelines';
 import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
 
 /** One rollout as the audit view sees it (the fold of its rollout stream). */
@@ -337,9 +337,10 @@ export class ClusterView {
       streamRevisions: mapPart(this.streamRevisions, ALL_STREAM_KINDS),
       rolloutTimelines: {
         kinds: CORE_STREAM_KINDS,
-        // Its records change in place as the fold goes, so the capture is a copy (as text), not shared entries.
-        toSnapshot: () => [JSON.stringify(this.rolloutTimelines.toSnapshot())],
-        fromSnapshot: ([text]) => void (text && (this.rolloutTimelines = RolloutTimelines.fromSnapshot(JSON.parse(text as string) as RolloutTimelinesSnapshot))),
+        // One line per rollout, as text made at capture (records change in place): finished rollouts reuse theirs.
+        textValues: true,
+        toSnapshot: () => this.rolloutTimelines.snapshotEntries(),
+        fromSnapshot: (entries) => void (entries.length && (this.rolloutTimelines = RolloutTimelines.fromSnapshotEntries(entries))),
       },
     };
   }

@@ -161,6 +161,12 @@ export class PositionRuns {
     for (let i = 0; i < this.length; i += 2) yield [this.runs[i], this.runs[i + 1]];
   }
 
+  /** The newest position added (0: none): it changes whenever the rollout's fold does (rollout-steps.ts `snapshotText`). */
+  get last(): number {
+    const n = this.length;
+    return n ? this.runs[n - 2] + this.runs[n - 1] - 1 : 0;
+  }
+
   get count(): number {
     let c = 0;
     for (let i = 1; i < this.length; i += 2) c += this.runs[i];

@@ -292,6 +292,22 @@ export class RolloutRecord {
     this.inFlight = 0;
   }
 
+  private memo?: { summary: RolloutSummary; last: number; text: string };
+
+  /**
+   * `toSnapshot()` as JSON text, kept while the record does not change: a
+   * finished rollout is serialised for the first snapshot after it ended and
+   * reused by every later one, so a capture costs the rollouts still moving,
+   * not the whole history kept. Every change of a record comes with a new
+   * position in its runs (the event that changed it) or a new summary
+   * object, which is what the memo is keyed on.
+   */
+  snapshotText(): string {
+    const last = this.runs.last;
+    if (this.memo?.summary !== this.summary || this.memo.last !== last) this.memo = { summary: this.summary, last, text: JSON.stringify(this.toSnapshot()) };
+    return this.memo.text;
+  }
+
   toSnapshot() {
     return {
       summary: this.summary,

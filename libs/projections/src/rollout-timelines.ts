@@ -5,6 +5,7 @@ import { CONTROLLER_REVISION_HASH_LABEL, controllerOf, podTargetNode } from '@da
 import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
 import { RolloutRecord, type PodFact, type RolloutRecordSnapshot } from './rollout-steps';
 import type { RolloutSummary } from './rollout-record';
+import { Unparsed } from './encoded-map';
 
 /** What the fold reads of the cluster view it lives in (the state right after the event). */
 export interface TimelineSource {
@@ -200,6 +201,32 @@ export class RolloutTimelines {
       byDs: [...this.byDs.entries()],
       changed: this.changed ?? null,
     };
+  }
+
+  /**
+   * The snapshot part's entries (`[namespace, name, object]` lines stored as
+   * JSON text): one line for what is not a rollout (preludes, the per-DaemonSet
+   * lists, the last change), then one per rollout, its text reused while it
+   * does not change (RolloutRecord.snapshotText). Captured as text now: the
+   * fold keeps changing these structures in place while the codec writes.
+   */
+  snapshotEntries(): [string, string, Unparsed][] {
+    const meta = {
+      version: 2,
+      preludes: [...this.preludes.entries()].map(([correlationId, p]) => ({ correlationId, ...p })),
+      byDs: [...this.byDs.entries()],
+      changed: this.changed ?? null,
+    };
+    return [['', '', new Unparsed(JSON.stringify(meta))], ...[...this.records.values()].map((r): [string, string, Unparsed] => ['', r.summary.streamId, new Unparsed(r.snapshotText())])];
+  }
+
+  /** Restores what `snapshotEntries` captured (values as Unparsed, plain objects, or their JSON text). */
+  static fromSnapshotEntries(entries: unknown[]): RolloutTimelines {
+    const value = (v: unknown) => (v instanceof Unparsed ? v.get() : typeof v === 'string' ? JSON.parse(v) : v);
+    const [[, , metaValue], ...records] = entries as [string, string, unknown][];
+    const meta = value(metaValue) as Omit<RolloutTimelinesSnapshot, 'records' | 'version'> & { version: number };
+    if (meta.version !== 2) throw new Error(`unknown rollout timelines snapshot version ${String(meta.version)}`);
+    return RolloutTimelines.fromSnapshot({ ...meta, version: 1, records: records.map(([, , v]) => value(v) as RolloutRecordSnapshot) });
   }
 
   static fromSnapshot(data: RolloutTimelinesSnapshot): RolloutTimelines {

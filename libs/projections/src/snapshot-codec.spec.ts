@@ -58,6 +58,31 @@ describe('snapshot codec', () => {
     for (const e of await store.readAll({ fromPosition: at })) view.apply(e);
     expect(everything(restoreView(captured))).toEqual(expected);
   });
+
+  it('serialises a rollout that did not change since the last capture once: its text is reused, and a change makes a new one', async () => {
+    const store = await logOf(6, 3);
+    const events = await store.readAll({});
+    const view = new ClusterView();
+    const texts = () => new Map(view.rolloutTimelines.snapshotEntries().slice(1).map(([, name, v]) => [name, v.text]));
+    let previous = new Map<string, string>();
+    let reused = 0;
+    let remade = 0;
+    for (const [i, e] of events.entries()) {
+      view.apply(e);
+      if (i % 25 !== 0 && i !== events.length - 1) continue;
+      const now = texts();
+      for (const [name, text] of now) {
+        if (previous.get(name) === text) reused++;
+        else if (previous.has(name)) remade++;
+        // Whatever was reused or remade, it is what the record holds now.
+        expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(view.rolloutTimelines.get('default', name.slice('rollout-default.'.length))!.toSnapshot())));
+      }
+      previous = now;
+    }
+    expect(reused).toBeGreaterThan(0);
+    expect(remade).toBeGreaterThan(0);
+    expect(everything(restoreView(captureView(view)))).toEqual(everything(view));
+  });
 });
 
 describe('History: past reads from snapshots equal replay from zero', () => {
