@@ -162,6 +162,13 @@ describe('node heartbeats → Leases → the node lifecycle (real SQLite, in-pro
     expect(lease('ghost')).toBeUndefined();
   });
 
+  it('a malformed heartbeat is reported and dropped, and does not hold back the node\'s next one', async () => {
+    await transport.publish(TOPICS.nodeHeartbeats, 'node-0', { kind: 'NodeHeartbeat', nodeName: 'node-0', renewTime: 'soon' });
+    await heartbeat('node-0', 11);
+    await settle();
+    expect((lease('node-0')!.spec as { renewTime: string }).renewTime).toBe('2026-12-02T12:00:11.000000Z');
+  });
+
   it('within the grace period nothing changes; past it, the silent node is Ready=Unknown with the unreachable taints, and keeps its pod', async () => {
     const pod = podsOn('node-1')[0];
     await heartbeat('node-0', 45);
