@@ -26,6 +26,7 @@ export class NodeHeartbeats {
   private stopping = false;
   private pending: NodeHeartbeat[] = [];
   private flushing?: Promise<void>;
+  private previous: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(TRANSPORT) private readonly transport: Transport,
@@ -52,7 +53,13 @@ export class NodeHeartbeats {
     }
     const { nodeName, holderIdentity, renewTime, leaseDurationSeconds } = parsed.data;
     this.pending.push({ nodeName, holderIdentity, renewTime, leaseDurationSeconds });
-    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
+    if (!this.flushing) {
+      // One burst at a time: a burst decided while the one before is still appending would read the Leases
+      // as they were and have its newer renewals refused (Conflict).
+      const run = this.previous.then(() => new Promise<void>((resolve) => setImmediate(resolve))).then(() => this.flush());
+      this.flushing = run;
+      this.previous = run.catch(() => undefined);
+    }
     // Every heartbeat of the burst waits for the burst's append: a failure to append rejects them all (redelivered).
     await this.flushing;
   }
