@@ -29,6 +29,7 @@ import {
   normaliseExpected,
   type PreparedEvent,
   prepareBatch,
+  prepareRequest,
 } from '../internal/validation';
 import { CHAIN_ROWS, type ChainedRow, type EventRow, RowCodec, SCAN_ROWS, type ScanRow } from './sqlite-rows';
 import { openDatabase, readChainFrom } from './sqlite-schema';
@@ -155,15 +156,7 @@ export class SqliteEventStore implements EventStore {
 
   async appendMany(requests: AppendRequest[]): Promise<AppendResult[]> {
     this.assertOpen();
-    const prepared: PreparedRequest[] = requests.map((r) => {
-      assertStreamId(r.streamId);
-      return {
-        streamId: r.streamId,
-        expected: normaliseExpected({ expectedRevision: r.expectedRevision }),
-        batch: prepareBatch(r.streamId, r.events, this.upcasters, this.maxEventBytes),
-      };
-    });
-    return this.appendPrepared(prepared);
+    return this.appendPrepared(requests.map((r) => prepareRequest(r, this.upcasters, this.maxEventBytes)));
   }
 
   private appendPrepared(prepared: PreparedRequest[]): AppendResult[] {
@@ -174,7 +167,7 @@ export class SqliteEventStore implements EventStore {
       if (!isUniqueViolation(cause)) throw this.storageFailure('append', cause);
       // Some ids are stored already (a retry, or a mixed batch: Conflict), or a
       // revision cache entry was stale (another process appended to the stream).
-      const retries = prepared.map((r) => classifyBatch(r.streamId, r.batch, this.lookupIds(r.batch)));
+      const retries = prepared.map((r) => (r.batch.length ? classifyBatch(r.streamId, r.batch, this.lookupIds(r.batch)) : undefined));
       if (retries.every((r) => r !== undefined)) return retries as AppendResult[];
       this.writer.forgetRevisions(prepared.map((r) => r.streamId));
       try {
