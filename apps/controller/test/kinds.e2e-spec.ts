@@ -197,6 +197,28 @@ describe('kubectl with namespaces and the stored kinds', () => {
     expect(await h.head()).toBe(head);
   });
 
+  it('Leases (coordination.k8s.io/v1): create, get, list -A with the holder, update with a stale resourceVersion is 409', async () => {
+    const lease = 'apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata:\n  name: node-x\n  namespace: kube-node-lease\nspec:\n  holderIdentity: node-x\n  leaseDurationSeconds: 40\n  renewTime: "2026-12-02T12:00:00.000001Z"\n';
+    expect(await apply('lease.yaml', lease)).toBe('lease.coordination.k8s.io/node-x created\n');
+    const listed = rows(await ok(['get', 'lease', '-A']));
+    expect(listed[0]).toEqual(['NAMESPACE', 'NAME', 'HOLDER', 'AGE']);
+    expect(listed.find((r) => r[1] === 'node-x')?.slice(0, 3)).toEqual(['kube-node-lease', 'node-x', 'node-x']);
+    const path = '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/node-x';
+    const got = (await h.raw(path)).json<{ metadata: { resourceVersion: string }; spec: Record<string, unknown> }>();
+    expect(got.spec).toEqual({ holderIdentity: 'node-x', leaseDurationSeconds: 40, renewTime: '2026-12-02T12:00:00.000001Z' });
+    const head = await h.head();
+    const stale = await h.raw(path, { method: 'PUT', body: { ...got, metadata: { ...got.metadata, resourceVersion: '1' }, spec: { ...got.spec, renewTime: '2026-12-02T12:00:10.000001Z' } } });
+    expect(stale.status).toBe(409);
+    expect(stale.json()).toMatchObject({ kind: 'Status', reason: 'Conflict', details: { name: 'node-x', group: 'coordination.k8s.io', kind: 'leases' } });
+    expect(await h.head()).toBe(head);
+    const fresh = await h.raw(path, { method: 'PUT', body: { ...got, spec: { ...got.spec, renewTime: '2026-12-02T12:00:10.000001Z' } } });
+    expect(fresh.status).toBe(200);
+    expect(fresh.json<{ spec: { renewTime: string } }>().spec.renewTime).toBe('2026-12-02T12:00:10.000001Z');
+    const bad = lease.replace('node-x', 'bad').replace('leaseDurationSeconds: 40', 'leaseDurationSeconds: 0');
+    expect(await fails(['apply', '-f', h.file('bad-lease.yaml', bad)])).toContain('spec.leaseDurationSeconds: Invalid value: 0: must be greater than 0');
+    expect(await ok(['delete', 'lease', 'node-x', '-n', 'kube-node-lease'])).toBe('lease.coordination.k8s.io "node-x" deleted\n');
+  });
+
   it('delete ns: Terminating refuses new content (403), then everything in it goes, then the namespace', async () => {
     const deletion = k(['delete', 'ns', 'logging', '--timeout=60s']);
     await h.until(async () => (await k(['get', 'ns', 'logging', '-o', 'jsonpath={.status.phase}'])).stdout === 'Terminating', 10_000, 'Terminating');

@@ -19,6 +19,7 @@ export const STORED_STREAM_KINDS = [
   'clusterrole',
   'rolebinding',
   'clusterrolebinding',
+  'lease',
 ] as const;
 export type StoredStreamKind = (typeof STORED_STREAM_KINDS)[number];
 const CLUSTER_SCOPED_STORED: readonly string[] = ['namespace', 'clusterrole', 'clusterrolebinding'];

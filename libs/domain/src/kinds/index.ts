@@ -3,6 +3,7 @@ export * from './kind-def';
 export * from './core-kinds';
 export * from './service';
 export * from './rbac';
+export * from './lease';
 export * from './registry';
 export * from './object.decider';
 export * from './namespace-lifecycle';

@@ -4,6 +4,7 @@ import { badRequestError, invalidError } from '../api/status';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../api/validation/meta';
 import type { StoredStreamKind } from '../cluster/streams';
 import { CONFIG_MAP_KIND, NAMESPACE_KIND, SECRET_KIND, SERVICE_ACCOUNT_KIND } from './core-kinds';
+import { LEASE_KIND } from './lease';
 import { apiVersionOfKind, type StoredKindDef, type StoredObject } from './kind-def';
 import { CLUSTER_ROLE_BINDING_KIND, CLUSTER_ROLE_KIND, ROLE_BINDING_KIND, ROLE_KIND } from './rbac';
 import { SERVICE_KIND } from './service';
@@ -19,6 +20,7 @@ export const STORED_KINDS: readonly StoredKindDef[] = [
   CLUSTER_ROLE_KIND,
   ROLE_BINDING_KIND,
   CLUSTER_ROLE_BINDING_KIND,
+  LEASE_KIND,
 ];
 
 export const storedKindOfStream = (kind: StoredStreamKind): StoredKindDef => STORED_KINDS.find((k) => k.streamKind === kind)!;

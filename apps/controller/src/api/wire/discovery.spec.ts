@@ -62,6 +62,7 @@ describe('aggregated discovery documents', () => {
       { name: 'authorization.k8s.io', creationTimestamp: null },
       { name: 'authentication.k8s.io', creationTimestamp: null },
       { name: 'rbac.authorization.k8s.io', creationTimestamp: null },
+      { name: 'coordination.k8s.io', creationTimestamp: null },
       { name: 'ledger.daemonledger.io', creationTimestamp: null },
     ]);
     const res = doc.items[0].versions[0].resources;
@@ -114,6 +115,7 @@ describe('legacy discovery documents (kubectl-wire §2.2)', () => {
         { name: 'authorization.k8s.io', versions: [{ groupVersion: 'authorization.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'authorization.k8s.io/v1', version: 'v1' } },
         { name: 'authentication.k8s.io', versions: [{ groupVersion: 'authentication.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'authentication.k8s.io/v1', version: 'v1' } },
         { name: 'rbac.authorization.k8s.io', versions: [{ groupVersion: 'rbac.authorization.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'rbac.authorization.k8s.io/v1', version: 'v1' } },
+        { name: 'coordination.k8s.io', versions: [{ groupVersion: 'coordination.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'coordination.k8s.io/v1', version: 'v1' } },
         { name: 'ledger.daemonledger.io', versions: [{ groupVersion: 'ledger.daemonledger.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'ledger.daemonledger.io/v1', version: 'v1' } },
       ],
     });
@@ -138,6 +140,12 @@ describe('legacy discovery documents (kubectl-wire §2.2)', () => {
     expect(of('secrets')).not.toHaveProperty('categories');
     const rbac = apiResourceList('rbac.authorization.k8s.io/v1')!.resources;
     expect(rbac.map((r) => [r.name, r.namespaced])).toEqual([['clusterrolebindings', false], ['clusterroles', false], ['rolebindings', true], ['roles', true]]);
+  });
+  it('coordination.k8s.io/v1: namespaced leases with every verb, no short name (as upstream)', () => {
+    expect(apiResourceList('coordination.k8s.io/v1')).toEqual({
+      kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'coordination.k8s.io/v1',
+      resources: [{ name: 'leases', singularName: 'lease', namespaced: true, kind: 'Lease', verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] }],
+    });
   });
   it('GET /api/v1: no apiVersion field, cluster-scoped nodes and namespaces', () => {
     const list = apiResourceList('v1')!;

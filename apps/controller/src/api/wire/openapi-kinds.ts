@@ -1,6 +1,7 @@
 /**
  * components.schemas for the stored kinds (core/v1 ServiceAccount, ConfigMap,
- * Secret, Service; rbac.authorization.k8s.io/v1 roles and bindings), in the
+ * Secret, Service; rbac.authorization.k8s.io/v1 roles and bindings;
+ * coordination.k8s.io/v1 Leases), in the
  * shape of the other documents' (openapi-schemas.ts): upstream names, each
  * kind with its `x-kubernetes-group-version-kind`, our own descriptions.
  * kubectl uses them for `kubectl explain` and, through the patch operations'
@@ -128,4 +129,24 @@ export const RBAC_V1_SCHEMAS: Record<string, Schema> = {
     kind: str('Role or ClusterRole.'),
     name: str('Name of the role.'),
   }, { required: ['apiGroup', 'kind', 'name'] }),
+};
+
+const COORDINATION = 'io.k8s.api.coordination.v1.';
+const microTime = (description: string): Schema => ref(META + 'MicroTime', description);
+
+export const COORDINATION_V1_SCHEMAS: Record<string, Schema> = {
+  ...Object.fromEntries([META + 'ObjectMeta', META + 'OwnerReference', META + 'Time', META + 'ListMeta'].map((n) => [n, APPS_V1_SCHEMAS[n]])),
+  [META + 'MicroTime']: { type: 'string', format: 'date-time', description: 'A time with microsecond precision (RFC 3339, six fraction digits, UTC).' },
+  ...kindWithList(COORDINATION, 'coordination.k8s.io', 'Lease', 'A lease: who holds it and until when. Every node has one in kube-node-lease, renewed by its heartbeats; the leading controller holds kube-system/daemonledger-controller.', {
+    spec: ref(COORDINATION + 'LeaseSpec', 'The holder and the times of the lease.', { default: {} }),
+  }),
+  [COORDINATION + 'LeaseSpec']: object('The holder and the times of a lease.', {
+    holderIdentity: str('Who holds the lease.'),
+    leaseDurationSeconds: int('How long, after renewTime, others must wait before taking the lease over.'),
+    acquireTime: microTime('When the current holder acquired the lease.'),
+    renewTime: microTime('When the holder last renewed the lease.'),
+    leaseTransitions: int('How many times the lease has changed holders.'),
+    strategy: str('How a coordinated leader election picks the next holder (e.g. OldestEmulationVersion).'),
+    preferredHolder: str('The holder a coordinated election would rather have; only with strategy.'),
+  }),
 };

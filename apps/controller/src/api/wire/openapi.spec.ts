@@ -27,7 +27,7 @@ const fields = (d: Doc, schema: any): string[] => {
 describe('/openapi/v3 root (kubectl-wire §3.2)', () => {
   it('links every served group/version by hash URL', () => {
     const root = openApiV3Root();
-    expect(Object.keys(root.paths).sort()).toEqual(['api/v1', 'apis/apps/v1', 'apis/ledger.daemonledger.io/v1', 'apis/rbac.authorization.k8s.io/v1']);
+    expect(Object.keys(root.paths).sort()).toEqual(['api/v1', 'apis/apps/v1', 'apis/coordination.k8s.io/v1', 'apis/ledger.daemonledger.io/v1', 'apis/rbac.authorization.k8s.io/v1']);
     for (const [path, { serverRelativeURL }] of Object.entries(root.paths)) {
       expect(serverRelativeURL).toBe(`/openapi/v3/${path}?hash=${openApiV3Document(path)!.hash}`);
     }
@@ -109,6 +109,25 @@ describe('ledger.daemonledger.io/v1 rollouts (kubectl explain rollout.status.nod
     expect(fields(d, walk(d, schema, ['status', 'nodes']).items)).toEqual(['newPod', 'node', 'oldPod', 'steps']);
     expect(fields(d, walk(d, schema, ['status', 'nodes', 'steps']).items)).toEqual(['actor', 'message', 'position', 'step', 'time']);
     expect(walk(d, schema, ['status', 'nodes', 'steps', 'step']).enum).toContain('WaitingForMaxUnavailable');
+  });
+  it('has a description on every property and no dangling $ref', () => {
+    const refs = JSON.stringify(d).match(/#\/components\/schemas\/[^"]+/g) ?? [];
+    for (const ref of refs) expect(d.components.schemas).toHaveProperty([ref.split('/').pop()!]);
+    for (const s of Object.values(d.components.schemas)) for (const p of Object.values<any>(s.properties ?? {})) expect(p.description).toBeTruthy();
+  });
+});
+
+describe('coordination.k8s.io/v1 leases (kubectl explain lease.spec)', () => {
+  const d = doc('apis/coordination.k8s.io/v1');
+  const schema = d.components.schemas['io.k8s.api.coordination.v1.Lease'];
+  it('every patch of a lease carries its GVK and the fieldValidation parameter', () => {
+    const item = d.paths['/apis/coordination.k8s.io/v1/namespaces/{namespace}/leases/{name}'];
+    expect(item.patch['x-kubernetes-group-version-kind']).toEqual({ group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' });
+    expect(item.patch.parameters.map((p: { name: string }) => p.name)).toContain('fieldValidation');
+    expect(schema['x-kubernetes-group-version-kind']).toEqual([{ group: 'coordination.k8s.io', kind: 'Lease', version: 'v1' }]);
+  });
+  it('walks spec to the LeaseSpec fields', () => {
+    expect(fields(d, walk(d, schema, ['spec']))).toEqual(['acquireTime', 'holderIdentity', 'leaseDurationSeconds', 'leaseTransitions', 'preferredHolder', 'renewTime', 'strategy']);
   });
   it('has a description on every property and no dangling $ref', () => {
     const refs = JSON.stringify(d).match(/#\/components\/schemas\/[^"]+/g) ?? [];

@@ -27,6 +27,7 @@ const FIXTURES: Record<string, Record<string, unknown>> = {
   ClusterRole: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: meta('cr'), rules: [{ nonResourceURLs: ['/metrics'], verbs: ['get'] }], aggregationRule: { clusterRoleSelectors: [{ matchLabels: { a: 'b' } }] } },
   RoleBinding: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: meta('rb', 'default'), subjects: [{ kind: 'ServiceAccount', name: 'default', namespace: 'default' }], roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r' } },
   ClusterRoleBinding: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: meta('crb'), subjects: [{ kind: 'User', name: 'admin', apiGroup: 'rbac.authorization.k8s.io' }], roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cr' } },
+  Lease: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: meta('node-1', 'kube-node-lease'), spec: { holderIdentity: 'node-1', leaseDurationSeconds: 40, renewTime: '2026-11-22T20:18:36.123456Z', acquireTime: '2026-11-22T20:00:00.000001Z', leaseTransitions: 2 } },
   SelfSubjectReview: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview', metadata: {}, status: { userInfo: { username: 'admin', groups: ['system:masters'], extra: { scopes: ['a', 'b'] } } } },
   SelfSubjectAccessReview: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: {}, spec: { resourceAttributes: { namespace: 'default', verb: 'delete', group: 'apps', resource: 'daemonsets' } }, status: { allowed: true, reason: 'admin' } },
   SelfSubjectRulesReview: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', metadata: {}, spec: { namespace: 'default' }, status: { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['get'], nonResourceURLs: ['*'] }], incomplete: false } },
@@ -49,6 +50,7 @@ describe('protobuf bodies from upstream’s generated.proto', () => {
       ['v1', 'Namespace', FIXTURES.Namespace],
       ['v1', 'Secret', FIXTURES.Secret],
       ['rbac.authorization.k8s.io/v1', 'ClusterRole', FIXTURES.ClusterRole],
+      ['coordination.k8s.io/v1', 'Lease', FIXTURES.Lease],
     ])('%s %sList', (apiVersion, kind, item) => {
       const list = listOf(apiVersion, kind, [item, item]);
       expect(roundTrip(list)).toEqual(strip(list));

@@ -13,6 +13,7 @@ describe('Tables of the stored kinds, as kube-apiserver prints them', () => {
     ['serviceaccounts', ['Name', 'Secrets', 'Age']],
     ['roles', ['Name', 'Created At']],
     ['clusterrolebindings', ['Name', 'Role', 'Age', '(Users)', '(Groups)', '(ServiceAccounts)']],
+    ['leases', ['Name', 'Holder', 'Age']],
   ])('%s columns', (resource, want) => expect(columns(resource)).toEqual(want));
 
   it.each<[string, object, (string | number)[]]>([
@@ -33,5 +34,10 @@ describe('Tables of the stored kinds, as kube-apiserver prints them', () => {
         subjects: [{ kind: 'User', name: 'jane' }, { kind: 'Group', name: 'ops' }, { kind: 'ServiceAccount', name: 'default', namespace: 'ci' }],
       }),
     ).toEqual(['b', 'ClusterRole/view', '60m', 'jane', 'ops', 'ci/default']);
+  });
+
+  it('leases print their holder, empty when nobody holds them', () => {
+    expect(cells('leases', { metadata: meta('node-1'), spec: { holderIdentity: 'node-1', renewTime: '2026-12-02T11:59:59.000000Z' } })).toEqual(['node-1', 'node-1', '60m']);
+    expect(cells('leases', { metadata: meta('free'), spec: {} })).toEqual(['free', '', '60m']);
   });
 });

@@ -35,6 +35,7 @@ export const STORED_COLUMNS = {
   clusterroles: [NAME, CREATED_AT],
   rolebindings: BINDING,
   clusterrolebindings: BINDING,
+  leases: [NAME, col('Holder', 'string', 'Who holds the lease now (spec.holderIdentity): a node\'s name for a node lease, a controller\'s id for a leader lease.'), AGE],
 } satisfies Record<string, TableColumnDefinition[]>;
 
 interface Obj {
@@ -115,4 +116,5 @@ export const STORED_PRINTERS: Record<keyof typeof STORED_COLUMNS, (o: never, now
   clusterroles: printCreatedAt,
   rolebindings: printBinding,
   clusterrolebindings: printBinding,
+  leases: (o: Obj, now: Date) => ({ cells: [o.metadata.name ?? '', ((o.spec as { holderIdentity?: string } | undefined)?.holderIdentity) ?? '', age(o, now)] }),
 };

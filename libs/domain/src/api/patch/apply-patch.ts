@@ -51,6 +51,7 @@ const RESOURCES: Readonly<Record<PatchKind, string>> = {
   ClusterRole: 'clusterroles.rbac.authorization.k8s.io',
   RoleBinding: 'rolebindings.rbac.authorization.k8s.io',
   ClusterRoleBinding: 'clusterrolebindings.rbac.authorization.k8s.io',
+  Lease: 'leases.coordination.k8s.io',
 };
 
 /**

@@ -38,7 +38,8 @@ export type PatchKind =
   | 'Role'
   | 'ClusterRole'
   | 'RoleBinding'
-  | 'ClusterRoleBinding';
+  | 'ClusterRoleBinding'
+  | 'Lease';
 
 const mergeBy = (mergeKey: string, fields?: StructPatchSchema): FieldPatchMeta =>
   fields ? { strategy: 'merge', mergeKey, fields } : { strategy: 'merge', mergeKey };
@@ -120,6 +121,8 @@ export const PATCH_SCHEMAS: Readonly<Record<PatchKind, StructPatchSchema>> = {
   ClusterRole: { metadata: { fields: OBJECT_META } },
   RoleBinding: { metadata: { fields: OBJECT_META } },
   ClusterRoleBinding: { metadata: { fields: OBJECT_META } },
+  // LeaseSpec has only scalar fields: nothing to merge by key.
+  Lease: { metadata: { fields: OBJECT_META } },
 };
 
 export const isPatchKind = (kind: string): kind is PatchKind => Object.prototype.hasOwnProperty.call(PATCH_SCHEMAS, kind);
