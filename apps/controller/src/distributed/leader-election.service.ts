@@ -10,17 +10,17 @@ import {
   releaseLease,
   withinRenewDeadline,
 } from '@daemonledger/domain/cluster/leader-election';
-import { objectStream, type StoredStreamKind } from '@daemonledger/domain/cluster/streams';
+import { objectStream } from '@daemonledger/domain/cluster/streams';
 import { isDomainError } from '@daemonledger/domain/errors';
 import { evolveObject, objectDecider, type ObjectCommand } from '@daemonledger/domain/kinds/object.decider';
-import type { StoredKindDef, StoredObject } from '@daemonledger/domain/kinds/kind-def';
-import { storedKindNamed } from '@daemonledger/domain/kinds/registry';
+import type { StoredObject } from '@daemonledger/domain/kinds/kind-def';
+import { LEASE_KIND } from '@daemonledger/domain/kinds/lease';
 import type { EventStore } from '@daemonledger/event-store/event-store.port';
 import type { Clock, Fence, IdSource, Leadership } from '../infrastructure/tokens';
 
 /** The controller's leader lease, as `kubectl get lease -n kube-system` shows it. */
 export const CONTROLLER_LEASE = { namespace: 'kube-system', name: 'daemonledger-controller' } as const;
-export const controllerLeaseStream = (): string => objectStream('lease' as StoredStreamKind, CONTROLLER_LEASE.namespace, CONTROLLER_LEASE.name);
+export const controllerLeaseStream = (): string => objectStream('lease', CONTROLLER_LEASE.namespace, CONTROLLER_LEASE.name);
 
 /** `CONTROLLER_ID`, else hostname-pid-random (upstream: hostname plus a uuid), unique among the log's controllers. */
 export const controllerIdentity = (configured?: string): string => configured || `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -103,7 +103,6 @@ export class LeaderElectionService implements Leadership {
 
   /** First try at once, then every retry period. Resolves after the first try. */
   async start(): Promise<void> {
-    if (!storedKindNamed('Lease')) throw new Error('leader election needs the coordination.k8s.io/v1 Lease kind');
     this.stopped = false;
     this.timer = setInterval(() => void this.tick(), this.timings.retryPeriodMs);
     this.timer.unref();
@@ -190,7 +189,6 @@ export class LeaderElectionService implements Leadership {
 
   /** Through the stored-object decider, as an API write; returns the stream's revision after it. */
   private async write(current: StoredObject | undefined, spec: LeaseSpec, revision: number): Promise<number> {
-    const def = storedKindNamed('Lease') as StoredKindDef;
     const now = this.o.clock.now();
     const ctx: CommandContext = { now: now.toISOString().replace(/\.\d+Z$/, 'Z'), newUid: this.o.ids.uuid() };
     const command: ObjectCommand = current
@@ -199,7 +197,9 @@ export class LeaderElectionService implements Leadership {
           type: 'CreateObject',
           object: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: CONTROLLER_LEASE.name, namespace: CONTROLLER_LEASE.namespace }, spec },
         };
-    const events = objectDecider(def)(command, current, ctx);
+    // Defaults as admission applies them (MicroTimes in their own form), then the decider the API's writes go through.
+    const admitted = { ...command, object: LEASE_KIND.defaults(command.object) } as ObjectCommand;
+    const events = objectDecider(LEASE_KIND)(admitted, current, ctx);
     if (events.length === 0) return revision;
     const commandId = this.o.ids.uuid();
     const metadata = { commandId, correlationId: commandId, actor: `controller:${this.identity}`, wallTime: now.toISOString() };

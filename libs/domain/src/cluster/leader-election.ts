@@ -15,14 +15,9 @@
  * store port).
  */
 
-/** The fields of a Lease's spec the election reads and writes (times: RFC 3339 with microseconds, MicroTime). */
-export interface LeaseSpec {
-  holderIdentity?: string;
-  leaseDurationSeconds?: number;
-  acquireTime?: string;
-  renewTime?: string;
-  leaseTransitions?: number;
-}
+import { type LeaseSpec, microTimeOf, parseMicroTime } from '../kinds/lease';
+
+export type { LeaseSpec };
 
 export type LeadershipDecision =
   /** Take the lease: it was absent, released, or expired. */
@@ -33,12 +28,11 @@ export type LeadershipDecision =
   | { action: 'follow'; holder: string; expiresAt: number };
 
 /** A MicroTime as the API server writes it: RFC 3339, UTC, six fractional digits. */
-export const microTime = (at: Date): string => at.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+export const microTime = microTimeOf;
 
 const millis = (time: string | undefined): number | undefined => {
-  if (!time) return undefined;
-  const t = Date.parse(time);
-  return Number.isNaN(t) ? undefined : t;
+  const micros = parseMicroTime(time);
+  return micros === undefined ? undefined : micros / 1000;
 };
 
 /**
