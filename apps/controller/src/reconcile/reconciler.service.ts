@@ -51,10 +51,6 @@ export class Reconciler implements ICommandHandler<ReconcileDaemonSet> {
     private readonly metrics: ControllerMetrics,
     @Inject(LEADERSHIP) private readonly leadership: Leadership,
   ) {
-    // Deposed: what is queued is dropped (a new leader resyncs everything); leading again: LeadershipResync refills it.
-    leadership.onChange((leader) => {
-      if (!leader) this.queue.clear();
-    });
     this.queue = new WorkQueue(
       async (key) => {
         const started = performance.now();
@@ -72,6 +68,10 @@ export class Reconciler implements ICommandHandler<ReconcileDaemonSet> {
         this.queue.addAfter(key, 1000);
       },
     );
+    // Deposed: what is queued is dropped (a new leader resyncs everything); leading again: LeadershipResync refills it.
+    leadership.onChange((leader) => {
+      if (!leader) this.queue.clear();
+    });
   }
 
   async execute({ namespace, name }: ReconcileDaemonSet): Promise<void> {
