@@ -79,8 +79,10 @@ export interface PreparedRequest {
  * sqlite-ddl.ts), one transaction per append call, positions allocated inside
  * it, every event chained to the previous one by a SHA-256 (hash-chain.ts).
  *
- * Single writer process. Caches (stream revisions, the chain's head, the
- * dictionaries) are never trusted for correctness: each write transaction
+ * Several processes may share the file (controllers on one log, each its own
+ * connection; writes serialise on SQLite's write lock, waited for up to 5 s).
+ * Caches (stream revisions, the chain's head, the dictionaries) are never
+ * trusted for correctness: each write transaction
  * compares the cached head with max(position), and when another process
  * appended, re-reads the head and forgets the revisions; a stale stream
  * revision makes the (stream, revision) unique index reject the insert, and a
@@ -356,7 +358,7 @@ export class SqliteEventStore implements EventStore {
     const reason = (cause as Error).message ?? String(cause);
     const hint =
       code === 'SQLITE_BUSY'
-        ? ' (another process holds the write lock; DaemonLedger expects a single writer per file)'
+        ? ' (another process held the write lock for longer than the 5 s busy timeout)'
         : code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB'
           ? ' (the file is corrupted)'
           : code === 'SQLITE_FULL'
