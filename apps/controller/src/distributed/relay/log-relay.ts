@@ -229,7 +229,13 @@ export class LogRelay {
     for (let attempt = 1; ; attempt++) {
       if (run.stopped) throw new Stopped();
       try {
-        return await step();
+        // A step that waits (for the view, a broker) does not hold a stop up.
+        return await Promise.race([
+          step(),
+          run.stopping.then(() => {
+            throw new Stopped();
+          }),
+        ]);
       } catch (e) {
         if (run.stopped) throw new Stopped();
         this.o.onError?.(e);
