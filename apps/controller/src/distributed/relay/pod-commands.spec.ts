@@ -55,8 +55,8 @@ describe('pod commands from the log', () => {
     ['the pod is not bound', 'PodBound', [pod('ds-a', { node: '' })], {}],
     ['a StopPod for a pod replaced since', 'PodDeletionRequested', [pod('ds-a', { uid: 'new' })], { later: ['PodDeleted', 'PodCreated'] }],
     ['a StopPod for a pod gone', 'PodDeletionRequested', [], { later: ['PodDeleted'] }],
-  ] as const)('sends nothing when %s', (_why, type, pods, o) => {
-    expect(podCommandsFor(event(type, 'pod-default.ds-a', { nodeName: 'node-1', gracePeriodSeconds: 30 }), context([...pods], { ...o, later: o.later ? [...o.later] : [] }))).toEqual([]);
+  ] as [string, string, Pod[], { later?: string[] }][])('sends nothing when %s', (_why, type, pods, o) => {
+    expect(podCommandsFor(event(type, 'pod-default.ds-a', { nodeName: 'node-1', gracePeriodSeconds: 30 }), context(pods, o))).toEqual([]);
   });
 
   it('ignores every other event', () => {
