@@ -15,7 +15,8 @@ import type { DaemonSet } from '@daemonledger/domain/api/types';
 import { simulatedNode } from '@daemonledger/domain/cluster/simulated-node';
 import { type CheckpointStore, SqliteCheckpointStore, SqliteEventStore } from '@daemonledger/event-store';
 import type { EventStore } from '@daemonledger/event-store/event-store.port';
-import { type NodeCommandMessage, openTransport, TOPICS, type Transport, type TransportMessage } from '@daemonledger/messaging';
+import { type NodeCommandMessage, TOPICS, type Transport, type TransportMessage } from '@daemonledger/messaging';
+import { KafkaTransport } from '@daemonledger/messaging/kafka/kafka.transport';
 import { type RunningBroker, startBroker } from '../../../../../infra/kafka/broker';
 import { AppModule } from '../../app.module';
 import { loadConfig } from '../../config/config';
@@ -54,9 +55,25 @@ const tempDir = () => {
 };
 
 const kafka = async (topicPrefix: string): Promise<Transport> => {
-  const t = await openTransport({ kind: 'kafka', brokers: broker.brokers, topicPrefix });
+  const t = await KafkaTransport.connect({ brokers: broker.brokers, topicPrefix, log: (l) => brokerLines.push(l) }, Object.values(TOPICS));
   closers.push(() => t.close());
   return t;
+};
+
+/**
+ * Subscribes, asking again while the broker says it does not host a topic's
+ * partitions yet: seen here right after the topics were created, under load
+ * (KafkaTransport.subscribe does not retry it; createTopic does).
+ */
+const subscribe = async <T>(t: Transport, topic: string, group: string, handler: (m: TransportMessage<T>) => void) => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await t.subscribe<T>(topic, group, handler);
+    } catch (e) {
+      if (attempt >= 20 || !/does not host this topic-partition/.test((e as Error).message)) throw e;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 };
 
 const until = async (what: string, predicate: () => boolean, timeoutMs = 60_000) => {
@@ -89,7 +106,7 @@ describe('the events outbox on Kafka', () => {
     const producer = await kafka(prefix);
     const consumer = await kafka(prefix);
     const seen: TransportMessage<OutboxMessage>[] = [];
-    await consumer.subscribe<OutboxMessage>(TOPICS.events, 'audit', (m) => {
+    await subscribe<OutboxMessage>(consumer, TOPICS.events, 'audit', (m) => {
       seen.push(m);
     });
 
@@ -176,7 +193,7 @@ describe('the pod-command relay on Kafka (a controller app with RELAY_PROVIDERS)
     const transport = await kafka(prefix);
     const agent = await kafka(prefix);
     const commands: TransportMessage<NodeCommandMessage>[] = [];
-    await agent.subscribe<NodeCommandMessage>(TOPICS.nodeCommands, 'agents', (m) => {
+    await subscribe<NodeCommandMessage>(agent, TOPICS.nodeCommands, 'agents', (m) => {
       commands.push(m);
     });
 
@@ -187,6 +204,8 @@ describe('the pod-command relay on Kafka (a controller app with RELAY_PROVIDERS)
     closers.push(() => app.close());
     await app.init();
     const state = app.get(ClusterState);
+    // The broker hosts node-reports' partitions before NodeLink subscribes (see `subscribe` above).
+    await subscribe(transport, TOPICS.nodeReports, 'warm-up', () => undefined);
     await app.get(NodeLink).start();
     app.get(Reconciler).start();
     closers.push(async () => app.get(Reconciler).stop());
