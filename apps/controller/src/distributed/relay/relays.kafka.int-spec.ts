@@ -182,8 +182,8 @@ describe('the events outbox on Kafka', () => {
   });
 });
 
-describe('the pod-command relay on Kafka (a controller app with RELAY_PROVIDERS)', () => {
-  it('sends RunPod keyed by node with the PodBound event id, once; a re-registered kubelet gets its pods again', async () => {
+describe('the relays in a controller app with RELAY_PROVIDERS, on Kafka', () => {
+  it('sends RunPod keyed by node with the PodBound event id, once; a re-registered kubelet gets its pods again; a Secret goes out sealed', async () => {
     const dir = tempDir();
     const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'warn', SIM_NODES: '0', SNAPSHOT_EVERY_EVENTS: '0' });
     if (config.eventStore.kind !== 'sqlite') throw new Error('expected the SQLite log');
@@ -195,6 +195,10 @@ describe('the pod-command relay on Kafka (a controller app with RELAY_PROVIDERS)
     const commands: TransportMessage<NodeCommandMessage>[] = [];
     await subscribe<NodeCommandMessage>(agent, TOPICS.nodeCommands, 'agents', (m) => {
       commands.push(m);
+    });
+    const outbox: TransportMessage<OutboxMessage>[] = [];
+    await subscribe<OutboxMessage>(agent, TOPICS.events, 'audit', (m) => {
+      outbox.push(m);
     });
 
     const app: INestApplicationContext = await NestFactory.createApplicationContext(
@@ -249,5 +253,21 @@ describe('the pod-command relay on Kafka (a controller app with RELAY_PROVIDERS)
     // The pod-command checkpoint is beside the log, not in it.
     await relays.podCommands!.waitForSaved(reregistered[0].position);
     expect((await store.readAll()).some((e) => e.streamId.includes('checkpoint'))).toBe(false);
+
+    // A Secret: the log holds its data sealed, and the outbox sends exactly that, never the plaintext.
+    const plaintext = 'correct-horse-battery-staple';
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, stringData: { password: plaintext } };
+    await app.get(LocalApi).create({ group: '', resource: 'secrets' }, 'default', secret, { user: 'test' });
+    const head = await store.headPosition();
+    await until('the outbox reaches the head', () => outbox.some((m) => m.value.position === head));
+    expect(outbox.map((m) => m.value.position).sort((a, b) => a - b)).toEqual((await store.readAll()).map((e) => e.position));
+    const secretEvents = outbox.filter((m) => m.key.startsWith('secret-'));
+    expect(secretEvents.length).toBeGreaterThan(0);
+    const wire = JSON.stringify(outbox.map((m) => m.value));
+    expect(wire).not.toContain(plaintext);
+    expect(wire).not.toContain(Buffer.from(plaintext).toString('base64'));
+    const stored = (await store.readAll()).filter((e) => e.streamId.startsWith('secret-'));
+    expect(secretEvents.map((m) => m.value.data)).toEqual(stored.map((e) => e.data));
+    expect(JSON.stringify(stored[0].data)).toMatch(/AES-256-GCM/);
   });
 });
