@@ -128,6 +128,22 @@ describe('LogRelay', () => {
     await r.stop();
   });
 
+  it('live bursts larger than a batch are held (back-pressure) and sent in batches of at most batchSize, in order', async () => {
+    const { store, transport, relay } = setup({ batchSize: 100 });
+    const r = relay();
+    r.start();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    transport.failNext = 2; // the first live batch waits for the broker while the rest of the burst arrives
+    for (let i = 0; i < 5; i++) {
+      await store.appendMany(Array.from({ length: 70 }, (_, j) => ({ streamId: `node-c${j}`, events: [{ id: randomUUID(), type: 'NodeLeft', data: {} }] })));
+    }
+    await r.waitForSaved(350);
+    expect(positionsOf(transport.sent)).toEqual(range(1, 350));
+    expect(Math.max(...transport.batches.map((b) => b.length))).toBeLessThanOrEqual(100);
+    await r.stop();
+    expect(r.isRunning).toBe(false);
+  });
+
   it('saves the checkpoint only after the broker acknowledged the batch, and retries a failed send without skipping', async () => {
     const { store, transport, checkpoints, relay, errors } = setup({ batchSize: 5 });
     transport.failNext = 3;

@@ -127,8 +127,8 @@ export class LogRelay {
     const run = this.run;
     if (!run) return;
     run.stop();
-    await run.subscription?.close();
     await this.running;
+    await run.subscription?.close();
     this.run = undefined;
     this.running = undefined;
   }
@@ -200,6 +200,7 @@ export class LogRelay {
         },
       });
       void run.stopping.then(() => {
+        void run.subscription?.close(); // also when the stop came before this subscription existed
         if (failed) return;
         failed = true;
         // A batch in flight ends (unsaved) before the run counts as stopped.
