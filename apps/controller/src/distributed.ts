@@ -16,6 +16,8 @@ import { GarbageCollector } from './reconcile/garbage-collector.service';
 import { NodeLink } from './reconcile/node-link.service';
 import { Reconciler } from './reconcile/reconciler.service';
 import { controllerIdentity, LeaderElectionService } from './distributed/leader-election.service';
+import { LIFECYCLE_PROVIDERS, NodeHeartbeats, NodeLifecycle } from './distributed/lifecycle.providers';
+import { RELAY_PROVIDERS, Relays } from './distributed/relay/relay.providers';
 
 /**
  * One controller process among several on one log (distributed mode): the
@@ -54,13 +56,28 @@ export interface ControllerProcess {
 const timeOrderedIds: IdSource = { uuid: timeOrderedUuid };
 
 /**
- * Services other parts of issue 10 add to the distributed controller, each
- * with start()/stop(): the node lifecycle (apps/controller/src/distributed/
- * lifecycle.providers.ts, LIFECYCLE_PROVIDERS) and the relays
- * (distributed/relay/relay.providers.ts, RELAY_PROVIDERS, started while
- * leader). HOOK: wired here when those branches are merged.
+ * What the distributed controller adds to the app (issue 10): node heartbeats
+ * recorded as node Leases (every process) and the node lifecycle (acts while
+ * leader), from distributed/lifecycle.providers.ts; the events outbox and
+ * the pod-command relay (relay while leader), from
+ * distributed/relay/relay.providers.ts. Started once the view holds the log,
+ * stopped before the app closes.
  */
-const startExtensions = async (_app: INestApplicationContext): Promise<() => Promise<void>> => async () => undefined;
+export const DISTRIBUTED_PROVIDERS = [...LIFECYCLE_PROVIDERS, ...RELAY_PROVIDERS];
+
+const startExtensions = async (app: INestApplicationContext): Promise<() => Promise<void>> => {
+  const heartbeats = app.get(NodeHeartbeats);
+  const lifecycle = app.get(NodeLifecycle);
+  const relays = app.get(Relays);
+  await heartbeats.start();
+  lifecycle.start();
+  await relays.start();
+  return async () => {
+    await lifecycle.stop();
+    heartbeats.stop();
+    await relays.stop();
+  };
+};
 
 export const startController = async (o: ControllerOptions): Promise<ControllerProcess> => {
   const { config } = o;
@@ -78,7 +95,7 @@ export const startController = async (o: ControllerOptions): Promise<ControllerP
     log: o.log,
   });
   o.log?.(`daemonledger: controller identity ${election.identity}`);
-  const module = AppModule.forRoot({ config, store, snapshots, transport: o.transport, clock, ids, activityLog: o.activityLog, api: o.serve, leadership: election });
+  const module = AppModule.forRoot({ config, store, snapshots, transport: o.transport, clock, ids, activityLog: o.activityLog, api: o.serve, leadership: election, extraProviders: DISTRIBUTED_PROVIDERS });
   const logger: LogLevel[] = config.logLevel === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'];
   const app: INestApplicationContext = o.serve ? await createApiApp(module, config, logger) : await NestFactory.createApplicationContext(module, { logger });
   await app.init();
