@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DaemonSet } from '@daemonledger/domain/api/types';
 import { isDomainError } from '@daemonledger/domain/errors';
+import { openSnapshotStore } from '@daemonledger/event-store';
+import type { SnapshotStore } from '@daemonledger/event-store/snapshot-store.port';
 import { SqliteEventStore } from '@daemonledger/event-store/sqlite/sqlite-event-store';
 import { InProcessTransport, type MessageHandler, type Transport, type TransportMessage } from '@daemonledger/messaging';
 import { ImageRegistry, NodeFleet, simulatedNode } from '@daemonledger/node-agent';
@@ -96,20 +98,24 @@ const deletedByGc = (events: { streamId: string; type: string; metadata: { actor
 
 const ready = (p: { status?: { conditions?: { type: string; status: string }[] } }) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
 
-describe('controller failover: two controllers on one SQLite file', () => {
+describe('controller failover: controllers on one SQLite file', () => {
   const LEASE_SECONDS = 2;
   let dir: string;
   let fleet: NodeFleet;
   const shared = new SharedBus();
   const controllers: ControllerProcess[] = [];
   const lines: string[] = [];
+  const opened: SnapshotStore[] = [];
 
   const start = async (id: string, o: { serve?: boolean; clock?: { now(): Date } } = {}) => {
-    const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'warn', PORT: '0', SNAPSHOT_EVERY_EVENTS: '1000', CONTROLLER_LEASE_SECONDS: String(LEASE_SECONDS), CONTROLLER_ID: id });
+    const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'warn', PORT: '0', SNAPSHOT_EVERY_EVENTS: '40', CONTROLLER_LEASE_SECONDS: String(LEASE_SECONDS), CONTROLLER_ID: id });
     const transport = shared.member();
     // Each process its own connection to the file; followers see others' appends by polling it.
     const store = new SqliteEventStore({ file: config.eventStore.kind === 'sqlite' ? config.eventStore.file : '', pollIntervalMs: 25, upcasters: clusterUpcasters() });
-    const c = await startController({ config, transport, store, serve: o.serve, clock: o.clock, log: (l) => lines.push(`${id}: ${l}`) });
+    // Every process snapshots its view into the same file, as it would alone.
+    const snapshots = openSnapshotStore(config.eventStore);
+    opened.push(snapshots);
+    const c = await startController({ config, transport, store, snapshots, serve: o.serve, clock: o.clock, log: (l) => lines.push(`${id}: ${l}`) });
     controllers.push(c);
     return { c, transport, store };
   };
@@ -124,11 +130,12 @@ describe('controller failover: two controllers on one SQLite file', () => {
     fleet?.stop();
     for (const c of controllers) await c.close().catch(() => undefined);
     for (const c of controllers) await c.store.close().catch(() => undefined);
+    for (const s of opened) await s.close().catch(() => undefined);
     await shared.bus.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('one leads; the other takes over when the leader stops renewing; the deposed one is fenced; the rollout completes with no pod created twice', async () => {
+  it('one leads; another takes over when the leader stops renewing; the deposed one is fenced; the rollout completes with no pod created twice; a third joins from the shared snapshots and takes a released lease at once', async () => {
     const clockA = pausableClock();
     const a = await start('ctl-a', { clock: clockA });
     await until('ctl-a leads', () => a.c.election.isLeader());
@@ -212,5 +219,25 @@ describe('controller failover: two controllers on one SQLite file', () => {
     expect(head).toBeGreaterThanOrEqual(takeover.position);
     const after = await getJson(`${b.c.api!.url}/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/daemonledger-controller`, b.c.api!.tokens.admin);
     expect(after.body.spec).toMatchObject({ holderIdentity: 'ctl-b', leaseTransitions: 1 });
+
+    // A third process joins from the same file (and the snapshots both wrote) and sees what they see.
+    const c = await start('ctl-c');
+    expect(c.c.election.holder()).toBe('ctl-b');
+    // Both processes snapshot at the same positions; one of two racing writes loses on the unique key and
+    // is dropped with a warning, so ctl-c starts from a snapshot or, if every write raced, from the log.
+    // Either way it must fold to the same view.
+    await until('ctl-c caught up', async () => c.c.state.view.position === (await c.store.headPosition()));
+    await until('ctl-c sees the finished rollout', () => c.c.state.view.daemonSet('default', 'nginx-ds')?.status?.updatedNumberScheduled === 4);
+    expect(c.c.state.view.podsIn('default').map((p) => p.metadata.name).sort()).toEqual(b.c.state.view.podsIn('default').map((p) => p.metadata.name).sort());
+
+    // ctl-b stops cleanly: it releases the lease, and ctl-c takes over at its next try, well before the lease would expire.
+    const released = Date.now();
+    await b.c.close();
+    b.transport.leave();
+    await until('ctl-c takes over the released lease', () => c.c.election.isLeader(), LEASE_SECONDS * 1000);
+    expect(Date.now() - released).toBeLessThan(LEASE_SECONDS * 1000);
+    expect(a.c.election.isLeader()).toBe(false);
+    const final = (await c.store.readStream(fenceA.streamId)).at(-1)!.data as { object: { spec: { holderIdentity: string; leaseTransitions: number } } };
+    expect(final.object.spec).toMatchObject({ holderIdentity: 'ctl-c', leaseTransitions: 2 });
   }, 90_000);
 });
