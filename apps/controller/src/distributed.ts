@@ -106,8 +106,9 @@ export const startController = async (o: ControllerOptions): Promise<ControllerP
   await state.start();
   // Elected only once the view holds the log: a new leader's resync then starts from all of it.
   await election.start();
-  const stopExtensions = await startExtensions(app);
+  // The API first: joining the heartbeat and relay consumer groups may wait for a rebalance.
   const api = o.serve ? await listenApi(app as INestApplication, config) : undefined;
+  const stopExtensions = await startExtensions(app);
 
   let closed = false;
   const shutdown = async (release: boolean) => {

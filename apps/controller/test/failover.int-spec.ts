@@ -196,7 +196,7 @@ describe('controller failover: controllers on one SQLite file', () => {
     expect(lines.some((l) => l.startsWith('ctl-a: daemonledger: stepped down'))).toBe(true);
     // Stepped down, it refuses acting commands before they reach the store.
     const again = await a.c.app.get(CommandBus).execute(gc).then(() => undefined, (e: unknown) => e);
-    expect((again as Error).message).toContain('not the leader');
+    expect((again as Error).message).toContain('does not hold the lease');
     expect(deletedByGc(await b.store.readAll(), victim.metadata.name!)).toBe(false);
 
     // The new leader finishes the rollout.

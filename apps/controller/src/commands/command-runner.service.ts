@@ -29,12 +29,6 @@ export interface Decision<S, C, E> {
   decide: (cmd: C, state: S | undefined, ctx: CommandContext) => E[];
   command: C;
   meta: CommandMeta;
-  /**
-   * The stream revision `load` read the state at, when it was read from the
-   * store rather than the view (the leader lease): appended with exactly
-   * this, and a conflict is returned, not retried.
-   */
-  expectedRevision?: number;
 }
 
 export interface CommandOutcome<E> {
@@ -117,7 +111,6 @@ export class CommandRunner {
 
   private async appendChunk(decisions: AnyDecision[], chunk: number[], results: (CommandOutcome<unknown> | { error: unknown })[]) {
     const fenced = chunk.some((i) => decisions[i].meta.fenced);
-    const pinned = chunk.some((i) => decisions[i].expectedRevision !== undefined);
     for (let attempt = 1; ; attempt++) {
       // A deposed (or not yet elected) process acts on nothing, whatever its queues still hold.
       if (fenced && !this.leadership.isLeader()) {
@@ -151,7 +144,7 @@ export class CommandRunner {
         requests.push({
           streamId: d.streamId,
           events: events.map((e) => ({ id: this.ids.uuid(), type: e.type, schemaVersion: schemaVersionOf(e.type), data: e.data, metadata })),
-          expectedRevision: d.expectedRevision ?? this.state.view.expectedRevision(d.streamId),
+          expectedRevision: this.state.view.expectedRevision(d.streamId),
         });
         owners.push(i);
         results[i] = { events, position: 0 };
@@ -178,8 +171,7 @@ export class CommandRunner {
           return;
         }
         // The projection was behind the log (another writer, or a report racing a plan): catch up, decide again.
-        // A decision pinned to a revision read from the store (the lease) gets its conflict back instead.
-        if (!isDomainError(e, 'VersionConflict') || attempt >= MAX_ATTEMPTS || pinned) {
+        if (!isDomainError(e, 'VersionConflict') || attempt >= MAX_ATTEMPTS) {
           owners.forEach((i) => (results[i] = { error: e }));
           return;
         }
@@ -195,7 +187,7 @@ const isFenceConflict = (e: unknown, fence: Fence): boolean =>
 
 /** A fenced command in a process that is not the leader: refused before anything is decided. */
 const notLeading = () =>
-  new DomainError('VersionConflict', 'this controller is not the leader (the lease kube-system/daemonledger-controller is held by another process); acting commands are refused');
+  new DomainError('VersionConflict', 'this controller does not hold the lease kube-system/daemonledger-controller: acting commands are refused');
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyDecision = Decision<any, any, { type: string; data: unknown }>;
