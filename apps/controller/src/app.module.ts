@@ -33,6 +33,8 @@ export interface AppWiring {
   api?: boolean;
   /** Who may act (default: this process alone, the embedded mode). */
   leadership?: Leadership;
+  /** More providers in the app's own module (the distributed mode's, e.g. RELAY_PROVIDERS), so its services see them. */
+  extraProviders?: Provider[];
 }
 
 /** Time-ordered (UUIDv7): the store's id index then only grows at its end. */
@@ -70,6 +72,7 @@ export class AppModule {
       ...CLUSTER_COMMAND_HANDLERS,
       ...RECONCILE_PROVIDERS,
       ...(w.api ? API_PROVIDERS : API_WRITE_PROVIDERS),
+      ...(w.extraProviders ?? []),
     ];
     return {
       module: AppModule,

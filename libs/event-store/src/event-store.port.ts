@@ -141,7 +141,16 @@ export interface Subscription {
   close(): Promise<void>;
 }
 
-/** One stream's part of a multi-stream append. */
+/**
+ * One stream's part of a multi-stream append. `events: []` with a numeric
+ * `expectedRevision` is a condition: nothing is written to that stream, but
+ * the call succeeds only if the stream is at that revision when the rest is
+ * stored (its result: that revision, and the head position when it was
+ * checked). That is how a controller fences its writes with the revision of
+ * its own last write to its leader lease: once another process has taken the
+ * lease, the deposed leader's batch is rejected whole (VersionConflict naming
+ * the lease stream). Any other empty batch is BadRequest, here as in `append`.
+ */
 export interface AppendRequest {
   streamId: string;
   events: NewEvent[];
@@ -164,7 +173,9 @@ export interface EventStore {
    * SQLite and memory: one transaction — every request is checked and stored,
    * or none is (a conflict in any request rejects them all). EventStoreDB has
    * no multi-stream transactions: there each request is atomic on its own and
-   * they are written in order, stopping at the first failure.
+   * they are written in order, stopping at the first failure; conditions are
+   * read-then-write there (each checked by a read before the first write),
+   * which leaves a one-round-trip window a multi-stream transaction closes.
    * Returns one result per request. A request repeated as a whole (all its ids
    * stored already) is an idempotent retry, as for `append`.
    */

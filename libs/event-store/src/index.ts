@@ -26,3 +26,7 @@ export { MemorySnapshotStore } from './memory/memory-snapshot-store';
 export { SqliteSnapshotStore, type SqliteSnapshotStoreOptions } from './sqlite/sqlite-snapshot-store';
 export { EventStoreDbSnapshotStore, type EventStoreDbSnapshotStoreOptions } from './eventstoredb/eventstoredb-snapshot-store';
 export { openSnapshotStore } from './open-snapshot-store';
+export { type CheckpointStore } from './checkpoint-store.port';
+export { MemoryCheckpointStore } from './memory/memory-checkpoint-store';
+export { SqliteCheckpointStore, type SqliteCheckpointStoreOptions } from './sqlite/sqlite-checkpoint-store';
+export { openCheckpointStore } from './open-checkpoint-store';

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CommandContext } from '@daemonledger/domain/cluster/daemon-set.decider';
 import { EVENT_SCHEMA_VERSIONS, type ClusterEventType } from '@daemonledger/domain/cluster/events';
-import { isDomainError } from '@daemonledger/domain/errors';
+import { DomainError, isDomainError } from '@daemonledger/domain/errors';
 import type { AppendRequest, EventMetadata, EventStore } from '@daemonledger/event-store/event-store.port';
 import { ControllerMetrics } from '../metrics/controller-metrics';
 import { ClusterState } from '../projections/cluster-state.service';
-import { CLOCK, type Clock, EVENT_STORE, ID_SOURCE, type IdSource } from '../infrastructure/tokens';
+import { CLOCK, type Clock, EVENT_STORE, type Fence, ID_SOURCE, type IdSource, LEADERSHIP, type Leadership } from '../infrastructure/tokens';
 
 /** Who asked, and why: copied into the metadata of every event a command appends. */
 export interface CommandMeta {
@@ -14,6 +14,13 @@ export interface CommandMeta {
   causationId?: string;
   correlationId?: string;
   changeCause?: string;
+  /**
+   * The command acts on the cluster on the leader's behalf (reconcile, GC,
+   * namespace lifecycle, rollout tracking, node lifecycle, relays): its
+   * append carries the leader's fence, and it is refused outright in a
+   * process that is not leading. User requests and kubelet reports are not fenced.
+   */
+  fenced?: boolean;
 }
 
 export interface Decision<S, C, E> {
@@ -51,6 +58,7 @@ export class CommandRunner {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_SOURCE) private readonly ids: IdSource,
     private readonly metrics: ControllerMetrics,
+    @Inject(LEADERSHIP) private readonly leadership: Leadership,
   ) {}
 
   /**
@@ -102,7 +110,14 @@ export class CommandRunner {
   }
 
   private async appendChunk(decisions: AnyDecision[], chunk: number[], results: (CommandOutcome<unknown> | { error: unknown })[]) {
+    const fenced = chunk.some((i) => decisions[i].meta.fenced);
     for (let attempt = 1; ; attempt++) {
+      // A deposed (or not yet elected) process acts on nothing, whatever its queues still hold.
+      if (fenced && !this.leadership.isLeader()) {
+        for (const i of chunk) results[i] = { error: notLeading() };
+        return;
+      }
+      const fence = fenced ? this.leadership.fence() : undefined;
       const wallTime = this.clock.now().toISOString();
       // Object timestamps are RFC 3339 with whole seconds, as the API server writes them.
       const now = wallTime.replace(/\.\d+Z$/, 'Z');
@@ -135,13 +150,26 @@ export class CommandRunner {
         results[i] = { events, position: 0 };
       }
       if (requests.length === 0) return;
+      // The fence goes last: its result is dropped, the others keep their places.
+      if (fence) requests.push({ streamId: fence.streamId, events: [], expectedRevision: fence.expectedRevision });
       try {
         const appended = await this.store.appendMany(requests);
+        if (fence) appended.pop();
         this.metrics.observeAppend(requests.reduce((n, r) => n + r.events.length, 0));
         appended.forEach((r, k) => ((results[owners[k]] as CommandOutcome<unknown>).position = r.position));
         await this.state.waitFor(appended[appended.length - 1].position);
         return;
       } catch (e) {
+        if (fence && isFenceConflict(e, fence)) {
+          const now = this.leadership.fence();
+          if (now && (now.streamId !== fence.streamId || now.expectedRevision !== fence.expectedRevision) && attempt < MAX_ATTEMPTS) {
+            continue; // our own renewal landed between reading the fence and the append: decide again with the new one
+          }
+          // Another process holds the lease: deposed. Step down; nothing of this batch was appended, nothing is retried.
+          this.leadership.fenceRejected?.(fence);
+          owners.forEach((i) => (results[i] = { error: e }));
+          return;
+        }
         // The projection was behind the log (another writer, or a report racing a plan): catch up, decide again.
         if (!isDomainError(e, 'VersionConflict') || attempt >= MAX_ATTEMPTS) {
           owners.forEach((i) => (results[i] = { error: e }));
@@ -152,6 +180,14 @@ export class CommandRunner {
     }
   }
 }
+
+/** The store's conflict names the stream it is about (internal/errors.ts: details.name). */
+const isFenceConflict = (e: unknown, fence: Fence): boolean =>
+  isDomainError(e, 'VersionConflict') && (e as DomainError).details?.name === fence.streamId;
+
+/** A fenced command in a process that is not the leader: refused before anything is decided. */
+const notLeading = () =>
+  new DomainError('VersionConflict', 'this controller does not hold the lease kube-system/daemonledger-controller: acting commands are refused');
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyDecision = Decision<any, any, { type: string; data: unknown }>;

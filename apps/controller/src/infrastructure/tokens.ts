@@ -42,6 +42,12 @@ export interface Leadership {
   onChange(listener: (leader: boolean) => void): () => void;
   /** The condition a leader's own appends carry; undefined when unfenced (the embedded single process). */
   fence(): Fence | undefined;
+  /**
+   * The store rejected an append fenced with `fence`: another process holds
+   * the lease now. The leader steps down at once (listeners told), without
+   * waiting for its next renewal to fail.
+   */
+  fenceRejected?(fence: Fence): void;
 }
 
 /** The embedded mode: one process, always the leader, nothing to fence. */

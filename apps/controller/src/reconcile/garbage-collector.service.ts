@@ -1,13 +1,16 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus, EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import type { DaemonSet } from '@daemonledger/domain/api/types';
 import { isDomainError } from '@daemonledger/domain/errors';
 import { parseStreamId } from '@daemonledger/domain/cluster/streams';
 import { DaemonSetCommandMsg, PodCommandMsg, RevisionCommandMsg } from '../commands/cluster.commands';
 import { ClusterState } from '../projections/cluster-state.service';
+import { LEADERSHIP, type Leadership } from '../infrastructure/tokens';
 import { CaughtUp, Recorded } from '../projections/recorded';
+import { LeadershipResync } from './leadership-resync.service';
 
-const GC = { actor: 'garbage-collector' };
+const GC = { actor: 'garbage-collector', fenced: true };
+const POD_GC = { actor: 'pod-gc', fenced: true };
 
 /**
  * The garbage collector and pod GC of a cluster, for what DaemonSets own:
@@ -19,18 +22,21 @@ const GC = { actor: 'garbage-collector' };
  * Work runs one step at a time, in log order, each step from current state.
  */
 @Injectable()
-@EventsHandler(Recorded, CaughtUp)
-export class GarbageCollector implements IEventHandler<Recorded | CaughtUp> {
+@EventsHandler(Recorded, CaughtUp, LeadershipResync)
+export class GarbageCollector implements IEventHandler<Recorded | CaughtUp | LeadershipResync> {
   private readonly log = new Logger('GarbageCollector');
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly commands: CommandBus,
     private readonly state: ClusterState,
+    @Inject(LEADERSHIP) private readonly leadership: Leadership,
   ) {}
 
-  handle(message: Recorded | CaughtUp): void {
-    if (message instanceof CaughtUp) {
+  /** Acts only while leading; a new leader starts with a sweep, as a fresh start does. */
+  handle(message: Recorded | CaughtUp | LeadershipResync): void {
+    if (!this.leadership.isLeader()) return;
+    if (message instanceof CaughtUp || message instanceof LeadershipResync) {
       this.enqueue(() => this.sweep());
       return;
     }
@@ -139,7 +145,7 @@ export class GarbageCollector implements IEventHandler<Recorded | CaughtUp> {
     const pod = this.state.view.pod(ns, name);
     if (!pod?.metadata.deletionTimestamp) return;
     if (pod.spec.nodeName && this.state.view.nodes.has(pod.spec.nodeName)) return; // its kubelet will report it gone
-    await this.quietly(this.commands.execute(new PodCommandMsg(ns, name, { type: 'ConfirmPodDeleted', reason: pod.spec.nodeName ? 'node-gone' : 'never-scheduled', expectedUid: pod.metadata.uid }, { actor: 'pod-gc' })));
+    await this.quietly(this.commands.execute(new PodCommandMsg(ns, name, { type: 'ConfirmPodDeleted', reason: pod.spec.nodeName ? 'node-gone' : 'never-scheduled', expectedUid: pod.metadata.uid }, POD_GC)));
   }
 
   private async removePodsOfNode(node: string) {
@@ -147,7 +153,7 @@ export class GarbageCollector implements IEventHandler<Recorded | CaughtUp> {
       if (pod.spec.nodeName !== node) continue;
       const ns = pod.metadata.namespace!;
       const name = pod.metadata.name!;
-      const meta = { actor: 'pod-gc' };
+      const meta = POD_GC;
       await this.quietly(this.commands.execute(new PodCommandMsg(ns, name, { type: 'RequestPodDeletion', gracePeriodSeconds: 0, reason: 'node-gone', expectedUid: pod.metadata.uid }, meta)));
       await this.quietly(this.commands.execute(new PodCommandMsg(ns, name, { type: 'ConfirmPodDeleted', reason: 'node-gone', expectedUid: pod.metadata.uid }, meta)));
     }

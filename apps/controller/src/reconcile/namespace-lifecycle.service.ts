@@ -16,12 +16,13 @@ import { isStoredStreamKind, parseStreamId, type StoredStreamKind } from '@daemo
 import { isDomainError } from '@daemonledger/domain/errors';
 import type { AppConfig } from '../config/config';
 import { DaemonSetCommandMsg, ObjectCommandMsg, PodCommandMsg, RevisionCommandMsg } from '../commands/cluster.commands';
-import { APP_CONFIG } from '../infrastructure/tokens';
+import { APP_CONFIG, LEADERSHIP, type Leadership } from '../infrastructure/tokens';
 import { ClusterState } from '../projections/cluster-state.service';
 import { CaughtUp, Recorded } from '../projections/recorded';
+import { LeadershipResync } from './leadership-resync.service';
 
-const NAMESPACE_CONTROLLER = { actor: 'namespace-controller' };
-const CONTROL_PLANE = { actor: 'control-plane' };
+const NAMESPACE_CONTROLLER = { actor: 'namespace-controller', fenced: true };
+const CONTROL_PLANE = { actor: 'control-plane', fenced: true };
 /** Where the API server's certificate (its own CA) is kept (api/auth/credentials.ts writes it). */
 const TLS_CERT_FILE = 'apiserver.crt';
 
@@ -41,8 +42,8 @@ const NAMESPACED_STORED: StoredStreamKind[] = STORED_KINDS.filter((k) => k.names
  * DaemonSet reconciler is). Work runs one step at a time.
  */
 @Injectable()
-@EventsHandler(Recorded, CaughtUp)
-export class NamespaceLifecycle implements IEventHandler<Recorded | CaughtUp> {
+@EventsHandler(Recorded, CaughtUp, LeadershipResync)
+export class NamespaceLifecycle implements IEventHandler<Recorded | CaughtUp | LeadershipResync> {
   private readonly log = new Logger('NamespaceLifecycle');
   private queue: Promise<void> = Promise.resolve();
   private readonly pending = new Set<string>();
@@ -52,10 +53,13 @@ export class NamespaceLifecycle implements IEventHandler<Recorded | CaughtUp> {
     private readonly commands: CommandBus,
     private readonly state: ClusterState,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LEADERSHIP) private readonly leadership: Leadership,
   ) {}
 
-  handle(message: Recorded | CaughtUp): void {
-    if (message instanceof CaughtUp) {
+  /** Acts only while leading; a new leader looks at everything, as a fresh start does. */
+  handle(message: Recorded | CaughtUp | LeadershipResync): void {
+    if (!this.leadership.isLeader()) return;
+    if (message instanceof CaughtUp || message instanceof LeadershipResync) {
       for (const ns of this.state.view.objectsOf('namespace')) if (ns.metadata.deletionTimestamp) this.later(`cleanup:${ns.metadata.name}`);
       this.later('control-plane');
       return;

@@ -1,4 +1,4 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CommandBus, EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import type { Node, Pod, PodStatus } from '@daemonledger/domain/api/types';
 import { isDomainError } from '@daemonledger/domain/errors';
@@ -7,12 +7,21 @@ import { ClusterCommandBatch, NodeCommandMsg, PodCommandMsg } from '../commands/
 import { ClusterState } from '../projections/cluster-state.service';
 import { Recorded } from '../projections/recorded';
 import { TRANSPORT } from '../infrastructure/tokens';
+import { POD_COMMANDS_VIA_RELAY } from '../distributed/relay/relay.tokens';
+import { resyncMessages, runPodMessage, stopPodMessage } from '../distributed/relay/pod-commands';
 
 /**
  * The controller's side of the transport to the node agents.
  * Out: a pod bound to a node → RunPod; a bound pod asked to terminate →
  * StopPod (both derived from the log, so a restart can send them again).
  * In: registrations, pod status reports and "pod gone" become commands.
+ *
+ * In the distributed mode (`POD_COMMANDS_VIA_RELAY`, provided by
+ * RELAY_PROVIDERS) the "out" side is the leader's pod-command relay, which
+ * sends them from the log with a checkpoint; here only the reports are
+ * handled (in every controller process: they are facts), and a kubelet that
+ * registers again is recorded (`ReregisterNode`), so the relay resends its
+ * pods even when a follower received the registration.
  */
 @Injectable()
 @EventsHandler(Recorded)
@@ -29,6 +38,7 @@ export class NodeLink implements IEventHandler<Recorded>, BeforeApplicationShutd
     @Inject(TRANSPORT) private readonly transport: Transport,
     private readonly commands: CommandBus,
     private readonly state: ClusterState,
+    @Optional() @Inject(POD_COMMANDS_VIA_RELAY) private readonly viaRelay: boolean | null = null,
   ) {}
 
   async start(): Promise<void> {
@@ -36,45 +46,25 @@ export class NodeLink implements IEventHandler<Recorded>, BeforeApplicationShutd
   }
 
   handle({ event }: Recorded): void {
+    if (this.viaRelay) return;
     if (event.type !== 'PodBound' && event.type !== 'PodDeletionRequested') return;
     const [ns, name] = event.streamId.slice('pod-'.length).split(/\.(.*)/s);
     const pod = this.state.view.pod(ns, name);
     if (!pod?.spec.nodeName || !this.state.view.nodes.has(pod.spec.nodeName)) return;
     const correlationId = event.metadata.correlationId;
-    if (event.type === 'PodBound' && !pod.metadata.deletionTimestamp) this.runPod(pod, correlationId);
-    if (event.type === 'PodDeletionRequested') this.stopPod(pod, correlationId);
+    // The message id is the event's: a receiver recognises a redelivery.
+    const extra = { id: event.id, correlationId };
+    if (event.type === 'PodBound' && !pod.metadata.deletionTimestamp) this.send(runPodMessage(pod, extra));
+    if (event.type === 'PodDeletionRequested') this.send(stopPodMessage(pod, extra));
   }
 
-  private runPod(pod: Pod, correlationId?: string) {
-    void this.transport.publish(TOPICS.nodeCommands, pod.spec.nodeName!, {
-      kind: 'RunPod',
-      namespace: pod.metadata.namespace,
-      name: pod.metadata.name,
-      uid: pod.metadata.uid,
-      nodeName: pod.spec.nodeName,
-      pod,
-      ...(correlationId ? { correlationId } : {}),
-    });
-  }
-
-  private stopPod(pod: Pod, correlationId?: string) {
-    void this.transport.publish(TOPICS.nodeCommands, pod.spec.nodeName!, {
-      kind: 'StopPod',
-      namespace: pod.metadata.namespace,
-      name: pod.metadata.name,
-      uid: pod.metadata.uid,
-      nodeName: pod.spec.nodeName,
-      gracePeriodSeconds: pod.metadata.deletionGracePeriodSeconds ?? 30,
-      ...(correlationId ? { correlationId } : {}),
-    });
+  private send(message: { nodeName: string }) {
+    void this.transport.publish(TOPICS.nodeCommands, message.nodeName, message);
   }
 
   /** A (re)registered kubelet learns its pods again, as a real kubelet lists them at start. */
   private resync(nodeName: string) {
-    for (const pod of this.podsOn(nodeName)) {
-      if (pod.metadata.deletionTimestamp) this.stopPod(pod);
-      else this.runPod(pod);
-    }
+    for (const message of resyncMessages(this.podsOn(nodeName))) this.send(message);
   }
 
   /**
@@ -124,6 +114,9 @@ export class NodeLink implements IEventHandler<Recorded>, BeforeApplicationShutd
       try {
         if (!this.state.view.nodes.has(m.nodeName)) {
           await this.commands.execute(new NodeCommandMsg(m.nodeName, { type: 'JoinNode', node: m.node as unknown as Node }, { actor }));
+        } else if (this.viaRelay) {
+          // Recorded, so the leader's relay resends the node's pods in log order, wherever this registration landed.
+          await this.commands.execute(new NodeCommandMsg(m.nodeName, { type: 'ReregisterNode' }, { actor }));
         } else {
           this.resync(m.nodeName);
         }

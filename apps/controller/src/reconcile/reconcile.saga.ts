@@ -4,6 +4,7 @@ import { type Observable, filter, map, merge, mergeMap } from 'rxjs';
 import { ReconcileDaemonSet } from '../commands/cluster.commands';
 import { ClusterState } from '../projections/cluster-state.service';
 import { CaughtUp, Recorded } from '../projections/recorded';
+import { LeadershipResync } from './leadership-resync.service';
 
 const toCommand = (key: string) => {
   const slash = key.indexOf('/');
@@ -12,7 +13,8 @@ const toCommand = (key: string) => {
 
 /**
  * When to reconcile — never what. Every recorded event names the DaemonSets
- * it may concern; catching up with the log (start, restart) concerns all.
+ * it may concern; catching up with the log (start, restart) and becoming
+ * the leader concern all.
  */
 @Injectable()
 export class ReconcileSaga {
@@ -27,7 +29,7 @@ export class ReconcileSaga {
         mergeMap((r) => r.affects),
       ),
       events$.pipe(
-        ofType(CaughtUp),
+        ofType(CaughtUp, LeadershipResync),
         mergeMap(() => this.state.view.allDaemonSets().map((d) => `${d.metadata.namespace}/${d.metadata.name}`)),
       ),
     ).pipe(map(toCommand));

@@ -18,13 +18,14 @@ import {
   RevisionCommandMsg,
 } from '../commands/cluster.commands';
 import type { CommandMeta } from '../commands/command-runner.service';
-import { CLOCK, type Clock } from '../infrastructure/tokens';
+import { CLOCK, type Clock, LEADERSHIP, type Leadership } from '../infrastructure/tokens';
 import { ControllerMetrics } from '../metrics/controller-metrics';
 import { ClusterState } from '../projections/cluster-state.service';
 import { RolloutTracker } from './rollout-tracker.service';
 import { WorkQueue } from './work-queue';
 
 const CONTROLLER = 'daemonset-controller';
+
 
 /**
  * The executor side of reconcile: one DaemonSet at a time, it reads the
@@ -48,6 +49,7 @@ export class Reconciler implements ICommandHandler<ReconcileDaemonSet> {
     private readonly rollouts: RolloutTracker,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: ControllerMetrics,
+    @Inject(LEADERSHIP) private readonly leadership: Leadership,
   ) {
     this.queue = new WorkQueue(
       async (key) => {
@@ -61,19 +63,24 @@ export class Reconciler implements ICommandHandler<ReconcileDaemonSet> {
         }
       },
       (key, e) => {
-        if (!this.started) return; // stopping: the store may already be closed
+        if (!this.started || !this.leadership.isLeader()) return; // stopping (the store may be closed), or deposed
         this.log.error(`sync of ${key} failed: ${(e as Error).message}`);
         this.queue.addAfter(key, 1000);
       },
     );
+    // Deposed: what is queued is dropped (a new leader resyncs everything); leading again: LeadershipResync refills it.
+    leadership.onChange((leader) => {
+      if (!leader) this.queue.clear();
+    });
   }
 
   async execute({ namespace, name }: ReconcileDaemonSet): Promise<void> {
     this.enqueue(`${namespace}/${name}`);
   }
 
+  /** Only while started and leading: a follower reconciles nothing. */
   enqueue(key: string) {
-    if (this.started) this.queue.add(key);
+    if (this.started && this.leadership.isLeader()) this.queue.add(key);
   }
 
   start() {
@@ -115,7 +122,7 @@ export class Reconciler implements ICommandHandler<ReconcileDaemonSet> {
     if (result.outcome === 'skipped') return;
 
     const change = view.templateChanges.get(key);
-    const meta: CommandMeta = { actor: CONTROLLER, correlationId: change?.correlationId, causationId: change?.eventId };
+    const meta: CommandMeta = { actor: CONTROLLER, correlationId: change?.correlationId, causationId: change?.eventId, fenced: true };
     await this.execute_(ns, ds, result, meta, now);
     await this.rollouts.observe(ns, name, meta, result);
     if (result.outcome === 'failed') {

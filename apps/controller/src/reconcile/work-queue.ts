@@ -56,6 +56,15 @@ export class WorkQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Drops every key waiting (and their timers); the queue stays usable. What runs finishes. */
+  clear(): void {
+    this.timers.forEach(clearTimeout);
+    this.timers.clear();
+    this.queue.length = 0;
+    this.queued.clear();
+    this.dirtyWhileActive.clear();
+  }
+
   stop(): void {
     this.stopped = true;
     this.timers.forEach(clearTimeout);

@@ -207,6 +207,16 @@ export interface NodeLeft {
   type: 'NodeLeft';
   data: Record<string, never>;
 }
+/**
+ * The node's kubelet registered again (an agent restarted): it must learn its
+ * pods again, as a real kubelet lists them at start. Changes nothing in the
+ * Node; the leader's pod-command relay resends the node's RunPod/StopPod from
+ * it, whichever controller process received the registration.
+ */
+export interface NodeReregistered {
+  type: 'NodeReregistered';
+  data: Record<string, never>;
+}
 export type NodeEvent =
   | NodeJoined
   | NodeLabelsChanged
@@ -216,7 +226,8 @@ export type NodeEvent =
   | NodeConditionChanged
   | NodeCordoned
   | NodeUncordoned
-  | NodeLeft;
+  | NodeLeft
+  | NodeReregistered;
 
 // ── Rollout stream: rollout-<ns>.<name>-<n> (audit) ─────────────────────────
 export interface RolloutCounts {
@@ -333,6 +344,7 @@ export const EVENT_SCHEMA_VERSIONS: Record<ClusterEventType, number> = {
   NodeCordoned: 1,
   NodeUncordoned: 1,
   NodeLeft: 1,
+  NodeReregistered: 1,
   RolloutStarted: 1,
   RolloutProgressed: 1,
   RolloutStalled: 1,

@@ -157,5 +157,7 @@ export const evolveNode = (node: Node | undefined, event: NodeEvent, rv: string)
     }
     case 'NodeLeft':
       return undefined;
+    case 'NodeReregistered':
+      return node; // the same object: no new resourceVersion, no watch event
   }
 };

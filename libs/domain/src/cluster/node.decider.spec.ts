@@ -23,6 +23,16 @@ describe('Node decider', () => {
     expect(up.spec.taints).toEqual([]);
   });
 
+  describe('ReregisterNode (a restarted kubelet registers again)', () => {
+    it('records the re-registration, which changes nothing in the Node (same object, same resourceVersion)', () => {
+      const events = decideNode({ type: 'ReregisterNode' }, joined, ctx);
+      expect(events).toEqual([{ type: 'NodeReregistered', data: {} }]);
+      expect(evolveNode(joined, events[0], '9')).toBe(joined);
+    });
+
+    it('is refused for a node the log does not hold', () => expect(() => decideNode({ type: 'ReregisterNode' }, undefined, ctx)).toThrow(/not found/));
+  });
+
   describe('UpdateNode (a user PUT/PATCH)', () => {
     const update = (over: Partial<{ labels: Record<string, string>; taints: Node['spec']['taints']; unschedulable: boolean; expectedResourceVersion: string }>, node = joined) =>
       decideNode({ type: 'UpdateNode', labels: node.metadata.labels ?? {}, taints: node.spec.taints ?? [], unschedulable: Boolean(node.spec.unschedulable), ...over } as never, node, ctx);

@@ -18,6 +18,8 @@ export type NodeReadiness = 'True' | 'False' | 'Unknown';
 export type NodeCommand =
   | { type: 'JoinNode'; node: Node }
   | { type: 'LeaveNode' }
+  /** The node's kubelet registered again (NodeReregistered: its pods are sent to it again). */
+  | { type: 'ReregisterNode' }
   | { type: 'SetNodeReadiness'; status: NodeReadiness; reason?: string; message?: string }
   /**
    * A user's PUT/PATCH of the whole Node (kubectl label / taint / cordon /
@@ -85,6 +87,8 @@ export const decideNode = (cmd: NodeCommand, current: Node | undefined, ctx: Com
   switch (cmd.type) {
     case 'LeaveNode':
       return [{ type: 'NodeLeft', data: {} }];
+    case 'ReregisterNode':
+      return [{ type: 'NodeReregistered', data: {} }];
     case 'SetNodeReadiness': {
       const conditions = current.status?.conditions ?? [];
       const ready = conditions.find((c) => c.type === 'Ready');

@@ -315,6 +315,53 @@ export const describeEventStoreContract = (
         expect(await store.readStream(stream('many-retry-b'))).toHaveLength(2);
       });
 
+      describe('conditions (events: [] with a numeric expected revision)', () => {
+        it('stores the other requests when the condition holds, and writes nothing to its stream', async () => {
+          await store.append(stream('fence'), events(2));
+          const [condition, written] = await store.appendMany([
+            { streamId: stream('fence'), events: [], expectedRevision: 1 },
+            { streamId: stream('fenced-a'), events: events(1), expectedRevision: 'no_stream' },
+          ]);
+          expect(condition.nextExpectedRevision).toBe(1);
+          expect(written.nextExpectedRevision).toBe(0);
+          expect(await store.readStream(stream('fence'))).toHaveLength(2);
+          expect(await store.readStream(stream('fenced-a'))).toHaveLength(1);
+        });
+
+        it('rejects the whole batch when the condition fails (a deposed leader), naming its stream', async () => {
+          await store.append(stream('fence'), events(1));
+          await store.append(stream('fence'), events(1, 1), { expectedRevision: 0 }); // another leader took the lease
+          const head = await store.headPosition();
+          await expectDomainError(
+            store.appendMany([
+              { streamId: stream('fence'), events: [], expectedRevision: 0 },
+              { streamId: stream('fenced-b'), events: events(1), expectedRevision: 'no_stream' },
+            ]),
+            ['VersionConflict'],
+            new RegExp(stream('fence')),
+          );
+          expect(await store.readStream(stream('fenced-b'))).toHaveLength(0);
+          expect(await store.headPosition()).toBe(head);
+        });
+
+        it('fails on a stream that does not exist', async () => {
+          await expectDomainError(
+            store.appendMany([
+              { streamId: stream('fence-none'), events: [], expectedRevision: 0 },
+              { streamId: stream('fenced-c'), events: events(1) },
+            ]),
+            ['VersionConflict'],
+          );
+          expect(await store.readStream(stream('fenced-c'))).toHaveLength(0);
+        });
+
+        it('is BadRequest without a numeric expected revision, and for append', async () => {
+          await expectDomainError(store.appendMany([{ streamId: stream('fence-any'), events: [] }]), ['BadRequest']);
+          await expectDomainError(store.appendMany([{ streamId: stream('fence-any'), events: [], expectedRevision: 'any' }]), ['BadRequest']);
+          await expectDomainError(store.append(stream('fence-any'), [], { expectedRevision: 0 }), ['BadRequest']);
+        });
+      });
+
       if (capabilities.atomicMultiStream) {
         it('rejects every request when one has the wrong expected revision (all or nothing)', async () => {
           await store.append(stream('many-x'), events(1));

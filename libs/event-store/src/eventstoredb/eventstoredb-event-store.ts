@@ -35,7 +35,7 @@ import type {
   Subscription,
 } from '../event-store.port';
 import { UpcasterRegistry } from '../upcaster-registry';
-import { badRequest, closedError, versionConflict } from '../internal/errors';
+import { badRequest, closedError, revisionMatches, versionConflict } from '../internal/errors';
 import { buildRecorded } from '../internal/records';
 import {
   assertStreamId,
@@ -46,6 +46,7 @@ import {
   type EventStoreOptions,
   normaliseExpected,
   prepareBatch,
+  prepareRequest,
 } from '../internal/validation';
 
 export interface EventStoreDbEventStoreOptions extends EventStoreOptions {
@@ -124,10 +125,29 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  /** EventStoreDB has no multi-stream transaction: requests go in order, each atomic, stopping at the first failure. */
+  /**
+   * EventStoreDB has no multi-stream transaction: requests go in order, each
+   * atomic, stopping at the first failure. Conditions (`events: []`, see the
+   * port) are read-then-write: every condition is checked by reading its
+   * stream's last revision before the first write, so a fence stops a deposed
+   * leader's batch unless the lease changes hands between that read and the
+   * writes (a window of one round trip the server cannot close).
+   */
   async appendMany(requests: AppendRequest[]): Promise<AppendResult[]> {
+    this.assertOpen();
+    const prepared = requests.map((r) => prepareRequest(r, this.upcasters, this.maxEventBytes));
+    const checked = new Map<number, AppendResult>();
+    for (const [i, p] of prepared.entries()) {
+      if (p.batch.length) continue;
+      const [last] = await this.readStream(p.streamId, { direction: 'backwards', maxCount: 1 });
+      const current = last?.revision ?? -1;
+      if (!revisionMatches(p.expected, current)) throw versionConflict(p.streamId, p.expected, current);
+      checked.set(i, { nextExpectedRevision: current, position: last?.position ?? 0 });
+    }
     const results: AppendResult[] = [];
-    for (const r of requests) results.push(await this.append(r.streamId, r.events, { expectedRevision: r.expectedRevision }));
+    for (const [i, r] of requests.entries()) {
+      results.push(checked.get(i) ?? (await this.append(r.streamId, r.events, { expectedRevision: r.expectedRevision })));
+    }
     return results;
   }
 

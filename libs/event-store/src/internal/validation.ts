@@ -1,5 +1,6 @@
 import type {
   AppendOptions,
+  AppendRequest,
   Direction,
   ExpectedRevision,
   NewEvent,
@@ -135,6 +136,31 @@ export const prepareBatch = (
     }
   }
   return prepared;
+};
+
+/** One request of `appendMany`, checked; `batch` is empty for a condition-only request. */
+export interface PreparedAppendRequest {
+  streamId: string;
+  expected: ExpectedRevision;
+  batch: PreparedEvent[];
+}
+
+/**
+ * Checks one request of `appendMany`. `events: []` with a numeric expected
+ * revision is a condition: checked with the rest, nothing written (a leader's
+ * fence, see the port). Any other empty batch is BadRequest, as for `append`.
+ */
+export const prepareRequest = (
+  request: AppendRequest,
+  upcasters: UpcasterRegistry,
+  maxEventBytes: number,
+): PreparedAppendRequest => {
+  const streamId = assertStreamId(request?.streamId);
+  const expected = normaliseExpected({ expectedRevision: request.expectedRevision });
+  if (Array.isArray(request.events) && request.events.length === 0 && typeof request.expectedRevision === 'number') {
+    return { streamId, expected, batch: [] };
+  }
+  return { streamId, expected, batch: prepareBatch(streamId, request.events, upcasters, maxEventBytes) };
 };
 
 const nonNegativeInt = (value: unknown, field: string): number | undefined => {

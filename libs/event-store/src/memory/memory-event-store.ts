@@ -27,6 +27,7 @@ import {
   type EventStoreOptions,
   normaliseExpected,
   prepareBatch,
+  prepareRequest,
 } from '../internal/validation';
 
 interface Row {
@@ -92,25 +93,28 @@ export class MemoryEventStore implements EventStore {
     return { nextExpectedRevision: row!.revision, position: row!.position };
   }
 
-  /** All or nothing: every request is validated and checked before any is stored. */
+  /** All or nothing: every request (conditions included) is validated and checked before any is stored. */
   async appendMany(requests: AppendRequest[]): Promise<AppendResult[]> {
     this.assertOpen();
     const prepared = requests.map((r) => {
-      assertStreamId(r.streamId);
-      const expected = normaliseExpected({ expectedRevision: r.expectedRevision });
-      const batch = prepareBatch(r.streamId, r.events, this.upcasters, this.maxEventBytes);
-      return { r, expected, batch, retry: classifyBatch(r.streamId, batch, batch.map((e) => this.ids.get(e.id))) };
+      const { streamId, expected, batch } = prepareRequest(r, this.upcasters, this.maxEventBytes);
+      const retry = batch.length ? classifyBatch(streamId, batch, batch.map((e) => this.ids.get(e.id))) : undefined;
+      return { r, expected, batch, retry, checkedAt: -1 };
     });
     const pending = new Map<string, number>();
     for (const p of prepared) {
       if (p.retry) continue;
       const current = pending.get(p.r.streamId) ?? (this.streams.get(p.r.streamId)?.length ?? 0) - 1;
       if (!revisionMatches(p.expected, current)) throw versionConflict(p.r.streamId, p.expected, current);
+      p.checkedAt = current;
       pending.set(p.r.streamId, current + p.batch.length);
     }
     const results: AppendResult[] = [];
     for (const p of prepared) {
-      results.push(p.retry ?? (await this.append(p.r.streamId, p.r.events, { expectedRevision: 'any' })));
+      if (p.retry) results.push(p.retry);
+      else if (p.batch.length) results.push(await this.append(p.r.streamId, p.r.events, { expectedRevision: 'any' }));
+      // A condition writes nothing: the stream's revision as checked, and the head when its turn came.
+      else results.push({ nextExpectedRevision: p.checkedAt, position: this.rows.length });
     }
     return results;
   }

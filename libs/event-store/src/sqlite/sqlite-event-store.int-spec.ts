@@ -26,6 +26,32 @@ const openError = (file: string): Error => {
 };
 
 describe('SqliteEventStore on a real file', () => {
+  it('checks a condition against the file when another connection moved its stream (a lease taken over by another process)', async () => {
+    const file = freshFile();
+    const leader = new SqliteEventStore({ file });
+    const other = new SqliteEventStore({ file });
+    try {
+      await leader.append('lease-x', [anEvent(0)], { expectedRevision: 'no_stream' });
+      // The leader's revision cache now says 0; the other process renews past it.
+      await other.append('lease-x', [anEvent(1)], { expectedRevision: 0 });
+      const error = await leader.appendMany([
+        { streamId: 'lease-x', events: [], expectedRevision: 0 },
+        { streamId: 'pod-default.p1', events: [anEvent(2)] },
+      ]).then(() => undefined, (e: unknown) => e);
+      expect(isDomainError(error, 'VersionConflict')).toBe(true);
+      expect(await other.readStream('pod-default.p1')).toHaveLength(0);
+      const [ok] = await leader.appendMany([
+        { streamId: 'lease-x', events: [], expectedRevision: 1 },
+        { streamId: 'pod-default.p1', events: [anEvent(3)] },
+      ]);
+      expect(ok.nextExpectedRevision).toBe(1);
+      expect(await other.readStream('pod-default.p1')).toHaveLength(1);
+    } finally {
+      await leader.close();
+      await other.close();
+    }
+  });
+
   it('reads one kind of stream over many scan chunks, sparse (row by row) and dense (as a range), as a filter of readAll', async () => {
     const store = new SqliteEventStore({ file: freshFile() });
     // 10,000 events: a DaemonSet event every 97th (sparse), pods and nodes alternating otherwise (dense). 1,500 pod

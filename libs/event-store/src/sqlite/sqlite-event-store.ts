@@ -29,6 +29,7 @@ import {
   normaliseExpected,
   type PreparedEvent,
   prepareBatch,
+  prepareRequest,
 } from '../internal/validation';
 import { CHAIN_ROWS, type ChainedRow, type EventRow, RowCodec, SCAN_ROWS, type ScanRow } from './sqlite-rows';
 import { openDatabase, readChainFrom } from './sqlite-schema';
@@ -78,8 +79,10 @@ export interface PreparedRequest {
  * sqlite-ddl.ts), one transaction per append call, positions allocated inside
  * it, every event chained to the previous one by a SHA-256 (hash-chain.ts).
  *
- * Single writer process. Caches (stream revisions, the chain's head, the
- * dictionaries) are never trusted for correctness: each write transaction
+ * Several processes may share the file (controllers on one log, each its own
+ * connection; writes serialise on SQLite's write lock, waited for up to 5 s).
+ * Caches (stream revisions, the chain's head, the dictionaries) are never
+ * trusted for correctness: each write transaction
  * compares the cached head with max(position), and when another process
  * appended, re-reads the head and forgets the revisions; a stale stream
  * revision makes the (stream, revision) unique index reject the insert, and a
@@ -155,15 +158,7 @@ export class SqliteEventStore implements EventStore {
 
   async appendMany(requests: AppendRequest[]): Promise<AppendResult[]> {
     this.assertOpen();
-    const prepared: PreparedRequest[] = requests.map((r) => {
-      assertStreamId(r.streamId);
-      return {
-        streamId: r.streamId,
-        expected: normaliseExpected({ expectedRevision: r.expectedRevision }),
-        batch: prepareBatch(r.streamId, r.events, this.upcasters, this.maxEventBytes),
-      };
-    });
-    return this.appendPrepared(prepared);
+    return this.appendPrepared(requests.map((r) => prepareRequest(r, this.upcasters, this.maxEventBytes)));
   }
 
   private appendPrepared(prepared: PreparedRequest[]): AppendResult[] {
@@ -174,7 +169,7 @@ export class SqliteEventStore implements EventStore {
       if (!isUniqueViolation(cause)) throw this.storageFailure('append', cause);
       // Some ids are stored already (a retry, or a mixed batch: Conflict), or a
       // revision cache entry was stale (another process appended to the stream).
-      const retries = prepared.map((r) => classifyBatch(r.streamId, r.batch, this.lookupIds(r.batch)));
+      const retries = prepared.map((r) => (r.batch.length ? classifyBatch(r.streamId, r.batch, this.lookupIds(r.batch)) : undefined));
       if (retries.every((r) => r !== undefined)) return retries as AppendResult[];
       this.writer.forgetRevisions(prepared.map((r) => r.streamId));
       try {
@@ -363,7 +358,7 @@ export class SqliteEventStore implements EventStore {
     const reason = (cause as Error).message ?? String(cause);
     const hint =
       code === 'SQLITE_BUSY'
-        ? ' (another process holds the write lock; DaemonLedger expects a single writer per file)'
+        ? ' (another process held the write lock for longer than the 5 s busy timeout)'
         : code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB'
           ? ' (the file is corrupted)'
           : code === 'SQLITE_FULL'

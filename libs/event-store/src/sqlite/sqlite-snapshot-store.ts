@@ -43,6 +43,8 @@ export interface SqliteSnapshotStoreOptions {
 export class SqliteSnapshotStore implements SnapshotStore {
   private readonly db: Database.Database;
   private listed?: SnapshotRef[];
+  private listedAt = -1;
+  private readonly hasManifest: Database.Statement;
   private readonly insert: Database.Statement;
   private readonly readOne: Database.Statement;
   private readonly drop: Database.Statement;
@@ -62,13 +64,18 @@ export class SqliteSnapshotStore implements SnapshotStore {
       this.db.close();
       throw e;
     }
-    this.insert = this.db.prepare('INSERT INTO daemonledger_snapshots (position, code_version, part, data, sha256) VALUES (?, ?, ?, ?, ?)');
+    // OR IGNORE: another process sharing the file may be writing (or have written) the snapshot at the same position.
+    this.insert = this.db.prepare('INSERT OR IGNORE INTO daemonledger_snapshots (position, code_version, part, data, sha256) VALUES (?, ?, ?, ?, ?)');
+    this.hasManifest = this.db.prepare(`SELECT 1 FROM daemonledger_snapshots WHERE position = ? AND code_version = ? AND part = ''`).pluck();
     this.readOne = this.db.prepare('SELECT data FROM daemonledger_snapshots WHERE position = ? AND code_version = ? AND part = ?').pluck();
     this.drop = this.db.prepare('DELETE FROM daemonledger_snapshots WHERE position = ? AND code_version = ?');
   }
 
   async list(): Promise<SnapshotRef[]> {
-    if (this.listed) return this.listed;
+    // data_version moves when another connection (another controller on the file) commits: its snapshots show then.
+    const version = this.db.pragma('data_version', { simple: true }) as number;
+    if (this.listed && version === this.listedAt) return this.listed;
+    this.listedAt = version;
     const rows = this.db
       .prepare(`SELECT position, code_version AS codeVersion, data, sha256 FROM daemonledger_snapshots WHERE part = '' ORDER BY position DESC`)
       .all() as { position: number; codeVersion: string; data: Buffer; sha256: string }[];
@@ -86,8 +93,14 @@ export class SqliteSnapshotStore implements SnapshotStore {
   }
 
   async begin(position: number, codeVersion: string): Promise<SnapshotWriter> {
-    this.drop.run(position, codeVersion);
     this.listed = undefined;
+    if (this.hasManifest.get(position, codeVersion)) {
+      // Another process sharing the file stored this one already: the same fold at the same position, kept as it is.
+      const existing = (await this.list()).find((r) => r.position === position && r.codeVersion === codeVersion);
+      if (existing) return { writePart: async () => undefined, commit: async () => existing, abort: async () => undefined };
+    }
+    // No drop of parts already there: they may be another process's write in progress (the same bytes, the
+    // same fold at the same position); what a crash left is cleaned at open.
     const parts: SnapshotPartRef[] = [];
     return {
       writePart: async (name, data) => {
@@ -104,7 +117,8 @@ export class SqliteSnapshotStore implements SnapshotStore {
         return { position, codeVersion, ...manifest };
       },
       abort: async () => {
-        this.drop.run(position, codeVersion);
+        // Not once a manifest is there: that is a whole snapshot (another process's, at the same position).
+        if (!this.hasManifest.get(position, codeVersion)) this.drop.run(position, codeVersion);
       },
     };
   }

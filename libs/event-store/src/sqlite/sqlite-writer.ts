@@ -97,6 +97,15 @@ export class SqliteWriter {
       if (known) return { result: known, written: false };
       const first = index;
       const { streamId, expected, batch } = request;
+      if (batch.length === 0) {
+        // A condition (a leader's fence): read from the file, never the cache, since nothing
+        // inserted here could trip the unique index the way a stale revision does for events.
+        const key = this.codec.streamKey(streamId) ?? streams.get(streamId);
+        const onFile = key === undefined ? -1 : ((this.lastRevision.get(key) as number | null) ?? -1);
+        const now = revisions.get(streamId) ?? onFile;
+        if (!revisionMatches(expected, now)) throw versionConflict(streamId, expected, now);
+        return { result: { nextExpectedRevision: now, position }, written: false };
+      }
       let current = revisions.get(streamId) ?? this.revisions.get(streamId);
       if (current === undefined || !revisionMatches(expected, current)) {
         if (!revisions.has(streamId)) {
