@@ -112,11 +112,10 @@ export class NodeLink implements IEventHandler<Recorded>, BeforeApplicationShutd
     const meta = { actor, ...(m.kind !== 'NodeRegister' && m.correlationId ? { correlationId: m.correlationId } : {}) };
     if (m.kind === 'NodeRegister') {
       try {
-        if (!this.state.view.nodes.has(m.nodeName)) {
+        if (this.viaRelay) {
+          await this.registerInLog(m.nodeName, m.node as unknown as Node, actor);
+        } else if (!this.state.view.nodes.has(m.nodeName)) {
           await this.commands.execute(new NodeCommandMsg(m.nodeName, { type: 'JoinNode', node: m.node as unknown as Node }, { actor }));
-        } else if (this.viaRelay) {
-          // Recorded, so the leader's relay resends the node's pods in log order, wherever this registration landed.
-          await this.commands.execute(new NodeCommandMsg(m.nodeName, { type: 'ReregisterNode' }, { actor }));
         } else {
           this.resync(m.nodeName);
         }
@@ -132,6 +131,32 @@ export class NodeLink implements IEventHandler<Recorded>, BeforeApplicationShutd
     );
     this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
     await this.flushing;
+  }
+
+  /**
+   * The distributed mode: a new node joins; a known one's re-registration is
+   * recorded, so the leader's relay resends its pods in log order, wherever
+   * this registration landed. The view only guesses which (a follower's may
+   * lag); the decider, on the node's stream, decides.
+   */
+  private async registerInLog(nodeName: string, node: Node, actor: string): Promise<void> {
+    const join = () => this.commands.execute(new NodeCommandMsg(nodeName, { type: 'JoinNode', node }, { actor }));
+    const reregister = () => this.commands.execute(new NodeCommandMsg(nodeName, { type: 'ReregisterNode' }, { actor }));
+    if (!this.state.view.nodes.has(nodeName)) {
+      try {
+        await join();
+      } catch (e) {
+        if (!isDomainError(e, 'AlreadyExists')) throw e;
+        await reregister();
+      }
+      return;
+    }
+    try {
+      await reregister();
+    } catch (e) {
+      if (!isDomainError(e, 'NotFound')) throw e;
+      await join();
+    }
   }
 
   private async flush(): Promise<void> {

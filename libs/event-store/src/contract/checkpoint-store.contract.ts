@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { CheckpointStore } from '../checkpoint-store.port';
+
+/** Names unique per test: a server shared between runs (EventStoreDB) holds older ones. */
+const fresh = (base: string) => `${base}-${randomUUID().slice(0, 8)}`;
 
 interface Opened {
   store: CheckpointStore;
@@ -11,19 +15,21 @@ export const describeCheckpointStoreContract = (name: string, options: { durable
   describe(`CheckpointStore contract: ${name}`, () => {
     it('loads 0 for a name never saved, then the last position saved', async () => {
       const { store } = await open();
-      expect(await store.load('outbox.events')).toBe(0);
-      await store.save('outbox.events', 500);
-      await store.save('outbox.events', 1000);
-      expect(await store.load('outbox.events')).toBe(1000);
+      const name = fresh('outbox.events');
+      expect(await store.load(name)).toBe(0);
+      await store.save(name, 500);
+      await store.save(name, 1000);
+      expect(await store.load(name)).toBe(1000);
       await store.close();
     });
 
     it('keeps one position per name', async () => {
       const { store } = await open();
-      await store.save('outbox.events', 7);
-      await store.save('relay.pod-commands', 3);
-      expect(await store.load('outbox.events')).toBe(7);
-      expect(await store.load('relay.pod-commands')).toBe(3);
+      const [a, b] = [fresh('outbox.events'), fresh('relay.pod-commands')];
+      await store.save(a, 7);
+      await store.save(b, 3);
+      expect(await store.load(a)).toBe(7);
+      expect(await store.load(b)).toBe(3);
       await store.close();
     });
 
@@ -38,10 +44,11 @@ export const describeCheckpointStoreContract = (name: string, options: { durable
 
     (options.durable ? it : it.skip)('a saved position survives a reopen (durable adapters; memory has nothing to reopen)', async () => {
       const { store, reopen } = await open();
-      await store.save('outbox.events', 42);
+      const name = fresh('outbox.events');
+      await store.save(name, 42);
       await store.close();
       const again = await reopen!();
-      expect(await again.load('outbox.events')).toBe(42);
+      expect(await again.load(name)).toBe(42);
       await again.close();
     });
   });

@@ -1,0 +1,83 @@
+import type { CommandBus } from '@nestjs/cqrs';
+import type { Pod } from '@daemonledger/domain/api/types';
+import { DomainError } from '@daemonledger/domain/errors';
+import { simulatedNode } from '@daemonledger/domain/cluster/simulated-node';
+import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
+import { InProcessTransport, TOPICS, type TransportMessage } from '@daemonledger/messaging';
+import type { NodeCommandMsg } from '../commands/cluster.commands';
+import type { ClusterState } from '../projections/cluster-state.service';
+import { Recorded } from '../projections/recorded';
+import { NodeLink } from './node-link.service';
+
+const pod: Pod = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { namespace: 'default', name: 'ds-a', uid: 'uid-a' },
+  spec: { nodeName: 'node-1', containers: [{ name: 'c', image: 'nginx' }] },
+} as Pod;
+
+/** A view that knows `nodes` and the one pod, and a bus that answers node commands from `log` (the node stream's truth). */
+const setup = (o: { viaRelay: boolean; viewNodes: string[]; logNodes: string[] }) => {
+  const state = { view: { nodes: new Map(o.viewNodes.map((n) => [n, simulatedNode(0)])), pod: () => pod, allPods: () => [pod], position: 1 } } as unknown as ClusterState;
+  const executed: string[] = [];
+  const bus = {
+    execute: async (msg: NodeCommandMsg) => {
+      executed.push(`${msg.command.type} ${msg.name}`);
+      const exists = o.logNodes.includes(msg.name);
+      if (msg.command.type === 'JoinNode' && exists) throw new DomainError('AlreadyExists', 'exists');
+      if (msg.command.type === 'ReregisterNode' && !exists) throw new DomainError('NotFound', 'not found');
+      return [];
+    },
+  } as unknown as CommandBus;
+  const transport = new InProcessTransport();
+  const link = new NodeLink(transport, bus, state, o.viaRelay);
+  return { link, executed, transport };
+};
+
+const register = (link: NodeLink, nodeName: string) =>
+  (link as unknown as { onReport(m: unknown): Promise<void> }).onReport({ kind: 'NodeRegister', nodeName, node: simulatedNode(1) });
+
+const bound = { id: 'ev-1', type: 'PodBound', streamId: 'pod-default.ds-a', revision: 1, position: 2, data: { nodeName: 'node-1' }, metadata: {}, schemaVersion: 1, recordedAt: '' } as RecordedEvent;
+
+describe('NodeLink', () => {
+  describe('with the pod-command relay (distributed mode)', () => {
+    it('records a known kubelet registering again (the relay resends its pods), and publishes nothing itself', async () => {
+      const { link, executed, transport } = setup({ viaRelay: true, viewNodes: ['node-1'], logNodes: ['node-1'] });
+      const sent: TransportMessage[] = [];
+      await transport.subscribe(TOPICS.nodeCommands, 'agents', (m) => void sent.push(m));
+      await register(link, 'node-1');
+      link.handle(new Recorded(bound, []));
+      await transport.drain();
+      expect(executed).toEqual(['ReregisterNode node-1']);
+      expect(sent).toEqual([]);
+    });
+
+    it('a follower whose view lags: JoinNode refused as AlreadyExists → the re-registration is recorded', async () => {
+      const { link, executed } = setup({ viaRelay: true, viewNodes: [], logNodes: ['node-1'] });
+      await register(link, 'node-1');
+      expect(executed).toEqual(['JoinNode node-1', 'ReregisterNode node-1']);
+    });
+
+    it('a node that left since the view saw it joins again', async () => {
+      const { link, executed } = setup({ viaRelay: true, viewNodes: ['node-1'], logNodes: [] });
+      await register(link, 'node-1');
+      expect(executed).toEqual(['ReregisterNode node-1', 'JoinNode node-1']);
+    });
+  });
+
+  describe('embedded (no relay): as before', () => {
+    it('publishes RunPod for a PodBound (id = the event id), and resyncs a known kubelet directly, appending nothing', async () => {
+      const { link, executed, transport } = setup({ viaRelay: false, viewNodes: ['node-1'], logNodes: ['node-1'] });
+      const sent: TransportMessage[] = [];
+      await transport.subscribe(TOPICS.nodeCommands, 'agents', (m) => void sent.push(m));
+      link.handle(new Recorded(bound, []));
+      await register(link, 'node-1');
+      await transport.drain();
+      expect(executed).toEqual([]);
+      expect(sent.map((m) => [m.key, (m.value as { kind: string; id?: string }).kind, (m.value as { id?: string }).id])).toEqual([
+        ['node-1', 'RunPod', 'ev-1'],
+        ['node-1', 'RunPod', undefined],
+      ]);
+    });
+  });
+});
