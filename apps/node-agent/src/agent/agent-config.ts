@@ -9,7 +9,7 @@ import { type FailureRuleConfig, intFromEnv, parseFailures, simulationEnv } from
  * with zod; every problem is reported at once (as the controller's config does).
  */
 const AgentEnvSchema = z.object({
-  KAFKA_BROKERS: z.string().min(1, 'KAFKA_BROKERS: required (comma-separated host:port list)'),
+  KAFKA_BROKERS: z.string({ error: 'required: the Kafka brokers, a comma-separated host:port list (e.g. 127.0.0.1:9092)' }),
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/, 'KAFKA_TOPIC_PREFIX may hold only letters, digits, ".", "_" and "-"').default('daemonledger.'),
   DATA_DIR: z.string().min(1).default('./data'),
   NODE_LEASE_DURATION_SECONDS: intFromEnv('NODE_LEASE_DURATION_SECONDS', 1, 3600).default(40),
@@ -45,7 +45,7 @@ export class AgentConfigError extends Error {
 export const loadAgentConfig = (env: Record<string, string | undefined> = process.env): AgentConfig => {
   const parsed = AgentEnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   if (!parsed.success) {
-    throw new AgentConfigError(parsed.error.issues.map((i) => (i.message.startsWith(`${String(i.path[0])}:`) ? i.message : `${i.path.join('.') || 'environment'}: ${i.message}`)));
+    throw new AgentConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
   }
   const e = parsed.data;
   const failures = parseFailures(e.SIM_FAILURES);
