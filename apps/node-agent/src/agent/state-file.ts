@@ -134,13 +134,11 @@ export class StateFile {
 
   /** Writes what is pending now and stops (the agent is closing). */
   async close(): Promise<void> {
+    this.closed = true; // no more scheduled writes; the last one is made here
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.writing;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
     if (this.dirty || this.waiters.length) await this.write();
-    this.closed = true;
   }
 
   private schedule() {
