@@ -37,7 +37,7 @@ const options = (transport: InProcessTransport): AgentOptions => ({
   nodeOffset: 5,
   nodeCount: 2,
   nodeLeaseDurationSeconds: 40,
-  simulation: { podStartMs: 20, podStopMs: 0, pullBackoffMs: 10, registryStrict: false, failures: [] },
+  simulation: { podStartMs: 150, podStopMs: 0, pullBackoffMs: 10, registryStrict: false, failures: [] },
   stateWriteDelayMs: 5,
 });
 
@@ -48,7 +48,7 @@ const started = async () => {
   await transport.subscribe<Report>(TOPICS.nodeReports, 'controller', (m) => void reports.push(m.value));
   const agent = await startAgent(options(transport));
   const until = async (what: () => boolean) => {
-    for (let i = 0; i < 500 && !what(); i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 2000 && !what(); i++) await new Promise((r) => setTimeout(r, 5));
     await transport.drain();
     expect(what()).toBe(true);
   };
