@@ -3,6 +3,7 @@ import type { Node, Pod } from '@daemonledger/domain/api/types';
 import {
   NodeCommandMessage,
   type NodeReportMessage,
+  retryDelayMs,
   TOPICS,
   type Transport,
 } from '@daemonledger/messaging';
@@ -182,11 +183,61 @@ export class NodeFleet {
     this.kubelets.clear();
   }
 
-  private report(message: NodeReportMessage) {
+  /**
+   * Sends a report. With persistence, a report leaves only once the state it
+   * describes is saved (the controller never hears of a container a restart
+   * would not find), and the reports of one save leave together in one
+   * `publishBatch` (kafkajs does not merge concurrent sends).
+   */
+  private report(message: NodeReportMessage): Promise<void> {
     if (this.stopping) return Promise.resolve();
-    const key = message.nodeName;
+    const m: NodeReportMessage = { ...message, id: this.ids() };
+    const persistence = this.options.persistence;
+    if (!persistence) return this.publish([m]);
+    const afterSave = (): Promise<void> =>
+      persistence.saved().then(
+        () => this.ready(m),
+        () => (this.stopping ? undefined : afterSave()),
+      );
+    return afterSave();
+  }
+
+  private outbox: { message: NodeReportMessage; sent: () => void }[] = [];
+
+  private ready(message: NodeReportMessage): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise<void>((sent) => {
+      if (!this.outbox.length) setImmediate(() => void this.flushOutbox());
+      this.outbox.push({ message, sent });
+    });
+  }
+
+  /** Batches leave one after another, in order; a batch the broker refuses is sent again (with back-off) until it goes or the agent stops. */
+  private sending: Promise<void> = Promise.resolve();
+
+  private flushOutbox(): Promise<void> {
+    const batch = this.outbox;
+    this.outbox = [];
+    const values = batch.map((b) => ({ topic: TOPICS.nodeReports, key: b.message.nodeName, value: b.message }));
+    this.sending = this.sending.then(async () => {
+      for (let attempt = 1; !this.stopping; attempt++) {
+        try {
+          await this.transport.publishBatch(values);
+          break;
+        } catch (e) {
+          this.options.log?.(`node-agent: ${values.length} reports not sent (${(e as Error).message}); trying again`);
+          await new Promise((r) => setTimeout(r, retryDelayMs(attempt)));
+        }
+      }
+      batch.forEach((b) => b.sent());
+    });
+    return this.sending;
+  }
+
+  private publish(messages: NodeReportMessage[]): Promise<void> {
+    if (this.stopping) return Promise.resolve();
     return this.transport
-      .publish(TOPICS.nodeReports, key, { ...message, id: this.ids() })
+      .publishBatch(messages.map((value) => ({ topic: TOPICS.nodeReports, key: value.nodeName, value })))
       .catch((e) => this.options.log?.(`node-agent: report failed: ${e}`));
   }
 }

@@ -86,6 +86,28 @@ describe('a node agent', () => {
     await agent.close();
   });
 
+  it('reports a container only once the state that holds it is saved, the reports of one save in one batch', async () => {
+    const { transport, reports, agent, until } = await started();
+    const batches: { uids: string[]; savedThen: string[] }[] = [];
+    const publishBatch = transport.publishBatch.bind(transport);
+    transport.publishBatch = (m) => {
+      const uids = m.filter((x) => x.topic === TOPICS.nodeReports).map((x) => (x.value as Report).uid!).filter(Boolean);
+      if (uids.length) batches.push({ uids, savedThen: savedUids(agent) });
+      return publishBatch(m);
+    };
+    // Two commands at once (two nodes, two keys): their ContainerCreating reports share a save and a batch.
+    await Promise.all([
+      publishBatch([
+        { topic: TOPICS.nodeCommands, key: 'node-5', value: runPod('cmd-1', 'u1') },
+        { topic: TOPICS.nodeCommands, key: 'node-6', value: runPod('cmd-2', 'u2', 'node-6') },
+      ]),
+    ]);
+    await until(() => reports.filter(isRunning).length === 2);
+    expect(batches[0].uids.sort()).toEqual(['u1', 'u2']);
+    for (const b of batches) expect(b.uids.every((u) => b.savedThen.includes(u))).toBe(true);
+    await agent.close();
+  });
+
   it('handles a redelivered command once, by its id, even after its pod is gone', async () => {
     const { reports, agent, until, command } = await started();
     await command(runPod('cmd-1', 'u1'));
