@@ -53,7 +53,7 @@ export interface KubeletSink {
  * again. `pod` holds only what the kubelet reads (identity and spec).
  */
 export interface SavedPod {
-  pod: { metadata: { namespace?: string; name?: string; uid?: string }; spec: Pod['spec'] };
+  pod: { metadata: { namespace?: string; name?: string; uid?: string }; spec: { containers: { name: string; image?: string }[]; hostNetwork?: boolean } };
   ip: string;
   startedAt?: string;
   restarts: number;
@@ -147,7 +147,11 @@ export class SimulatedKubelet {
   /** What this kubelet runs, for the agent's state file. */
   saved(): SavedPod[] {
     return [...this.pods.values()].map((e) => ({
-      pod: { metadata: { namespace: e.pod.metadata.namespace, name: e.pod.metadata.name, uid: e.pod.metadata.uid }, spec: e.pod.spec },
+      // Only what the kubelet reads: a state file of thousands of pods is rewritten many times a second.
+      pod: {
+        metadata: { namespace: e.pod.metadata.namespace, name: e.pod.metadata.name, uid: e.pod.metadata.uid },
+        spec: { containers: e.pod.spec.containers.map((c) => ({ name: c.name, image: c.image })), ...(e.pod.spec.hostNetwork ? { hostNetwork: true } : {}) },
+      },
       ip: e.ip,
       ...(e.startedAt !== undefined ? { startedAt: e.startedAt } : {}),
       restarts: e.restarts,
@@ -172,7 +176,7 @@ export class SimulatedKubelet {
       const uid = s.pod.metadata.uid;
       if (!uid || this.pods.has(uid)) continue;
       const entry: Running = {
-        pod: s.pod as Pod,
+        pod: s.pod as unknown as Pod,
         correlationId: s.correlationId,
         timers: [],
         ip: s.ip,
