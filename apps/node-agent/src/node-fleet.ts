@@ -73,7 +73,7 @@ export class NodeFleet {
   ) {
     this.now = options.now ?? (() => new Date());
     this.ids = options.ids ?? randomUUID;
-    this.handled = new RecentIds(20_000, options.handled ?? []);
+    this.handled = new RecentIds(10_000, options.handled ?? []);
   }
 
   /** Subscribes to the pod commands (and, when configured, starts the heartbeats with one at once). */
