@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simulatedNode } from '@daemonledger/domain/cluster/simulated-node';
@@ -131,8 +131,10 @@ describe('a node agent', () => {
     await first.agent.close();
     const lastU1 = first.reports.filter((r) => r.uid === 'u1').at(-1)!;
 
+    writeFileSync(`${first.agent.stateFile}.tmp-4242`, '{"version":1,"no'); // a write a killed process left half done
     const second = await started();
     expect(second.agent.adopted).toBe(3);
+    expect(readdirSync(dir)).toEqual(['agent-5-2.json']);
     await second.until(() => second.reports.filter(isRunning).length === 3);
     const u1 = second.reports.filter((r) => r.uid === 'u1');
     expect(u1.map((r) => r.status)).toEqual([lastU1.status]);

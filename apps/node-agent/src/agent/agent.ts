@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { simulatedNode } from '@daemonledger/domain/cluster/simulated-node';
 import { openTransport, type Transport, type TransportConfig } from '@daemonledger/messaging';
 import { ImageRegistry } from '../image-registry';
@@ -65,11 +65,26 @@ const defaultCatalog = (): string => {
 
 export const agentStateFile = (dataDir: string, offset: number, count: number): string => join(dataDir, `agent-${offset}-${count}.json`);
 
+/** Temporaries of writes a killed process did not finish (the state file itself is whole: it is only ever renamed into place). */
+const removeLeftovers = (path: string, log: (line: string) => void) => {
+  const base = basename(path);
+  if (!existsSync(dirname(path))) return;
+  for (const name of readdirSync(dirname(path))) {
+    if (!name.startsWith(`${base}.tmp-`)) continue;
+    try {
+      unlinkSync(join(dirname(path), name));
+    } catch (e) {
+      log(`node-agent: could not remove ${name}: ${(e as Error).message}`);
+    }
+  }
+};
+
 const isTransport = (t: TransportConfig | Transport): t is Transport => typeof (t as Transport).subscribe === 'function';
 
 export const startAgent = async (o: AgentOptions): Promise<RunningAgent> => {
   const log = o.log ?? (() => undefined);
   const path = agentStateFile(o.dataDir, o.nodeOffset, o.nodeCount);
+  removeLeftovers(path, log);
   const loaded = await loadAgentState(path);
   if (loaded.problem) log(`node-agent: ${loaded.problem}; starting with no containers (the controller re-sends each node's pods when it registers)`);
   const registry = ImageRegistry.fromFile(o.simulation.registryCatalog ?? defaultCatalog(), o.simulation.registryStrict);
