@@ -10,7 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openTransport, TOPICS, type Transport } from '@daemonledger/messaging';
+import { TOPICS, type Transport } from '@daemonledger/messaging';
+import { KafkaTransport } from '@daemonledger/messaging/kafka/kafka.transport';
 import { type RunningBroker, startBroker } from '../../../infra/kafka/broker';
 import { type AgentOptions, startAgent } from '../src';
 
@@ -54,7 +55,7 @@ describe('npm run agent over Kafka', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'agent-int-'));
-    controller = await openTransport({ kind: 'kafka', brokers: broker.brokers, topicPrefix });
+    controller = await KafkaTransport.connect({ brokers: broker.brokers, topicPrefix, log: (l) => brokerLog.push(l) }, Object.values(TOPICS));
     await controller.subscribe<Message>(TOPICS.nodeReports, 'controller', (m) => void received.push(m.value));
     await controller.subscribe<Message>(TOPICS.nodeHeartbeats, 'controller', (m) => void received.push(m.value));
   });
