@@ -43,6 +43,25 @@ export interface PodRef {
 export interface KubeletSink {
   status(pod: PodRef, status: PodStatus): void;
   gone(pod: PodRef): void;
+  /** The kubelet's containers changed (a pod added, started, restarted, stopping or gone): its saved state is stale. */
+  changed?(): void;
+}
+
+/**
+ * What a kubelet keeps about one container set across a restart of its
+ * process (the agent's state file): enough to adopt it without starting it
+ * again. `pod` holds only what the kubelet reads (identity and spec).
+ */
+export interface SavedPod {
+  pod: { metadata: { namespace?: string; name?: string; uid?: string }; spec: { containers: { name: string; image?: string }[]; hostNetwork?: boolean } };
+  ip: string;
+  startedAt?: string;
+  restarts: number;
+  pullFailures: number;
+  stopping: boolean;
+  /** The status last reported (absent before the first report). */
+  status?: PodStatus;
+  correlationId?: string;
 }
 
 interface Running {
@@ -54,6 +73,8 @@ interface Running {
   restarts: number;
   startedAt?: string;
   stopping: boolean;
+  gracePeriodSeconds?: number;
+  status?: PodStatus;
 }
 
 export class SimulatedKubelet {
@@ -76,11 +97,13 @@ export class SimulatedKubelet {
     const ip = pod.spec.hostNetwork ? this.options.nodeIP : this.allocateIP();
     const entry: Running = { pod, correlationId, timers: [], ip, pullFailures: 0, restarts: 0, stopping: false };
     this.pods.set(uid, entry);
+    this.sink.changed?.();
     if (pod.status?.phase === 'Running' && pod.status.containerStatuses?.every((c) => c.state?.running)) {
       // A restarted kubelet finds its containers still running: it adopts them as they are.
       entry.ip = pod.status.podIP ?? ip;
       entry.startedAt = pod.status.startTime;
       entry.restarts = pod.status.containerStatuses?.[0]?.restartCount ?? 0;
+      entry.status = pod.status;
       return;
     }
     if (this.options.podStartMs > 0) {
@@ -100,18 +123,95 @@ export class SimulatedKubelet {
       return;
     }
     if (entry.stopping) return;
-    const uid = pod.uid;
     entry.correlationId = pod.correlationId ?? entry.correlationId;
     entry.stopping = true;
+    entry.gracePeriodSeconds = gracePeriodSeconds;
     entry.timers.forEach(clearTimeout);
     entry.timers = [];
+    this.sink.changed?.();
+    this.terminate(entry, gracePeriodSeconds);
+  }
+
+  private terminate(entry: Running, gracePeriodSeconds: number) {
+    const uid = entry.pod.metadata.uid!;
     const delay = Math.min(this.options.podStopMs, gracePeriodSeconds * 1000);
     const finish = () => {
       this.pods.delete(uid);
+      this.sink.changed?.();
       this.sink.gone(this.ref(entry));
     };
     if (delay > 0) entry.timers.push(setTimeout(finish, delay));
     else queueMicrotask(finish);
+  }
+
+  /** What this kubelet runs, for the agent's state file. */
+  saved(): SavedPod[] {
+    return [...this.pods.values()].map((e) => ({
+      // Only what the kubelet reads: a state file of thousands of pods is rewritten many times a second.
+      pod: {
+        metadata: { namespace: e.pod.metadata.namespace, name: e.pod.metadata.name, uid: e.pod.metadata.uid },
+        spec: { containers: e.pod.spec.containers.map((c) => ({ name: c.name, image: c.image })), ...(e.pod.spec.hostNetwork ? { hostNetwork: true } : {}) },
+      },
+      ip: e.ip,
+      ...(e.startedAt !== undefined ? { startedAt: e.startedAt } : {}),
+      restarts: e.restarts,
+      pullFailures: e.pullFailures,
+      stopping: e.stopping,
+      ...(e.status ? { status: e.status } : {}),
+      ...(e.correlationId ? { correlationId: e.correlationId } : {}),
+    }));
+  }
+
+  /**
+   * A restarted agent takes back the containers its previous process ran, as
+   * a kubelet finds its containers in the runtime after a restart: a running
+   * or finished container stays as it was (no ContainerCreating again) and
+   * its last status is reported once more (the report may have been lost
+   * with the process; the controller records an unchanged status as
+   * nothing); a pod still starting starts again; a pod being stopped
+   * finishes stopping.
+   */
+  adopt(saved: readonly SavedPod[]): void {
+    for (const s of saved) {
+      const uid = s.pod.metadata.uid;
+      if (!uid || this.pods.has(uid)) continue;
+      const entry: Running = {
+        pod: s.pod as unknown as Pod,
+        correlationId: s.correlationId,
+        timers: [],
+        ip: s.ip,
+        pullFailures: s.pullFailures,
+        restarts: s.restarts,
+        startedAt: s.startedAt,
+        stopping: false,
+        status: s.status,
+      };
+      this.pods.set(uid, entry);
+      this.reserveIP(s.ip);
+      if (s.stopping) {
+        entry.stopping = true;
+        this.terminate(entry, 0);
+        continue;
+      }
+      const state = s.status?.containerStatuses?.[0]?.state;
+      const settled = s.status && (s.status.phase === 'Failed' || state?.running);
+      if (settled) this.sink.status(this.ref(entry), s.status!);
+      else if (this.options.podStartMs > 0) {
+        this.report(entry, this.status(entry, { waiting: 'ContainerCreating' }));
+        this.later(entry, this.options.podStartMs, () => this.start(entry));
+      } else {
+        this.start(entry);
+      }
+    }
+    this.sink.changed?.();
+  }
+
+  /** Stops every timer but keeps the pods (the agent is saving its state and closing). */
+  freeze(): void {
+    for (const e of this.pods.values()) {
+      e.timers.forEach(clearTimeout);
+      e.timers = [];
+    }
   }
 
   /** Forget every pod without reporting (the node left or the agent stops). */
@@ -168,7 +268,10 @@ export class SimulatedKubelet {
   }
 
   private report(entry: Running, status: PodStatus) {
-    if (!entry.stopping) this.sink.status(this.ref(entry), status);
+    if (entry.stopping) return;
+    entry.status = status;
+    this.sink.changed?.();
+    this.sink.status(this.ref(entry), status);
   }
 
   private ref(entry: Running): PodRef {
@@ -178,6 +281,13 @@ export class SimulatedKubelet {
       uid: entry.pod.metadata.uid!,
       ...(entry.correlationId ? { correlationId: entry.correlationId } : {}),
     };
+  }
+
+  /** Keeps a restored pod's IP from being handed out again soon. */
+  private reserveIP(ip: string) {
+    if (!ip.startsWith(this.options.podIPPrefix)) return;
+    const n = Number(ip.slice(this.options.podIPPrefix.length));
+    if (Number.isInteger(n) && n >= this.nextIP && n < 254) this.nextIP = n + 1;
   }
 
   private allocateIP() {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { type FailureRuleConfig, parseFailures, simulationEnv } from '@daemonledger/node-agent';
 
 /**
  * The controller's configuration, read from the environment once at start and
@@ -23,13 +24,7 @@ const EnvSchema = z.object({
   TRANSPORT: z.enum(['inprocess', 'kafka']).default('inprocess'),
   KAFKA_BROKERS: z.string().optional(),
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/, 'KAFKA_TOPIC_PREFIX may hold only letters, digits, ".", "_" and "-"').default('daemonledger.'),
-  SIM_NODES: intFromEnv('SIM_NODES', 0, 100_000).default(3),
-  SIM_POD_START_MS: intFromEnv('SIM_POD_START_MS', 0, 3_600_000).default(2000),
-  SIM_POD_STOP_MS: intFromEnv('SIM_POD_STOP_MS', 0, 3_600_000).optional(),
-  SIM_PULL_BACKOFF_MS: intFromEnv('SIM_PULL_BACKOFF_MS', 1, 3_600_000).default(10_000),
-  SIM_REGISTRY_CATALOG: z.string().min(1).optional(),
-  SIM_REGISTRY_STRICT: z.enum(['true', 'false']).default('false'),
-  SIM_FAILURES: z.string().default(''),
+  ...simulationEnv,
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   SNAPSHOT_EVERY_EVENTS: intFromEnv('SNAPSHOT_EVERY_EVENTS', 0, 100_000_000).default(10_000),
   SNAPSHOT_KEEP: intFromEnv('SNAPSHOT_KEEP', 2, 100_000).default(128),
@@ -41,41 +36,9 @@ const EnvSchema = z.object({
   CONTROLLER_LEASE_SECONDS: intFromEnv('CONTROLLER_LEASE_SECONDS', 2, 3600).default(15),
   /** This controller process's holderIdentity (default: hostname, pid and a random suffix). */
   CONTROLLER_ID: z.string().regex(/^[a-zA-Z0-9._:-]{1,128}$/, 'CONTROLLER_ID may hold only letters, digits, ".", "_", ":" and "-" (at most 128)').optional(),
-  /** npm run agent: the first node index this agent runs (nodes node-<offset> … node-<offset+SIM_NODES-1>). */
-  SIM_NODE_OFFSET: intFromEnv('SIM_NODE_OFFSET', 0, 1_000_000).default(0),
 });
 
-/**
- * SIM_FAILURES: `;`-separated rules `<mode>[:image=<text>][,node=<name>]`, mode
- * `crash` (the container crash-loops), `not-ready` (runs, never Ready) or
- * `fail` (the pod ends in phase Failed, which the controller deletes and replaces with back-off).
- * Example: `crash:image=busybox;not-ready:node=node-2`.
- */
-const parseFailures = (text: string): { rules: FailureRuleConfig[]; problems: string[] } => {
-  const rules: FailureRuleConfig[] = [];
-  const problems: string[] = [];
-  for (const raw of text.split(';').map((r) => r.trim()).filter(Boolean)) {
-    const [mode, rest = ''] = raw.split(/:(.*)/s);
-    if (mode !== 'crash' && mode !== 'not-ready' && mode !== 'fail') {
-      problems.push(`SIM_FAILURES: "${raw}": mode must be crash, not-ready or fail`);
-      continue;
-    }
-    const rule: FailureRuleConfig = { mode };
-    for (const part of rest.split(',').map((p) => p.trim()).filter(Boolean)) {
-      const [k, v] = part.split(/=(.*)/s);
-      if ((k === 'image' || k === 'node') && v) rule[k] = v;
-      else problems.push(`SIM_FAILURES: "${raw}": expected image=<text> or node=<name>, got "${part}"`);
-    }
-    rules.push(rule);
-  }
-  return { rules, problems };
-};
-
-export interface FailureRuleConfig {
-  mode: 'crash' | 'not-ready' | 'fail';
-  image?: string;
-  node?: string;
-}
+export type { FailureRuleConfig };
 
 export type Env = z.input<typeof EnvSchema>;
 

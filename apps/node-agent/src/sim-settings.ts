@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/**
+ * The simulation settings (`SIM_*`) shared by the embedded mode's fleet
+ * (apps/controller config) and `npm run agent`: one schema, one parser, so
+ * both read the same variables the same way.
+ */
+export const intFromEnv = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`));
+
+/** The `SIM_*` variables, spread into an app's environment schema. */
+export const simulationEnv = {
+  SIM_NODES: intFromEnv('SIM_NODES', 0, 100_000).default(3),
+  /** npm run agent: the first node index this agent runs (nodes node-<offset> … node-<offset+SIM_NODES-1>). */
+  SIM_NODE_OFFSET: intFromEnv('SIM_NODE_OFFSET', 0, 1_000_000).default(0),
+  SIM_POD_START_MS: intFromEnv('SIM_POD_START_MS', 0, 3_600_000).default(2000),
+  SIM_POD_STOP_MS: intFromEnv('SIM_POD_STOP_MS', 0, 3_600_000).optional(),
+  SIM_PULL_BACKOFF_MS: intFromEnv('SIM_PULL_BACKOFF_MS', 1, 3_600_000).default(10_000),
+  SIM_REGISTRY_CATALOG: z.string().min(1).optional(),
+  SIM_REGISTRY_STRICT: z.enum(['true', 'false']).default('false'),
+  SIM_FAILURES: z.string().default(''),
+};
+
+export interface FailureRuleConfig {
+  mode: 'crash' | 'not-ready' | 'fail';
+  image?: string;
+  node?: string;
+}
+
+/**
+ * SIM_FAILURES: `;`-separated rules `<mode>[:image=<text>][,node=<name>]`, mode
+ * `crash` (the container crash-loops), `not-ready` (runs, never Ready) or
+ * `fail` (the pod ends in phase Failed, which the controller deletes and replaces with back-off).
+ * Example: `crash:image=busybox;not-ready:node=node-2`. Every problem is returned, none thrown.
+ */
+export const parseFailures = (text: string): { rules: FailureRuleConfig[]; problems: string[] } => {
+  const rules: FailureRuleConfig[] = [];
+  const problems: string[] = [];
+  for (const raw of text.split(';').map((r) => r.trim()).filter(Boolean)) {
+    const [mode, rest = ''] = raw.split(/:(.*)/s);
+    if (mode !== 'crash' && mode !== 'not-ready' && mode !== 'fail') {
+      problems.push(`SIM_FAILURES: "${raw}": mode must be crash, not-ready or fail`);
+      continue;
+    }
+    const rule: FailureRuleConfig = { mode };
+    for (const part of rest.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [k, v] = part.split(/=(.*)/s);
+      if ((k === 'image' || k === 'node') && v) rule[k] = v;
+      else problems.push(`SIM_FAILURES: "${raw}": expected image=<text> or node=<name>, got "${part}"`);
+    }
+    rules.push(rule);
+  }
+  return { rules, problems };
+};
