@@ -17,7 +17,7 @@ export const DEFAULT_NODE_LIFECYCLE_OPTIONS: NodeLifecycleOptions = { checkInter
 /** Upstream's node-monitor-grace-period, when the configuration names none. */
 const DEFAULT_GRACE_SECONDS = 40;
 
-const NODE_LIFECYCLE_CONTROLLER = { actor: 'node-lifecycle-controller' };
+const NODE_LIFECYCLE_CONTROLLER = { actor: 'node-lifecycle-controller', fenced: true };
 
 /**
  * The node lifecycle controller (README "Node leases and the node lifecycle"):
