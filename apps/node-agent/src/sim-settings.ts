@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -55,4 +56,35 @@ export const parseFailures = (text: string): { rules: FailureRuleConfig[]; probl
     rules.push(rule);
   }
   return { rules, problems };
+};
+
+/** How the simulated kubelets behave (the `SIM_*` settings, read). */
+export interface SimulationSettings {
+  podStartMs: number;
+  podStopMs: number;
+  pullBackoffMs: number;
+  registryCatalog?: string;
+  registryStrict: boolean;
+  failures: FailureRuleConfig[];
+}
+
+type SimulationEnv = z.output<z.ZodObject<typeof simulationEnv>>;
+
+/** The settings the `SIM_*` variables give (failures already parsed: `parseFailures`). */
+export const simulationSettings = (e: SimulationEnv, failures: FailureRuleConfig[]): SimulationSettings => ({
+  podStartMs: e.SIM_POD_START_MS,
+  podStopMs: e.SIM_POD_STOP_MS ?? Math.min(e.SIM_POD_START_MS, 1000),
+  pullBackoffMs: e.SIM_PULL_BACKOFF_MS,
+  ...(e.SIM_REGISTRY_CATALOG ? { registryCatalog: resolve(e.SIM_REGISTRY_CATALOG) } : {}),
+  registryStrict: e.SIM_REGISTRY_STRICT === 'true',
+  failures,
+});
+
+/**
+ * An environment checked against an app's schema (empty variables count as
+ * unset): the values, or every problem at once as `VARIABLE: message` lines.
+ */
+export const parseEnvironment = <S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): { ok: true; data: z.output<S> } | { ok: false; problems: string[] } => {
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`) };
 };

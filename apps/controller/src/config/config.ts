@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { type FailureRuleConfig, parseFailures, simulationEnv } from '@daemonledger/node-agent';
+import { type FailureRuleConfig, parseEnvironment, parseFailures, simulationEnv, simulationSettings, type SimulationSettings } from '@daemonledger/node-agent';
 
 /**
  * The controller's configuration, read from the environment once at start and
@@ -51,14 +51,8 @@ export interface AppConfig {
     | { kind: 'eventstoredb'; connectionString: string }
     | { kind: 'memory' };
   transport: { kind: 'inprocess' } | { kind: 'kafka'; brokers: string[]; topicPrefix: string };
-  simulation: {
+  simulation: SimulationSettings & {
     nodes: number;
-    podStartMs: number;
-    podStopMs: number;
-    pullBackoffMs: number;
-    registryCatalog?: string;
-    registryStrict: boolean;
-    failures: FailureRuleConfig[];
     /** First node index (npm run agent: SIM_NODE_OFFSET). */
     nodeOffset?: number;
   };
@@ -78,10 +72,8 @@ export class ConfigError extends Error {
 
 /** Parses the environment; every problem is reported at once. */
 export const loadConfig = (env: Record<string, string | undefined> = process.env): AppConfig => {
-  const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
-  }
+  const parsed = parseEnvironment(EnvSchema, env);
+  if (!parsed.ok) throw new ConfigError(parsed.problems);
   const e = parsed.data;
   const failures = parseFailures(e.SIM_FAILURES);
   const problems: string[] = [...failures.problems];
@@ -110,12 +102,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
         : { kind: 'inprocess' },
     simulation: {
       nodes: e.SIM_NODES,
-      podStartMs: e.SIM_POD_START_MS,
-      podStopMs: e.SIM_POD_STOP_MS ?? Math.min(e.SIM_POD_START_MS, 1000),
-      pullBackoffMs: e.SIM_PULL_BACKOFF_MS,
-      ...(e.SIM_REGISTRY_CATALOG ? { registryCatalog: resolve(e.SIM_REGISTRY_CATALOG) } : {}),
-      registryStrict: e.SIM_REGISTRY_STRICT === 'true',
-      failures: failures.rules,
+      ...simulationSettings(e, failures.rules),
       nodeOffset: e.SIM_NODE_OFFSET,
     },
     logLevel: e.LOG_LEVEL,

@@ -8,7 +8,7 @@ import { ClusterState } from '../projections/cluster-state.service';
 import { Recorded } from '../projections/recorded';
 import { TRANSPORT } from '../infrastructure/tokens';
 import { POD_COMMANDS_VIA_RELAY } from '../distributed/relay/relay.tokens';
-import { resyncMessages, runPodMessage, stopPodMessage } from '../distributed/relay/pod-commands';
+import { podsByNode, resyncMessages, runPodMessage, stopPodMessage } from '../distributed/relay/pod-commands';
 
 /**
  * The controller's side of the transport to the node agents.
@@ -67,27 +67,11 @@ export class NodeLink implements IEventHandler<Recorded>, BeforeApplicationShutd
     for (const message of resyncMessages(this.podsOn(nodeName))) this.send(message);
   }
 
-  /**
-   * The view's pods by node, built once per view position: after a restart
-   * every kubelet registers again at once, and a scan of every pod per
-   * kubelet (10,000 × 10,000) kept the server busy for tens of seconds.
-   */
-  private byNode?: { position: number; pods: Map<string, Pod[]> };
+  /** The view's pods by node, indexed once per view position (pod-commands.ts). */
+  private readonly podsOnNode = podsByNode();
 
   private podsOn(nodeName: string): Pod[] {
-    const view = this.state.view;
-    if (this.byNode?.position !== view.position) {
-      const pods = new Map<string, Pod[]>();
-      for (const pod of view.allPods()) {
-        const node = pod.spec.nodeName;
-        if (!node) continue;
-        const list = pods.get(node);
-        if (list) list.push(pod);
-        else pods.set(node, [pod]);
-      }
-      this.byNode = { position: view.position, pods };
-    }
-    return this.byNode.pods.get(nodeName) ?? [];
+    return this.podsOnNode(this.state.view, nodeName);
   }
 
   /**

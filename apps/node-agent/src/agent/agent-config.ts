@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { TransportConfig } from '@daemonledger/messaging';
-import { type FailureRuleConfig, intFromEnv, parseFailures, simulationEnv } from '../sim-settings';
+import { intFromEnv, parseEnvironment, parseFailures, simulationEnv, simulationSettings, type SimulationSettings } from '../sim-settings';
 
 /**
  * `npm run agent`'s configuration, read from the environment and validated
@@ -25,14 +25,7 @@ export interface AgentConfig {
   nodeOffset: number;
   nodeCount: number;
   nodeLeaseDurationSeconds: number;
-  simulation: {
-    podStartMs: number;
-    podStopMs: number;
-    pullBackoffMs: number;
-    registryCatalog?: string;
-    registryStrict: boolean;
-    failures: FailureRuleConfig[];
-  };
+  simulation: SimulationSettings;
 }
 
 export class AgentConfigError extends Error {
@@ -43,10 +36,8 @@ export class AgentConfigError extends Error {
 }
 
 export const loadAgentConfig = (env: Record<string, string | undefined> = process.env): AgentConfig => {
-  const parsed = AgentEnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
-  if (!parsed.success) {
-    throw new AgentConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
-  }
+  const parsed = parseEnvironment(AgentEnvSchema, env);
+  if (!parsed.ok) throw new AgentConfigError(parsed.problems);
   const e = parsed.data;
   const failures = parseFailures(e.SIM_FAILURES);
   const problems = [...failures.problems];
@@ -61,13 +52,6 @@ export const loadAgentConfig = (env: Record<string, string | undefined> = proces
     nodeOffset: e.SIM_NODE_OFFSET,
     nodeCount: e.SIM_NODES,
     nodeLeaseDurationSeconds: e.NODE_LEASE_DURATION_SECONDS,
-    simulation: {
-      podStartMs: e.SIM_POD_START_MS,
-      podStopMs: e.SIM_POD_STOP_MS ?? Math.min(e.SIM_POD_START_MS, 1000),
-      pullBackoffMs: e.SIM_PULL_BACKOFF_MS,
-      ...(e.SIM_REGISTRY_CATALOG ? { registryCatalog: resolve(e.SIM_REGISTRY_CATALOG) } : {}),
-      registryStrict: e.SIM_REGISTRY_STRICT === 'true',
-      failures: failures.rules,
-    },
+    simulation: simulationSettings(e, failures.rules),
   };
 };

@@ -4,7 +4,7 @@ import { simulatedNode } from '@daemonledger/domain/cluster/simulated-node';
 import { openTransport, type Transport, type TransportConfig } from '@daemonledger/messaging';
 import { ImageRegistry } from '../image-registry';
 import { NodeFleet } from '../node-fleet';
-import type { FailureRuleConfig } from '../sim-settings';
+import type { SimulationSettings } from '../sim-settings';
 import { loadAgentState, StateFile } from './state-file';
 
 /**
@@ -23,14 +23,7 @@ export interface AgentOptions {
   nodeOffset: number;
   nodeCount: number;
   nodeLeaseDurationSeconds: number;
-  simulation: {
-    podStartMs: number;
-    podStopMs: number;
-    pullBackoffMs: number;
-    registryCatalog?: string;
-    registryStrict: boolean;
-    failures: FailureRuleConfig[];
-  };
+  simulation: SimulationSettings;
   /** Group commit window of the state file (default 25 ms). */
   stateWriteDelayMs?: number;
   now?: () => Date;

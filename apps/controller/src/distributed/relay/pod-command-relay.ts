@@ -1,8 +1,7 @@
-import type { Pod } from '@daemonledger/domain/api/types';
 import type { EventStore, RecordedEvent } from '@daemonledger/event-store/event-store.port';
 import { TOPICS, type TransportMessage } from '@daemonledger/messaging';
 import type { ClusterView } from '@daemonledger/projections';
-import { podCommandsFor, type PodCommandContext } from './pod-commands';
+import { podCommandsFor, podsByNode, type PodCommandContext } from './pod-commands';
 import type { RelayMapper } from './log-relay';
 
 /** The name of the pod-command relay's checkpoint. */
@@ -27,21 +26,7 @@ export interface PodCommandSources {
  * its event is not started by a resend after a restart.
  */
 export const podCommandMapper = (sources: PodCommandSources): RelayMapper => {
-  let byNode: { position: number; pods: Map<string, Pod[]> } | undefined;
-  const podsOn = (view: ClusterView, nodeName: string): Pod[] => {
-    if (byNode?.position !== view.position) {
-      const pods = new Map<string, Pod[]>();
-      for (const pod of view.allPods()) {
-        const node = pod.spec.nodeName;
-        if (!node) continue;
-        const list = pods.get(node);
-        if (list) list.push(pod);
-        else pods.set(node, [pod]);
-      }
-      byNode = { position: view.position, pods };
-    }
-    return byNode.pods.get(nodeName) ?? [];
-  };
+  const podsOn = podsByNode();
 
   return async (events: readonly RecordedEvent[]): Promise<TransportMessage[]> => {
     const wanted = events.filter((e) => RELEVANT.has(e.type) || e.type === 'NodeReregistered');
