@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { openEventStore } from '@daemonledger/event-store';
 import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
-import { type RunningBroker, startBroker } from '../../../../infra/kafka/broker';
+import type { RunningBroker, BrokerOptions } from '../../../../infra/kafka/broker';
 import { projectRoot } from '../../src/infrastructure/paths';
 
 const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
@@ -74,6 +74,10 @@ export const FAST = {
   CONTROLLER_LEASE_SECONDS: '4',
   SNAPSHOT_EVERY_EVENTS: '5000',
 };
+
+/** The project's broker script, found from the project root (this file also runs compiled, from dist/, in bench:distributed). */
+const startBroker = (o: BrokerOptions): Promise<RunningBroker> =>
+  (require(join(projectRoot(), 'infra/kafka/broker.js')) as { startBroker(o: BrokerOptions): Promise<RunningBroker> }).startBroker(o);
 
 let built = false;
 /** The processes run the built output, as `npm start` and `npm run agent` do (the build is safe to run concurrently). */
