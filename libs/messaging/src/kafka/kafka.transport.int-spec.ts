@@ -39,7 +39,9 @@ describe('Kafka transport on the project broker', () => {
     try {
       const meta = await admin.fetchTopicMetadata({ topics: Object.values(TOPICS).map((t) => topicPrefix + t) });
       expect(meta.topics.map((t) => [t.name, t.partitions.length]).sort()).toEqual([
+        [`${topicPrefix}events`, 16],
         [`${topicPrefix}node-commands`, 16],
+        [`${topicPrefix}node-heartbeats`, 16],
         [`${topicPrefix}node-reports`, 16],
       ]);
       // Same key, same partition: one node's commands keep their order.

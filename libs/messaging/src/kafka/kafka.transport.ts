@@ -136,7 +136,7 @@ export class KafkaTransport implements Transport {
       });
     });
     await consumer.connect();
-    await consumer.subscribe({ topic: this.kafkaTopic(topic), fromBeginning: true });
+    await this.untilHosted(() => consumer.subscribe({ topic: this.kafkaTopic(topic), fromBeginning: true }));
     await consumer.run({
       autoCommit: true,
       autoCommitThreshold: 1,
@@ -220,19 +220,31 @@ export class KafkaTransport implements Transport {
   }
 
   /**
-   * Creates a topic (if missing) and waits for its partitions' leaders. Right
-   * after the creation the broker may still answer "does not host this
-   * topic-partition" (its metadata lags the controller's): asked again, up to 15 s.
+   * Creates a topic (if missing) and waits until the broker serves its
+   * metadata with a leader for every partition. Right after the creation
+   * (more so on a busy machine) the broker may still answer "does not host
+   * this topic-partition": its metadata lags the controller's.
    */
   private async createTopic(topic: string): Promise<void> {
-    const deadline = Date.now() + 15_000;
+    const name = this.kafkaTopic(topic);
+    await this.untilHosted(() =>
+      this.admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic: name, numPartitions: this.options.partitions ?? 16, replicationFactor: this.options.replicationFactor ?? 1 }],
+      }),
+    );
+    await this.untilHosted(async () => {
+      const meta = await this.admin.fetchTopicMetadata({ topics: [name] });
+      if (meta.topics[0]?.partitions.some((p) => p.leader < 0)) throw Object.assign(new Error(`${name}: a partition has no leader yet`), { type: 'LEADER_NOT_AVAILABLE' });
+    });
+  }
+
+  /** Runs `op`, asked again (up to 30 s) while the broker says the topic is not hosted yet or has no leader. */
+  private async untilHosted<T>(op: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + 30_000;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.admin.createTopics({
-          waitForLeaders: true,
-          topics: [{ topic: this.kafkaTopic(topic), numPartitions: this.options.partitions ?? 16, replicationFactor: this.options.replicationFactor ?? 1 }],
-        });
-        return;
+        return await op();
       } catch (e) {
         const err = e as { type?: string; originalError?: { type?: string } };
         const type = err.type ?? err.originalError?.type;

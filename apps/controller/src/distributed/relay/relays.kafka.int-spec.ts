@@ -60,21 +60,8 @@ const kafka = async (topicPrefix: string): Promise<Transport> => {
   return t;
 };
 
-/**
- * Subscribes, asking again while the broker says it does not host a topic's
- * partitions yet: seen here right after the topics were created, under load
- * (KafkaTransport.subscribe does not retry it; createTopic does).
- */
-const subscribe = async <T>(t: Transport, topic: string, group: string, handler: (m: TransportMessage<T>) => void) => {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await t.subscribe<T>(topic, group, handler);
-    } catch (e) {
-      if (attempt >= 20 || !/does not host this topic-partition/.test((e as Error).message)) throw e;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-};
+/** A subscription of the test's own consumer (the transport asks again while a new topic is not hosted yet). */
+const subscribe = <T>(t: Transport, topic: string, group: string, handler: (m: TransportMessage<T>) => void) => t.subscribe<T>(topic, group, handler);
 
 const until = async (what: string, predicate: () => boolean, timeoutMs = 60_000) => {
   const deadline = Date.now() + timeoutMs;
