@@ -28,6 +28,9 @@ const ENV = {
   SIM_POD_START_MS: '200',
   SIM_POD_STOP_MS: '100',
   SNAPSHOT_EVERY_EVENTS: '20000',
+  // Upstream's defaults, not the tests' short ones: a kubelet renews its lease every 10 s of 40.
+  NODE_LEASE_DURATION_SECONDS: '40',
+  NODE_MONITOR_GRACE_SECONDS: '40',
   CONTROLLER_LEASE_SECONDS: '15',
 };
 
