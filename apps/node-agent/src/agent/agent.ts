@@ -4,7 +4,7 @@ import { simulatedNode } from '@daemonledger/domain/cluster/simulated-node';
 import { openTransport, type Transport, type TransportConfig } from '@daemonledger/messaging';
 import { ImageRegistry } from '../image-registry';
 import { NodeFleet } from '../node-fleet';
-import type { SimulationSettings } from '../sim-settings';
+import type { AgentConfig } from './agent-config';
 import { loadAgentState, StateFile } from './state-file';
 
 /**
@@ -14,16 +14,9 @@ import { loadAgentState, StateFile } from './state-file';
  * Their containers are kept in a state file under the data folder, so a
  * restarted agent adopts what it ran and registers its nodes again.
  */
-export interface AgentOptions {
+export interface AgentOptions extends Omit<AgentConfig, 'transport'> {
   /** The transport's configuration (the agent opens and closes it), or an open one (the caller closes it). */
   transport: TransportConfig | Transport;
-  dataDir: string;
-  /** holderIdentity of its nodes' leases. */
-  agentId: string;
-  nodeOffset: number;
-  nodeCount: number;
-  nodeLeaseDurationSeconds: number;
-  simulation: SimulationSettings;
   /** Group commit window of the state file (default 25 ms). */
   stateWriteDelayMs?: number;
   now?: () => Date;
