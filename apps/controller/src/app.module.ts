@@ -38,7 +38,7 @@ export interface AppWiring {
 }
 
 /** Time-ordered (UUIDv7): the store's id index then only grows at its end. */
-const cryptoIds: IdSource = { uuid: timeOrderedUuid };
+export const timeOrderedIds: IdSource = { uuid: timeOrderedUuid };
 
 /**
  * The controller, wired for one event store and one transport. The store is
@@ -59,7 +59,7 @@ export class AppModule {
       },
       { provide: TRANSPORT, useValue: w.transport ?? new InProcessTransport() },
       { provide: CLOCK, useValue: w.clock ?? systemClock },
-      { provide: ID_SOURCE, useValue: w.ids ?? cryptoIds },
+      { provide: ID_SOURCE, useValue: w.ids ?? timeOrderedIds },
       { provide: LEADERSHIP, useValue: w.leadership ?? soleLeader },
       { provide: SECRET_SEALER, useFactory: () => openSecretSealer(w.config) },
       { provide: ACTIVITY_SINK, useValue: w.activityLog ?? null },

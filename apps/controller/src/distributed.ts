@@ -1,16 +1,14 @@
 import type { INestApplication, INestApplicationContext, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { openEventStore, openSnapshotStore } from '@daemonledger/event-store';
 import type { EventStore } from '@daemonledger/event-store/event-store.port';
 import type { SnapshotStore } from '@daemonledger/event-store/snapshot-store.port';
 import { openTransport, type Transport } from '@daemonledger/messaging';
-import { AppModule } from './app.module';
+import { AppModule, timeOrderedIds } from './app.module';
 import { createApiApp, listenApi, type ServedApi } from './api/serve';
 import type { AppConfig } from './config/config';
-import { clusterUpcasters } from './infrastructure/upcasters';
+import { openLog } from './infrastructure/open-log';
 import type { Clock, IdSource } from './infrastructure/tokens';
 import { systemClock } from './infrastructure/tokens';
-import { timeOrderedUuid } from '@daemonledger/event-store';
 import { ClusterState } from './projections/cluster-state.service';
 import { GarbageCollector } from './reconcile/garbage-collector.service';
 import { NodeLink } from './reconcile/node-link.service';
@@ -53,8 +51,6 @@ export interface ControllerProcess {
   crash(): Promise<void>;
 }
 
-const timeOrderedIds: IdSource = { uuid: timeOrderedUuid };
-
 /**
  * What the distributed controller adds to the app (issue 10): node heartbeats
  * recorded as node Leases (every process) and the node lifecycle (acts while
@@ -81,9 +77,8 @@ const startExtensions = async (app: INestApplicationContext): Promise<() => Prom
 
 export const startController = async (o: ControllerOptions): Promise<ControllerProcess> => {
   const { config } = o;
-  const store = o.store ?? (await openEventStore(config.eventStore, clusterUpcasters()));
-  const ownSnapshots = !o.snapshots && !o.store && (config.snapshots?.everyEvents ?? 1) > 0;
-  const snapshots = o.snapshots ?? (ownSnapshots ? openSnapshotStore(config.eventStore) : undefined);
+  const opened = await openLog(o);
+  const { store, snapshots } = opened;
   const clock = o.clock ?? systemClock;
   const ids = o.ids ?? timeOrderedIds;
   const election = new LeaderElectionService({
@@ -120,8 +115,7 @@ export const startController = async (o: ControllerOptions): Promise<ControllerP
     reconciler.stop();
     await app.get(GarbageCollector).idle();
     await app.close();
-    if (ownSnapshots) await snapshots?.close();
-    if (!o.store) await store.close();
+    await opened.close();
   };
   return { app, store, state, election, api, close: () => shutdown(true), crash: () => shutdown(false) };
 };

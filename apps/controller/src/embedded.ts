@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { INestApplication, INestApplicationContext, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { openEventStore, openSnapshotStore } from '@daemonledger/event-store';
 import type { EventStore } from '@daemonledger/event-store/event-store.port';
 import type { SnapshotStore } from '@daemonledger/event-store/snapshot-store.port';
 import { InProcessTransport, type Transport } from '@daemonledger/messaging';
@@ -10,7 +9,7 @@ import { AppModule } from './app.module';
 import { createApiApp, listenApi, type ServedApi } from './api/serve';
 import { NodeAgents } from './api/resources/node-agents.service';
 import { projectRoot } from './infrastructure/paths';
-import { clusterUpcasters } from './infrastructure/upcasters';
+import { openLog } from './infrastructure/open-log';
 import type { AppConfig } from './config/config';
 import type { Clock, IdSource } from './infrastructure/tokens';
 import { ClusterState } from './projections/cluster-state.service';
@@ -59,9 +58,8 @@ export interface Embedded {
 export const DEFAULT_CATALOG = join(projectRoot(), 'infra/registry/catalog.yaml');
 
 export const startEmbedded = async (o: EmbeddedOptions): Promise<Embedded> => {
-  const store = o.store ?? (await openEventStore(o.config.eventStore, clusterUpcasters()));
-  const ownSnapshots = !o.snapshots && !o.store && (o.config.snapshots?.everyEvents ?? 1) > 0;
-  const snapshots = o.snapshots ?? (ownSnapshots ? openSnapshotStore(o.config.eventStore) : undefined);
+  const opened = await openLog(o);
+  const { store, snapshots } = opened;
   const transport = new InProcessTransport();
   const module = AppModule.forRoot({ config: o.config, store, snapshots, transport: transport as Transport, clock: o.clock, ids: o.ids, activityLog: o.activityLog, api: o.serve });
   const logger: LogLevel[] = o.config.logLevel === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'];
@@ -126,8 +124,7 @@ export const startEmbedded = async (o: EmbeddedOptions): Promise<Embedded> => {
       reconciler.stop();
       await transport.close();
       await app.close();
-      if (ownSnapshots) await snapshots?.close();
-      if (!o.store) await store.close();
+      await opened.close();
     },
   };
 };
