@@ -1,4 +1,4 @@
-import { type MessageHandler, type Transport, type TransportMessage, retryDelayMs } from './transport.port';
+import { type MessageHandler, type SubscribeOptions, type Transport, type TransportMessage, retryDelayMs } from './transport.port';
 
 /**
  * The embedded transport: same process, same contract as the Kafka one —
@@ -54,7 +54,8 @@ export class InProcessTransport implements Transport {
     }
   }
 
-  async subscribe<T>(topic: string, group: string, handler: MessageHandler<T>): Promise<void> {
+  /** Nothing is retained here, so every group starts at the next message published (`options.start` changes nothing). */
+  async subscribe<T>(topic: string, group: string, handler: MessageHandler<T>, _options?: SubscribeOptions): Promise<void> {
     let groups = this.groups.get(topic);
     if (!groups) this.groups.set(topic, (groups = new Map()));
     const members = groups.get(group);

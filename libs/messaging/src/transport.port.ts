@@ -20,6 +20,11 @@ export interface TransportMessage<T = unknown> {
   headers?: Record<string, string>;
 }
 
+export interface SubscribeOptions {
+  /** Where a group with no committed position starts: the oldest message retained (default) or the next one published. */
+  start?: 'oldest' | 'latest';
+}
+
 export type MessageHandler<T = unknown> = (message: TransportMessage<T>) => Promise<void> | void;
 
 export interface Transport {
@@ -32,9 +37,11 @@ export interface Transport {
   /**
    * Registers a handler for a topic; `group` names the consumer group (one
    * delivery per group). Resolves once the subscription receives messages: a
-   * group that is new starts at the oldest message the topic retains.
+   * group that is new starts at the oldest message the topic retains, or with
+   * `start: 'latest'` at the messages published from then on (a group of its
+   * own per process, for messages only the newest of which matter).
    */
-  subscribe<T>(topic: string, group: string, handler: MessageHandler<T>): Promise<void>;
+  subscribe<T>(topic: string, group: string, handler: MessageHandler<T>, options?: SubscribeOptions): Promise<void>;
   /** Reports a handler's failure (the message is retried) and a message that cannot be read (skipped). */
   onError(listener: (error: unknown, message: TransportMessage) => void): void;
   /** Stops delivering (a handler running now finishes, unacknowledged messages stay for the group) and disconnects. */

@@ -175,7 +175,7 @@ export class CommandRunner {
           owners.forEach((i) => (results[i] = { error: e }));
           return;
         }
-        await this.state.waitFor(await this.store.headPosition());
+        await this.state.catchUp();
       }
     }
   }

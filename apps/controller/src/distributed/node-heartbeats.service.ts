@@ -5,17 +5,24 @@ import { isDomainError } from '@daemonledger/domain/errors';
 import { NODE_LEASE_NAMESPACE } from '@daemonledger/domain/kinds/lease';
 import { NodeHeartbeatMessage, TOPICS, type Transport } from '@daemonledger/messaging';
 import { ClusterCommandBatch, ObjectCommandMsg } from '../commands/cluster.commands';
-import { TRANSPORT } from '../infrastructure/tokens';
+import { LEADERSHIP, type Leadership, TRANSPORT } from '../infrastructure/tokens';
 import { ClusterState } from '../projections/cluster-state.service';
 
-/** The consumer group of every controller process: one of them records each heartbeat. */
-export const HEARTBEAT_GROUP = 'controller';
+/**
+ * The consumer group a process hears heartbeats in: one of its own, so every
+ * process hears every heartbeat whichever others are alive (a shared group
+ * would leave a dead member's nodes unheard until the broker noticed, which
+ * can outlast the node monitor's grace period).
+ */
+export const heartbeatGroup = (identity?: string): string => (identity ? `controller-heartbeats.${identity}` : 'controller-heartbeats');
 
 /**
  * Records node heartbeats as the nodes' Leases in kube-node-lease, as the API
- * server stores a kubelet's Lease renewals. Any controller process may do it
- * (it records facts, it does not act on the cluster), so no leadership is
- * needed. What to write is decided by planLeaseRenewals (libs/domain); here
+ * server stores a kubelet's Lease renewals. Every process hears them all, from
+ * the next one on; the leader records them (fenced: a deposed leader's writes
+ * are refused), so a new leader records the very next renewals and no
+ * process's death leaves nodes unheard. What to write is decided by
+ * planLeaseRenewals (libs/domain); here
  * heartbeats are gathered for one turn of the event loop and appended in one
  * transaction, like NodeLink's reports, and a message is acknowledged only
  * once its burst is in the log.
@@ -32,11 +39,12 @@ export class NodeHeartbeats {
     @Inject(TRANSPORT) private readonly transport: Transport,
     private readonly commands: CommandBus,
     private readonly state: ClusterState,
+    @Inject(LEADERSHIP) private readonly leadership: Leadership,
   ) {}
 
   async start(): Promise<void> {
     this.stopping = false;
-    await this.transport.subscribe(TOPICS.nodeHeartbeats, HEARTBEAT_GROUP, (m) => this.onHeartbeat(m.value));
+    await this.transport.subscribe(TOPICS.nodeHeartbeats, heartbeatGroup(this.leadership.identity), (m) => this.onHeartbeat(m.value), { start: 'latest' });
   }
 
   /** Heartbeats still arriving are dropped (the transport's close ends the subscription; the next renewal comes soon). */
@@ -45,7 +53,8 @@ export class NodeHeartbeats {
   }
 
   private async onHeartbeat(raw: unknown): Promise<void> {
-    if (this.stopping) return;
+    // A follower only listens: once leader, the next renewal of each node is recorded.
+    if (this.stopping || !this.leadership.isLeader()) return;
     const parsed = NodeHeartbeatMessage.safeParse(raw);
     if (!parsed.success) {
       this.log.warn(`dropped a malformed node heartbeat: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -79,7 +88,7 @@ export class NodeHeartbeats {
       else if (d.reason === 'UnknownNode') this.log.debug(`dropped a heartbeat of node ${d.heartbeat.nodeName}: the log does not know it`);
     }
     if (!writes.length) return;
-    const items = writes.map((w) => new ObjectCommandMsg('lease', NODE_LEASE_NAMESPACE, w.nodeName, w.command, { actor: `node-agent:${w.nodeName}` }));
+    const items = writes.map((w) => new ObjectCommandMsg('lease', NODE_LEASE_NAMESPACE, w.nodeName, w.command, { actor: `node-agent:${w.nodeName}`, fenced: true }));
     const results: ({ error: unknown } | object)[] = await this.commands.execute(new ClusterCommandBatch(items));
     const failures = results.flatMap((r, i) => ('error' in r ? [{ node: writes[i].nodeName, error: r.error }] : []));
     // Refused by the decider: someone renewed the Lease meanwhile (Conflict, AlreadyExists) or it went (NotFound). Nothing to record.

@@ -37,6 +37,8 @@ export interface Fence {
 }
 
 export interface Leadership {
+  /** This process among the controllers on one log (distributed mode); absent for the embedded single process. */
+  readonly identity?: string;
   isLeader(): boolean;
   /** Called at once with the current state, then on every change; returns the unsubscribe. */
   onChange(listener: (leader: boolean) => void): () => void;

@@ -127,6 +127,18 @@ export class ClusterState implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * Waits until the view holds everything the log holds now. True when it was
+   * behind: a decision made on it (a NotFound above all) may then be stale,
+   * as on a follower whose view trails another process's appends.
+   */
+  async catchUp(): Promise<boolean> {
+    const head = await this.store.headPosition();
+    if (this.view.position >= head) return false;
+    await this.waitFor(head);
+    return true;
+  }
+
   waitFor(position: number): Promise<void> {
     if (this.view.position >= position) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ position, resolve }));

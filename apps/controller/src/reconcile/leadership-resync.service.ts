@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
-import type { EventStore } from '@daemonledger/event-store/event-store.port';
-import { EVENT_STORE, LEADERSHIP, type Leadership } from '../infrastructure/tokens';
+import { LEADERSHIP, type Leadership } from '../infrastructure/tokens';
 import { ClusterState } from '../projections/cluster-state.service';
 
 /**
@@ -30,7 +29,6 @@ export class LeadershipResyncService implements OnModuleDestroy {
 
   constructor(
     @Inject(LEADERSHIP) private readonly leadership: Leadership,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly state: ClusterState,
     private readonly eventBus: EventBus,
   ) {
@@ -43,7 +41,7 @@ export class LeadershipResyncService implements OnModuleDestroy {
 
   private async resync(): Promise<void> {
     try {
-      await this.state.waitFor(await this.store.headPosition());
+      await this.state.catchUp();
       if (this.leadership.isLeader()) this.eventBus.publish(new LeadershipResync(this.state.view.position));
     } catch (e) {
       this.log.error(`resync after gaining leadership failed: ${(e as Error).message}`);

@@ -4,7 +4,7 @@ import { DomainError } from '@daemonledger/domain/errors';
 import { simulatedNode } from '@daemonledger/domain/cluster/simulated-node';
 import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
 import { InProcessTransport, TOPICS, type TransportMessage } from '@daemonledger/messaging';
-import type { NodeCommandMsg } from '../commands/cluster.commands';
+import type { ClusterCommandBatch, NodeCommandMsg, PodCommandMsg } from '../commands/cluster.commands';
 import type { ClusterState } from '../projections/cluster-state.service';
 import { Recorded } from '../projections/recorded';
 import { NodeLink } from './node-link.service';
@@ -62,6 +62,39 @@ describe('NodeLink', () => {
       const { link, executed } = setup({ viaRelay: true, viewNodes: ['node-1'], logNodes: [] });
       await register(link, 'node-1');
       expect(executed).toEqual(['ReregisterNode node-1', 'JoinNode node-1']);
+    });
+  });
+
+  describe('pod reports', () => {
+    /** A view `behind` the log until caught up: a pod the log has is NotFound to the view until then. */
+    const reporting = (o: { behind: boolean }) => {
+      let behind = o.behind;
+      const state = { view: { nodes: new Map(), position: 1 }, catchUp: async () => (behind ? ((behind = false), true) : false) } as unknown as ClusterState;
+      const decided: string[][] = [];
+      const bus = {
+        execute: async (batch: ClusterCommandBatch) => {
+          decided.push(batch.items.map((m) => (m as PodCommandMsg).name));
+          return batch.items.map((m) =>
+            (m as PodCommandMsg).name === 'old' || behind ? { error: new DomainError('NotFound', `pod ${(m as PodCommandMsg).name} not found`) } : {},
+          );
+        },
+      } as unknown as CommandBus;
+      const link = new NodeLink(new InProcessTransport(), bus, state, true);
+      const report = (name: string) =>
+        (link as unknown as { onReport(m: unknown): Promise<void> }).onReport({ kind: 'PodStatus', nodeName: 'node-1', namespace: 'default', name, uid: `uid-${name}`, status: { phase: 'Running' } });
+      return { decided, report };
+    };
+
+    it('a pod newer than a lagging view (a follower): decided again once the view holds the log, not dropped', async () => {
+      const { decided, report } = reporting({ behind: true });
+      await Promise.all([report('new-a'), report('new-b')]);
+      expect(decided).toEqual([['new-a', 'new-b'], ['new-a', 'new-b']]);
+    });
+
+    it('a view already at the head: NotFound is the pod\'s own answer (a stale report), decided once and dropped', async () => {
+      const { decided, report } = reporting({ behind: false });
+      await Promise.all([report('old'), report('new-a')]);
+      expect(decided).toEqual([['old', 'new-a']]);
     });
   });
 

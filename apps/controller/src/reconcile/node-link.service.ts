@@ -149,6 +149,14 @@ export class NodeLink implements IEventHandler<Recorded>, BeforeApplicationShutd
     this.flushing = undefined;
     if (!items.length || this.stopping) return;
     const results: ({ error: unknown } | object)[] = await this.commands.execute(new ClusterCommandBatch(items));
+    // A pod this process has not seen yet is not a stale report: on a follower the view trails the
+    // leader's appends, and the pod a kubelet reports on may be newer than it. Decide those again
+    // once the view holds the whole log; only then is NotFound the pod's own answer.
+    const unseen = results.flatMap((r, i) => ('error' in r && isDomainError(r.error, 'NotFound') ? [i] : []));
+    if (unseen.length && (await this.state.catchUp())) {
+      const again: ({ error: unknown } | object)[] = await this.commands.execute(new ClusterCommandBatch(unseen.map((i) => items[i])));
+      unseen.forEach((i, k) => (results[i] = again[k]));
+    }
     results.forEach((r, i) => {
       // A report about a pod that is already gone (or replaced under the same name) is stale: drop it.
       if ('error' in r && !isDomainError(r.error, 'NotFound')) {

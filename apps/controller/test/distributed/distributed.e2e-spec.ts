@@ -93,7 +93,8 @@ describe('distributed mode: controller and node agents as processes over a real 
     await c.startAgent('a1', 0, 100);
     await c.startAgent('a2', 100, 100);
     await c.until('200 nodes Ready', () => allReady(c!, 200));
-    expect((await c.get('/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases')).items).toHaveLength(200);
+    // A node registers, then its kubelet's first heartbeat creates its Lease: each comes soon after Ready.
+    await c.until('200 node Leases', async () => (await c!.get('/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases')).items.length === 200);
 
     await ok(c, ['apply', '-f', manifest(c)]);
     await c.until('first rollout', () => rolledOut(c!, 'nginx-ds', FIRST, 200));

@@ -215,7 +215,10 @@ export const startProcessCluster = async (o: { env?: Record<string, string>; bui
         } catch (e) {
           last = e;
         }
-        if (Date.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs} ms${last ? ` (last error: ${(last as Error).message})` : ''}`);
+        if (Date.now() > deadline) {
+          const tails = controllers.map((p) => `--- ${p.name} (${live(p) ? 'running' : 'exited'}) printed last:\n${p.output().slice(-2000)}`).join('\n');
+          throw new Error(`${what}: not reached within ${timeoutMs} ms${last ? ` (last: ${(last as Error).message})` : ''}\n${tails}`);
+        }
         await new Promise((r) => setTimeout(r, 200));
       }
     },
@@ -237,7 +240,8 @@ export const startProcessCluster = async (o: { env?: Record<string, string>; bui
     dispose: async () => {
       await Promise.all([...agents, ...controllers].map((p) => p.kill9()));
       await broker.stop();
-      rmSync(dir, { recursive: true, force: true });
+      if (process.env.DISTRIBUTED_TEST_KEEP) console.error(`distributed test: kept ${dir}`);
+      else rmSync(dir, { recursive: true, force: true });
     },
   };
   return cluster;
@@ -247,13 +251,15 @@ export const startProcessCluster = async (o: { env?: Record<string, string>; bui
 export const rolledOut = async (c: ProcessCluster, name: string, image: string, nodes: number) => {
   const ds = await c.get(`/apis/apps/v1/namespaces/default/daemonsets/${name}`);
   const s = ds.status ?? {};
-  return (
+  const done =
     ds.spec.template.spec.containers[0].image === image &&
     s.observedGeneration === ds.metadata.generation &&
     s.desiredNumberScheduled === nodes &&
     s.updatedNumberScheduled === nodes &&
-    s.numberAvailable === nodes
-  );
+    s.numberAvailable === nodes;
+  // Not there yet: the status it has, which `until` reports if it never gets there.
+  if (!done) throw new Error(`generation ${ds.metadata.generation}, status ${JSON.stringify(s)}`);
+  return true;
 };
 
 /** Nodes by their Ready condition's status ('True', 'Unknown', …). */

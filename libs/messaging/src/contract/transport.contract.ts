@@ -118,6 +118,25 @@ export const describeTransportContract = (name: string, f: TransportCapabilities
       for (const key of keys) expect(new Set(agents.filter((s) => s.key === key).map((s) => s.by)).size).toBe(1);
     });
 
+    it("a new group with start 'latest' gets only what is published after it subscribed; a new group otherwise gets what the topic retains", async () => {
+      const a = await open();
+      const tp = topic();
+      const seen: Seen[] = [];
+      const record = (by: string) => (m: TransportMessage<{ key: string; n: number }>) => void seen.push({ key: m.key, n: m.value.n, by });
+      // A group subscribed first makes sure the topic exists before anything is published to it.
+      await a.subscribe(tp, 'first', record('first'));
+      await a.publishBatch(messages(tp, ['node-0'], 3));
+      await until(() => seen.length >= 3, 'the first group', f.timeoutMs);
+      await a.subscribe(tp, 'late', record('late'), { start: 'latest' });
+      await a.subscribe(tp, 'replay', record('replay'));
+      await a.publish(tp, 'node-0', { key: 'node-0', n: 3 });
+      await until(() => seen.filter((s) => s.by !== 'first').length >= (f.durable ? 5 : 2), 'the new groups', f.timeoutMs);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(byKey(seen.filter((s) => s.by === 'late'))).toEqual({ 'node-0': [3] });
+      // Only a broker retains messages: a new group there replays them from the oldest.
+      expect(byKey(seen.filter((s) => s.by === 'replay'))).toEqual({ 'node-0': f.durable ? [0, 1, 2, 3] : [3] });
+    });
+
     it('hands a message whose handler threw to the handler again, and its key waits for it', async () => {
       const t = await open();
       const tp = topic();

@@ -9,7 +9,7 @@ import {
   Partitioners,
   type Producer,
 } from 'kafkajs';
-import { type MessageHandler, type Transport, type TransportMessage, retryDelayMs } from '../transport.port';
+import { type MessageHandler, type SubscribeOptions, type Transport, type TransportMessage, retryDelayMs } from '../transport.port';
 import { decode, encode } from './wire';
 
 export interface KafkaTransportOptions {
@@ -117,7 +117,7 @@ export class KafkaTransport implements Transport {
     });
   }
 
-  async subscribe<T>(topic: string, group: string, handler: MessageHandler<T>): Promise<void> {
+  async subscribe<T>(topic: string, group: string, handler: MessageHandler<T>, options: SubscribeOptions = {}): Promise<void> {
     if (this.closed) throw new Error('transport closed');
     await this.ensureTopic(topic);
     const consumer = this.kafka.consumer({
@@ -136,7 +136,7 @@ export class KafkaTransport implements Transport {
       });
     });
     await consumer.connect();
-    await this.untilHosted(() => consumer.subscribe({ topic: this.kafkaTopic(topic), fromBeginning: true }));
+    await this.untilHosted(() => consumer.subscribe({ topic: this.kafkaTopic(topic), fromBeginning: options.start !== 'latest' }));
     await consumer.run({
       autoCommit: true,
       autoCommitThreshold: 1,
