@@ -20,6 +20,7 @@ import { KubeEvents } from './kube-events';
 import { rawEntriesOf, type Unparsed } from './encoded-map';
 import { ALL_STREAM_KINDS, CORE_STREAM_KINDS, mapPart, namespacedPart, type SnapshotPart, textNamespacedPart } from './snapshot-part';
 import { RolloutTimelines } from './rollout-timelines';
+import { podTargetNode } from '@daemonledger/domain/controller';
 import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
 
 /** One rollout as the audit view sees it (the fold of its rollout stream). */
@@ -212,6 +213,17 @@ export class ClusterView {
   /** Pods by the uid of their controller (`''`: no controller, per namespace): what one DaemonSet's sync reads. */
   private readonly podsByController = new Map<string, Map<string, Pod>>();
 
+  /**
+   * Bound pods by `spec.nodeName`, and unbound ones by the node they are
+   * pinned to (`podTargetNode`; '' when none): what the scheduler reads (a
+   * node's pods; the pending pods that room on a node may help). Derived from
+   * the pods, never stored: rebuilt when pods are restored from a snapshot.
+   */
+  private readonly podsByNode = new Map<string, Map<string, Pod>>();
+  private readonly unboundByTarget = new Map<string, Map<string, Pod>>();
+  /** The last pod event folded, with the pod before and after it (a deleted pod's node is known only from before). */
+  lastPodChange?: { position: number; before?: Pod; after?: Pod };
+
   private indexPod(ns: string, name: string, before: Pod | undefined, after: Pod | undefined) {
     const slot = (pod: Pod) => {
       const controller = pod.metadata.ownerReferences?.find((o) => o.controller);
@@ -225,6 +237,45 @@ export class ClusterView {
       if (!m) this.podsByController.set(s, (m = new Map()));
       m.set(key, after);
     }
+    if (before) this.unindexNode(key, before);
+    if (after) this.indexNode(key, after);
+    this.lastPodChange = { position: this.position, before, after };
+  }
+
+  private nodeSlot(pod: Pod): [Map<string, Map<string, Pod>>, string] {
+    return pod.spec.nodeName ? [this.podsByNode, pod.spec.nodeName] : [this.unboundByTarget, podTargetNode(pod) ?? ''];
+  }
+
+  private indexNode(key: string, pod: Pod) {
+    const [index, node] = this.nodeSlot(pod);
+    let m = index.get(node);
+    if (!m) index.set(node, (m = new Map()));
+    m.set(key, pod);
+  }
+
+  private unindexNode(key: string, pod: Pod) {
+    const [index, node] = this.nodeSlot(pod);
+    const m = index.get(node);
+    m?.delete(key);
+    if (m?.size === 0) index.delete(node);
+  }
+
+  /** Rebuilds the node indexes from the pods (after a snapshot restore). */
+  private reindexNodes() {
+    this.podsByNode.clear();
+    this.unboundByTarget.clear();
+    for (const [ns, inner] of this.pods) for (const [name, pod] of inner) this.indexNode(`${ns}/${name}`, pod);
+  }
+
+  /** The pods bound to `nodeName` (any phase: the caller decides which still hold room). */
+  podsOnNode(nodeName: string): Iterable<Pod> {
+    return this.podsByNode.get(nodeName)?.values() ?? [];
+  }
+
+  /** Unbound pods: all of them, or only those room on `nodeName` may help (pinned to it, or pinned to none). */
+  unboundPods(nodeName?: string): Pod[] {
+    if (nodeName === undefined) return [...this.unboundByTarget.values()].flatMap((m) => [...m.values()]);
+    return [...(this.unboundByTarget.get(nodeName)?.values() ?? []), ...(nodeName !== '' ? (this.unboundByTarget.get('')?.values() ?? []) : [])];
   }
 
   /**
@@ -317,8 +368,7 @@ export class ClusterView {
         },
       },
       revisions: namespacedPart(this.revisions, ['controllerrevision']),
-      // Restored unparsed only in a lean view (a past read), which reads few of them.
-      pods: textNamespacedPart(this.pods, ['pod'], () => !this.derived),
+      pods: this.podsPart(),
       podIndex: {
         kinds: ['pod'],
         // Slot → pod keys, in the index's own order, so a restored view walks pods as the original did.
@@ -341,6 +391,18 @@ export class ClusterView {
         textValues: true,
         toSnapshot: () => this.rolloutTimelines.snapshotEntries(),
         fromSnapshot: (entries) => void (entries.length && (this.rolloutTimelines = RolloutTimelines.fromSnapshotEntries(entries))),
+      },
+    };
+  }
+
+  /** Pods restored unparsed only in a lean view (a past read), which reads few of them; the live view rebuilds its node indexes. */
+  private podsPart(): SnapshotPart {
+    const part = textNamespacedPart(this.pods, ['pod'], () => !this.derived);
+    return {
+      ...part,
+      fromSnapshot: (entries) => {
+        part.fromSnapshot(entries);
+        if (this.derived) this.reindexNodes();
       },
     };
   }

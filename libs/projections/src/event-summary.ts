@@ -32,8 +32,14 @@ export const eventSummary = (e: { type: string; data: unknown; streamId?: string
     }
     case 'PodBound':
       return `to ${ev.data.nodeName}`;
-    case 'PodDeletionRequested':
-      return `reason ${ev.data.reason}, grace ${ev.data.gracePeriodSeconds}s`;
+    case 'PodDeletionRequested': {
+      const by = ev.data.preemptedBy;
+      return `reason ${ev.data.reason}, grace ${ev.data.gracePeriodSeconds}s${by ? `, for pod ${by.namespace}/${by.name} on ${by.nodeName}` : ''}`;
+    }
+    case 'PodUnschedulable':
+      return ev.data.message;
+    case 'PodNominated':
+      return `nominated ${ev.data.nodeName}`;
     case 'PodDeleted':
       return `reason ${ev.data.reason}`;
     case 'PodStatusReported': {

@@ -49,7 +49,7 @@ const runningOf = (s: PodStatus | undefined) => Boolean(s?.containerStatuses?.le
 /**
  * The Kubernetes Events a real cluster would show for what the log records:
  * the DaemonSet controller's SuccessfulCreate / SuccessfulDelete /
- * FailedDaemonPod, the scheduler's Scheduled, the kubelet's Pulling / Pulled /
+ * FailedDaemonPod, the scheduler's Scheduled / FailedScheduling / Preempted, the kubelet's Pulling / Pulled /
  * Created / Started / Failed / BackOff / Killing, and node registration and
  * (un)cordoning. Repeats of the same (object, reason, message) are counted,
  * as the API server's event aggregation does. Derived, never stored: the log
@@ -77,6 +77,7 @@ export class KubeEvents {
     const emit = (involved: Involved, type: KubeEvent['type'], reason: string, message: string, source: KubeEvent['source']) =>
       this.add(e.position, at, involved, type, reason, message, source);
     const controller = { component: 'daemonset-controller' };
+    const scheduler = { component: 'default-scheduler' };
     const kubelet = (pod: Pod) => ({ component: 'kubelet', host: nodeOf(pod) });
     // Pod and node events are told from the objects the fold made of them (a compact event holds no pod).
     const event = { type: e.type, data: e.data } as ClusterEvent;
@@ -89,9 +90,12 @@ export class KubeEvents {
       }
       case 'PodBound': {
         const pod = after as Pod;
-        emit(podRef(pod), 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${pod.spec.nodeName}`, { component: 'default-scheduler' });
+        emit(podRef(pod), 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${pod.spec.nodeName}`, scheduler);
         return;
       }
+      case 'PodUnschedulable':
+        emit(podRef(after as Pod), 'Warning', 'FailedScheduling', event.data.message, scheduler);
+        return;
       case 'PodStatusReported':
         return this.kubeletEvents(before as Pod | undefined, after as Pod, emit, kubelet(after as Pod));
       case 'PodDeletionRequested': {
@@ -104,6 +108,9 @@ export class KubeEvents {
           }
           emit(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, controller);
         }
+        const by = event.data.preemptedBy;
+        // Upstream's preemption: the victim's event names the preemptor by uid (pkg/scheduler/framework/preemption).
+        if (by) emit(podRef(pod), 'Normal', 'Preempted', `Preempted by pod ${by.uid} on node ${by.nodeName}`, scheduler);
         if (pod.spec.nodeName) {
           for (const c of pod.spec.containers) emit(podRef(pod, `spec.containers{${c.name}}`), 'Normal', 'Killing', `Stopping container ${c.name}`, kubelet(pod));
         }

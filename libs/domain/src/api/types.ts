@@ -322,6 +322,8 @@ export interface PodStatus {
   containerStatuses?: ContainerStatus[];
   initContainerStatuses?: ContainerStatus[];
   qosClass?: string;
+  /** Set by the default scheduler when it preempted pods on that node for this one. */
+  nominatedNodeName?: string;
 }
 
 export interface Pod {

@@ -126,7 +126,8 @@ export interface PodCreated {
 }
 export interface PodBound {
   type: 'PodBound';
-  data: { nodeName: string };
+  /** `at`: when, for a pod that had a PodScheduled condition (the scheduler found it unschedulable first): it turns True then. */
+  data: { nodeName: string; at?: string };
 }
 export interface PodStatusReported {
   type: 'PodStatusReported';
@@ -151,7 +152,34 @@ export interface PodOwnerChanged {
 }
 export interface PodDeletionRequested {
   type: 'PodDeletionRequested';
-  data: { deletionTimestamp: string; gracePeriodSeconds: number; reason: string };
+  /**
+   * `preemptedBy` (reason 'preempted'): the pending pod the default scheduler
+   * evicted this one for, and the node it nominated; the fold then sets the
+   * DisruptionTarget condition, as upstream's preemption does before it deletes a victim.
+   */
+  data: { deletionTimestamp: string; gracePeriodSeconds: number; reason: string; preemptedBy?: PreemptorRef };
+}
+/** The pod a victim was preempted for (upstream's event names its uid and the node). */
+export interface PreemptorRef {
+  namespace: string;
+  name: string;
+  uid: string;
+  nodeName: string;
+}
+/**
+ * The default scheduler could not place the pod: its PodScheduled condition
+ * turns False with reason Unschedulable and this message (upstream's FitError
+ * text). `at`: when (RFC 3339), the condition's lastTransitionTime when it turns False.
+ * Recorded only when the message changes, so a pending pod does not grow the log per retry.
+ */
+export interface PodUnschedulable {
+  type: 'PodUnschedulable';
+  data: { message: string; at: string };
+}
+/** The default scheduler preempted pods on this node for the pod: `status.nominatedNodeName`. */
+export interface PodNominated {
+  type: 'PodNominated';
+  data: { nodeName: string };
 }
 export interface PodDeleted {
   type: 'PodDeleted';
@@ -165,7 +193,9 @@ export type PodEvent =
   | PodAnnotationsChanged
   | PodOwnerChanged
   | PodDeletionRequested
-  | PodDeleted;
+  | PodDeleted
+  | PodUnschedulable
+  | PodNominated;
 
 // ── Node stream: node-<name> ────────────────────────────────────────────────
 export interface NodeJoined {
@@ -335,6 +365,8 @@ export const EVENT_SCHEMA_VERSIONS: Record<ClusterEventType, number> = {
   PodOwnerChanged: 1,
   PodDeletionRequested: 1,
   PodDeleted: 1,
+  PodUnschedulable: 1,
+  PodNominated: 1,
   NodeJoined: 2,
   NodeLabelsChanged: 1,
   NodeAnnotationsChanged: 1,

@@ -1,4 +1,4 @@
-import type { ControllerRevision, DaemonSet, DaemonSetStatus, ManagedFieldsEntry, Node, Pod } from '../api/types';
+import type { ControllerRevision, DaemonSet, DaemonSetStatus, ManagedFieldsEntry, Node, Pod, PodCondition, PodStatus } from '../api/types';
 import { DomainError } from '../errors';
 import { rebuildDaemonPod, type DaemonSetAt } from './daemon-pod';
 import type { ControllerRevisionEvent, DaemonSetEvent, NodeEvent, PodEvent } from './events';
@@ -101,27 +101,76 @@ export const evolvePod = (pod: Pod | undefined, event: PodEvent, rv: string, con
       }
       return withMeta(rebuildDaemonPod(ref, ds, context.name), rv);
     }
-    case 'PodBound':
-      return pod && withMeta({ ...pod, spec: { ...pod.spec, nodeName: event.data.nodeName } }, rv);
+    case 'PodBound': {
+      if (!pod) return pod;
+      const bound = { ...pod, spec: { ...pod.spec, nodeName: event.data.nodeName } };
+      // A pod the scheduler had found unschedulable: the binding sets PodScheduled True, as upstream's binding subresource does.
+      if (event.data.at === undefined) return withMeta(bound, rv);
+      return withMeta({ ...bound, status: withCondition(pod.status, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: event.data.at }) }, rv);
+    }
     case 'PodStatusReported':
-      return pod && withMeta({ ...pod, status: event.data.kubelet ? kubeletPodStatus(pod, event.data.kubelet) : event.data.status }, rv);
+      return pod && withMeta({ ...pod, status: event.data.kubelet ? keptFromScheduler(pod.status, kubeletPodStatus(pod, event.data.kubelet)) : event.data.status }, rv);
+    case 'PodUnschedulable': {
+      if (!pod) return pod;
+      const prev = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+      // As upstream's UpdatePodCondition: the transition time moves only when the status does.
+      const since = prev?.status === 'False' && prev.lastTransitionTime ? prev.lastTransitionTime : event.data.at;
+      const condition: PodCondition = { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: since, reason: 'Unschedulable', message: event.data.message };
+      return withMeta({ ...pod, status: withCondition({ phase: 'Pending', ...pod.status }, condition) }, rv);
+    }
+    case 'PodNominated':
+      return pod && withMeta({ ...pod, status: { ...pod.status, nominatedNodeName: event.data.nodeName } }, rv);
     case 'PodLabelsChanged':
       return pod && withMeta(pod, rv, { labels: event.data.labels });
     case 'PodAnnotationsChanged':
       return pod && withMeta(pod, rv, { annotations: Object.keys(event.data.annotations).length ? event.data.annotations : undefined });
     case 'PodOwnerChanged':
       return pod && withMeta(pod, rv, { ownerReferences: event.data.ownerReference ? [event.data.ownerReference] : undefined });
-    case 'PodDeletionRequested':
-      return (
-        pod &&
-        withMeta(pod, rv, {
-          deletionTimestamp: event.data.deletionTimestamp,
-          deletionGracePeriodSeconds: event.data.gracePeriodSeconds,
-        })
-      );
+    case 'PodDeletionRequested': {
+      if (!pod) return pod;
+      const meta = { deletionTimestamp: event.data.deletionTimestamp, deletionGracePeriodSeconds: event.data.gracePeriodSeconds };
+      if (!event.data.preemptedBy) return withMeta(pod, rv, meta);
+      // Upstream's preemption marks each victim before deleting it (pkg/scheduler/framework/preemption, prepareCandidate).
+      const target: PodCondition = {
+        type: 'DisruptionTarget',
+        status: 'True',
+        lastProbeTime: null,
+        lastTransitionTime: event.data.deletionTimestamp,
+        reason: 'PreemptionByScheduler',
+        message: `${DEFAULT_SCHEDULER}: preempting to accommodate a higher priority pod`,
+      };
+      return withMeta({ ...pod, status: withCondition(pod.status, target) }, rv, meta);
+    }
     case 'PodDeleted':
       return undefined;
   }
+};
+
+/** The default scheduler's name (upstream's `v1.DefaultSchedulerName`). */
+export const DEFAULT_SCHEDULER = 'default-scheduler';
+
+/** `status` with `condition` in place of the one of its type (appended when there was none). */
+const withCondition = (status: PodStatus | undefined, condition: PodCondition): PodStatus => {
+  const conditions = status?.conditions ?? [];
+  const at = conditions.findIndex((c) => c.type === condition.type);
+  return { ...status, conditions: at < 0 ? [...conditions, condition] : conditions.map((c, i) => (i === at ? condition : c)) };
+};
+
+/**
+ * What a kubelet's report leaves of the status others wrote: the scheduler's
+ * nominatedNodeName and DisruptionTarget condition (upstream's kubelet
+ * merges its own conditions into the status and keeps the ones it does not
+ * own). Pods without them (every pod before the scheduler) fold as before.
+ */
+export const keptFromScheduler = (before: PodStatus | undefined, reported: PodStatus): PodStatus => {
+  const disruption = before?.conditions?.find((c) => c.type === 'DisruptionTarget');
+  const nominated = before?.nominatedNodeName;
+  if (!disruption && !nominated) return reported;
+  return {
+    ...reported,
+    ...(disruption ? { conditions: [...(reported.conditions ?? []), disruption] } : {}),
+    ...(nominated ? { nominatedNodeName: nominated } : {}),
+  };
 };
 
 export const evolveNode = (node: Node | undefined, event: NodeEvent, rv: string): Node | undefined => {

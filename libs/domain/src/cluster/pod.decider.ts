@@ -3,7 +3,8 @@ import { checkPreconditions } from '../api/preconditions';
 import { PODS } from '../api/status';
 import { DomainError } from '../errors';
 import { jsonEqual } from './equality';
-import type { PodEvent } from './events';
+import type { PodEvent, PreemptorRef } from './events';
+import { keptFromScheduler } from './evolve';
 import type { CommandContext } from './daemon-set.decider';
 import { daemonPodRef, type DaemonPodSource } from './daemon-pod';
 import { observedByKubelet } from './kubelet-status';
@@ -50,7 +51,12 @@ export type PodCommand =
       ownerReference?: OwnerReference | null;
       expectedResourceVersion?: string;
     }
-  | { type: 'RequestPodDeletion'; gracePeriodSeconds?: number; reason: string; expectedUid?: string }
+  /** `preemptedBy`: the default scheduler evicts this pod for that one (reason 'preempted'). */
+  | { type: 'RequestPodDeletion'; gracePeriodSeconds?: number; reason: string; expectedUid?: string; preemptedBy?: PreemptorRef }
+  /** The default scheduler's attempt failed with this message (upstream's FitError text). */
+  | { type: 'MarkPodUnschedulable'; message: string; expectedUid?: string }
+  /** The default scheduler preempted pods on this node for the pod. */
+  | { type: 'NominatePod'; nodeName: string; expectedUid?: string }
   | { type: 'ConfirmPodDeleted'; reason: string; expectedUid?: string };
 
 const checkVersion = (pod: Pod, expected?: string) => checkPreconditions(PODS, pod, { resourceVersion: expected });
@@ -77,12 +83,25 @@ export const decidePod = (cmd: PodCommand, current: Pod | undefined, ctx: Comman
     throw notFound(current.metadata.name);
   }
   switch (cmd.type) {
-    case 'BindPod':
+    case 'BindPod': {
       if (current.spec.nodeName === cmd.nodeName) return [];
       if (current.spec.nodeName) {
         throw new DomainError('Conflict', `pod ${current.metadata.name} is already assigned to node "${current.spec.nodeName}"`);
       }
-      return [{ type: 'PodBound', data: { nodeName: cmd.nodeName } }];
+      // A pod with a PodScheduled condition (found unschedulable before) records when it turns True.
+      const scheduled = current.status?.conditions?.some((c) => c.type === 'PodScheduled');
+      return [{ type: 'PodBound', data: { nodeName: cmd.nodeName, ...(scheduled ? { at: ctx.now } : {}) } }];
+    }
+    case 'MarkPodUnschedulable': {
+      // Bound or going away: no longer the scheduler's. The same message again: nothing new to record.
+      if (current.spec.nodeName || current.metadata.deletionTimestamp) return [];
+      const scheduled = current.status?.conditions?.find((c) => c.type === 'PodScheduled');
+      if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable' && scheduled.message === cmd.message) return [];
+      return [{ type: 'PodUnschedulable', data: { message: cmd.message, at: ctx.now } }];
+    }
+    case 'NominatePod':
+      if (current.spec.nodeName || current.metadata.deletionTimestamp || current.status?.nominatedNodeName === cmd.nodeName) return [];
+      return [{ type: 'PodNominated', data: { nodeName: cmd.nodeName } }];
     case 'ReportPodStatus': {
       checkVersion(current, cmd.expectedResourceVersion);
       // Status first: a label event wakes the controller, which must then see the status this write stored.
@@ -90,6 +109,8 @@ export const decidePod = (cmd: PodCommand, current: Pod | undefined, ctx: Comman
       if (jsonEqual(cmd.status, current.status)) return metadata;
       // A kubelet's report is recorded as what it observed when the status rebuilds from that exactly.
       const kubelet = observedByKubelet(current, cmd.status);
+      // The same report again, on a pod whose status also holds the scheduler's fields the fold keeps.
+      if (kubelet && jsonEqual(keptFromScheduler(current.status, cmd.status), current.status)) return metadata;
       return [{ type: 'PodStatusReported', data: kubelet ? { kubelet } : { status: cmd.status } }, ...metadata];
     }
     case 'SetPodLabels':
@@ -115,6 +136,7 @@ export const decidePod = (cmd: PodCommand, current: Pod | undefined, ctx: Comman
             deletionTimestamp: ctx.now,
             gracePeriodSeconds: cmd.gracePeriodSeconds ?? current.spec.terminationGracePeriodSeconds ?? 30,
             reason: cmd.reason,
+            ...(cmd.preemptedBy ? { preemptedBy: cmd.preemptedBy } : {}),
           },
         },
       ];

@@ -231,6 +231,7 @@ export const podStatusSchema = strict('v1.PodStatus', {
   containerStatuses: z.array(containerStatusSchema, { error: '[]v1.ContainerStatus' }).optional(),
   initContainerStatuses: z.array(containerStatusSchema, { error: '[]v1.ContainerStatus' }).optional(),
   qosClass: str().optional(),
+  nominatedNodeName: str().optional(),
 });
 
 export const podSchema = strict('v1.Pod', {
