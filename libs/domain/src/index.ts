@@ -20,3 +20,4 @@ export * from './api/validation/controller-revision';
 export * from './api/preconditions';
 export * from './api/rollback';
 export * from './kinds';
+export * from './scheduling';
