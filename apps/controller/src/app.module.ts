@@ -15,6 +15,7 @@ import { ClusterState } from './projections/cluster-state.service';
 import { GarbageCollector } from './reconcile/garbage-collector.service';
 import { NodeLink } from './reconcile/node-link.service';
 import { RECONCILE_PROVIDERS } from './reconcile';
+import { SCHEDULING_PROVIDERS } from './scheduling';
 import { ACTIVITY_SINK, ActivityLog } from './activity-log';
 import { ControllerMetrics } from './metrics/controller-metrics';
 import { API_CONTROLLERS, API_PROVIDERS, API_WRITE_PROVIDERS } from './api/api.module';
@@ -71,6 +72,7 @@ export class AppModule {
       GarbageCollector,
       ...CLUSTER_COMMAND_HANDLERS,
       ...RECONCILE_PROVIDERS,
+      ...SCHEDULING_PROVIDERS,
       ...(w.api ? API_PROVIDERS : API_WRITE_PROVIDERS),
       ...(w.extraProviders ?? []),
     ];

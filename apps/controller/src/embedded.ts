@@ -16,6 +16,7 @@ import { ClusterState } from './projections/cluster-state.service';
 import { NodeLink } from './reconcile/node-link.service';
 import { Reconciler } from './reconcile/reconciler.service';
 import { GarbageCollector } from './reconcile/garbage-collector.service';
+import { SchedulerService } from './scheduling';
 
 /**
  * The whole loop in one process: controller, projections, and a fleet of
@@ -73,6 +74,7 @@ export const startEmbedded = async (o: EmbeddedOptions): Promise<Embedded> => {
   const state = app.get(ClusterState);
   const reconciler = app.get(Reconciler);
   const gc = app.get(GarbageCollector);
+  const scheduler = app.get(SchedulerService);
   await app.get(NodeLink).start();
   reconciler.start();
   await state.start();
@@ -105,8 +107,9 @@ export const startEmbedded = async (o: EmbeddedOptions): Promise<Embedded> => {
       await transport.drain();
       await gc.idle();
       await reconciler.idle();
+      await scheduler.idle();
       await new Promise((r) => setImmediate(r));
-      if (transport.idle && reconciler.isIdle && (await store.headPosition()) === state.view.position) return;
+      if (transport.idle && reconciler.isIdle && scheduler.isIdle && (await store.headPosition()) === state.view.position) return;
     }
   };
 

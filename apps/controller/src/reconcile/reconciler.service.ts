@@ -8,7 +8,9 @@ import {
   syncDaemonSet,
   type SyncResult,
 } from '@daemonledger/domain/controller';
+import { namesDefaultScheduler } from '@daemonledger/domain/cluster/scheduling-attempt';
 import { isDomainError } from '@daemonledger/domain/errors';
+import { filterNode, type NodeState } from '@daemonledger/domain/scheduling';
 import {
   ClusterCommandBatch,
   type ClusterCommandMsg,
@@ -21,10 +23,21 @@ import type { CommandMeta } from '../commands/command-runner.service';
 import { CLOCK, type Clock, LEADERSHIP, type Leadership } from '../infrastructure/tokens';
 import { ControllerMetrics } from '../metrics/controller-metrics';
 import { ClusterState } from '../projections/cluster-state.service';
+import { schedulingCluster } from '../scheduling/scheduler.service';
 import { RolloutTracker } from './rollout-tracker.service';
 import { WorkQueue } from './work-queue';
 
 const CONTROLLER = 'daemonset-controller';
+
+/**
+ * The fast path: a daemon pod that names the default scheduler and fits on
+ * its node as it is is bound in the append that creates it (what the
+ * scheduler would do at once). Any other is created unbound, Pending, pinned
+ * to its node by node affinity, and left to the SchedulerService (which may
+ * preempt for it) or to the scheduler it names (issue 11 §3).
+ */
+const bindsAtOnce = (pod: Pod, state: NodeState | undefined): boolean =>
+  state !== undefined && namesDefaultScheduler(pod) && filterNode(pod, state).length === 0;
 
 
 /**
@@ -171,12 +184,15 @@ export class Reconciler implements ICommandHandler<ReconcileDaemonSet> {
         return pod ? [new PodCommandMsg(ns, name, { type: 'SetPodLabels', labels: { ...pod.metadata.labels, 'controller-revision-hash': hash } }, meta)] : [];
       }),
     ]);
-    // Creates: uid '' = let the pod decider assign one; the scheduler's binding goes in the same append.
+    // Creates: uid '' = let the pod decider assign one.
+    const cluster = schedulingCluster(view);
     await batch(
       r.createPods.map((c) => {
+        // TODO(issue 11 §2): resolve spec.priorityClassName to spec.priority (Part B's resolvePodPriority) once it lands.
         const pod: Pod = newDaemonPod(ds, c.nodeName, { name: c.name, uid: '', hash: c.hash, now });
         // builtFrom: the log records the pod as the DaemonSet version, node and hash it was built from.
-        return new PodCommandMsg(ns, c.name, { type: 'CreatePod', pod, bindTo: c.nodeName, builtFrom: { daemonSet: ds, nodeName: c.nodeName, hash: c.hash } }, meta);
+        const builtFrom = { daemonSet: ds, nodeName: c.nodeName, hash: c.hash };
+        return new PodCommandMsg(ns, c.name, { type: 'CreatePod', pod, ...(bindsAtOnce(pod, cluster.nodeState(c.nodeName)) ? { bindTo: c.nodeName } : {}), builtFrom }, meta);
       }),
     );
     const deleting = r.deletePods.map((d) => ({ d, pod: view.pod(ns, d.name) })).filter(({ pod }) => pod && !pod.metadata.deletionTimestamp);

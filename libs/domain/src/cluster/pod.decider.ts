@@ -53,10 +53,12 @@ export type PodCommand =
     }
   /** `preemptedBy`: the default scheduler evicts this pod for that one (reason 'preempted'). */
   | { type: 'RequestPodDeletion'; gracePeriodSeconds?: number; reason: string; expectedUid?: string; preemptedBy?: PreemptorRef }
-  /** The default scheduler's attempt failed with this message (upstream's FitError text). */
-  | { type: 'MarkPodUnschedulable'; message: string; expectedUid?: string }
-  /** The default scheduler preempted pods on this node for the pod. */
-  | { type: 'NominatePod'; nodeName: string; expectedUid?: string }
+  /**
+   * The default scheduler's attempt failed with this message (upstream's
+   * FitError text); `nominatedNodeName`: it preempted pods on that node for
+   * the pod. One command, so the nomination and the message land in one append.
+   */
+  | { type: 'MarkPodUnschedulable'; message: string; nominatedNodeName?: string; expectedUid?: string }
   | { type: 'ConfirmPodDeleted'; reason: string; expectedUid?: string };
 
 const checkVersion = (pod: Pod, expected?: string) => checkPreconditions(PODS, pod, { resourceVersion: expected });
@@ -93,15 +95,16 @@ export const decidePod = (cmd: PodCommand, current: Pod | undefined, ctx: Comman
       return [{ type: 'PodBound', data: { nodeName: cmd.nodeName, ...(scheduled ? { at: ctx.now } : {}) } }];
     }
     case 'MarkPodUnschedulable': {
-      // Bound or going away: no longer the scheduler's. The same message again: nothing new to record.
+      // Bound or going away: no longer the scheduler's. What the pod already says: nothing new to record.
       if (current.spec.nodeName || current.metadata.deletionTimestamp) return [];
+      const events: PodEvent[] = [];
+      if (cmd.nominatedNodeName && current.status?.nominatedNodeName !== cmd.nominatedNodeName) events.push({ type: 'PodNominated', data: { nodeName: cmd.nominatedNodeName } });
       const scheduled = current.status?.conditions?.find((c) => c.type === 'PodScheduled');
-      if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable' && scheduled.message === cmd.message) return [];
-      return [{ type: 'PodUnschedulable', data: { message: cmd.message, at: ctx.now } }];
+      if (!(scheduled?.status === 'False' && scheduled.reason === 'Unschedulable' && scheduled.message === cmd.message)) {
+        events.push({ type: 'PodUnschedulable', data: { message: cmd.message, at: ctx.now } });
+      }
+      return events;
     }
-    case 'NominatePod':
-      if (current.spec.nodeName || current.metadata.deletionTimestamp || current.status?.nominatedNodeName === cmd.nodeName) return [];
-      return [{ type: 'PodNominated', data: { nodeName: cmd.nodeName } }];
     case 'ReportPodStatus': {
       checkVersion(current, cmd.expectedResourceVersion);
       // Status first: a label event wakes the controller, which must then see the status this write stored.
