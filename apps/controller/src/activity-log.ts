@@ -63,8 +63,12 @@ export class ActivityLog implements IEventHandler<Recorded> {
         const hash = d.daemonPod ? d.daemonPod.hash : (d.pod.metadata.labels?.['controller-revision-hash'] ?? '');
         return `pod ${who} created on ${node} (${hash})`;
       }
-      case 'PodDeletionRequested':
-        return `pod ${who} terminating (${e.data.reason})`;
+      case 'PodDeletionRequested': {
+        const by = e.data.preemptedBy;
+        return `pod ${who} terminating (${e.data.reason}${by ? ` by ${by.namespace}/${by.name}` : ''})`;
+      }
+      case 'PodUnschedulable':
+        return `pod ${who} unschedulable: ${e.data.message}`;
       case 'PodDeleted':
         this.lastWaiting.delete(streamId);
         return `pod ${who} deleted`;

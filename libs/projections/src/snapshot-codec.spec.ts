@@ -16,6 +16,8 @@ const everything = (v: ClusterView) =>
       nodeList: v.nodeList().map((n) => n.metadata.name),
       timelines: v.rolloutTimelines.toSnapshot(),
       fooPods: v.allDaemonSets().map((d) => v.podsForController(d.metadata.namespace!, d.metadata.uid!).map((p) => p.metadata.name)),
+      podsByNode: v.nodeList().map((n) => [...v.podsOnNode(n.metadata.name!)].map((p) => p.metadata.name).sort()),
+      unbound: v.unboundPods().map((p) => p.metadata.name).sort(),
     }),
   );
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus, EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import type { Pod } from '@daemonledger/domain/api/types';
-import { awaitsDefaultScheduler, schedulingCommands, schedulingOrder, waitsForVictims } from '@daemonledger/domain/cluster/scheduling-attempt';
+import { awaitsDefaultScheduler, schedulingCommands, schedulingOrder } from '@daemonledger/domain/cluster/scheduling-attempt';
 import { parseStreamId } from '@daemonledger/domain/cluster/streams';
 import { isDomainError } from '@daemonledger/domain/errors';
 import { type NodeState, type SchedulingCluster, schedulePod } from '@daemonledger/domain/scheduling';
@@ -141,11 +141,8 @@ export class SchedulerService implements IEventHandler<Recorded | CaughtUp | Lea
     const pod = view.pod(ns, key.slice(slash + 1));
     if (!pod || !awaitsDefaultScheduler(pod)) return;
     this.attempts++;
-    const cluster = schedulingCluster(view);
-    const decision = schedulePod(pod, cluster);
-    const nominated = pod.status?.nominatedNodeName;
-    const waiting = decision.kind !== 'bind' && nominated !== undefined && waitsForVictims(pod, cluster.nodeState(nominated));
-    const items = schedulingCommands(pod, decision, waiting).map((c) => new PodCommandMsg(c.namespace, c.name, c.command, SCHEDULER));
+    const decision = schedulePod(pod, schedulingCluster(view));
+    const items = schedulingCommands(pod, decision).map((c) => new PodCommandMsg(c.namespace, c.name, c.command, SCHEDULER));
     const results: ({ error: unknown } | object)[] = await this.commands.execute(new ClusterCommandBatch(items));
     for (const result of results) {
       // The pod or a victim moved on (deleted, bound) since the view was read: its next change tries again.

@@ -1,7 +1,7 @@
 import type { Pod } from '../api/types';
-import { awaitsDefaultScheduler, NOT_ELIGIBLE_TERMINATING, schedulingCommands, schedulingOrder, waitsForVictims } from './scheduling-attempt';
+import { awaitsDefaultScheduler, schedulingCommands, schedulingOrder } from './scheduling-attempt';
 
-const aPod = (name: string, o: { node?: string; priority?: number; created?: string; schedulerName?: string; deleting?: boolean; preempted?: boolean; phase?: 'Pending' | 'Running' | 'Failed'; nominated?: string } = {}): Pod => ({
+const aPod = (name: string, o: { node?: string; priority?: number; created?: string; schedulerName?: string; deleting?: boolean; phase?: 'Pending' | 'Running' | 'Failed' } = {}): Pod => ({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: {
@@ -9,7 +9,7 @@ const aPod = (name: string, o: { node?: string; priority?: number; created?: str
     namespace: 'default',
     uid: `${name}-uid`,
     creationTimestamp: o.created ?? '2026-11-22T10:00:00Z',
-    ...(o.deleting || o.preempted ? { deletionTimestamp: '2026-11-22T10:01:00Z' } : {}),
+    ...(o.deleting ? { deletionTimestamp: '2026-11-22T10:01:00Z' } : {}),
   },
   spec: {
     containers: [{ name: 'c', image: 'nginx' }],
@@ -17,13 +17,8 @@ const aPod = (name: string, o: { node?: string; priority?: number; created?: str
     ...(o.priority !== undefined ? { priority: o.priority } : {}),
     ...(o.schedulerName ? { schedulerName: o.schedulerName } : {}),
   },
-  status: {
-    phase: o.phase ?? 'Pending',
-    ...(o.preempted ? { conditions: [{ type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler' }] } : {}),
-    ...(o.nominated ? { nominatedNodeName: o.nominated } : {}),
-  },
+  status: { phase: o.phase ?? 'Pending' },
 });
-const node = { apiVersion: 'v1' as const, kind: 'Node' as const, metadata: { name: 'node-0' }, spec: {} };
 const FIT = '0/1 nodes are available: 1 Insufficient cpu.';
 
 describe('which pods the default scheduler takes (issue 11 §3)', () => {
@@ -58,23 +53,6 @@ describe("an attempt's commands", () => {
     ]);
   });
 
-  it('a pod waiting for its victims preempts nothing more; its message says why, as upstream (no "preemption:" prefix)', () => {
-    const decision = { kind: 'preempt' as const, nodeName: 'node-0', victims: [aPod('other', { node: 'node-0' })], message: FIT };
-    expect(schedulingCommands(pod, decision, true)).toEqual([
-      { namespace: 'default', name: 'critical', command: { type: 'MarkPodUnschedulable', message: `${FIT} ${NOT_ELIGIBLE_TERMINATING}`, expectedUid: 'critical-uid' } },
-    ]);
-    const unschedulable = { kind: 'unschedulable' as const, message: `${FIT} preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.` };
-    expect(schedulingCommands(pod, unschedulable, true)[0].command).toMatchObject({ message: `${FIT} not eligible due to a terminating pod on the nominated node.` });
-  });
-});
-
-describe('a nominated pod waits while pods preempted for it are still terminating (upstream PodEligibleToPreemptOthers)', () => {
-  it.each([
-    ['a preempted pod still terminating on the nominated node', aPod('c', { nominated: 'node-0' }), [aPod('v', { node: 'node-0', preempted: true })], true],
-    ['the victims are gone', aPod('c', { nominated: 'node-0' }), [aPod('x', { node: 'node-0' })], false],
-    ['a pod deleted for another reason', aPod('c', { nominated: 'node-0' }), [aPod('x', { node: 'node-0', deleting: true })], false],
-    ['never nominated', aPod('c'), [aPod('v', { node: 'node-0', preempted: true })], false],
-  ])('%s', (_, pod, pods, expected) => expect(waitsForVictims(pod, { node, pods })).toBe(expected));
 });
 
 describe("pending pods are tried in upstream's queue order", () => {

@@ -1,5 +1,5 @@
 import type { Pod } from '../api/types';
-import type { NodeState, ScheduleDecision } from '../scheduling';
+import type { ScheduleDecision } from '../scheduling';
 import { DEFAULT_SCHEDULER } from './evolve';
 import type { PodCommand } from './pod.decider';
 
@@ -26,27 +26,6 @@ const terminal = (pod: Pod) => pod.status?.phase === 'Succeeded' || pod.status?.
 export const awaitsDefaultScheduler = (pod: Pod): boolean =>
   !pod.spec.nodeName && !pod.metadata.deletionTimestamp && !terminal(pod) && namesDefaultScheduler(pod);
 
-/** A pod the scheduler preempted that has not gone yet (upstream's PodTerminatingByPreemption). */
-const terminatingByPreemption = (pod: Pod) =>
-  Boolean(pod.metadata.deletionTimestamp) && Boolean(pod.status?.conditions?.some((c) => c.type === 'DisruptionTarget' && c.reason === 'PreemptionByScheduler'));
-
-/**
- * Upstream's PodEligibleToPreemptOthers, the nominated-node half: a pod
- * whose nominated node still holds pods preempted for it waits for them to go
- * instead of preempting more. (`preemptionPolicy: Never` is schedulePod's.)
- */
-export const waitsForVictims = (pod: Pod, nominated: NodeState | undefined): boolean =>
-  Boolean(pod.status?.nominatedNodeName) && Boolean(nominated?.pods.some(terminatingByPreemption));
-
-/** Upstream's PostFilter message for a pod that waits for its victims (appended to the FitError's text as it is, with no "preemption:"). */
-export const NOT_ELIGIBLE_TERMINATING = 'not eligible due to a terminating pod on the nominated node.';
-
-/** The FitError text without its preemption part (what comes after " preemption: "). */
-const withoutPreemption = (message: string) => {
-  const at = message.indexOf(' preemption: ');
-  return at < 0 ? message : message.slice(0, at);
-};
-
 /**
  * The commands for one attempt's decision on `pod`:
  * - bind: `BindPod`;
@@ -54,11 +33,11 @@ const withoutPreemption = (message: string) => {
  *   the node), then the nomination with the attempt's failure message — in
  *   upstream's order (prepareCandidate deletes the victims, then the failed
  *   attempt is recorded with the nominated node); one batch, one append;
- * - unschedulable: the failure message (the decider records it only when it changed).
- * `waiting` (see `waitsForVictims`): the pod's victims are still going; it
- * preempts nothing more, and its message says why, as upstream's does.
+ * - unschedulable: the failure message (the decider records it only when it
+ *   changed). A nominated pod whose victims are still terminating gets this
+ *   too ("not eligible due to a terminating pod…": schedulePod's rule).
  */
-export const schedulingCommands = (pod: Pod, decision: ScheduleDecision, waiting = false): PodCommandFor[] => {
+export const schedulingCommands = (pod: Pod, decision: ScheduleDecision): PodCommandFor[] => {
   const namespace = pod.metadata.namespace ?? 'default';
   const name = pod.metadata.name!;
   const uid = pod.metadata.uid;
@@ -67,9 +46,8 @@ export const schedulingCommands = (pod: Pod, decision: ScheduleDecision, waiting
     case 'bind':
       return [own({ type: 'BindPod', nodeName: decision.nodeName })];
     case 'unschedulable':
-      return [own({ type: 'MarkPodUnschedulable', message: waiting ? `${withoutPreemption(decision.message)} ${NOT_ELIGIBLE_TERMINATING}` : decision.message, expectedUid: uid })];
+      return [own({ type: 'MarkPodUnschedulable', message: decision.message, expectedUid: uid })];
     case 'preempt': {
-      if (waiting) return [own({ type: 'MarkPodUnschedulable', message: `${withoutPreemption(decision.message)} ${NOT_ELIGIBLE_TERMINATING}`, expectedUid: uid })];
       const preemptedBy = { namespace, name, uid: uid ?? '', nodeName: decision.nodeName };
       return [
         ...decision.victims.map((v) => ({
