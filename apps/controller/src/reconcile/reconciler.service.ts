@@ -23,7 +23,7 @@ import type { CommandMeta } from '../commands/command-runner.service';
 import { CLOCK, type Clock, LEADERSHIP, type Leadership } from '../infrastructure/tokens';
 import { ControllerMetrics } from '../metrics/controller-metrics';
 import { ClusterState } from '../projections/cluster-state.service';
-import { schedulingCluster } from '../scheduling/scheduler.service';
+import { schedulingCluster } from '../scheduling/scheduling-cluster';
 import { RolloutTracker } from './rollout-tracker.service';
 import { WorkQueue } from './work-queue';
 

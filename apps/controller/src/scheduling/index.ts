@@ -1,4 +1,5 @@
 import { SchedulerService } from './scheduler.service';
 
-export { SchedulerService, schedulingCluster } from './scheduler.service';
+export { SchedulerService } from './scheduler.service';
+export { schedulingCluster } from './scheduling-cluster';
 export const SCHEDULING_PROVIDERS = [SchedulerService];

@@ -4,8 +4,7 @@ import type { Pod } from '@daemonledger/domain/api/types';
 import { awaitsDefaultScheduler, schedulingCommands, schedulingOrder } from '@daemonledger/domain/cluster/scheduling-attempt';
 import { parseStreamId } from '@daemonledger/domain/cluster/streams';
 import { isDomainError } from '@daemonledger/domain/errors';
-import { type NodeState, type SchedulingCluster, schedulePod } from '@daemonledger/domain/scheduling';
-import type { ClusterView } from '@daemonledger/projections';
+import { schedulePod } from '@daemonledger/domain/scheduling';
 import { ClusterCommandBatch, PodCommandMsg } from '../commands/cluster.commands';
 import type { CommandMeta } from '../commands/command-runner.service';
 import { LEADERSHIP, type Leadership } from '../infrastructure/tokens';
@@ -13,27 +12,12 @@ import { ClusterState } from '../projections/cluster-state.service';
 import { CaughtUp, Recorded } from '../projections/recorded';
 import { LeadershipResync } from '../reconcile/leadership-resync.service';
 import { WorkQueue } from '../reconcile/work-queue';
+import { schedulingCluster, terminal } from './scheduling-cluster';
 
 const SCHEDULER: CommandMeta = { actor: 'default-scheduler', fenced: true };
 
 /** Node events after which a pending pod may fit where it did not (room, labels, taints, cordon, readiness). */
 const NODE_CHANGES = new Set(['NodeJoined', 'NodeLabelsChanged', 'NodeStatusReported', 'NodeTaintsChanged', 'NodeConditionChanged', 'NodeUncordoned']);
-
-const terminal = (pod: Pod) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
-
-/**
- * The cluster as `schedulePod` reads it, over the live view: a node and its
- * bound pods that still hold room (not terminal; being deleted still counts,
- * as upstream until they are gone), looked up one node at a time.
- */
-export const schedulingCluster = (view: ClusterView): SchedulingCluster => ({
-  nodeCount: view.nodes.size,
-  nodeNames: () => view.nodes.keys(),
-  nodeState: (name): NodeState | undefined => {
-    const node = view.nodes.get(name);
-    return node && { node, pods: [...view.podsOnNode(name)].filter((p) => !terminal(p)) };
-  },
-});
 
 /**
  * The default scheduler (issue 11 §1–§3). While this process leads, it keeps

@@ -2,7 +2,7 @@ import { aDaemonSet } from '../../test/a-daemon-set';
 import type { DaemonSet } from '../api/types';
 import { admitDaemonSetCreate } from '../api/daemon-set-strategy';
 import { newDaemonPod } from '../controller/pods';
-import { rebuildDaemonPod, type DaemonPodRef } from './daemon-pod';
+import { daemonPodRef, rebuildDaemonPod, withResolvedPriority, type DaemonPodRef } from './daemon-pod';
 
 const versions: DaemonSet[] = [
   admitDaemonSetCreate(aDaemonSet()),
@@ -55,5 +55,27 @@ describe('rebuildDaemonPod', () => {
     expect(a.spec.affinity).not.toBe(b.spec.affinity);
     expect(a.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0].matchFields?.[0].values).toEqual(['node-0']);
     expect(JSON.stringify(ds)).toBe(before);
+  });
+});
+
+describe('a daemon pod with a resolved priority (issue 11 §2)', () => {
+  const ds = { ...versions[0], metadata: { ...versions[0].metadata, resourceVersion: '7' } } as DaemonSet;
+  const built = (priority: Parameters<typeof withResolvedPriority>[1]) => {
+    const pod = newDaemonPod(ds, 'node-0', { name: 'foo-node-0', uid: 'u', hash: 'h', now: Date.parse('2026-11-22T10:00:00Z') });
+    return { ...pod, spec: withResolvedPriority({ ...pod.spec, priorityClassName: 'high' }, priority) };
+  };
+
+  it('is recorded as a reference that rebuilds it exactly, priority included', () => {
+    const priority = { value: 1000, preemptionPolicy: 'PreemptLowerPriority', className: 'high' };
+    const pod = built(priority);
+    const ref = daemonPodRef(pod, { daemonSet: ds, nodeName: 'node-0', hash: 'h', priority });
+    expect(ref?.priority).toEqual(priority);
+    expect(JSON.stringify(rebuildDaemonPod(ref!, ds, 'foo-node-0'))).toBe(JSON.stringify(pod));
+    expect(pod.spec).toMatchObject({ priorityClassName: 'high', priority: 1000, preemptionPolicy: 'PreemptLowerPriority' });
+  });
+
+  it('a reference without a priority rebuilds the pod as before priorities', () => {
+    const ref: DaemonPodRef = { daemonSet: 'x', version: 7, node: 'node-0', uid: 'u', hash: 'h', created: '2026-11-22T10:00:00Z' };
+    expect(rebuildDaemonPod(ref, ds, 'foo-node-0').spec.priority).toBeUndefined();
   });
 });

@@ -20,13 +20,35 @@ export interface DaemonPodRef {
   hash: string;
   /** creationTimestamp (RFC 3339, whole seconds). */
   created: string;
+  /** The priority the controller resolved for the pod (issue 11 §2); absent in pods built before priorities (none then). */
+  priority?: ResolvedPriority;
 }
+
+/** What priority resolution gave a pod: `spec.priority`, `spec.preemptionPolicy` and the class named (or the global default's). */
+export interface ResolvedPriority {
+  value: number;
+  preemptionPolicy: string;
+  className?: string;
+}
+
+/**
+ * The spec with a resolved priority, laid out as the Priority admission
+ * plugin leaves it (`resolvePodPriority`): priorityClassName (when there is
+ * one), priority and preemptionPolicy last. Both the controller and the fold
+ * build daemon pods with it, so the rebuild is exact.
+ */
+export const withResolvedPriority = <S extends { priorityClassName?: string; priority?: number; preemptionPolicy?: string }>(spec: S, p: ResolvedPriority): S => {
+  const { priorityClassName: _name, priority: _value, preemptionPolicy: _policy, ...rest } = spec;
+  return { ...rest, ...(p.className ? { priorityClassName: p.className } : {}), priority: p.value, preemptionPolicy: p.preemptionPolicy } as S;
+};
 
 /** What the controller tells the pod decider about a pod it built with `newDaemonPod`. */
 export interface DaemonPodSource {
   daemonSet: DaemonSet;
   nodeName: string;
   hash: string;
+  /** The priority resolved for the pod, when it was (see `withResolvedPriority`). */
+  priority?: ResolvedPriority;
 }
 
 /** Finds the DaemonSet `name` of `namespace` as it was at `version` (what the fold keeps for this). */
@@ -53,10 +75,11 @@ const templatePod = (ds: DaemonSet, hash: string): Pod => {
  */
 export const rebuildDaemonPod = (ref: DaemonPodRef, ds: DaemonSet, podName: string): Pod => {
   const t = templatePod(ds, ref.hash);
+  const spec = { ...t.spec, affinity: pinToNode(ds.spec.template.spec.affinity, ref.node) };
   return {
     ...t,
     metadata: { ...t.metadata, name: podName, uid: ref.uid, creationTimestamp: toRfc3339(parseTime(ref.created) ?? 0) },
-    spec: { ...t.spec, affinity: pinToNode(ds.spec.template.spec.affinity, ref.node) },
+    spec: ref.priority ? withResolvedPriority(spec, ref.priority) : spec,
     status: { phase: 'Pending' },
   };
 };
@@ -69,7 +92,15 @@ export const daemonPodRef = (pod: Pod, source: DaemonPodSource): DaemonPodRef | 
   const version = Number(source.daemonSet.metadata.resourceVersion);
   const { uid, creationTimestamp, name } = pod.metadata;
   if (!Number.isSafeInteger(version) || !uid || !creationTimestamp || !name || !source.daemonSet.metadata.name) return undefined;
-  const ref: DaemonPodRef = { daemonSet: source.daemonSet.metadata.name, version, node: source.nodeName, uid, hash: source.hash, created: creationTimestamp };
+  const ref: DaemonPodRef = {
+    daemonSet: source.daemonSet.metadata.name,
+    version,
+    node: source.nodeName,
+    uid,
+    hash: source.hash,
+    created: creationTimestamp,
+    ...(source.priority ? { priority: source.priority } : {}),
+  };
   return sameJson(rebuildDaemonPod(ref, source.daemonSet, name), pod) ? ref : undefined;
 };
 
