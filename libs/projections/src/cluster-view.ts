@@ -272,6 +272,13 @@ export class ClusterView {
     return this.podsByNode.get(nodeName)?.values() ?? [];
   }
 
+  /** Unbound pods nominated to `nodeName` (where the scheduler preempted for them): pinned to it, or pinned to none. */
+  *nominatedTo(nodeName: string): Iterable<Pod> {
+    for (const slot of [nodeName, '']) {
+      for (const pod of this.unboundByTarget.get(slot)?.values() ?? []) if (pod.status?.nominatedNodeName === nodeName) yield pod;
+    }
+  }
+
   /** Unbound pods: all of them, or only those room on `nodeName` may help (pinned to it, or pinned to none). */
   unboundPods(nodeName?: string): Pod[] {
     if (nodeName === undefined) return [...this.unboundByTarget.values()].flatMap((m) => [...m.values()]);

@@ -79,6 +79,8 @@ describe('pods by node in the live view (derived from pods, rebuilt on restore)'
     expect(names(view.unboundPods('node-0'))).toEqual(['critical', 'loose']);
     expect(names(view.unboundPods('node-1'))).toEqual(['elsewhere', 'loose']);
     expect(names(view.unboundPods())).toEqual(['critical', 'elsewhere', 'loose']);
+    expect(names(view.nominatedTo('node-0'))).toEqual(['critical']);
+    expect(names(view.nominatedTo('node-1'))).toEqual([]);
   });
 
   it('follows binding and deletion', () => {

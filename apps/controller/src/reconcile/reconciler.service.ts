@@ -185,14 +185,13 @@ export class Reconciler implements ICommandHandler<ReconcileDaemonSet> {
       }),
     ]);
     // Creates: uid '' = let the pod decider assign one.
-    const cluster = schedulingCluster(view);
     await batch(
       r.createPods.map((c) => {
         // TODO(issue 11 §2): resolve spec.priorityClassName to spec.priority (Part B's resolvePodPriority) once it lands.
         const pod: Pod = newDaemonPod(ds, c.nodeName, { name: c.name, uid: '', hash: c.hash, now });
         // builtFrom: the log records the pod as the DaemonSet version, node and hash it was built from.
         const builtFrom = { daemonSet: ds, nodeName: c.nodeName, hash: c.hash };
-        return new PodCommandMsg(ns, c.name, { type: 'CreatePod', pod, ...(bindsAtOnce(pod, cluster.nodeState(c.nodeName)) ? { bindTo: c.nodeName } : {}), builtFrom }, meta);
+        return new PodCommandMsg(ns, c.name, { type: 'CreatePod', pod, ...(bindsAtOnce(pod, schedulingCluster(view, pod).nodeState(c.nodeName)) ? { bindTo: c.nodeName } : {}), builtFrom }, meta);
       }),
     );
     const deleting = r.deletePods.map((d) => ({ d, pod: view.pod(ns, d.name) })).filter(({ pod }) => pod && !pod.metadata.deletionTimestamp);

@@ -125,7 +125,7 @@ export class SchedulerService implements IEventHandler<Recorded | CaughtUp | Lea
     const pod = view.pod(ns, key.slice(slash + 1));
     if (!pod || !awaitsDefaultScheduler(pod)) return;
     this.attempts++;
-    const decision = schedulePod(pod, schedulingCluster(view));
+    const decision = schedulePod(pod, schedulingCluster(view, pod));
     const items = schedulingCommands(pod, decision).map((c) => new PodCommandMsg(c.namespace, c.name, c.command, SCHEDULER));
     const results: ({ error: unknown } | object)[] = await this.commands.execute(new ClusterCommandBatch(items));
     for (const result of results) {
