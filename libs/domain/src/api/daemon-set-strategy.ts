@@ -16,6 +16,7 @@ import { validateNode, validateNodeUpdate } from './validation/node';
 import { validateObjectMeta, validateObjectMetaUpdate } from './validation/meta';
 import { validatePodSpec } from './validation/pod-spec';
 import type { FieldError } from './field-errors';
+import { admitPodPriority, type PriorityClassLookup } from '../kinds/priority-class';
 
 /** Deep equality on JSON values, insensitive to key order (Go's semantic DeepEqual on decoded objects). */
 export const canonicalJson = (v: unknown): string =>
@@ -53,9 +54,13 @@ export const validatePod = (pod: Pod): FieldError[] => [
   ...validatePodSpec(pod.spec, 'spec'),
 ];
 
-/** Pods get the template defaults plus the pod-only ones. */
-export const admitPodCreate = (input: Pod): Pod => {
-  const pod = defaultPod(input);
+/**
+ * Pods get the template defaults plus the pod-only ones, then their priority
+ * from `priorityClasses` (the Priority admission plugin, which upstream runs
+ * before validation: an unknown class is a 403 whatever else is wrong).
+ */
+export const admitPodCreate = (input: Pod, priorityClasses: PriorityClassLookup): Pod => {
+  const pod = admitPodPriority(defaultPod(input), priorityClasses);
   const errs = validatePod(pod);
   return errs.length ? fail(pod, 'Pod', '', errs) : pod;
 };

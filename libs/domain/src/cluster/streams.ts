@@ -20,9 +20,10 @@ export const STORED_STREAM_KINDS = [
   'rolebinding',
   'clusterrolebinding',
   'lease',
+  'priorityclass',
 ] as const;
 export type StoredStreamKind = (typeof STORED_STREAM_KINDS)[number];
-const CLUSTER_SCOPED_STORED: readonly string[] = ['namespace', 'clusterrole', 'clusterrolebinding'];
+const CLUSTER_SCOPED_STORED: readonly string[] = ['namespace', 'clusterrole', 'clusterrolebinding', 'priorityclass'];
 
 export const isStoredStreamKind = (kind: string): kind is StoredStreamKind => (STORED_STREAM_KINDS as readonly string[]).includes(kind);
 

@@ -4,6 +4,7 @@ export * from './core-kinds';
 export * from './service';
 export * from './rbac';
 export * from './lease';
+export * from './priority-class';
 export * from './registry';
 export * from './object.decider';
 export * from './namespace-lifecycle';

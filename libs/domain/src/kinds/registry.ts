@@ -5,6 +5,7 @@ import { validateObjectMeta, validateObjectMetaUpdate } from '../api/validation/
 import type { StoredStreamKind } from '../cluster/streams';
 import { CONFIG_MAP_KIND, NAMESPACE_KIND, SECRET_KIND, SERVICE_ACCOUNT_KIND } from './core-kinds';
 import { LEASE_KIND } from './lease';
+import { PRIORITY_CLASS_KIND } from './priority-class';
 import { apiVersionOfKind, type StoredKindDef, type StoredObject } from './kind-def';
 import { CLUSTER_ROLE_BINDING_KIND, CLUSTER_ROLE_KIND, ROLE_BINDING_KIND, ROLE_KIND } from './rbac';
 import { SERVICE_KIND } from './service';
@@ -21,6 +22,7 @@ export const STORED_KINDS: readonly StoredKindDef[] = [
   ROLE_BINDING_KIND,
   CLUSTER_ROLE_BINDING_KIND,
   LEASE_KIND,
+  PRIORITY_CLASS_KIND,
 ];
 
 export const storedKindOfStream = (kind: StoredStreamKind): StoredKindDef => STORED_KINDS.find((k) => k.streamKind === kind)!;

@@ -1,4 +1,16 @@
-import { admitPodCreate, admitPodStatusUpdate, admitPodUpdate, canonicalJson, forbidden, invalidError, PODS, SELECTABLE_FIELDS, statusWriteMetadata } from '@daemonledger/domain';
+import {
+  admitPodCreate,
+  admitPodStatusUpdate,
+  admitPodUpdate,
+  canonicalJson,
+  forbidden,
+  invalidError,
+  keepPodPriority,
+  PODS,
+  priorityClassLookup,
+  SELECTABLE_FIELDS,
+  statusWriteMetadata,
+} from '@daemonledger/domain';
 import type { Pod } from '@daemonledger/domain/api/types';
 import { PodCommandMsg } from '../../commands/cluster.commands';
 import { controllerRefChange, refuseFinalizerChange } from './kept-metadata';
@@ -49,14 +61,15 @@ export const PODS_RESOURCE: ResourceDef<Pod> = {
     decodeKind: 'Pod',
     patchKind: 'Pod',
     async create(input, c) {
-      const pod = admitPodCreate(input);
+      // Priority from the classes the view holds now, as upstream's admission reads its informer.
+      const pod = admitPodCreate(input, priorityClassLookup(c.view));
       if (c.dryRun) return pod;
       const { nodeName, ...spec } = pod.spec;
       await command(pod, c, { type: 'CreatePod', pod: { ...pod, spec, status: pod.status ?? { phase: 'Pending' } }, ...(nodeName ? { bindTo: nodeName } : {}) });
       return readBack(c, pod) ?? pod;
     },
     async update(input, current, c) {
-      const pod = admitPodUpdate(input, current);
+      const pod = admitPodUpdate(keepPodPriority(input, current), current);
       const comparable = (p: Pod) => canonicalJson({ ...p.spec, nodeName: undefined });
       if (comparable(pod) !== comparable(admitPodUpdate(current, current))) {
         throw invalidError('Pod', '', current.metadata.name!, [forbidden('spec', POD_UPDATE_FORBIDDEN)]);

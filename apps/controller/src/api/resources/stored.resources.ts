@@ -6,12 +6,19 @@ import {
   allocateServiceAddresses,
   alreadyExistsError,
   builtinNamespace,
+  builtinPriorityClass,
   decodeStored,
   DEFAULT_SERVICE_CIDR,
   forbiddenError,
+  globalDefaultConflict,
   isBuiltinNamespace,
+  isSystemPriorityClass,
   namespaceDeletionRefusal,
   parseServiceRange,
+  PRIORITY_CLASSES,
+  priorityClassDeletionRefusal,
+  priorityClassesOf,
+  priorityClassLookup,
   STORED_KINDS,
   type StoredKindDef,
   type StoredObject,
@@ -35,6 +42,8 @@ interface StoredHooks {
   present?(o: StoredObject): StoredObject;
   /** Refusals beyond the decider's (a built-in namespace exists already). */
   checkCreate?(o: StoredObject, c: WriteContext): void;
+  /** Refusals of an admitted update beyond the decider's (a second default PriorityClass). */
+  checkUpdate?(o: StoredObject, current: StoredObject, c: WriteContext): void;
   /** The admitted object as it goes into the command (a Secret sealed, a Service given addresses). Not called for dry runs. */
   prepareCreate?(o: StoredObject, c: WriteContext): StoredObject;
   prepareUpdate?(o: StoredObject, current: StoredObject, c: WriteContext): StoredObject;
@@ -111,6 +120,7 @@ export const storedResource = (kind: StoredKindDef, hooks: StoredHooks = {}): Re
         }),
       async update(input, current, c) {
         const admitted = admitStoredUpdate(kind, input, current);
+        hooks.checkUpdate?.(admitted, current, c);
         if (c.dryRun) return admitted;
         const object = hooks.prepareUpdate ? hooks.prepareUpdate(admitted, current, c) : admitted;
         const base = hooks.base?.(current, c);
@@ -194,6 +204,36 @@ const services = (cidr: string): ResourceDef<StoredObject> => {
   });
 };
 
+/**
+ * PriorityClasses: the built-ins served until written (as old as the log, like
+ * the built-in namespaces), never deleted; at most one global default
+ * (upstream's Priority admission plugin). Creates run one at a time, so two
+ * defaults created at once are not both admitted.
+ */
+const priorityClasses = (createdAt: () => string): ResourceDef<StoredObject> => {
+  const ref = { resource: PRIORITY_CLASSES.resource, group: PRIORITY_CLASSES.group };
+  const refuseSecondDefault = (o: StoredObject, c: WriteContext) => {
+    const conflict = globalDefaultConflict(o, priorityClassLookup(c.view));
+    if (conflict) throw forbiddenError(ref, o.metadata.name ?? '', conflict);
+  };
+  return storedResource(kindOf('priorityclasses'), {
+    serializeCreates: true,
+    list: (view) => priorityClassesOf(view, createdAt()),
+    get: (view, _ns, name) => view.object('priorityclass', '', name) ?? builtinPriorityClass(name, createdAt()),
+    checkCreate: (o, c) => {
+      const name = o.metadata.name ?? '';
+      if (isSystemPriorityClass(name) && !c.view.object('priorityclass', '', name)) throw alreadyExistsError(ref, name);
+      refuseSecondDefault(o, c);
+    },
+    checkUpdate: (o, _current, c) => refuseSecondDefault(o, c),
+    base: (current, c) => (c.view.object('priorityclass', '', current.metadata.name ?? '') ? undefined : current),
+    refuseDelete: (current) => {
+      const refusal = priorityClassDeletionRefusal(current.metadata.name ?? '');
+      if (refusal) throw forbiddenError(ref, current.metadata.name ?? '', refusal);
+    },
+  });
+};
+
 /** Every stored kind's resource, in discovery order. */
 export const storedResources = (options: { createdAt: () => string; sealer: SecretSealer; serviceCidr?: string }): ResourceDef<StoredObject>[] =>
   STORED_KINDS.map((kind) => {
@@ -204,6 +244,8 @@ export const storedResources = (options: { createdAt: () => string; sealer: Secr
         return secrets(options.sealer);
       case 'services':
         return services(options.serviceCidr ?? DEFAULT_SERVICE_CIDR);
+      case 'priorityclasses':
+        return priorityClasses(options.createdAt);
       default:
         return storedResource(kind);
     }

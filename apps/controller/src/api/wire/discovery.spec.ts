@@ -63,6 +63,7 @@ describe('aggregated discovery documents', () => {
       { name: 'authentication.k8s.io', creationTimestamp: null },
       { name: 'rbac.authorization.k8s.io', creationTimestamp: null },
       { name: 'coordination.k8s.io', creationTimestamp: null },
+      { name: 'scheduling.k8s.io', creationTimestamp: null },
       { name: 'ledger.daemonledger.io', creationTimestamp: null },
     ]);
     const res = doc.items[0].versions[0].resources;
@@ -116,6 +117,7 @@ describe('legacy discovery documents (kubectl-wire §2.2)', () => {
         { name: 'authentication.k8s.io', versions: [{ groupVersion: 'authentication.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'authentication.k8s.io/v1', version: 'v1' } },
         { name: 'rbac.authorization.k8s.io', versions: [{ groupVersion: 'rbac.authorization.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'rbac.authorization.k8s.io/v1', version: 'v1' } },
         { name: 'coordination.k8s.io', versions: [{ groupVersion: 'coordination.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'coordination.k8s.io/v1', version: 'v1' } },
+        { name: 'scheduling.k8s.io', versions: [{ groupVersion: 'scheduling.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'scheduling.k8s.io/v1', version: 'v1' } },
         { name: 'ledger.daemonledger.io', versions: [{ groupVersion: 'ledger.daemonledger.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'ledger.daemonledger.io/v1', version: 'v1' } },
       ],
     });
@@ -145,6 +147,12 @@ describe('legacy discovery documents (kubectl-wire §2.2)', () => {
     expect(apiResourceList('coordination.k8s.io/v1')).toEqual({
       kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'coordination.k8s.io/v1',
       resources: [{ name: 'leases', singularName: 'lease', namespaced: true, kind: 'Lease', verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] }],
+    });
+  });
+  it('scheduling.k8s.io/v1: cluster-scoped priorityclasses with every verb, short name pc (as upstream)', () => {
+    expect(apiResourceList('scheduling.k8s.io/v1')).toEqual({
+      kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'scheduling.k8s.io/v1',
+      resources: [{ name: 'priorityclasses', singularName: 'priorityclass', namespaced: false, kind: 'PriorityClass', verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['pc'] }],
     });
   });
   it('GET /api/v1: no apiVersion field, cluster-scoped nodes and namespaces', () => {

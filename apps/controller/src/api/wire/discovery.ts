@@ -59,6 +59,8 @@ export const SERVED_RESOURCES: readonly ServedResource[] = [
   { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterrolebindings', kind: 'ClusterRoleBinding', singular: 'clusterrolebinding', namespaced: false, verbs: ALL_VERBS },
   // Node heartbeats (kube-node-lease) and the controllers' leader lease (kube-system).
   { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease', singular: 'lease', namespaced: true, verbs: ALL_VERBS },
+  // Pod priorities (pods resolve spec.priorityClassName at admission); two built-in classes.
+  { group: 'scheduling.k8s.io', version: 'v1', resource: 'priorityclasses', kind: 'PriorityClass', singular: 'priorityclass', namespaced: false, verbs: ALL_VERBS, shortNames: ['pc'] },
   // DaemonLedger's own, read-only: one Rollout per rollout of a DaemonSet, and its audit trail.
   {
     group: 'ledger.daemonledger.io', version: 'v1', resource: 'rollouts', kind: 'Rollout', singular: 'rollout', namespaced: true, verbs: ['get', 'list', 'watch'], shortNames: ['ro'],

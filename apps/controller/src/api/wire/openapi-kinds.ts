@@ -1,7 +1,7 @@
 /**
  * components.schemas for the stored kinds (core/v1 ServiceAccount, ConfigMap,
  * Secret, Service; rbac.authorization.k8s.io/v1 roles and bindings;
- * coordination.k8s.io/v1 Leases), in the
+ * coordination.k8s.io/v1 Leases; scheduling.k8s.io/v1 PriorityClasses), in the
  * shape of the other documents' (openapi-schemas.ts): upstream names, each
  * kind with its `x-kubernetes-group-version-kind`, our own descriptions.
  * kubectl uses them for `kubectl explain` and, through the patch operations'
@@ -149,4 +149,16 @@ export const COORDINATION_V1_SCHEMAS: Record<string, Schema> = {
     strategy: str('How a coordinated leader election picks the next holder (e.g. OldestEmulationVersion).'),
     preferredHolder: str('The holder a coordinated election would rather have; only with strategy.'),
   }),
+};
+
+const SCHEDULING = 'io.k8s.api.scheduling.v1.';
+
+export const SCHEDULING_V1_SCHEMAS: Record<string, Schema> = {
+  ...Object.fromEntries([META + 'ObjectMeta', META + 'OwnerReference', META + 'Time', META + 'ListMeta'].map((n) => [n, APPS_V1_SCHEMAS[n]])),
+  ...kindWithList(SCHEDULING, 'scheduling.k8s.io', 'PriorityClass', 'A name for a pod priority: pods naming it in spec.priorityClassName get its value as spec.priority when created. system-node-critical and system-cluster-critical are built in.', {
+    value: int('The priority of pods of this class. User classes go up to 1000000000; higher values are reserved for the built-ins. Cannot change.'),
+    globalDefault: bool('Whether pods that name no class get this one. At most one class may be the default.'),
+    description: str('What the class is for, in words.'),
+    preemptionPolicy: str('PreemptLowerPriority (the default) lets pending pods of this class preempt lower-priority pods; Never does not. Cannot change.'),
+  }, { required: ['value'] }),
 };

@@ -27,7 +27,7 @@ const fields = (d: Doc, schema: any): string[] => {
 describe('/openapi/v3 root (kubectl-wire §3.2)', () => {
   it('links every served group/version by hash URL', () => {
     const root = openApiV3Root();
-    expect(Object.keys(root.paths).sort()).toEqual(['api/v1', 'apis/apps/v1', 'apis/coordination.k8s.io/v1', 'apis/ledger.daemonledger.io/v1', 'apis/rbac.authorization.k8s.io/v1']);
+    expect(Object.keys(root.paths).sort()).toEqual(['api/v1', 'apis/apps/v1', 'apis/coordination.k8s.io/v1', 'apis/ledger.daemonledger.io/v1', 'apis/rbac.authorization.k8s.io/v1', 'apis/scheduling.k8s.io/v1']);
     for (const [path, { serverRelativeURL }] of Object.entries(root.paths)) {
       expect(serverRelativeURL).toBe(`/openapi/v3/${path}?hash=${openApiV3Document(path)!.hash}`);
     }
@@ -133,6 +133,22 @@ describe('coordination.k8s.io/v1 leases (kubectl explain lease.spec)', () => {
     const refs = JSON.stringify(d).match(/#\/components\/schemas\/[^"]+/g) ?? [];
     for (const ref of refs) expect(d.components.schemas).toHaveProperty([ref.split('/').pop()!]);
     for (const s of Object.values(d.components.schemas)) for (const p of Object.values<any>(s.properties ?? {})) expect(p.description).toBeTruthy();
+  });
+});
+
+describe('scheduling.k8s.io/v1 priorityclasses (kubectl explain priorityclass)', () => {
+  const d = doc('apis/scheduling.k8s.io/v1');
+  const schema = d.components.schemas['io.k8s.api.scheduling.v1.PriorityClass'];
+  it('a cluster-scoped path whose patch carries the GVK', () => {
+    const item = d.paths['/apis/scheduling.k8s.io/v1/priorityclasses/{name}'];
+    expect(item.patch['x-kubernetes-group-version-kind']).toEqual({ group: 'scheduling.k8s.io', version: 'v1', kind: 'PriorityClass' });
+    expect(schema['x-kubernetes-group-version-kind']).toEqual([{ group: 'scheduling.k8s.io', kind: 'PriorityClass', version: 'v1' }]);
+  });
+  it('has the PriorityClass fields, value required, no dangling $ref', () => {
+    expect(fields(d, schema)).toEqual(['apiVersion', 'description', 'globalDefault', 'kind', 'metadata', 'preemptionPolicy', 'value']);
+    expect(schema.required).toEqual(['value']);
+    const refs = JSON.stringify(d).match(/#\/components\/schemas\/[^"]+/g) ?? [];
+    for (const ref of refs) expect(d.components.schemas).toHaveProperty([ref.split('/').pop()!]);
   });
 });
 

@@ -17,7 +17,7 @@
 import { createHash } from 'crypto';
 import { LEDGER_V1_SCHEMAS } from './openapi-ledger';
 import { APPS_V1_SCHEMAS, CORE_V1_SCHEMAS, type Schema } from './openapi-schemas';
-import { COORDINATION_V1_SCHEMAS, CORE_STORED_SCHEMAS, RBAC_V1_SCHEMAS } from './openapi-kinds';
+import { COORDINATION_V1_SCHEMAS, CORE_STORED_SCHEMAS, RBAC_V1_SCHEMAS, SCHEDULING_V1_SCHEMAS } from './openapi-kinds';
 
 interface OpenApiKind {
   kind: string;
@@ -69,6 +69,12 @@ const GROUP_VERSIONS: GroupVersionSpec[] = [
     group: 'coordination.k8s.io',
     kinds: [{ kind: 'Lease', resource: 'leases', namespaced: true, schema: 'io.k8s.api.coordination.v1.Lease' }],
     schemas: COORDINATION_V1_SCHEMAS,
+  },
+  {
+    path: 'apis/scheduling.k8s.io/v1',
+    group: 'scheduling.k8s.io',
+    kinds: [{ kind: 'PriorityClass', resource: 'priorityclasses', namespaced: false, schema: 'io.k8s.api.scheduling.v1.PriorityClass' }],
+    schemas: SCHEDULING_V1_SCHEMAS,
   },
   {
     path: 'apis/apps/v1',

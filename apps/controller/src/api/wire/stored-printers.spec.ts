@@ -14,6 +14,7 @@ describe('Tables of the stored kinds, as kube-apiserver prints them', () => {
     ['roles', ['Name', 'Created At']],
     ['clusterrolebindings', ['Name', 'Role', 'Age', '(Users)', '(Groups)', '(ServiceAccounts)']],
     ['leases', ['Name', 'Holder', 'Age']],
+    ['priorityclasses', ['Name', 'Value', 'Global-Default', 'Age', 'PreemptionPolicy']],
   ])('%s columns', (resource, want) => expect(columns(resource)).toEqual(want));
 
   it.each<[string, object, (string | number)[]]>([
@@ -34,6 +35,11 @@ describe('Tables of the stored kinds, as kube-apiserver prints them', () => {
         subjects: [{ kind: 'User', name: 'jane' }, { kind: 'Group', name: 'ops' }, { kind: 'ServiceAccount', name: 'default', namespace: 'ci' }],
       }),
     ).toEqual(['b', 'ClusterRole/view', '60m', 'jane', 'ops', 'ci/default']);
+  });
+
+  it('priority classes print value, default and policy as upstream (an integer, a boolean, the policy)', () => {
+    expect(cells('priorityclasses', { metadata: meta('gold'), value: 1000, globalDefault: true, preemptionPolicy: 'Never' })).toEqual(['gold', 1000, true, '60m', 'Never']);
+    expect(cells('priorityclasses', { metadata: meta('zero') })).toEqual(['zero', 0, false, '60m', '']);
   });
 
   it('leases print their holder, empty when nobody holds them', () => {

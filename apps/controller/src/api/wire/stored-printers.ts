@@ -36,6 +36,13 @@ export const STORED_COLUMNS = {
   rolebindings: BINDING,
   clusterrolebindings: BINDING,
   leases: [NAME, col('Holder', 'string', 'Who holds the lease now (spec.holderIdentity): a node\'s name for a node lease, a controller\'s id for a leader lease.'), AGE],
+  priorityclasses: [
+    NAME,
+    col('Value', 'integer', 'The priority pods of this class get (spec.priority); higher schedules first and may preempt lower.'),
+    col('Global-Default', 'boolean', 'Whether pods that name no class get this one.'),
+    AGE,
+    col('PreemptionPolicy', 'string', 'Whether pods of this class may preempt lower-priority pods (PreemptLowerPriority) or not (Never).'),
+  ],
 } satisfies Record<string, TableColumnDefinition[]>;
 
 interface Obj {
@@ -117,4 +124,8 @@ export const STORED_PRINTERS: Record<keyof typeof STORED_COLUMNS, (o: never, now
   rolebindings: printBinding,
   clusterrolebindings: printBinding,
   leases: (o: Obj, now: Date) => ({ cells: [o.metadata.name ?? '', ((o.spec as { holderIdentity?: string } | undefined)?.holderIdentity) ?? '', age(o, now)] }),
+  // printPriorityClass: an unset policy prints empty.
+  priorityclasses: (o: Obj, now: Date) => ({
+    cells: [o.metadata.name ?? '', (o.value as number | undefined) ?? 0, (o.globalDefault as boolean | undefined) ?? false, age(o, now), (o.preemptionPolicy as string | undefined) ?? ''],
+  }),
 };

@@ -52,6 +52,7 @@ const RESOURCES: Readonly<Record<PatchKind, string>> = {
   RoleBinding: 'rolebindings.rbac.authorization.k8s.io',
   ClusterRoleBinding: 'clusterrolebindings.rbac.authorization.k8s.io',
   Lease: 'leases.coordination.k8s.io',
+  PriorityClass: 'priorityclasses.scheduling.k8s.io',
 };
 
 /**

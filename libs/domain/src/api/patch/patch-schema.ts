@@ -39,7 +39,8 @@ export type PatchKind =
   | 'ClusterRole'
   | 'RoleBinding'
   | 'ClusterRoleBinding'
-  | 'Lease';
+  | 'Lease'
+  | 'PriorityClass';
 
 const mergeBy = (mergeKey: string, fields?: StructPatchSchema): FieldPatchMeta =>
   fields ? { strategy: 'merge', mergeKey, fields } : { strategy: 'merge', mergeKey };
@@ -123,6 +124,8 @@ export const PATCH_SCHEMAS: Readonly<Record<PatchKind, StructPatchSchema>> = {
   ClusterRoleBinding: { metadata: { fields: OBJECT_META } },
   // LeaseSpec has only scalar fields: nothing to merge by key.
   Lease: { metadata: { fields: OBJECT_META } },
+  // A PriorityClass has only scalar fields besides metadata.
+  PriorityClass: { metadata: { fields: OBJECT_META } },
 };
 
 export const isPatchKind = (kind: string): kind is PatchKind => Object.prototype.hasOwnProperty.call(PATCH_SCHEMAS, kind);
