@@ -12,8 +12,9 @@ import { startHarness, type Harness } from './harness';
  * another scheduler is left alone.
  */
 const IMAGE = 'nginx:1.25';
+const PRIORITY_CLASSES_API = { group: 'scheduling.k8s.io', resource: 'priorityclasses' };
 
-const aDaemonSet = (name: string, cpu: string, o: { priority?: number; schedulerName?: string } = {}): DaemonSet =>
+const aDaemonSet = (name: string, cpu: string, o: { priorityClassName?: string; schedulerName?: string } = {}): DaemonSet =>
   ({
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
@@ -24,8 +25,7 @@ const aDaemonSet = (name: string, cpu: string, o: { priority?: number; scheduler
         metadata: { labels: { app: name } },
         spec: {
           containers: [{ name: 'c', image: IMAGE, resources: { requests: { cpu } } }],
-          // TODO(issue 11 §2): a priorityClassName once PriorityClasses resolve for daemon pods.
-          ...(o.priority !== undefined ? { priority: o.priority } : {}),
+          ...(o.priorityClassName ? { priorityClassName: o.priorityClassName } : {}),
           ...(o.schedulerName ? { schedulerName: o.schedulerName } : {}),
         },
       },
@@ -99,9 +99,11 @@ describe('the default scheduler (embedded, SQLite)', () => {
     const victim = podsOf('agent')[0];
 
     // 1500m + 2000m used of 4: a 2500m pod fits only without the 2000m one (the filler is reprieved).
-    await h.apply(aDaemonSet('critical', '2500m', { priority: 1000 }));
+    await h.writes.create(PRIORITY_CLASSES_API, '', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 }, { user: 'test' });
+    await h.apply(aDaemonSet('critical', '2500m', { priorityClassName: 'high' }));
     await h.until(() => podsOf('critical').length === 1 && h.state.view.pod('default', victim.metadata.name!)?.metadata.deletionTimestamp !== undefined);
     const critical = podsOf('critical')[0];
+    expect(critical.spec).toMatchObject({ priorityClassName: 'high', priority: 1000, preemptionPolicy: 'PreemptLowerPriority' });
     const evicted = h.state.view.pod('default', victim.metadata.name!)!;
     expect(critical.status?.nominatedNodeName).toBe('node-0');
     expect(evicted.status?.conditions?.find((c) => c.type === 'DisruptionTarget')).toMatchObject({

@@ -8,7 +8,9 @@ import {
   syncDaemonSet,
   type SyncResult,
 } from '@daemonledger/domain/controller';
+import { withResolvedPriority } from '@daemonledger/domain/cluster/daemon-pod';
 import { namesDefaultScheduler } from '@daemonledger/domain/cluster/scheduling-attempt';
+import { priorityClassLookup, resolvePodPriority } from '@daemonledger/domain/kinds/priority-class';
 import { isDomainError } from '@daemonledger/domain/errors';
 import { filterNode, type NodeState } from '@daemonledger/domain/scheduling';
 import {
@@ -185,13 +187,23 @@ export class Reconciler implements ICommandHandler<ReconcileDaemonSet> {
       }),
     ]);
     // Creates: uid '' = let the pod decider assign one.
+    const priorities = priorityClassLookup(view);
     await batch(
-      r.createPods.map((c) => {
-        // TODO(issue 11 §2): resolve spec.priorityClassName to spec.priority (Part B's resolvePodPriority) once it lands.
-        const pod: Pod = newDaemonPod(ds, c.nodeName, { name: c.name, uid: '', hash: c.hash, now });
-        // builtFrom: the log records the pod as the DaemonSet version, node and hash it was built from.
-        const builtFrom = { daemonSet: ds, nodeName: c.nodeName, hash: c.hash };
-        return new PodCommandMsg(ns, c.name, { type: 'CreatePod', pod, ...(bindsAtOnce(pod, schedulingCluster(view, pod).nodeState(c.nodeName)) ? { bindTo: c.nodeName } : {}), builtFrom }, meta);
+      r.createPods.flatMap((c) => {
+        const built: Pod = newDaemonPod(ds, c.nodeName, { name: c.name, uid: '', hash: c.hash, now });
+        // Daemon pods do not pass the API's admission: the Priority plugin's rule is applied here, the same way.
+        const resolved = resolvePodPriority(built.spec, priorities);
+        if (!resolved.ok) {
+          // TODO(issue 11 §2): upstream's FailedCreate event on the DaemonSet ("Error creating: pods … is forbidden: …").
+          this.log.warn(`daemon pod ${ns}/${c.name} not created: ${resolved.reason}`);
+          return [];
+        }
+        const { priority = 0, preemptionPolicy = 'PreemptLowerPriority', priorityClassName } = resolved.spec;
+        const resolvedPriority = { value: priority, preemptionPolicy, ...(priorityClassName ? { className: priorityClassName } : {}) };
+        const pod: Pod = { ...built, spec: withResolvedPriority(built.spec, resolvedPriority) };
+        // builtFrom: the log records the pod as the DaemonSet version, node, hash and priority it was built from.
+        const builtFrom = { daemonSet: ds, nodeName: c.nodeName, hash: c.hash, priority: resolvedPriority };
+        return [new PodCommandMsg(ns, c.name, { type: 'CreatePod', pod, ...(bindsAtOnce(pod, schedulingCluster(view, pod).nodeState(c.nodeName)) ? { bindTo: c.nodeName } : {}), builtFrom }, meta)];
       }),
     );
     const deleting = r.deletePods.map((d) => ({ d, pod: view.pod(ns, d.name) })).filter(({ pod }) => pod && !pod.metadata.deletionTimestamp);
