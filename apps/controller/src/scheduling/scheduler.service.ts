@@ -82,8 +82,14 @@ export class SchedulerService implements IEventHandler<Recorded | CaughtUp | Lea
       }
       case 'PodDeleted':
       case 'PodStatusReported': {
-        // Room appears when a bound pod is gone or terminal. Unknown (the view moved on): try every pending pod.
-        if (!change) return this.enqueueAll(view.unboundPods());
+        // Room appears when a bound pod is gone or turns terminal. The bus calls handlers as the view
+        // folds, so `change` is this event's; were it not, a deletion tries every pending pod.
+        if (!change) {
+          const now = view.pod(ref.namespace ?? '', ref.name);
+          if (event.type === 'PodDeleted') this.enqueueAll(view.unboundPods());
+          else if (now?.spec.nodeName && terminal(now)) this.enqueueAll(view.unboundPods(now.spec.nodeName));
+          return;
+        }
         const node = change.before?.spec.nodeName;
         const freed = node && (event.type === 'PodDeleted' ? !terminal(change.before!) : change.after && terminal(change.after) && !terminal(change.before!));
         if (freed) this.enqueueAll(view.unboundPods(node));
