@@ -1,5 +1,5 @@
 import type { Pod } from '../api/types';
-import { moreImportantFirst, pickOneNodeForPreemption, selectVictimsOnNode } from './preemption';
+import { candidatesToFind, moreImportantFirst, pickOneNodeForPreemption, selectVictimsOnNode } from './preemption';
 import { schedulePod } from './schedule';
 import { cluster, node, on, pod } from './spec-builders';
 
@@ -142,5 +142,13 @@ describe('schedulePod preempts when the pod fits nowhere and lower-priority pods
     expect(
       schedulePod(pod('p', { memory: '5Gi', priority: 1000, nominated: 'a' }), cluster(on(cordoned, pod('old', { priority: 0, deleting: true })), on(node('b'), b1))),
     ).toEqual({ kind: 'preempt', nodeName: 'b', victims: [b1], message: '0/2 nodes are available: 1 Insufficient memory, 1 node(s) were unschedulable.' });
+  });
+});
+
+describe('the dry run stops after 10% of the potential nodes (at least 100) are candidates, as upstream', () => {
+  it('looks for at least 100 candidates, or every node when there are fewer', () => {
+    expect(candidatesToFind(5)).toBe(5);
+    expect(candidatesToFind(500)).toBe(100);
+    expect(candidatesToFind(5000)).toBe(500);
   });
 });
