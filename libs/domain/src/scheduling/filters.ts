@@ -113,7 +113,10 @@ export const runFilters = (pod: Pod, state: NodeState): FilterStatus => {
   return SUCCESS;
 };
 
-/** Upstream filter reasons for this pod on this node, in plugin order; [] = it fits. E.g. 'Insufficient memory', 'Too many pods', "node(s) didn't have free ports for the requested pod ports", "node(s) didn't match Pod's node affinity/selector", 'node(s) had untolerated taint {k: v}', 'node(s) were unschedulable'. */
+/**
+ * Upstream filter reasons for this pod on this node: those of the first plugin (in upstream's
+ * order) that rejects it, as RunFilterPlugins stops there; [] = it fits. E.g. 'Insufficient memory', 'Too many pods', "node(s) didn't have free ports for the requested pod ports", "node(s) didn't match Pod's node affinity/selector", 'node(s) had untolerated taint {k: v}', 'node(s) were unschedulable'.
+ */
 export function filterNode(pod: Pod, state: NodeState): string[] {
   const status = runFilters(pod, state);
   return status.code === 'success' ? [] : status.reasons;

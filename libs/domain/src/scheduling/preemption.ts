@@ -98,6 +98,13 @@ export const pickOneNodeForPreemption = (candidates: readonly Candidate[]): Cand
   return best[0];
 };
 
+/**
+ * Upstream GetOffsetAndNumCandidates: the dry run stops once it has 10% of the potential nodes
+ * (at least 100) as candidates. Upstream starts at a random offset; we start at the first node.
+ */
+export const candidatesToFind = (potentialNodes: number): number =>
+  Math.min(potentialNodes, Math.max(Math.floor((potentialNodes * 10) / 100), 100));
+
 /** A node the filters rejected with a status that removing pods might fix. */
 export interface PotentialNode {
   nodeName: string;
@@ -132,7 +139,9 @@ export const preempt = (
   }
   const candidates: Candidate[] = [];
   const nodeReasons = new Map<string, readonly string[]>();
+  const wanted = candidatesToFind(potential.length);
   for (const { nodeName, state } of potential) {
+    if (candidates.length >= wanted) break;
     const selection = selectVictimsOnNode(pod, state);
     if (selection.ok) candidates.push({ nodeName, victims: selection.victims });
     else nodeReasons.set(nodeName, selection.status.reasons);
