@@ -221,7 +221,7 @@ export const resolvePodPriority = <S extends PrioritySpec>(spec: S, lookup: Prio
     return { ok: false, reason: `the string value of PreemptionPolicy (${spec.preemptionPolicy}) must not be provided in pod spec; priority admission controller computed ${resolved.policy} from the given PriorityClass name` };
   }
   const { priorityClassName: _n, ...rest } = spec;
-  return { ok: true, spec: { ...rest, ...(resolved.name ? { priorityClassName: resolved.name } : {}), priority: resolved.value, preemptionPolicy: resolved.policy } as S };
+  return { ok: true, spec: { ...rest, ...(resolved.name ? { priorityClassName: resolved.name } : {}), priority: resolved.value, preemptionPolicy: resolved.policy } as unknown as S };
 };
 
 /** The name a refusal quotes: admission's (the name, else generateName, else "Unknown"). */

@@ -211,7 +211,7 @@ const services = (cidr: string): ResourceDef<StoredObject> => {
  * defaults created at once are not both admitted.
  */
 const priorityClasses = (createdAt: () => string): ResourceDef<StoredObject> => {
-  const ref = { resource: PRIORITY_CLASSES.resource, group: PRIORITY_CLASSES.group };
+  const ref = PRIORITY_CLASSES;
   const refuseSecondDefault = (o: StoredObject, c: WriteContext) => {
     const conflict = globalDefaultConflict(o, priorityClassLookup(c.view));
     if (conflict) throw forbiddenError(ref, o.metadata.name ?? '', conflict);
