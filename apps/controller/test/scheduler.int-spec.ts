@@ -1,4 +1,6 @@
 import type { DaemonSet, Pod } from '@daemonledger/domain/api/types';
+import type { PodEvent } from '@daemonledger/domain/cluster/events';
+import { evolvePod } from '@daemonledger/domain/cluster/evolve';
 import { podStream } from '@daemonledger/domain/cluster/streams';
 import { MERGE_PATCH, NODES_API, PODS_API } from '../src/api/local-api';
 import { SchedulerService } from '../src/scheduling';
@@ -101,29 +103,36 @@ describe('the default scheduler (embedded, SQLite)', () => {
     // 1500m + 2000m used of 4: a 2500m pod fits only without the 2000m one (the filler is reprieved).
     await h.writes.create(PRIORITY_CLASSES_API, '', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 }, { user: 'test' });
     await h.apply(aDaemonSet('critical', '2500m', { priorityClassName: 'high' }));
-    await h.until(() => podsOf('critical').length === 1 && h.state.view.pod('default', victim.metadata.name!)?.metadata.deletionTimestamp !== undefined);
+    await h.until(() => podsOf('critical').some(running));
     const critical = podsOf('critical')[0];
-    expect(critical.spec).toMatchObject({ priorityClassName: 'high', priority: 1000, preemptionPolicy: 'PreemptLowerPriority' });
-    const evicted = h.state.view.pod('default', victim.metadata.name!)!;
+    expect(critical.spec).toMatchObject({ nodeName: 'node-0', priorityClassName: 'high', priority: 1000, preemptionPolicy: 'PreemptLowerPriority' });
     expect(critical.status?.nominatedNodeName).toBe('node-0');
+    // Nominated with the failed attempt, bound once the victim was gone.
+    const criticalLog = (await logOf(critical.metadata.name!)).filter((t) => t !== 'PodStatusReported');
+    expect(criticalLog.slice(0, 3)).toEqual(['PodCreated', 'PodNominated', 'PodUnschedulable']);
+    expect(criticalLog[criticalLog.length - 1]).toBe('PodBound');
+
+    // The victim: the log says which pod it was evicted for; it was marked and told, as upstream does.
+    const victimName = victim.metadata.name!;
+    const victimLog = await h.store.readStream(podStream('default', victimName));
+    const at = victimLog.findIndex((e) => e.type === 'PodDeletionRequested');
+    expect(victimLog[at].data).toMatchObject({ reason: 'preempted', preemptedBy: { namespace: 'default', name: critical.metadata.name, uid: critical.metadata.uid, nodeName: 'node-0' } });
+    expect(victimLog[at].metadata.actor).toBe('default-scheduler');
+    expect(victimLog.map((e) => e.type)).toContain('PodDeleted');
+    const context = { namespace: 'default', name: victimName, daemonSetAt: h.state.view.daemonSetAt };
+    const evicted = victimLog.slice(0, at + 1).reduce<Pod | undefined>((pod, e) => evolvePod(pod, e as unknown as PodEvent, String(e.position), context), undefined)!;
     expect(evicted.status?.conditions?.find((c) => c.type === 'DisruptionTarget')).toMatchObject({
       status: 'True',
       reason: 'PreemptionByScheduler',
       message: 'default-scheduler: preempting to accommodate a higher priority pod',
     });
-    expect(eventsOf(victim.metadata.name!, 'Preempted')[0]).toMatchObject({
+    expect(eventsOf(victimName, 'Preempted')[0]).toMatchObject({
       type: 'Normal',
       message: `Preempted by pod ${critical.metadata.uid} on node node-0`,
       source: { component: 'default-scheduler' },
     });
+    // The filler was reprieved: removing the daemon pod alone made room.
     expect(h.state.view.pod('default', 'filler')!.metadata.deletionTimestamp).toBeUndefined();
-    // The log says which pod was evicted for which.
-    const deletion = (await h.store.readStream(podStream('default', victim.metadata.name!))).find((e) => e.type === 'PodDeletionRequested')!;
-    expect(deletion.data).toMatchObject({ reason: 'preempted', preemptedBy: { namespace: 'default', name: critical.metadata.name, uid: critical.metadata.uid, nodeName: 'node-0' } });
-    expect(deletion.metadata.actor).toBe('default-scheduler');
-
-    await h.until(() => running(h.state.view.pod('default', critical.metadata.name!)));
-    expect(h.state.view.pod('default', critical.metadata.name!)!.spec.nodeName).toBe('node-0');
     // The agent's replacement (priority 0) does not fit and has no one to preempt: Pending.
     await h.until(() => podsOf('agent').some((p) => scheduledCondition(p)?.status === 'False'));
     expect(podsOf('agent').filter((p) => p.spec.nodeName)).toEqual([]);
