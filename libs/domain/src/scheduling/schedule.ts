@@ -53,8 +53,9 @@ export const leastAllocatedScore = (pod: Pod, state: NodeState): number => {
   return Math.floor((score(alloc.milliCpu, used.milliCpu + want.milliCpu) + score(alloc.memory, used.memory + want.memory)) / 2);
 };
 
+/** status.nominatedNodeName, which the Pod type does not declare yet (set by the scheduler app after a preemption). */
 const nominatedNodeName = (pod: Pod): string =>
-  ((pod.status as { nominatedNodeName?: string } | undefined)?.nominatedNodeName ?? '');
+  (pod.status as unknown as { nominatedNodeName?: string } | undefined)?.nominatedNodeName ?? '';
 
 /** One scheduling attempt for an unbound pod (default scheduler). Required node affinity on metadata.name (daemon pods: matchFields) narrows the nodes first, as upstream's NodeAffinity PreFilter. */
 export function schedulePod(pod: Pod, cluster: SchedulingCluster): ScheduleDecision {
