@@ -21,6 +21,13 @@ export interface CommandMeta {
    * process that is not leading. User requests and kubelet reports are not fenced.
    */
   fenced?: boolean;
+  /**
+   * The id of the message that carried the command (a kubelet's report, a
+   * uuid). The command's first event takes it as its id, so the same message
+   * delivered again (at-least-once transports) is an idempotent retry in the
+   * store: whatever it would decide now, nothing is appended twice.
+   */
+  messageId?: string;
 }
 
 export interface Decision<S, C, E> {
@@ -143,7 +150,7 @@ export class CommandRunner {
         const metadata = this.metadata(d.meta, d.meta.commandId ?? commandId, wallTime);
         requests.push({
           streamId: d.streamId,
-          events: events.map((e) => ({ id: this.ids.uuid(), type: e.type, schemaVersion: schemaVersionOf(e.type), data: e.data, metadata })),
+          events: events.map((e, k) => ({ id: (k === 0 && eventIdOf(d.meta.messageId)) || this.ids.uuid(), type: e.type, schemaVersion: schemaVersionOf(e.type), data: e.data, metadata })),
           expectedRevision: this.state.view.expectedRevision(d.streamId),
         });
         owners.push(i);
@@ -180,6 +187,11 @@ export class CommandRunner {
     }
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A message id usable as an event id (the store's are uuids, lower-case); anything else gets a fresh one. */
+const eventIdOf = (messageId?: string): string | undefined => (messageId && UUID.test(messageId) ? messageId.toLowerCase() : undefined);
 
 /** The store's conflict names the stream it is about (internal/errors.ts: details.name). */
 const isFenceConflict = (e: unknown, fence: Fence): boolean =>

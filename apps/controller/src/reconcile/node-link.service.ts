@@ -93,7 +93,9 @@ export class NodeLink implements IEventHandler<Recorded>, BeforeApplicationShutd
     const actor = `node-agent:${m.nodeName}`;
     // Reports carry the correlation of the command that set the pod in motion (a rollout's):
     // the audit of that rollout then shows what each kubelet did too.
-    const meta = { actor, ...(m.kind !== 'NodeRegister' && m.correlationId ? { correlationId: m.correlationId } : {}) };
+    // The report's id becomes its event's: a report Kafka delivers again (its offset was not committed
+    // before a broker or controller died) is then an idempotent retry, not an older status recorded anew.
+    const meta = { actor, ...(m.kind !== 'NodeRegister' && m.correlationId ? { correlationId: m.correlationId } : {}), ...(m.id ? { messageId: m.id } : {}) };
     if (m.kind === 'NodeRegister') {
       try {
         if (this.viaRelay) {
