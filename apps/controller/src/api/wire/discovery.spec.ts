@@ -63,6 +63,7 @@ describe('aggregated discovery documents', () => {
       { name: 'authentication.k8s.io', creationTimestamp: null },
       { name: 'rbac.authorization.k8s.io', creationTimestamp: null },
       { name: 'coordination.k8s.io', creationTimestamp: null },
+      { name: 'discovery.k8s.io', creationTimestamp: null },
       { name: 'ledger.daemonledger.io', creationTimestamp: null },
     ]);
     const res = doc.items[0].versions[0].resources;
@@ -71,6 +72,16 @@ describe('aggregated discovery documents', () => {
     expect(res[1].subresources).toEqual([{ subresource: 'status', responseKind: { group: 'apps', version: 'v1', kind: 'DaemonSet' }, verbs: ['get', 'patch', 'update'] }]);
     expect(res[2]).toMatchObject({ shortNames: ['rs'], categories: ['all'], verbs: ['list'] });
     expect(res[0]).not.toHaveProperty('shortNames');
+  });
+});
+
+describe('endpoints and endpointslices (derived, read-only)', () => {
+  it('core v1 endpoints (short name ep) and discovery.k8s.io/v1 endpointslices take get, list and watch only', () => {
+    const v1 = aggregatedDiscovery('core').items[0].versions[0].resources;
+    expect(v1.find((r) => r.resource === 'endpoints')).toMatchObject({ scope: 'Namespaced', singularResource: 'endpoints', shortNames: ['ep'], verbs: ['get', 'list', 'watch'] });
+    expect(apiResourceList('discovery.k8s.io/v1')!.resources).toEqual([
+      { name: 'endpointslices', singularName: 'endpointslice', namespaced: true, kind: 'EndpointSlice', verbs: ['get', 'list', 'watch'] },
+    ]);
   });
 });
 
@@ -116,6 +127,7 @@ describe('legacy discovery documents (kubectl-wire §2.2)', () => {
         { name: 'authentication.k8s.io', versions: [{ groupVersion: 'authentication.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'authentication.k8s.io/v1', version: 'v1' } },
         { name: 'rbac.authorization.k8s.io', versions: [{ groupVersion: 'rbac.authorization.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'rbac.authorization.k8s.io/v1', version: 'v1' } },
         { name: 'coordination.k8s.io', versions: [{ groupVersion: 'coordination.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'coordination.k8s.io/v1', version: 'v1' } },
+        { name: 'discovery.k8s.io', versions: [{ groupVersion: 'discovery.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'discovery.k8s.io/v1', version: 'v1' } },
         { name: 'ledger.daemonledger.io', versions: [{ groupVersion: 'ledger.daemonledger.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'ledger.daemonledger.io/v1', version: 'v1' } },
       ],
     });
