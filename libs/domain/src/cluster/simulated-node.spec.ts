@@ -43,7 +43,8 @@ describe('a simulated node\'s size in the log (NodeJoined v3)', () => {
     const node = simulatedNode(3, {}, { cpu: '1', memory: '512Mi', pods: '5' });
     const e = join(node);
     expect(e.data).toEqual({ simulated: expect.objectContaining({ index: 3, capacity: { cpu: '1', memory: '512Mi', pods: '5' } }) });
-    expect(fold(e)).toEqual({ ...node, metadata: { ...node.metadata, uid: 'node-uid', creationTimestamp: '2026-12-02T09:00:00Z', resourceVersion: '1' } });
+    const whole = { type: 'NodeJoined', data: { node: { ...node, metadata: { ...node.metadata, uid: 'node-uid', creationTimestamp: '2026-12-02T09:00:00Z' } } } } as NodeEvent;
+    expect(fold(e)).toEqual(fold(whole));
   });
 
   it('a v2 event (recorded before sizes) still folds to the 16Gi node it always did', () => {
