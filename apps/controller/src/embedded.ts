@@ -97,7 +97,7 @@ export const startEmbedded = async (o: EmbeddedOptions): Promise<Embedded> => {
   const known = [...state.view.nodes.values()];
   for (const node of known) await fleet.join(node);
   if ((o.joinNodes ?? true) && known.length === 0) {
-    for (let i = 0; i < o.config.simulation.nodes; i++) await fleet.join(simulatedNode(i));
+    for (let i = 0; i < o.config.simulation.nodes; i++) await fleet.join(simulatedNode(i, {}, o.config.simulation.nodeSize));
   }
 
   const api = o.serve ? await listenApi(app as INestApplication, o.config, fleet) : undefined;

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseNodeSize, type NodeSize } from '@daemonledger/domain/cluster/simulated-node';
 
 /**
  * The simulation settings (`SIM_*`) shared by the embedded mode's fleet
@@ -24,7 +25,12 @@ export const simulationEnv = {
   SIM_REGISTRY_CATALOG: z.string().min(1).optional(),
   SIM_REGISTRY_STRICT: z.enum(['true', 'false']).default('false'),
   SIM_FAILURES: z.string().default(''),
+  /** The simulated nodes' capacity (= allocatable), e.g. `cpu=4,memory=8Gi,pods=110` (the default); see parseNodeSize. */
+  SIM_NODE_CAPACITY: z.string().default(''),
 };
+
+/** SIM_NODE_CAPACITY read: the size, and every problem with it (the loaders report them with the others). */
+export const nodeSizeFromEnv = (text: string): { size: NodeSize; problems: string[] } => parseNodeSize(text);
 
 export interface FailureRuleConfig {
   mode: 'crash' | 'not-ready' | 'fail';
@@ -66,6 +72,8 @@ export interface SimulationSettings {
   registryCatalog?: string;
   registryStrict: boolean;
   failures: FailureRuleConfig[];
+  /** Capacity and allocatable of every simulated node this process registers. */
+  nodeSize?: NodeSize;
 }
 
 type SimulationEnv = z.output<z.ZodObject<typeof simulationEnv>>;
@@ -78,6 +86,7 @@ export const simulationSettings = (e: SimulationEnv, failures: FailureRuleConfig
   ...(e.SIM_REGISTRY_CATALOG ? { registryCatalog: resolve(e.SIM_REGISTRY_CATALOG) } : {}),
   registryStrict: e.SIM_REGISTRY_STRICT === 'true',
   failures,
+  nodeSize: parseNodeSize(e.SIM_NODE_CAPACITY).size,
 });
 
 /**

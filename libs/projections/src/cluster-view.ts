@@ -17,6 +17,8 @@ import type { ObjectEvent, StoredObjectPayload } from '@daemonledger/domain/clus
 import { evolveObject } from '@daemonledger/domain/kinds/object.decider';
 import { DaemonSetVersions } from './daemon-set-versions';
 import { KubeEvents } from './kube-events';
+import { ServiceEndpoints } from './service-endpoints';
+import type { Service } from '@daemonledger/domain/kinds/service';
 import { rawEntriesOf, type Unparsed } from './encoded-map';
 import { ALL_STREAM_KINDS, CORE_STREAM_KINDS, mapPart, namespacedPart, type SnapshotPart, textNamespacedPart } from './snapshot-part';
 import { RolloutTimelines } from './rollout-timelines';
@@ -95,6 +97,8 @@ export class ClusterView {
   readonly templateChanges = new Map<string, TemplateChange>();
   /** core/v1 Events derived from the log (what `kubectl describe` shows). */
   readonly events = new KubeEvents();
+  /** Endpoints and EndpointSlices of Services with selectors, derived from pods and Services (service-endpoints.ts). */
+  readonly serviceEndpoints = new ServiceEndpoints();
   /** Last revision of every stream seen: the expected revision for the next append. */
   readonly streamRevisions = new Map<string, number>();
   /** The DaemonSet versions compact `PodCreated` events refer to (fold state: snapshot it too). */
@@ -128,6 +132,10 @@ export class ClusterView {
     if (isStoredStreamKind(ref.kind)) {
       const map = this.objects.get(ref.kind)!;
       setIn(map, ns, ref.name, evolveObject(getIn(map, ns, ref.name), e as unknown as ObjectEvent, rv));
+      if (ref.kind === 'service' && this.derived) {
+        const svc = getIn(map, ns, ref.name) as unknown as Service | undefined;
+        this.serviceEndpoints.serviceChanged(e.position, e.metadata.wallTime ?? e.recordedAt, ns, ref.name, svc, () => this.podsIn(ns));
+      }
       return;
     }
     switch (ref.kind) {
@@ -164,6 +172,8 @@ export class ClusterView {
         if (!this.derived) return;
         this.indexPod(ns, ref.name, before, after);
         this.events.record(e, before, after);
+        const services = this.objectsOf('service', ns) as unknown as Service[];
+        if (services.length) this.serviceEndpoints.podChanged(e.position, e.metadata.wallTime ?? e.recordedAt, ns, before, after, services, () => this.podsIn(ns));
         return;
       }
       case 'controllerrevision':
@@ -390,6 +400,7 @@ export class ClusterView {
       nodes: mapPart(this.nodes, ['node'], () => (this.sortedNodes = undefined)),
       ...Object.fromEntries(STORED_STREAM_KINDS.map((k) => [`objects.${k}`, namespacedPart(this.objects.get(k)!, [k])])),
       rollouts: mapPart(this.rollouts, ['rollout']),
+      serviceEndpoints: { kinds: ['pod', 'service'], toSnapshot: () => this.serviceEndpoints.toSnapshot(), fromSnapshot: (e) => this.serviceEndpoints.fromSnapshot(e) },
       events: { kinds: ['pod', 'node'], toSnapshot: () => this.events.toSnapshot(), fromSnapshot: (e) => this.events.fromSnapshot(e) },
       streamRevisions: mapPart(this.streamRevisions, ALL_STREAM_KINDS),
       rolloutTimelines: {

@@ -30,7 +30,7 @@ export const FOLD_KINDS: Record<ReadKind, readonly StreamKind[]> = {
 export const readsDerived = (readKind: ReadKind | undefined): boolean => readKind === undefined || readKind === 'event' || readKind === 'rollout';
 
 /** The snapshot parts that only a view keeping derived state restores (a lean view would leave them stale). */
-export const DERIVED_PARTS: readonly string[] = ['podIndex', 'events', 'rolloutTimelines'];
+export const DERIVED_PARTS: readonly string[] = ['podIndex', 'events', 'rolloutTimelines', 'serviceEndpoints'];
 
 const REVISION_HASH_LABEL = 'controller-revision-hash';
 

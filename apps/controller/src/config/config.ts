@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { type FailureRuleConfig, parseEnvironment, parseFailures, simulationEnv, simulationSettings, type SimulationSettings } from '@daemonledger/node-agent';
+import { type FailureRuleConfig, parseEnvironment, nodeSizeFromEnv, parseFailures, simulationEnv, simulationSettings, type SimulationSettings } from '@daemonledger/node-agent';
 
 /**
  * The controller's configuration, read from the environment once at start and
@@ -76,7 +76,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
   if (!parsed.ok) throw new ConfigError(parsed.problems);
   const e = parsed.data;
   const failures = parseFailures(e.SIM_FAILURES);
-  const problems: string[] = [...failures.problems];
+  const problems: string[] = [...failures.problems, ...nodeSizeFromEnv(e.SIM_NODE_CAPACITY).problems];
   if (e.EVENT_STORE === 'eventstoredb' && !e.EVENTSTOREDB_CONNECTION_STRING) {
     problems.push('EVENTSTOREDB_CONNECTION_STRING: required when EVENT_STORE=eventstoredb (e.g. esdb://127.0.0.1:2113?tls=false)');
   }

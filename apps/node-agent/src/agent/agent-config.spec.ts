@@ -12,7 +12,7 @@ describe('npm run agent configuration', () => {
       nodeOffset: 200,
       nodeCount: 100,
       nodeLeaseDurationSeconds: 40,
-      simulation: { podStartMs: 2000, podStopMs: 1000, pullBackoffMs: 10_000, registryStrict: false, failures: [{ mode: 'crash', image: 'busybox' }] },
+      simulation: { podStartMs: 2000, podStopMs: 1000, pullBackoffMs: 10_000, registryStrict: false, failures: [{ mode: 'crash', image: 'busybox' }], nodeSize: { cpu: '4', memory: '8Gi', pods: '110' } },
     });
   });
 

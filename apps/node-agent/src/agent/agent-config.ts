@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { TransportConfig } from '@daemonledger/messaging';
-import { intFromEnv, parseEnvironment, parseFailures, simulationEnv, simulationSettings, type SimulationSettings } from '../sim-settings';
+import { intFromEnv, nodeSizeFromEnv, parseEnvironment, parseFailures, simulationEnv, simulationSettings, type SimulationSettings } from '../sim-settings';
 
 /**
  * `npm run agent`'s configuration, read from the environment and validated
@@ -40,7 +40,7 @@ export const loadAgentConfig = (env: Record<string, string | undefined> = proces
   if (!parsed.ok) throw new AgentConfigError(parsed.problems);
   const e = parsed.data;
   const failures = parseFailures(e.SIM_FAILURES);
-  const problems = [...failures.problems];
+  const problems = [...failures.problems, ...nodeSizeFromEnv(e.SIM_NODE_CAPACITY).problems];
   const brokers = e.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean);
   if (!brokers.length || brokers.some((b) => !/^[^:\s]+:\d+$/.test(b))) problems.push(`KAFKA_BROKERS: expected host:port[,host:port…], got "${e.KAFKA_BROKERS}"`);
   if (e.SIM_NODES < 1) problems.push('SIM_NODES: an agent runs at least one node');

@@ -97,7 +97,7 @@ export const startAgent = async (o: AgentOptions): Promise<RunningAgent> => {
   const nodes: string[] = [];
   let adopted = 0;
   for (let i = o.nodeOffset; i < o.nodeOffset + o.nodeCount; i++) {
-    const node = simulatedNode(i);
+    const node = simulatedNode(i, {}, o.simulation.nodeSize);
     const name = node.metadata.name!;
     const saved = loaded.state.nodes[name] ?? [];
     adopted += saved.length;

@@ -200,7 +200,7 @@ export type PodEvent =
 // ── Node stream: node-<name> ────────────────────────────────────────────────
 export interface NodeJoined {
   type: 'NodeJoined';
-  /** v2. `simulated`: a simulated kubelet's node (rebuilt by the fold); `node`: any other node, whole (and every v1 event). */
+  /** v2. `simulated`: a simulated kubelet's node (rebuilt by the fold); `node`: any other node, whole (and every v1 event). v3: the ref's `capacity` absent means DEFAULT_NODE_SIZE (upcast: a v2 ref's means LEGACY_NODE_SIZE). */
   data: { node: Node; simulated?: never } | { simulated: SimulatedNodeRef; node?: never };
 }
 export interface NodeLabelsChanged {
@@ -367,7 +367,7 @@ export const EVENT_SCHEMA_VERSIONS: Record<ClusterEventType, number> = {
   PodDeleted: 1,
   PodUnschedulable: 1,
   PodNominated: 1,
-  NodeJoined: 2,
+  NodeJoined: 3,
   NodeLabelsChanged: 1,
   NodeAnnotationsChanged: 1,
   NodeStatusReported: 1,

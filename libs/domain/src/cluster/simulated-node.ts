@@ -1,17 +1,60 @@
 import type { Node } from '../api/types';
+import { parseQuantity } from '../api/quantity';
 import { sameJson } from './equality';
 
 /**
  * The Node a simulated (KWOK-style) kubelet registers: a pure function of its
  * index (and any extra labels), so the log records a simulated node's joining
  * as `{ simulated: SimulatedNodeRef }` and the fold rebuilds it. Like
- * `kubeletPodStatus`, what this builds is part of the NodeJoined v2 schema:
+ * `kubeletPodStatus`, what this builds is part of the NodeJoined v3 schema:
  * changing it means a new schema version, the old builder kept for old events.
  */
 export const simulatedNodeName = (i: number) => `node-${i}`;
 
-/** KWOK-like labels, addresses and a /24 pod CIDR. */
-export const simulatedNode = (i: number, extraLabels: Record<string, string> = {}): Node => {
+/** The size of a simulated node: its capacity, which is also its allocatable (nothing reserved). */
+export interface NodeSize {
+  cpu: string;
+  memory: string;
+  pods: string;
+}
+
+/** `SIM_NODE_CAPACITY`'s default (issue 11 §1). */
+export const DEFAULT_NODE_SIZE: NodeSize = { cpu: '4', memory: '8Gi', pods: '110' };
+/**
+ * The size every simulated node had before nodes had a configurable one
+ * (NodeJoined v2): the v2→v3 upcaster gives old refs this capacity, so the
+ * log's old events rebuild the nodes they always did.
+ */
+export const LEGACY_NODE_SIZE: NodeSize = { cpu: '4', memory: '16Gi', pods: '110' };
+
+const SIZE_KEYS = ['cpu', 'memory', 'pods'] as const;
+
+/**
+ * `SIM_NODE_CAPACITY`: `cpu=<q>,memory=<q>,pods=<n>`, any subset (the rest
+ * from the default), each a valid positive Kubernetes quantity and pods a
+ * whole number. Every problem is returned, none thrown.
+ */
+export const parseNodeSize = (text: string): { size: NodeSize; problems: string[] } => {
+  const size: NodeSize = { ...DEFAULT_NODE_SIZE };
+  const problems: string[] = [];
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [key, value] = part.split(/=(.*)/s);
+    if (!(SIZE_KEYS as readonly string[]).includes(key) || value === undefined) {
+      problems.push(`SIM_NODE_CAPACITY: "${part}": expected cpu=<quantity>, memory=<quantity> or pods=<number>`);
+      continue;
+    }
+    const q = parseQuantity(value);
+    if (q === undefined || !(q > 0)) problems.push(`SIM_NODE_CAPACITY: "${part}": ${key} must be a positive quantity (e.g. cpu=4, memory=8Gi)`);
+    else if (key === 'pods' && !/^[1-9]\d*$/.test(value)) problems.push(`SIM_NODE_CAPACITY: "${part}": pods must be a whole number`);
+    else size[key as keyof NodeSize] = value;
+  }
+  return { size, problems };
+};
+
+const sameSize = (a: NodeSize, b: NodeSize) => SIZE_KEYS.every((k) => a[k] === b[k]);
+
+/** KWOK-like labels, addresses and a /24 pod CIDR; capacity and allocatable from `size`. */
+export const simulatedNode = (i: number, extraLabels: Record<string, string> = {}, size: NodeSize = DEFAULT_NODE_SIZE): Node => {
   const name = simulatedNodeName(i);
   const hi = Math.floor(i / 250);
   const lo = (i % 250) + 2;
@@ -33,8 +76,8 @@ export const simulatedNode = (i: number, extraLabels: Record<string, string> = {
     },
     spec: { podCIDR: `10.${244 - (i >> 8)}.${i & 255}.0/24`, podCIDRs: [`10.${244 - (i >> 8)}.${i & 255}.0/24`] },
     status: {
-      capacity: { cpu: '4', memory: '16Gi', pods: '110', 'ephemeral-storage': '100Gi' },
-      allocatable: { cpu: '4', memory: '16Gi', pods: '110', 'ephemeral-storage': '100Gi' },
+      capacity: { cpu: size.cpu, memory: size.memory, pods: size.pods, 'ephemeral-storage': '100Gi' },
+      allocatable: { cpu: size.cpu, memory: size.memory, pods: size.pods, 'ephemeral-storage': '100Gi' },
       conditions: [
         { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
         { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
@@ -61,16 +104,18 @@ export const simulatedNode = (i: number, extraLabels: Record<string, string> = {
   };
 };
 
-/** A simulated node as the log records its joining: the index, the extra labels, and what the API server set. */
+/** A simulated node as the log records its joining: the index, the extra labels, its size unless legacy, and what the API server set. */
 export interface SimulatedNodeRef {
   index: number;
   labels?: Record<string, string>;
+  /** Absent: DEFAULT_NODE_SIZE (a v2 ref, recorded before sizes were configurable, is upcast to LEGACY_NODE_SIZE). */
+  capacity?: NodeSize;
   uid: string;
   created: string;
 }
 
 export const rebuildSimulatedNode = (ref: SimulatedNodeRef): Node => {
-  const node = simulatedNode(ref.index, ref.labels);
+  const node = simulatedNode(ref.index, ref.labels, ref.capacity ?? DEFAULT_NODE_SIZE);
   return { ...node, metadata: { ...node.metadata, uid: ref.uid, creationTimestamp: ref.created } };
 };
 
@@ -82,6 +127,14 @@ export const simulatedNodeRef = (node: Node): SimulatedNodeRef | undefined => {
   const index = Number(m[1]);
   const base = simulatedNode(index).metadata.labels ?? {};
   const extra = Object.fromEntries(Object.entries(node.metadata.labels ?? {}).filter(([k, v]) => base[k] !== v));
-  const ref: SimulatedNodeRef = { index, ...(Object.keys(extra).length ? { labels: extra } : {}), uid, created: creationTimestamp };
+  const c = node.status?.capacity ?? {};
+  const size: NodeSize = { cpu: c.cpu ?? '', memory: c.memory ?? '', pods: c.pods ?? '' };
+  const ref: SimulatedNodeRef = {
+    index,
+    ...(Object.keys(extra).length ? { labels: extra } : {}),
+    ...(sameSize(size, DEFAULT_NODE_SIZE) ? {} : { capacity: size }),
+    uid,
+    created: creationTimestamp,
+  };
   return sameJson(rebuildSimulatedNode(ref), node) ? ref : undefined;
 };

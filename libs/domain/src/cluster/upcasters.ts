@@ -1,4 +1,5 @@
 import type { ClusterEventType } from './events';
+import { LEGACY_NODE_SIZE } from './simulated-node';
 
 /**
  * How stored events of an older schema version read as the current one: one
@@ -11,6 +12,13 @@ export interface EventUpcaster {
   upcast: (data: unknown) => unknown;
 }
 
+/** A v2 NodeJoined as v3: a simulated ref without a capacity had the size every simulated node had then. */
+export function upcastNodeJoinedV2(data: unknown): unknown {
+  const d = data as { simulated?: { capacity?: unknown } };
+  if (!d?.simulated || d.simulated.capacity) return data;
+  return { ...d, simulated: { ...d.simulated, capacity: { ...LEGACY_NODE_SIZE } } };
+}
+
 export const EVENT_UPCASTERS: readonly EventUpcaster[] = [
   // v2 records a daemon pod as a DaemonPodRef; a v1 pod is the v2 whole form (`{ pod }`), kept as is:
   // rebuilding a reference would need the DaemonSet version, which an upcaster (one event) cannot see.
@@ -21,4 +29,6 @@ export const EVENT_UPCASTERS: readonly EventUpcaster[] = [
   { type: 'DaemonSetStatusChanged', fromVersion: 1, upcast: (data) => data },
   // v2 records a simulated kubelet's node as its index; a v1 node is the v2 whole form (`{ node }`).
   { type: 'NodeJoined', fromVersion: 1, upcast: (data) => data },
+  // v3 records a simulated node's size unless it is SIM_NODE_CAPACITY's default; a v2 ref was always the legacy size (16Gi).
+  { type: 'NodeJoined', fromVersion: 2, upcast: upcastNodeJoinedV2 },
 ];

@@ -57,3 +57,41 @@ export const REPLICASETS_RESOURCE: ResourceDef = {
   list: () => byName([]),
   get: () => undefined,
 };
+
+const ENDPOINTS_REF: ResourceRef = { resource: 'endpoints', group: '' };
+const ENDPOINT_SLICES_REF: ResourceRef = { resource: 'endpointslices', group: 'discovery.k8s.io' };
+
+/**
+ * v1 endpoints, read-only: what upstream's endpoints controller would write
+ * for every Service with a selector, derived from the view (README "Reaching
+ * daemon pods"). Writes are refused with 405: Endpoints of selector-less
+ * Services are not taken (see the README).
+ */
+export const ENDPOINTS_RESOURCE: ResourceDef = {
+  group: '',
+  version: 'v1',
+  resource: 'endpoints',
+  kind: 'Endpoints',
+  namespaced: true,
+  ref: ENDPOINTS_REF,
+  streamKind: 'endpoints',
+  selectableFields: ['metadata.name', 'metadata.namespace'],
+  fields: (o) => ({ 'metadata.name': o.metadata.name ?? '', 'metadata.namespace': o.metadata.namespace ?? '' }),
+  list: (view, ns) => byName(view.serviceEndpoints.listEndpoints(ns) as unknown as KubeObject[]),
+  get: (view, ns, name) => view.serviceEndpoints.endpoints.get(`${ns}/${name}`) as unknown as KubeObject | undefined,
+};
+
+/** discovery.k8s.io/v1 endpointslices, read-only: upstream's endpointslice controller's slices, derived the same way. */
+export const ENDPOINT_SLICES_RESOURCE: ResourceDef = {
+  group: 'discovery.k8s.io',
+  version: 'v1',
+  resource: 'endpointslices',
+  kind: 'EndpointSlice',
+  namespaced: true,
+  ref: ENDPOINT_SLICES_REF,
+  streamKind: 'endpointslice',
+  selectableFields: ['metadata.name', 'metadata.namespace'],
+  fields: (o) => ({ 'metadata.name': o.metadata.name ?? '', 'metadata.namespace': o.metadata.namespace ?? '' }),
+  list: (view, ns) => byName(view.serviceEndpoints.listSlices(ns) as unknown as KubeObject[]),
+  get: (view, ns, name) => view.serviceEndpoints.listSlices(ns).find((s) => s.metadata.name === name) as unknown as KubeObject | undefined,
+};

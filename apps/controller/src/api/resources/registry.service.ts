@@ -3,7 +3,7 @@ import type { EventStore } from '@daemonledger/event-store/event-store.port';
 import { EVENT_STORE } from '../../infrastructure/tokens';
 import { CONTROLLER_REVISIONS_RESOURCE } from './controller-revisions.resource';
 import { DAEMON_SETS } from './daemon-sets.resource';
-import { EVENTS_RESOURCE, REPLICASETS_RESOURCE } from './derived.resources';
+import { ENDPOINT_SLICES_RESOURCE, ENDPOINTS_RESOURCE, EVENTS_RESOURCE, REPLICASETS_RESOURCE } from './derived.resources';
 import { SECRET_SEALER, type SecretSealer } from '../../infrastructure/secret-sealer.port';
 import { storedResources } from './stored.resources';
 import { NODES_RESOURCE } from './nodes.resource';
@@ -30,6 +30,8 @@ export class ResourceRegistry implements OnApplicationBootstrap {
       NODES_RESOURCE,
       ...storedResources({ createdAt: () => this.createdAt, sealer }),
       EVENTS_RESOURCE,
+      ENDPOINTS_RESOURCE,
+      ENDPOINT_SLICES_RESOURCE,
       ROLLOUTS_RESOURCE,
     ] as unknown as ResourceDef[];
   }

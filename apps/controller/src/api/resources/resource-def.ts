@@ -12,6 +12,9 @@ export interface KubeObject {
   metadata: ObjectMeta;
 }
 
+/** Watch-cache kinds that no stream holds: objects the view derives from several streams. */
+export type DerivedKind = 'event' | 'endpoints' | 'endpointslice';
+
 export type DeletionPropagation = 'Background' | 'Foreground' | 'Orphan';
 
 /** meta/v1 DeleteOptions, the parts the API honours. */
@@ -72,8 +75,8 @@ export interface ResourceDef<T extends KubeObject = KubeObject> {
   namespaced: boolean;
   ref: ResourceRef;
   /** Log streams whose events change these objects; absent for derived resources (no live watch events). */
-  /** Which changes of the watch cache are this resource's ('event': the derived Events). */
-  streamKind?: StreamKind | 'event';
+  /** Which changes of the watch cache are this resource's ('event': the derived Events; 'endpoints'/'endpointslice': derived from Services and pods). */
+  streamKind?: StreamKind | DerivedKind;
   selectableFields: readonly string[];
   fields(obj: T): Record<string, string>;
   /** Objects of one namespace (or all when undefined; cluster-scoped ignore it). */

@@ -140,6 +140,7 @@ export class ResourceReads {
    */
   private pastView(r: ReadRequest, o: ListOptions, position: number): Promise<ClusterView> {
     const kind = r.def.streamKind;
+    if (kind === 'endpoints' || kind === 'endpointslice') return this.cluster.viewAt(position);
     if (kind === undefined || kind === 'event' || kind === 'rollout') return this.cluster.viewAt(position, kind);
     const name = o.fieldSelector.find((f) => f.field === 'metadata.name' && f.operator === '=')?.value;
     const namespace = r.def.namespaced ? (r.namespace ?? o.fieldSelector.find((f) => f.field === 'metadata.namespace' && f.operator === '=')?.value) : '';

@@ -6,7 +6,7 @@ import { WatchService } from '../watch/watch.service';
 import { CONTROLLER_REVISIONS_RESOURCE } from './controller-revisions.resource';
 import { DAEMON_SETS } from './daemon-sets.resource';
 import { STORED_KINDS } from '@daemonledger/domain';
-import { EVENTS_RESOURCE, REPLICASETS_RESOURCE } from './derived.resources';
+import { ENDPOINT_SLICES_RESOURCE, ENDPOINTS_RESOURCE, EVENTS_RESOURCE, REPLICASETS_RESOURCE } from './derived.resources';
 import { type Query, parseListOptions } from './list-options';
 import { NODES_RESOURCE } from './nodes.resource';
 import { PODS_RESOURCE } from './pods.resource';
@@ -140,6 +140,8 @@ export const NodesController = resourceController(NODES_RESOURCE);
 export const STORED_CONTROLLERS = STORED_KINDS.map((k) => resourceController(k));
 export const EventsController = resourceController(EVENTS_RESOURCE);
 export const RolloutsController = resourceController(ROLLOUTS_RESOURCE);
+export const EndpointsController = resourceController(ENDPOINTS_RESOURCE);
+export const EndpointSlicesController = resourceController(ENDPOINT_SLICES_RESOURCE);
 
 export const RESOURCE_CONTROLLERS = [
   DaemonSetsController,
@@ -149,6 +151,8 @@ export const RESOURCE_CONTROLLERS = [
   NodesController,
   ...STORED_CONTROLLERS,
   EventsController,
+  EndpointsController,
+  EndpointSlicesController,
   RolloutsController,
   RolloutAuditController,
 ];

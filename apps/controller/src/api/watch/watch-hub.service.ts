@@ -6,14 +6,14 @@ import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
 import type { ClusterView } from '@daemonledger/projections';
 import { ClusterState } from '../../projections/cluster-state.service';
 import { CaughtUp, Recorded } from '../../projections/recorded';
-import type { KubeObject } from '../resources/resource-def';
+import type { DerivedKind, KubeObject } from '../resources/resource-def';
 import { rolloutObject } from '../resources/rollouts.resource';
 
 /** One object change: the object after the event (for DELETED, its last state at the event's position) and before it. */
 export interface Change {
   position: number;
-  /** The object's stream kind; 'event' for the core/v1 Events the projection derives. */
-  kind: StreamKind | 'event';
+  /** The object's stream kind; 'event' for the core/v1 Events the projection derives, 'endpoints'/'endpointslice' for those of Services. */
+  kind: StreamKind | DerivedKind;
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
   object: KubeObject;
   previous?: KubeObject;
@@ -117,6 +117,9 @@ export class WatchHub implements OnModuleInit, OnModuleDestroy {
       this.publish({ position: e.position, kind: 'event', type: added ? 'ADDED' : 'MODIFIED', object: event as unknown as KubeObject });
     }
     this.recordRollout(e.position);
+    for (const c of this.state.view.serviceEndpoints.changedAt(e.position)) {
+      this.publish({ position: e.position, kind: c.kind, type: c.type, object: c.object as unknown as KubeObject, ...(c.previous ? { previous: c.previous as unknown as KubeObject } : {}) });
+    }
     const ref = parseStreamId(e.streamId);
     if (!ref || !OBJECT_KINDS.includes(ref.kind)) return;
     const previous = this.last.get(e.streamId);

@@ -35,7 +35,7 @@ describe('aggregated discovery documents', () => {
     expect(doc.items[0].metadata).toEqual({ creationTimestamp: null });
     const v1 = doc.items[0].versions[0];
     expect(v1).toMatchObject({ version: 'v1', freshness: 'Current' });
-    expect(v1.resources.map((r) => r.resource)).toEqual(['configmaps', 'events', 'namespaces', 'nodes', 'pods', 'secrets', 'serviceaccounts', 'services']);
+    expect(v1.resources.map((r) => r.resource)).toEqual(['configmaps', 'endpoints', 'events', 'namespaces', 'nodes', 'pods', 'secrets', 'serviceaccounts', 'services']);
     expect(v1.resources.find((r) => r.resource === 'pods')).toEqual({
       resource: 'pods',
       responseKind: { group: '', version: 'v1', kind: 'Pod' },
@@ -64,6 +64,7 @@ describe('aggregated discovery documents', () => {
       { name: 'rbac.authorization.k8s.io', creationTimestamp: null },
       { name: 'coordination.k8s.io', creationTimestamp: null },
       { name: 'scheduling.k8s.io', creationTimestamp: null },
+      { name: 'discovery.k8s.io', creationTimestamp: null },
       { name: 'ledger.daemonledger.io', creationTimestamp: null },
     ]);
     const res = doc.items[0].versions[0].resources;
@@ -72,6 +73,16 @@ describe('aggregated discovery documents', () => {
     expect(res[1].subresources).toEqual([{ subresource: 'status', responseKind: { group: 'apps', version: 'v1', kind: 'DaemonSet' }, verbs: ['get', 'patch', 'update'] }]);
     expect(res[2]).toMatchObject({ shortNames: ['rs'], categories: ['all'], verbs: ['list'] });
     expect(res[0]).not.toHaveProperty('shortNames');
+  });
+});
+
+describe('endpoints and endpointslices (derived, read-only)', () => {
+  it('core v1 endpoints (short name ep) and discovery.k8s.io/v1 endpointslices take get, list and watch only', () => {
+    const v1 = aggregatedDiscovery('core').items[0].versions[0].resources;
+    expect(v1.find((r) => r.resource === 'endpoints')).toMatchObject({ scope: 'Namespaced', singularResource: 'endpoints', shortNames: ['ep'], verbs: ['get', 'list', 'watch'] });
+    expect(apiResourceList('discovery.k8s.io/v1')!.resources).toEqual([
+      { name: 'endpointslices', singularName: 'endpointslice', namespaced: true, kind: 'EndpointSlice', verbs: ['get', 'list', 'watch'] },
+    ]);
   });
 });
 
@@ -118,6 +129,7 @@ describe('legacy discovery documents (kubectl-wire §2.2)', () => {
         { name: 'rbac.authorization.k8s.io', versions: [{ groupVersion: 'rbac.authorization.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'rbac.authorization.k8s.io/v1', version: 'v1' } },
         { name: 'coordination.k8s.io', versions: [{ groupVersion: 'coordination.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'coordination.k8s.io/v1', version: 'v1' } },
         { name: 'scheduling.k8s.io', versions: [{ groupVersion: 'scheduling.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'scheduling.k8s.io/v1', version: 'v1' } },
+        { name: 'discovery.k8s.io', versions: [{ groupVersion: 'discovery.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'discovery.k8s.io/v1', version: 'v1' } },
         { name: 'ledger.daemonledger.io', versions: [{ groupVersion: 'ledger.daemonledger.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'ledger.daemonledger.io/v1', version: 'v1' } },
       ],
     });
@@ -158,7 +170,7 @@ describe('legacy discovery documents (kubectl-wire §2.2)', () => {
   it('GET /api/v1: no apiVersion field, cluster-scoped nodes and namespaces', () => {
     const list = apiResourceList('v1')!;
     expect(list).not.toHaveProperty('apiVersion');
-    expect(list.resources.map((r) => r.name)).toEqual(['configmaps', 'events', 'namespaces', 'nodes', 'nodes/status', 'pods', 'pods/status', 'pods/log', 'secrets', 'serviceaccounts', 'services']);
+    expect(list.resources.map((r) => r.name)).toEqual(['configmaps', 'endpoints', 'events', 'namespaces', 'nodes', 'nodes/status', 'pods', 'pods/status', 'pods/log', 'secrets', 'serviceaccounts', 'services']);
     expect(list.resources.find((r) => r.name === 'nodes')).toMatchObject({ namespaced: false, shortNames: ['no'] });
   });
   it('an unserved group/version is undefined (404)', () => expect(apiResourceList('batch/v1')).toBeUndefined());

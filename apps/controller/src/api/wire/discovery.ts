@@ -44,6 +44,8 @@ export const SERVED_RESOURCES: readonly ServedResource[] = [
   // Upstream lists services in `all` (so `kubectl get all` shows them).
   { group: '', version: 'v1', resource: 'services', kind: 'Service', singular: 'service', namespaced: true, verbs: ALL_VERBS, shortNames: ['svc'], categories: ['all'] },
   { group: '', version: 'v1', resource: 'events', kind: 'Event', singular: 'event', namespaced: true, verbs: ALL_VERBS, shortNames: ['ev'] },
+  // Derived from Services and pods, read-only here (README "Reaching daemon pods"): upstream also takes writes.
+  { group: '', version: 'v1', resource: 'endpoints', kind: 'Endpoints', singular: 'endpoints', namespaced: true, verbs: ['get', 'list', 'watch'], shortNames: ['ep'] },
   { group: 'apps', version: 'v1', resource: 'daemonsets', kind: 'DaemonSet', singular: 'daemonset', namespaced: true, verbs: ALL_VERBS, shortNames: ['ds'], categories: ['all'], subresources: [STATUS] },
   { group: 'apps', version: 'v1', resource: 'controllerrevisions', kind: 'ControllerRevision', singular: 'controllerrevision', namespaced: true, verbs: ALL_VERBS },
   // DaemonSets own no ReplicaSets: listed (always empty) so `get rs` and `get all` work; nothing else is served.
@@ -61,6 +63,7 @@ export const SERVED_RESOURCES: readonly ServedResource[] = [
   { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease', singular: 'lease', namespaced: true, verbs: ALL_VERBS },
   // Pod priorities (pods resolve spec.priorityClassName at admission); two built-in classes.
   { group: 'scheduling.k8s.io', version: 'v1', resource: 'priorityclasses', kind: 'PriorityClass', singular: 'priorityclass', namespaced: false, verbs: ALL_VERBS, shortNames: ['pc'] },
+  { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', kind: 'EndpointSlice', singular: 'endpointslice', namespaced: true, verbs: ['get', 'list', 'watch'] },
   // DaemonLedger's own, read-only: one Rollout per rollout of a DaemonSet, and its audit trail.
   {
     group: 'ledger.daemonledger.io', version: 'v1', resource: 'rollouts', kind: 'Rollout', singular: 'rollout', namespaced: true, verbs: ['get', 'list', 'watch'], shortNames: ['ro'],

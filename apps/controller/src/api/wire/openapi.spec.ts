@@ -27,7 +27,7 @@ const fields = (d: Doc, schema: any): string[] => {
 describe('/openapi/v3 root (kubectl-wire §3.2)', () => {
   it('links every served group/version by hash URL', () => {
     const root = openApiV3Root();
-    expect(Object.keys(root.paths).sort()).toEqual(['api/v1', 'apis/apps/v1', 'apis/coordination.k8s.io/v1', 'apis/ledger.daemonledger.io/v1', 'apis/rbac.authorization.k8s.io/v1', 'apis/scheduling.k8s.io/v1']);
+    expect(Object.keys(root.paths).sort()).toEqual(['api/v1', 'apis/apps/v1', 'apis/coordination.k8s.io/v1', 'apis/discovery.k8s.io/v1', 'apis/ledger.daemonledger.io/v1', 'apis/rbac.authorization.k8s.io/v1', 'apis/scheduling.k8s.io/v1']);
     for (const [path, { serverRelativeURL }] of Object.entries(root.paths)) {
       expect(serverRelativeURL).toBe(`/openapi/v3/${path}?hash=${openApiV3Document(path)!.hash}`);
     }

@@ -18,6 +18,7 @@ import { createHash } from 'crypto';
 import { LEDGER_V1_SCHEMAS } from './openapi-ledger';
 import { APPS_V1_SCHEMAS, CORE_V1_SCHEMAS, type Schema } from './openapi-schemas';
 import { COORDINATION_V1_SCHEMAS, CORE_STORED_SCHEMAS, RBAC_V1_SCHEMAS, SCHEDULING_V1_SCHEMAS } from './openapi-kinds';
+import { CORE_ENDPOINTS_SCHEMAS, DISCOVERY_V1_SCHEMAS } from './openapi-endpoints';
 
 interface OpenApiKind {
   kind: string;
@@ -50,8 +51,9 @@ const GROUP_VERSIONS: GroupVersionSpec[] = [
       { kind: 'ConfigMap', resource: 'configmaps', namespaced: true, schema: 'io.k8s.api.core.v1.ConfigMap' },
       { kind: 'Secret', resource: 'secrets', namespaced: true, schema: 'io.k8s.api.core.v1.Secret' },
       { kind: 'Service', resource: 'services', namespaced: true, schema: 'io.k8s.api.core.v1.Service' },
+      { kind: 'Endpoints', resource: 'endpoints', namespaced: true, schema: 'io.k8s.api.core.v1.Endpoints', readOnly: true },
     ],
-    schemas: { ...CORE_V1_SCHEMAS, ...CORE_STORED_SCHEMAS },
+    schemas: { ...CORE_V1_SCHEMAS, ...CORE_STORED_SCHEMAS, ...CORE_ENDPOINTS_SCHEMAS },
   },
   {
     path: 'apis/rbac.authorization.k8s.io/v1',
@@ -75,6 +77,12 @@ const GROUP_VERSIONS: GroupVersionSpec[] = [
     group: 'scheduling.k8s.io',
     kinds: [{ kind: 'PriorityClass', resource: 'priorityclasses', namespaced: false, schema: 'io.k8s.api.scheduling.v1.PriorityClass' }],
     schemas: SCHEDULING_V1_SCHEMAS,
+  },
+  {
+    path: 'apis/discovery.k8s.io/v1',
+    group: 'discovery.k8s.io',
+    kinds: [{ kind: 'EndpointSlice', resource: 'endpointslices', namespaced: true, schema: 'io.k8s.api.discovery.v1.EndpointSlice', readOnly: true }],
+    schemas: DISCOVERY_V1_SCHEMAS,
   },
   {
     path: 'apis/apps/v1',

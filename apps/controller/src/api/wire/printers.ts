@@ -12,6 +12,7 @@ import { printPod } from './pod-printer';
 import { printRollout } from './rollout-printer';
 import { AGE, col, NAME, type TableColumnDefinition } from './columns';
 import { STORED_COLUMNS, STORED_PRINTERS } from './stored-printers';
+import { ENDPOINTS_COLUMNS, ENDPOINTS_PRINTERS } from './endpoints-printers';
 
 export type { TableColumnDefinition } from './columns';
 
@@ -146,6 +147,7 @@ export const COLUMNS = {
     col('Cause', 'string', 'The change-cause recorded with the template change.'),
   ],
   ...STORED_COLUMNS,
+  ...ENDPOINTS_COLUMNS,
   /** apiserver rest.NewDefaultTableConvertor: kinds without a printer. */
   default: [NAME, col('Created At', 'date', 'Time the object was created (metadata.creationTimestamp).')],
 } satisfies Record<string, TableColumnDefinition[]>;
@@ -303,4 +305,5 @@ export const PRINTERS: Record<PrintedResource, AnyPrinter> = {
   replicasets: printReplicaSet,
   rollouts: printRollout,
   ...STORED_PRINTERS,
+  ...ENDPOINTS_PRINTERS,
 };

@@ -1,0 +1,57 @@
+import type { Node } from '../api/types';
+import { evolveNode } from './evolve';
+import type { NodeEvent } from './events';
+import { decideNode } from './node.decider';
+import { DEFAULT_NODE_SIZE, LEGACY_NODE_SIZE, parseNodeSize, simulatedNode } from './simulated-node';
+import { EVENT_UPCASTERS, upcastNodeJoinedV2 } from './upcasters';
+
+const join = (node: Node) => decideNode({ type: 'JoinNode', node }, undefined, { now: '2026-12-02T09:00:00Z', newUid: 'node-uid' })[0];
+const fold = (e: NodeEvent) => evolveNode(undefined, e, '1')!;
+
+describe('SIM_NODE_CAPACITY (parseNodeSize)', () => {
+  it.each([
+    ['empty is the default, cpu 4, memory 8Gi, 110 pods', '', DEFAULT_NODE_SIZE, []],
+    ['every key', 'cpu=8,memory=32Gi,pods=250', { cpu: '8', memory: '32Gi', pods: '250' }, []],
+    ['a subset keeps the default for the rest', 'memory=2Gi', { ...DEFAULT_NODE_SIZE, memory: '2Gi' }, []],
+    ['millicores', 'cpu=1500m', { ...DEFAULT_NODE_SIZE, cpu: '1500m' }, []],
+  ])('%s', (_n, text, size, problems) => expect(parseNodeSize(text)).toEqual({ size, problems }));
+
+  it('reports every bad part with the variable\'s name', () => {
+    expect(parseNodeSize('cpu=lots,memory=-1Gi,pods=1.5,gpu=1').problems).toEqual([
+      'SIM_NODE_CAPACITY: "cpu=lots": cpu must be a positive quantity (e.g. cpu=4, memory=8Gi)',
+      'SIM_NODE_CAPACITY: "memory=-1Gi": memory must be a positive quantity (e.g. cpu=4, memory=8Gi)',
+      'SIM_NODE_CAPACITY: "pods=1.5": pods must be a whole number',
+      'SIM_NODE_CAPACITY: "gpu=1": expected cpu=<quantity>, memory=<quantity> or pods=<number>',
+    ]);
+  });
+});
+
+describe('a simulated node\'s size in the log (NodeJoined v3)', () => {
+  it('sets capacity and allocatable from the size', () => {
+    const n = simulatedNode(0, {}, { cpu: '2', memory: '1Gi', pods: '10' });
+    expect(n.status?.capacity).toEqual({ cpu: '2', memory: '1Gi', pods: '10', 'ephemeral-storage': '100Gi' });
+    expect(n.status?.allocatable).toEqual(n.status?.capacity);
+  });
+
+  it('a default-sized node is recorded by its index alone and folds to cpu 4, memory 8Gi, 110 pods', () => {
+    const e = join(simulatedNode(0));
+    expect(e.data).toEqual({ simulated: { index: 0, uid: 'node-uid', created: '2026-12-02T09:00:00Z' } });
+    expect(fold(e).status?.capacity).toEqual({ cpu: '4', memory: '8Gi', pods: '110', 'ephemeral-storage': '100Gi' });
+  });
+
+  it('another size is recorded in the ref and folds to the node registered', () => {
+    const node = simulatedNode(3, {}, { cpu: '1', memory: '512Mi', pods: '5' });
+    const e = join(node);
+    expect(e.data).toEqual({ simulated: expect.objectContaining({ index: 3, capacity: { cpu: '1', memory: '512Mi', pods: '5' } }) });
+    const whole = { type: 'NodeJoined', data: { node: { ...node, metadata: { ...node.metadata, uid: 'node-uid', creationTimestamp: '2026-12-02T09:00:00Z' } } } } as NodeEvent;
+    expect(fold(e)).toEqual(fold(whole));
+  });
+
+  it('a v2 event (recorded before sizes) still folds to the 16Gi node it always did', () => {
+    const v2 = { simulated: { index: 1, uid: 'u', created: '2026-01-01T00:00:00Z' } };
+    expect(EVENT_UPCASTERS.some((u) => u.type === 'NodeJoined' && u.fromVersion === 2)).toBe(true);
+    const v3 = upcastNodeJoinedV2(v2) as NodeEvent['data'];
+    expect(fold({ type: 'NodeJoined', data: v3 } as NodeEvent).status?.capacity).toEqual({ ...LEGACY_NODE_SIZE, 'ephemeral-storage': '100Gi' });
+    expect(upcastNodeJoinedV2({ node: { metadata: { name: 'x' } } })).toEqual({ node: { metadata: { name: 'x' } } });
+  });
+});
