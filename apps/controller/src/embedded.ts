@@ -92,7 +92,7 @@ export const startEmbedded = async (o: EmbeddedOptions): Promise<Embedded> => {
   );
   await fleet.start();
   // API-created nodes get a kubelet; when serving, listenApi attaches the fleet too.
-  if (!o.serve) app.get(NodeAgents).attach(fleet);
+  if (!o.serve) app.get(NodeAgents).attach(fleet, o.config.simulation.nodeSize);
   // Kubelets come back for every node the log knows (a restart), plus new ones on first start.
   const known = [...state.view.nodes.values()];
   for (const node of known) await fleet.join(node);

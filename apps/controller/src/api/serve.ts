@@ -46,7 +46,7 @@ export const listenApi = async (
   config: AppConfig,
   fleet?: { join(node: Node): Promise<void>; leave(name: string): void },
 ): Promise<ServedApi> => {
-  if (fleet) app.get(NodeAgents).attach(fleet);
+  if (fleet) app.get(NodeAgents).attach(fleet, config.simulation.nodeSize);
   // Keep idle connections as kube-apiserver does (90 s), not Node's 5 s: a
   // client reusing a connection the server is just closing sees a reset, and
   // kubectl, informers and dashboards poll at intervals longer than 5 s.

@@ -2,7 +2,7 @@ import type { Node } from '../api/types';
 import { evolveNode } from './evolve';
 import type { NodeEvent } from './events';
 import { decideNode } from './node.decider';
-import { DEFAULT_NODE_SIZE, LEGACY_NODE_SIZE, parseNodeSize, simulatedNode } from './simulated-node';
+import { DEFAULT_NODE_SIZE, LEGACY_NODE_SIZE, parseNodeSize, registeredNodeStatus, simulatedNode } from './simulated-node';
 import { EVENT_UPCASTERS, upcastNodeJoinedV2 } from './upcasters';
 
 const join = (node: Node) => decideNode({ type: 'JoinNode', node }, undefined, { now: '2026-12-02T09:00:00Z', newUid: 'node-uid' })[0];
@@ -53,5 +53,23 @@ describe('a simulated node\'s size in the log (NodeJoined v3)', () => {
     const v3 = upcastNodeJoinedV2(v2) as NodeEvent['data'];
     expect(fold({ type: 'NodeJoined', data: v3 } as NodeEvent).status?.capacity).toEqual({ ...LEGACY_NODE_SIZE, 'ephemeral-storage': '100Gi' });
     expect(upcastNodeJoinedV2({ node: { metadata: { name: 'x' } } })).toEqual({ node: { metadata: { name: 'x' } } });
+  });
+});
+
+describe('a Node a user created, as its simulated kubelet registers it (registeredNodeStatus)', () => {
+  const userNode = (status?: Node['status']): Node => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n9' }, spec: {}, ...(status ? { status } : {}) }) as Node;
+
+  it('gets its machine’s capacity, all allocatable, keeping what the Node said', () => {
+    const size = { cpu: '2', memory: '4Gi', pods: '20' };
+    expect(registeredNodeStatus(userNode({ addresses: [{ type: 'InternalIP', address: '10.1.0.9' }] }), size)).toEqual({
+      addresses: [{ type: 'InternalIP', address: '10.1.0.9' }],
+      capacity: { cpu: '2', memory: '4Gi', pods: '20', 'ephemeral-storage': '100Gi' },
+      allocatable: { cpu: '2', memory: '4Gi', pods: '20', 'ephemeral-storage': '100Gi' },
+    });
+  });
+
+  it('a Node that says what it has is left as it is', () => {
+    expect(registeredNodeStatus(userNode({ capacity: { cpu: '1' } }), DEFAULT_NODE_SIZE)).toBeUndefined();
+    expect(registeredNodeStatus(userNode({ allocatable: { cpu: '1' } }), DEFAULT_NODE_SIZE)).toBeUndefined();
   });
 });

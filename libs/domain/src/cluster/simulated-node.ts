@@ -54,6 +54,22 @@ export const parseNodeSize = (text: string): { size: NodeSize; problems: string[
 const sameSize = (a: NodeSize, b: NodeSize) => SIZE_KEYS.every((k) => a[k] === b[k]);
 
 /** KWOK-like labels, addresses and a /24 pod CIDR; capacity and allocatable from `size`. */
+/** A simulated machine's capacity, all of it allocatable (the kubelet reserves nothing). */
+export const machineResources = (size: NodeSize): { capacity: Record<string, string>; allocatable: Record<string, string> } => ({
+  capacity: { cpu: size.cpu, memory: size.memory, pods: size.pods, 'ephemeral-storage': '100Gi' },
+  allocatable: { cpu: size.cpu, memory: size.memory, pods: size.pods, 'ephemeral-storage': '100Gi' },
+});
+
+/**
+ * What a simulated kubelet posts for a Node a user created without a status
+ * (`kubectl create -f node.yaml`): its machine's capacity and allocatable, as
+ * a real kubelet reports them when it registers; `undefined` when the Node
+ * already says what it has. Without this a user's Node has room for nothing
+ * and every pod bound there would fail the scheduler's fit.
+ */
+export const registeredNodeStatus = (node: Node, size: NodeSize): NonNullable<Node['status']> | undefined =>
+  node.status?.capacity || node.status?.allocatable ? undefined : { ...node.status, ...machineResources(size) };
+
 export const simulatedNode = (i: number, extraLabels: Record<string, string> = {}, size: NodeSize = DEFAULT_NODE_SIZE): Node => {
   const name = simulatedNodeName(i);
   const hi = Math.floor(i / 250);
@@ -76,8 +92,7 @@ export const simulatedNode = (i: number, extraLabels: Record<string, string> = {
     },
     spec: { podCIDR: `10.${244 - (i >> 8)}.${i & 255}.0/24`, podCIDRs: [`10.${244 - (i >> 8)}.${i & 255}.0/24`] },
     status: {
-      capacity: { cpu: size.cpu, memory: size.memory, pods: size.pods, 'ephemeral-storage': '100Gi' },
-      allocatable: { cpu: size.cpu, memory: size.memory, pods: size.pods, 'ephemeral-storage': '100Gi' },
+      ...machineResources(size),
       conditions: [
         { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
         { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },

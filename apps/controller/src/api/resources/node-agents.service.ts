@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Node } from '@daemonledger/domain/api/types';
+import { DEFAULT_NODE_SIZE, type NodeSize } from '@daemonledger/domain/cluster/simulated-node';
 import type { KubeObject, NodeAgentHooks } from './resource-def';
 
 interface Fleet {
@@ -15,9 +16,12 @@ interface Fleet {
 @Injectable()
 export class NodeAgents implements NodeAgentHooks {
   private fleet?: Fleet;
+  /** The simulated machines' size (SIM_NODE_CAPACITY): what a kubelet reports for a Node created without one. */
+  nodeSize: NodeSize = DEFAULT_NODE_SIZE;
 
-  attach(fleet: Fleet): void {
+  attach(fleet: Fleet, nodeSize: NodeSize = DEFAULT_NODE_SIZE): void {
     this.fleet = fleet;
+    this.nodeSize = nodeSize;
   }
 
   get attached(): boolean {

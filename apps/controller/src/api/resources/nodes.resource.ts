@@ -1,5 +1,6 @@
 import { admitNodeCreate, admitNodeStatusUpdate, admitNodeUpdate, canonicalJson, forbidden, invalidError, NODES, SELECTABLE_FIELDS, statusWriteMetadata } from '@daemonledger/domain';
 import type { Node } from '@daemonledger/domain/api/types';
+import { registeredNodeStatus } from '@daemonledger/domain/cluster/simulated-node';
 import { NodeCommandMsg } from '../../commands/cluster.commands';
 import { controllerRefChange, refuseFinalizerChange } from './kept-metadata';
 import { byName, type ResourceDef, type WriteContext } from './resource-def';
@@ -36,7 +37,9 @@ export const NODES_RESOURCE: ResourceDef<Node> = {
       await command(name, c, { type: 'JoinNode', node });
       if (c.nodeAgents.attached) {
         await c.nodeAgents.join(c.view.nodes.get(name)!);
-        // What the kubelet posts once it runs: the node becomes Ready.
+        // What the kubelet posts once it runs: its machine's resources (when the Node gave none), then Ready.
+        const status = registeredNodeStatus(c.view.nodes.get(name)!, c.nodeAgents.nodeSize);
+        if (status) await command(name, c, { type: 'ReportNodeStatus', status }, `node-agent:${name}`);
         await command(name, c, { type: 'SetNodeReadiness', status: 'True' }, `node-agent:${name}`);
       }
       return c.view.nodes.get(name) ?? node;

@@ -1,3 +1,4 @@
+import type { NodeSize } from '@daemonledger/domain/cluster/simulated-node';
 import type { ObjectMeta, ResourceRef } from '@daemonledger/domain';
 import type { StreamKind } from '@daemonledger/domain/cluster/streams';
 import type { PatchKind } from '@daemonledger/domain/api/patch';
@@ -41,6 +42,8 @@ export interface NodeAgentHooks {
   join(node: KubeObject): Promise<void>;
   leave(name: string): void;
   readonly attached: boolean;
+  /** The simulated machines' size, reported for a Node created without a status. */
+  readonly nodeSize: NodeSize;
 }
 
 /**
