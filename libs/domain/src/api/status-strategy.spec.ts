@@ -54,6 +54,12 @@ describe('status subresource writes keep the stored metadata and spec (upstream 
     expect(admitDaemonSetStatusUpdate({ ...prev, metadata: change(prev.metadata) }, prev).metadata).toEqual(prev.metadata);
   });
 
+  it.each([['no status', undefined], ['status: null', null]])('a body with %s stores the zero status (Go decodes it so), not a 500', (_name, status) => {
+    const prev = stored();
+    const next = admitDaemonSetStatusUpdate({ ...prev, status: status as unknown as DaemonSet['status'] }, prev);
+    expect(next.status).toEqual({ currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 });
+  });
+
   it("keeps the caller's resourceVersion, the precondition the command checks", () => {
     const prev = stored();
     expect(admitDaemonSetStatusUpdate({ ...prev, metadata: { ...prev.metadata, resourceVersion: '41' } }, prev).metadata.resourceVersion).toBe('41');

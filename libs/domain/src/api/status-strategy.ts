@@ -102,7 +102,10 @@ export const statusWriteMetadata = (obj: { metadata: ObjectMeta }): { labels: Re
 
 /** DaemonSet status: counters non-negative, collisionCount never decremented (ValidateDaemonSetStatusUpdate). */
 export const admitDaemonSetStatusUpdate = (input: DaemonSet, prev: DaemonSet): DaemonSet =>
-  admit<DaemonSetStatus, DaemonSet>('DaemonSet', 'apps', input, prev, { ownerReferences: 'refused', plural: 'daemonsets' }, validateDaemonSetStatusUpdate);
+  admit<DaemonSetStatus, DaemonSet>('DaemonSet', 'apps', input, prev, { ownerReferences: 'refused', plural: 'daemonsets', status: (s) => s ?? ZERO_DAEMON_SET_STATUS }, validateDaemonSetStatusUpdate);
+
+/** A body without a status (or `status: null`) stores the zero status, as Go decodes it: the four counters that are never omitted, 0. */
+const ZERO_DAEMON_SET_STATUS: DaemonSetStatus = { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
 
 /** The QoS class is set at creation and immutable: a status without one keeps the stored class. */
 const podStatus = (input: PodStatus | undefined, prev: PodStatus | undefined): PodStatus | undefined =>
