@@ -18,7 +18,7 @@ import protobuf from 'protobufjs';
 const VERSION = 'v0.32.10';
 /** The API packages whose kinds the server serves (a new group is one line here; a new kind in them needs nothing). */
 const PACKAGES = {
-  'k8s.io/api': ['core/v1', 'apps/v1', 'rbac/v1', 'authentication/v1', 'authorization/v1', 'events/v1', 'coordination/v1', 'policy/v1'],
+  'k8s.io/api': ['core/v1', 'apps/v1', 'rbac/v1', 'authentication/v1', 'authorization/v1', 'events/v1', 'coordination/v1', 'policy/v1', 'scheduling/v1', 'discovery/v1'],
   'k8s.io/apimachinery': ['pkg/apis/meta/v1', 'pkg/runtime', 'pkg/runtime/schema', 'pkg/api/resource', 'pkg/util/intstr'],
 };
 
