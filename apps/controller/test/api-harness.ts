@@ -219,6 +219,23 @@ export const startApiHarness = async (opts: { nodes?: number; podStartMs?: numbe
   };
 };
 
+/**
+ * kubectl through a harness set up later (in beforeAll): `ok` must succeed
+ * and gives its stdout, `fails` must fail and gives its stderr.
+ */
+export const kubectlExpecting = (harness: () => ApiHarness) => ({
+  ok: async (args: string[], opts?: Parameters<ApiHarness['kubectl']>[1]): Promise<string> => {
+    const r = await harness().kubectl(args, opts);
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+    return r.stdout;
+  },
+  fails: async (args: string[], opts?: Parameters<ApiHarness['kubectl']>[1]): Promise<string> => {
+    const r = await harness().kubectl(args, opts);
+    expect(r.code).not.toBe(0);
+    return r.stderr;
+  },
+});
+
 /** The rows of a kubectl table, split on runs of 2+ spaces (header first). */
 export const rows = (stdout: string): string[][] =>
   stdout

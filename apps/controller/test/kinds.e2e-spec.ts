@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ApiHarness, MANIFESTS, rows, startApiHarness } from './api-harness';
+import { type ApiHarness, kubectlExpecting, MANIFESTS, rows, startApiHarness } from './api-harness';
 
 /**
  * Namespaces, ServiceAccounts, ConfigMaps, Services, Secrets and RBAC with
@@ -16,16 +16,7 @@ describe('kubectl with namespaces and the stored kinds', () => {
   let h: ApiHarness;
   let k: ApiHarness['kubectl'];
 
-  const ok = async (args: string[]) => {
-    const r = await k(args);
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-    return r.stdout;
-  };
-  const fails = async (args: string[]) => {
-    const r = await k(args);
-    expect(r.code).not.toBe(0);
-    return r.stderr;
-  };
+  const { ok, fails } = kubectlExpecting(() => h);
   const apply = (name: string, yaml: string, extra: string[] = []) => ok(['apply', '-f', h.file(name, yaml), ...extra]);
 
   beforeAll(async () => {

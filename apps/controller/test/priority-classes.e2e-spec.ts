@@ -1,4 +1,4 @@
-import { type ApiHarness, rows, startApiHarness } from './api-harness';
+import { type ApiHarness, kubectlExpecting, rows, startApiHarness } from './api-harness';
 
 /**
  * scheduling.k8s.io/v1 PriorityClasses and pod priority admission with the
@@ -15,16 +15,7 @@ describe('kubectl with PriorityClasses', () => {
   let h: ApiHarness;
   let k: ApiHarness['kubectl'];
 
-  const ok = async (args: string[]) => {
-    const r = await k(args);
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-    return r.stdout;
-  };
-  const fails = async (args: string[]) => {
-    const r = await k(args);
-    expect(r.code).not.toBe(0);
-    return r.stderr;
-  };
+  const { ok, fails } = kubectlExpecting(() => h);
   /** A refused write appends nothing: the head of the log does not move. */
   const refusedWithoutAppend = async (args: string[]) => {
     const head = await h.head();

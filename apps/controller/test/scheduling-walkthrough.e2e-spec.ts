@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
-import { type ApiHarness, rows, startApiHarness } from './api-harness';
+import { type ApiHarness, kubectlExpecting, rows, startApiHarness } from './api-harness';
 
 /**
  * The seeds' scheduling story, as the README's walkthrough tells it, with the
@@ -45,11 +45,7 @@ ${priorityClassName ? `      priorityClassName: ${priorityClassName}\n` : ''}   
 describe('walkthrough: fit, priority and preemption, host ports and endpoints through kubectl', () => {
   let h: ApiHarness;
 
-  const ok = async (args: string[]) => {
-    const r = await h.kubectl(args);
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-    return r.stdout;
-  };
+  const { ok } = kubectlExpecting(() => h);
   const json = async (args: string[]) => JSON.parse(await ok([...args, '-o', 'json']));
   const agentPods = async () => (await json(['get', 'pods', '-l', 'app=node-agent'])).items as any[];
   const fillers = async () => (await json(['get', 'pods', '-l', 'app=filler'])).items as any[];

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type ApiHarness, MANIFESTS, startApiHarness } from './api-harness';
+import { type ApiHarness, kubectlExpecting, MANIFESTS, startApiHarness } from './api-harness';
 
 /**
  * Writes to `daemonsets/<name>/status`, `pods/<name>/status` and
@@ -21,11 +21,7 @@ const GO_STRUCT_PATCH = JSON.stringify({
 
 describe('status subresource writes', () => {
   let h: ApiHarness;
-  const ok = async (args: string[]) => {
-    const r = await h.kubectl(args);
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-    return r.stdout;
-  };
+  const { ok } = kubectlExpecting(() => h);
   const ds = async () => JSON.parse(await ok(['get', 'ds', 'nginx-ds', '-o', 'json']));
   /** The events appended to one stream after `head`. */
   const writtenSince = async (head: number, streamId: string) => (await h.embedded.store.readAll({ fromPosition: head })).filter((e) => e.streamId === streamId);

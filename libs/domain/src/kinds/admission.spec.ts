@@ -1,19 +1,10 @@
-import { type DomainError, isDomainError } from '../errors';
+import { refused } from '../../test/refused';
 import { CONFIG_MAP_KIND, NAMESPACE_KIND, SECRET_KIND } from './core-kinds';
 import type { StoredKindDef, StoredObject } from './kind-def';
 import { CLUSTER_ROLE_BINDING_KIND, ROLE_BINDING_KIND, ROLE_KIND } from './rbac';
 import { admitStoredCreate, admitStoredUpdate, decodeStored } from './registry';
 import { SERVICE_KIND } from './service';
 
-const refused = (f: () => unknown): DomainError => {
-  try {
-    f();
-  } catch (e) {
-    if (isDomainError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-};
 const obj = (kind: StoredKindDef, rest: Record<string, unknown>, name = 'x', namespace: string | undefined = 'ci'): StoredObject => ({
   apiVersion: kind.group ? `${kind.group}/v1` : 'v1',
   kind: kind.kind,

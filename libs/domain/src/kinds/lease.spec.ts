@@ -1,17 +1,8 @@
-import { type DomainError, isDomainError } from '../errors';
+import { refused } from '../../test/refused';
 import { LEASE_KIND, formatMicroTime, parseMicroTime } from './lease';
 import { admitStoredCreate, admitStoredUpdate, decodeStored } from './registry';
 import type { StoredObject } from './kind-def';
 
-const refused = (f: () => unknown): DomainError => {
-  try {
-    f();
-  } catch (e) {
-    if (isDomainError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-};
 const lease = (spec: Record<string, unknown>, name = 'node-1'): StoredObject => ({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace: 'kube-node-lease' }, spec });
 
 describe('coordination.k8s.io/v1 Lease admission (upstream ValidateLeaseSpec)', () => {

@@ -6,6 +6,7 @@
  * (ServiceAccount `default`, ConfigMap `kube-root-ca.crt`) plus
  * `default/kubernetes`.
  */
+import { stableUid } from './stable-uid';
 import type { StoredStreamKind } from '../cluster/streams';
 import { DomainError } from '../errors';
 import { NAMESPACE_FINALIZER, NAMESPACE_NAME_LABEL } from './core-kinds';
@@ -16,16 +17,6 @@ import { kubernetesService, type ServiceRange } from './service';
 export const BUILTIN_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;
 export const isBuiltinNamespace = (name: string): boolean => (BUILTIN_NAMESPACES as readonly string[]).includes(name);
 
-/** uid of a built-in namespace: stable across processes, derived from its name (FNV-1a, shaped as a uuid). */
-const stableUid = (seed: string): string => {
-  let hex = '';
-  for (let round = 0; hex.length < 32; round++) {
-    let h = 0x811c9dc5 ^ round;
-    for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 0x01000193) >>> 0;
-    hex += h.toString(16).padStart(8, '0');
-  }
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-};
 
 /** A built-in namespace as served while the log holds none of its events. */
 export const builtinNamespace = (name: string, createdAt: string): StoredObject => ({

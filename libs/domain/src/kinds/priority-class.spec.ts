@@ -1,4 +1,4 @@
-import { type DomainError, isDomainError } from '../errors';
+import { refused } from '../../test/refused';
 import { admitPodCreate } from '../api/daemon-set-strategy';
 import type { Pod, PodSpec } from '../api/types';
 import type { StoredObject } from './kind-def';
@@ -15,15 +15,6 @@ import {
 } from './priority-class';
 import { admitStoredCreate, admitStoredUpdate } from './registry';
 
-const refused = (f: () => unknown): DomainError => {
-  try {
-    f();
-  } catch (e) {
-    if (isDomainError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-};
 
 const pc = (name: string, fields: Record<string, unknown> = {}): StoredObject => ({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, ...fields });
 const admitted = (name: string, fields: Record<string, unknown> = {}) => admitStoredCreate(PRIORITY_CLASS_KIND, pc(name, fields));

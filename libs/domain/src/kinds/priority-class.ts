@@ -14,6 +14,7 @@
  *   class may be the global default, and a new pod's `priorityClassName`
  *   resolves to `priority` and `preemptionPolicy` (resolvePodPriority).
  */
+import { stableUid } from './stable-uid';
 import { z } from 'zod';
 import { type FieldError, forbidden, invalid, notSupported, required } from '../api/field-errors';
 import { objectMetaSchema } from '../api/schemas/meta';
@@ -113,16 +114,6 @@ export const PRIORITY_CLASS_KIND: StoredKindDef = {
 
 // ── The built-ins ───────────────────────────────────────────────────────────
 
-/** uid of a built-in class: stable across processes, derived from its name (FNV-1a, shaped as a uuid). */
-const stableUid = (seed: string): string => {
-  let hex = '';
-  for (let round = 0; hex.length < 32; round++) {
-    let h = 0x811c9dc5 ^ round;
-    for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 0x01000193) >>> 0;
-    hex += h.toString(16).padStart(8, '0');
-  }
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-};
 
 /** A built-in class as served while no event of its own is stored (createdAt: when the log began). */
 export const builtinPriorityClass = (name: string, createdAt: string): PriorityClass | undefined => {
