@@ -91,6 +91,16 @@ export class ActivityLog implements IEventHandler<Recorded> {
         return `rollout ${who} completed: ${e.data.updated}/${e.data.desired} updated and available`;
       case 'RolloutSuperseded':
         return `rollout ${who} superseded by rollout #${e.data.byRollout}`;
+      case 'RolloutPaused':
+        return `rollout ${who} PAUSED at ${e.data.updated}/${e.data.desired} updated`;
+      case 'RolloutResumed':
+        return `rollout ${who} resumed at ${e.data.updated}/${e.data.desired} updated`;
+      case 'RolloutPartitionChanged':
+        return `rollout ${who}: partition ${e.data.from} → ${e.data.to}`;
+      case 'RolloutWaveStarted':
+        return `rollout ${who}: wave ${e.data.selector || 'of every node'}`;
+      case 'RolloutHeld':
+        return `rollout ${who} holding: ${e.data.message}`;
       case 'ObjectCreated':
         return `${ref?.kind} ${who} created`;
       case 'ObjectDeletionRequested':

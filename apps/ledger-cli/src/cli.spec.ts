@@ -128,7 +128,7 @@ describe('the dispatcher', () => {
   };
 
   it('has help for the plugin and every verb, by --help, -h or help <verb>', async () => {
-    expect(Object.keys(VERBS)).toEqual(['audit', 'at', 'diff', 'verify']);
+    expect(Object.keys(VERBS)).toEqual(['audit', 'at', 'diff', 'pause', 'resume', 'verify']);
     expect(await run(['--help'])).toMatchObject({ code: 0, out: expect.stringContaining('Use "kubectl ledger <verb> --help"') });
     expect((await run([])).code).toBe(1);
     for (const verb of Object.keys(VERBS)) {
@@ -140,7 +140,8 @@ describe('the dispatcher', () => {
   });
 
   it('says what is wrong, and where to look, with exit 1', async () => {
-    expect(await run(['pause', 'ds/x'])).toEqual({ code: 1, out: '', err: 'error: unknown verb "pause" for "kubectl ledger"; verbs: audit, at, diff, verify\nSee \'kubectl ledger --help\' for usage.\n' });
+    expect(await run(['rollback', 'ds/x'])).toEqual({ code: 1, out: '', err: 'error: unknown verb "rollback" for "kubectl ledger"; verbs: audit, at, diff, pause, resume, verify\nSee \'kubectl ledger --help\' for usage.\n' });
+    expect(await run(['pause', 'pod/x'])).toEqual({ code: 1, out: '', err: 'error: pause needs a DaemonSet as ds/<name>, not "pod/x"\nSee \'kubectl ledger pause --help\' for usage.\n' });
     expect(await run(['diff', 'ds/x', '1'])).toEqual({ code: 1, out: '', err: 'error: revB must be a positive integer\nSee \'kubectl ledger diff --help\' for usage.\n' });
     expect((await run(['at', '120', 'list', 'ds'])).err).toMatch(/^error: at <position\|time> must be followed by get, not "list"/);
     expect((await run(['verify'])).err).toMatch(/^error: no kubeconfig found/);

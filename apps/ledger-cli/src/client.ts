@@ -14,7 +14,7 @@ export class ServerError extends Error {
   }
 }
 
-/** GET requests to the API server over TLS, trusting the kubeconfig's CA, with its bearer token or client certificate. */
+/** Requests to the API server over TLS, trusting the kubeconfig's CA, with its bearer token or client certificate. */
 export class ApiClient {
   constructor(
     readonly conn: Connection,
@@ -22,18 +22,32 @@ export class ApiClient {
   ) {}
 
   get<T = any>(path: string, query: Record<string, string | undefined> = {}, accept = 'application/json'): Promise<T> {
+    return this.send<T>('GET', path, query, accept);
+  }
+
+  /** A JSON merge patch (RFC 7386), as `kubectl patch --type=merge` sends it. */
+  mergePatch<T = any>(path: string, patch: unknown): Promise<T> {
+    return this.send<T>('PATCH', path, {}, 'application/json', { type: 'application/merge-patch+json', body: JSON.stringify(patch) });
+  }
+
+  private send<T>(method: string, path: string, query: Record<string, string | undefined>, accept: string, content?: { type: string; body: string }): Promise<T> {
     const qs = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined)).toString();
     const url = new URL(`${this.conn.server}${path}${qs ? `?${qs}` : ''}`);
     return new Promise((resolve, reject) => {
       const req = request(
         url,
         {
-          method: 'GET',
+          method,
           ca: this.conn.ca,
           cert: this.conn.cert,
           key: this.conn.key,
           rejectUnauthorized: !this.conn.insecure,
-          headers: { Accept: accept, 'User-Agent': 'kubectl-ledger', ...(this.conn.token ? { Authorization: `Bearer ${this.conn.token}` } : {}) },
+          headers: {
+            Accept: accept,
+            'User-Agent': 'kubectl-ledger',
+            ...(this.conn.token ? { Authorization: `Bearer ${this.conn.token}` } : {}),
+            ...(content ? { 'Content-Type': content.type, 'Content-Length': Buffer.byteLength(content.body) } : {}),
+          },
           timeout: this.timeoutMs,
         },
         (res) => {
@@ -56,7 +70,7 @@ export class ApiClient {
       );
       req.on('timeout', () => req.destroy(new Error(`no answer in ${this.timeoutMs / 1000} s`)));
       req.on('error', (e) => reject(new Error(`Unable to connect to the server: ${e.message}`)));
-      req.end();
+      req.end(content?.body);
     });
   }
 }

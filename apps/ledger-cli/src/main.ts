@@ -3,17 +3,19 @@ import { type Io, contextFor, type Verb } from './verb';
 import { atVerb } from './verbs/at';
 import { auditVerb } from './verbs/audit';
 import { diffVerb } from './verbs/diff';
+import { pauseVerb, resumeVerb } from './verbs/pause';
 import { verifyVerb } from './verbs/verify';
 
 /**
  * `kubectl ledger <verb>`: the kubectl plugin (bin/kubectl-ledger) for
- * DaemonLedger's history. Each verb is one entry here; `pause` and `resume`
- * (rollout control, a later issue) join the same table.
+ * DaemonLedger's history and its rollout controls. Each verb is one entry here.
  */
 export const VERBS: Record<string, Verb> = {
   audit: auditVerb,
   at: atVerb,
   diff: diffVerb,
+  pause: pauseVerb,
+  resume: resumeVerb,
   verify: verifyVerb,
 };
 

@@ -23,6 +23,7 @@ import { rawEntriesOf, type Unparsed } from './encoded-map';
 import { ALL_STREAM_KINDS, CORE_STREAM_KINDS, mapPart, namespacedPart, type SnapshotPart, textNamespacedPart } from './snapshot-part';
 import { RolloutTimelines } from './rollout-timelines';
 import { podTargetNode } from '@daemonledger/domain/controller';
+import { NO_CONTROLS, recordControl, type RecordedControls } from '@daemonledger/domain/rollout-controls/rollout-decisions';
 import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
 
 /** One rollout as the audit view sees it (the fold of its rollout stream). */
@@ -31,7 +32,9 @@ export interface RolloutView {
   daemonSet: string;
   rollout: number;
   streamId: string;
-  state: 'running' | 'stalled' | 'completed' | 'superseded';
+  state: 'running' | 'stalled' | 'paused' | 'holding' | 'completed' | 'superseded';
+  /** The rollout controls its stream has recorded (README "Rollout controls"). */
+  controls: RecordedControls;
   startedAt: string;
   endedAt?: string;
   started: Extract<RolloutEvent, { type: 'RolloutStarted' }>['data'];
@@ -202,6 +205,7 @@ export class ClusterView {
         rollout: e.data.rollout,
         streamId,
         state: 'running',
+        controls: NO_CONTROLS,
         startedAt: at,
         started: e.data,
         position,
@@ -213,7 +217,11 @@ export class ClusterView {
     const { desired, updated, available, unavailable } = e.data;
     const next: RolloutView = { ...r, last: { desired, updated, available, unavailable }, position };
     if (e.type === 'RolloutStalled') Object.assign(next, { state: 'stalled', stalledReason: e.data.reason });
-    if (e.type === 'RolloutProgressed' && r.state === 'stalled') next.state = 'running';
+    if (e.type === 'RolloutProgressed' && (r.state === 'stalled' || r.state === 'holding')) next.state = 'running';
+    next.controls = recordControl(r.controls ?? NO_CONTROLS, e);
+    if (e.type === 'RolloutPaused') next.state = 'paused';
+    if (e.type === 'RolloutResumed' || ((e.type === 'RolloutPartitionChanged' || e.type === 'RolloutWaveStarted') && r.state === 'holding')) next.state = 'running';
+    if (e.type === 'RolloutHeld') next.state = 'holding';
     if (e.type === 'RolloutCompleted') Object.assign(next, { state: 'completed', endedAt: at });
     if (e.type === 'RolloutSuperseded') Object.assign(next, { state: 'superseded', endedAt: at });
     this.rollouts.set(streamId, next);

@@ -65,6 +65,16 @@ export const eventSummary = (e: { type: string; data: unknown; streamId?: string
       return `updated ${ev.data.updated}/${ev.data.desired}, available ${ev.data.available}, superseded by rollout ${ev.data.byRollout}`;
     case 'RolloutStalled':
       return ev.data.message;
+    case 'RolloutPaused':
+      return `paused at updated ${ev.data.updated}/${ev.data.desired}`;
+    case 'RolloutResumed':
+      return `resumed at updated ${ev.data.updated}/${ev.data.desired}`;
+    case 'RolloutPartitionChanged':
+      return `partition ${ev.data.from} → ${ev.data.to} (the ${ev.data.to} highest-named node(s) keep the old revision), updated ${ev.data.updated}/${ev.data.desired}`;
+    case 'RolloutWaveStarted':
+      return ev.data.selector ? `wave: nodes matching ${ev.data.selector}, updated ${ev.data.updated}/${ev.data.desired}` : `wave: every node, updated ${ev.data.updated}/${ev.data.desired}`;
+    case 'RolloutHeld':
+      return ev.data.message;
     case 'DaemonSetCreated':
       return `generation ${ev.data.daemonSet.metadata.generation ?? 1}`;
     case 'DaemonSetSpecChanged':

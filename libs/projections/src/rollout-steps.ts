@@ -235,7 +235,7 @@ export class RolloutRecord {
     const endedAt = new Date(time).toISOString();
     switch (ev.type) {
       case 'RolloutProgressed':
-        this.summary = prev.state === 'Stalled' ? { ...base, state: 'Progressing', message: undefined } : base;
+        this.summary = prev.state === 'Stalled' || prev.state === 'Holding' ? { ...base, state: 'Progressing', message: undefined } : base;
         this.waits(position, time, actor);
         break;
       case 'RolloutStalled':
@@ -248,6 +248,19 @@ export class RolloutRecord {
         break;
       case 'RolloutSuperseded':
         this.summary = { ...base, state: 'Superseded', endedAt, message: `superseded by rollout ${ev.data.byRollout} (generation ${ev.data.byGeneration})` };
+        break;
+      case 'RolloutPaused':
+        this.summary = { ...base, state: 'Paused', message: 'paused (rollout.daemonledger.io/paused)' };
+        break;
+      case 'RolloutResumed':
+        this.summary = { ...base, state: 'Progressing', message: undefined };
+        break;
+      case 'RolloutPartitionChanged':
+      case 'RolloutWaveStarted':
+        this.summary = prev.state === 'Holding' ? { ...base, state: 'Progressing', message: undefined } : base;
+        break;
+      case 'RolloutHeld':
+        this.summary = { ...base, state: 'Holding', message: ev.data.message };
         break;
     }
   }

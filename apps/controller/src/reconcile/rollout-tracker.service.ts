@@ -62,7 +62,7 @@ export class RolloutTracker {
     const changed = { created: result.createPods.map((c) => c.name), deleted: result.deletePods.map((d) => d.name) };
     const all = view.rolloutsOf(ns, name);
     const last = all[all.length - 1];
-    const open = last && (last.state === 'running' || last.state === 'stalled') ? last : undefined;
+    const open = last && last.state !== 'completed' && last.state !== 'superseded' ? last : undefined;
 
     let rollout = open;
     if (!last || last.started.uid !== ds.metadata.uid || last.started.toHash !== hash) {

@@ -303,7 +303,37 @@ export interface RolloutSuperseded {
   type: 'RolloutSuperseded';
   data: RolloutCounts & { byRollout: number; byGeneration: number };
 }
-export type RolloutEvent = RolloutStarted | RolloutProgressed | RolloutStalled | RolloutCompleted | RolloutSuperseded;
+/**
+ * Rollout controls (annotations `rollout.daemonledger.io/…` on the DaemonSet,
+ * README "Rollout controls"): each change of one that the open rollout obeys
+ * is recorded in its stream, with the counts at that moment, so the audit
+ * says why a rollout waited, and since when.
+ */
+export interface RolloutPaused {
+  type: 'RolloutPaused';
+  data: RolloutCounts;
+}
+export interface RolloutResumed {
+  type: 'RolloutResumed';
+  data: RolloutCounts;
+}
+export interface RolloutPartitionChanged {
+  type: 'RolloutPartitionChanged';
+  /** How many nodes (the highest names) keep the old revision: before, and now. */
+  data: RolloutCounts & { from: number; to: number };
+}
+export interface RolloutWaveStarted {
+  type: 'RolloutWaveStarted';
+  /** The label selector of the nodes that may update now ('' = every node again). */
+  data: RolloutCounts & { selector: string };
+}
+/** Everything the controls allow is updated and available; `held` nodes wait on them. */
+export interface RolloutHeld {
+  type: 'RolloutHeld';
+  data: RolloutCounts & { held: number; message: string };
+}
+export type RolloutControlEvent = RolloutPaused | RolloutResumed | RolloutPartitionChanged | RolloutWaveStarted | RolloutHeld;
+export type RolloutEvent = RolloutStarted | RolloutProgressed | RolloutStalled | RolloutCompleted | RolloutSuperseded | RolloutControlEvent;
 
 // ── Stored objects: <kind>-<ns>.<name> (namespaces, configmaps, secrets, …) ──
 /**
@@ -382,6 +412,11 @@ export const EVENT_SCHEMA_VERSIONS: Record<ClusterEventType, number> = {
   RolloutStalled: 1,
   RolloutCompleted: 1,
   RolloutSuperseded: 1,
+  RolloutPaused: 1,
+  RolloutResumed: 1,
+  RolloutPartitionChanged: 1,
+  RolloutWaveStarted: 1,
+  RolloutHeld: 1,
   ObjectCreated: 1,
   ObjectUpdated: 1,
   ObjectDeletionRequested: 1,
