@@ -244,3 +244,14 @@ export const rows = (stdout: string): string[][] =>
     .map((l) => l.trim().split(/\s{2,}/));
 
 export const MANIFESTS = join(__dirname, '../../../infra/manifests');
+
+/** The project's kubectl plugins (kubectl-ledger), as a user puts them on PATH. */
+export const PLUGIN_BIN = join(__dirname, '../../../bin');
+
+/** `kubectl ledger <args>` through the real kubectl, the plugin found on PATH; never throws on a non-zero exit. */
+export const kubectlLedger = (args: string[], kubeconfig: string): Promise<{ stdout: string; stderr: string; code: number }> =>
+  new Promise((resolve) =>
+    execFile(KUBECTL, ['ledger', ...args], { env: { ...process.env, PATH: `${PLUGIN_BIN}:${process.env.PATH}`, KUBECONFIG: kubeconfig }, timeout: 60_000 }, (err, stdout, stderr) =>
+      resolve({ stdout: String(stdout), stderr: String(stderr), code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0 }),
+    ),
+  );

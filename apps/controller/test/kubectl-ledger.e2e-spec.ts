@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { type ApiHarness, KUBECTL, MANIFESTS, rows, startApiHarness } from './api-harness';
+import { type ApiHarness, kubectlLedger, MANIFESTS, rows, startApiHarness } from './api-harness';
 
 /**
  * The kubectl plugin through the real kubectl: `kubectl ledger …` found on
@@ -9,20 +8,13 @@ import { type ApiHarness, KUBECTL, MANIFESTS, rows, startApiHarness } from './ap
  */
 jest.setTimeout(60_000);
 
-const BIN = join(__dirname, '../../../bin');
-
 describe('kubectl ledger', () => {
   let h: ApiHarness;
   let before = 0; // a position while nginx-ds ran nginx:1.7.9
   let beforeTime = '';
 
-  /** `kubectl ledger <args>` with KUBECONFIG (admin unless given), never throwing on a non-zero exit. */
-  const ledger = (args: string[], kubeconfig = h.kubeconfig) =>
-    new Promise<{ stdout: string; stderr: string; code: number }>((resolve) =>
-      execFile(KUBECTL, ['ledger', ...args], { env: { ...process.env, PATH: `${BIN}:${process.env.PATH}`, KUBECONFIG: kubeconfig }, timeout: 60_000 }, (err, stdout, stderr) =>
-        resolve({ stdout: String(stdout), stderr: String(stderr), code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0 }),
-      ),
-    );
+  /** `kubectl ledger <args>` with KUBECONFIG (admin unless given). */
+  const ledger = (args: string[], kubeconfig = h.kubeconfig) => kubectlLedger(args, kubeconfig);
   const ok = async (args: string[], kubeconfig?: string) => {
     const r = await ledger(args, kubeconfig);
     if (r.code !== 0) throw new Error(`kubectl ledger ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
@@ -49,11 +41,13 @@ describe('kubectl ledger', () => {
 
   it('kubectl finds the plugin; --help for the plugin and each verb', async () => {
     const top = await ok(['--help']);
-    expect(top.stdout).toMatch(/^Verbs:\n {2}audit .*\n {2}at .*\n {2}diff .*\n {2}verify /m);
+    expect(top.stdout).toMatch(/^Verbs:\n {2}audit .*\n {2}at .*\n {2}diff .*\n {2}pause .*\n {2}resume .*\n {2}verify /m);
     for (const [verb, usage] of [
       ['audit', 'kubectl ledger audit ds/<name> [-n namespace] [--rollout N] [--events]'],
       ['at', 'kubectl ledger at <position|RFC3339 time> get <resource> [name] [-n namespace | -A] [-o wide|yaml|json|name]'],
       ['diff', 'kubectl ledger diff ds/<name> <revA> <revB> [-n namespace]'],
+      ['pause', 'kubectl ledger pause ds/<name> [-n namespace]'],
+      ['resume', 'kubectl ledger resume ds/<name> [-n namespace]'],
       ['verify', 'kubectl ledger verify'],
     ]) {
       const r = await ok([verb, '--help']);

@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import { type ApiHarness, kubectlExpecting, kubectlLedger, MANIFESTS, rows, startApiHarness } from './api-harness';
+
+/**
+ * Rollout controls beyond upstream (README "Rollout controls"), with the real
+ * kubectl and the plugin, on five nodes: a bad value refused without an
+ * append; pause (a new node still gets the current revision, rollout status
+ * keeps waiting) and resume; a partition that holds the highest-named nodes
+ * on the old revision until it is lowered; each decision in the rollout's audit.
+ * One server for the file; steps build on each other.
+ */
+jest.setTimeout(120_000);
+
+const OLD = 'repository.test.com:8444/kubernetes/nginx/nginx:1.7.9';
+const NEW = 'nginx:1.9.1';
+
+describe('rollout controls through kubectl', () => {
+  let h: ApiHarness;
+  const { ok, fails } = kubectlExpecting(() => h);
+  const ledger = async (args: string[]) => {
+    const r = await kubectlLedger(args, h.kubeconfig);
+    if (r.code !== 0) throw new Error(`kubectl ledger ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+    return r.stdout;
+  };
+  /** Node → image of its live daemon pod. */
+  const images = async () => {
+    const pods = JSON.parse(await ok(['get', 'pods', '-l', 'app=nginx-ds', '-o', 'json'])).items as any[];
+    return new Map(pods.filter((p) => !p.metadata.deletionTimestamp).map((p) => [p.spec.nodeName as string, p.spec.containers[0].image as string]));
+  };
+  const rolloutState = async () => rows(await ok(['get', 'rollouts'])).at(-1)!;
+  const waitingStatus = async () => {
+    const r = await h.kubectl(['rollout', 'status', 'ds/nginx-ds', '--timeout=2s']);
+    expect(r.code).not.toBe(0);
+    return r.stdout;
+  };
+  const settle = () => new Promise((r) => setTimeout(r, 1500));
+
+  beforeAll(async () => {
+    h = await startApiHarness({ nodes: 5, podStartMs: 50, podStopMs: 50 });
+    await ok(['apply', '-f', join(MANIFESTS, 'nginx-ds.yaml')]);
+    await ok(['rollout', 'status', 'ds/nginx-ds', '--timeout=60s']);
+  });
+  afterAll(() => h?.dispose());
+
+  it('a bad value is refused with a Status naming the annotation, and nothing is appended', async () => {
+    const head = await h.head();
+    const stderr = await fails(['annotate', 'ds', 'nginx-ds', 'rollout.daemonledger.io/partition=some']);
+    expect(stderr).toContain('The DaemonSet "nginx-ds" is invalid');
+    expect(stderr).toContain('metadata.annotations[rollout.daemonledger.io/partition]');
+    expect(await fails(['annotate', 'ds', 'nginx-ds', 'rollout.daemonledger.io/on-stall=explode'])).toContain('rollout.daemonledger.io/on-stall');
+    expect(await h.head()).toBe(head);
+  });
+
+  it('paused: a template change replaces no pod, a new node gets the current revision, rollout status keeps waiting', async () => {
+    expect(await ledger(['pause', 'ds/nginx-ds'])).toBe('daemonset.apps/nginx-ds paused\n');
+    expect((await kubectlLedger(['pause', 'ds/nginx-ds'], h.kubeconfig)).stderr).toBe('error: daemonsets.apps "nginx-ds" is already paused\n');
+    await ok(['set', 'image', 'ds/nginx-ds', `nginx-ds=${NEW}`]);
+    await settle();
+    expect([...(await images()).values()]).toEqual([OLD, OLD, OLD, OLD, OLD]);
+    await h.until(async () => (await rolloutState())[4] === 'Paused', 20_000, 'rollout 2 Paused');
+
+    await ok(['create', '-f', h.file('node.yaml', 'apiVersion: v1\nkind: Node\nmetadata:\n  name: node-5\n')]);
+    await h.until(async () => (await images()).get('node-5') === NEW, 30_000, 'a pod of the current revision on the new node');
+    expect(await waitingStatus()).toContain('Waiting for daemon set "nginx-ds" rollout to finish: 1 out of 6 new pods have been updated...');
+  });
+
+  it('a partition keeps the highest-named nodes from updating and the rollout holds; lowering it finishes the rollout', async () => {
+    await ok(['annotate', 'ds', 'nginx-ds', 'rollout.daemonledger.io/partition=2']);
+    expect(await ledger(['resume', 'ds/nginx-ds'])).toBe('daemonset.apps/nginx-ds resumed\n');
+    await h.until(async () => (await rolloutState())[4] === 'Holding', 60_000, 'rollout 2 Holding');
+    // The two highest names are node-4 and node-5; node-5 already runs the new revision (it joined while paused) and keeps it.
+    expect([...(await images()).entries()].sort()).toEqual([
+      ['node-0', NEW],
+      ['node-1', NEW],
+      ['node-2', NEW],
+      ['node-3', NEW],
+      ['node-4', OLD],
+      ['node-5', NEW],
+    ]);
+    expect(await waitingStatus()).toContain('5 out of 6 new pods have been updated');
+
+    await ok(['annotate', 'ds', 'nginx-ds', 'rollout.daemonledger.io/partition-']);
+    await ok(['rollout', 'status', 'ds/nginx-ds', '--timeout=60s']);
+    expect([...(await images()).values()].every((i) => i === NEW)).toBe(true);
+    expect((await rolloutState())[4]).toBe('Complete');
+  });
+
+  it('the audit says when the rollout paused, resumed, held and why', async () => {
+    const audit = await ledger(['audit', 'ds/nginx-ds', '--rollout', '2', '--events']);
+    const order = ['RolloutStarted', 'RolloutPaused', 'RolloutPartitionChanged', 'RolloutResumed', 'RolloutHeld', 'RolloutPartitionChanged', 'RolloutCompleted'];
+    const seen = audit.split('\n').map((l) => order.find((t) => new RegExp(`\\b${t}\\b`).test(l))).filter(Boolean);
+    expect(seen).toEqual(order);
+    expect(audit).toContain('1 node(s) kept on the old revision by partition 2');
+    expect(audit).toContain('partition 0 → 2');
+  });
+});
