@@ -50,6 +50,16 @@ const updatedNodes = (c: Cluster): string[] =>
     .filter(([, hashes]) => hashes.length === 1 && hashes[0] === c.hash)
     .map(([n]) => n);
 
+/** Syncs with every pod made ready in between until a sync moves nothing. */
+const settle = (c: Cluster, max = 30): void => {
+  for (let i = 0; i < max; i++) {
+    const s = c.sync();
+    c.markReady();
+    if (s.creates === 0 && s.deletes === 0) return;
+  }
+  throw new Error('did not settle');
+};
+
 describe('paused (rollout.daemonledger.io/paused: "true")', () => {
   it('paused: no old pod is replaced for a template change, however many syncs', () => {
     const c = readyCluster({ maxUnavailable: 2 });
@@ -128,6 +138,7 @@ describe('partition (rollout.daemonledger.io/partition: "N")', () => {
     const script: Script = [[0, 1], [1, 0], 'ready', [0, 1], [1, 0], 'ready', [0, 1], [1, 0], 'ready', [0, 0], [0, 0]];
     expect(play(c, script)).toEqual(script);
     expect(revisionsByNode(c)).toEqual({ 'node-0': [c.hash], 'node-1': [c.hash], 'node-2': [c.hash], 'node-3': [oldHash], 'node-4': [oldHash] });
+    // What `kubectl rollout status` reads: 3 of 5 updated, so it keeps waiting rather than claim success.
     expect(c.ds.status).toMatchObject({ desiredNumberScheduled: 5, updatedNumberScheduled: 3, numberAvailable: 5 });
   });
 
@@ -189,17 +200,17 @@ describe('selector (rollout.daemonledger.io/selector: "<label selector>")', () =
     annotate(c, { [SELECTOR_ANNOTATION]: undefined });
     expect(play(c, [[0, 0]])).toEqual([[0, 0]]);
   });
-});
 
-/** Syncs with every pod made ready in between until a sync moves nothing. */
-const settle = (c: Cluster, max = 30): void => {
-  for (let i = 0; i < max; i++) {
-    const s = c.sync();
-    c.markReady();
-    if (s.creates === 0 && s.deletes === 0) return;
-  }
-  throw new Error('did not settle');
-};
+  it('selector: a node relabelled into the selector joins the wave', () => {
+    const c = readyCluster({ maxUnavailable: 1 }, zoned());
+    annotate(c, { [SELECTOR_ANNOTATION]: 'zone=a' });
+    c.setImage('nginx:2.0');
+    settle(c);
+    c.nodes = c.nodes.map((n) => (n.metadata.name === 'node-5' ? { ...n, metadata: { ...n.metadata, labels: { ...n.metadata.labels, zone: 'a' } } } : n));
+    settle(c);
+    expect(updatedNodes(c)).toEqual(['node-0', 'node-2', 'node-4', 'node-5']);
+  });
+});
 
 describe('combinations', () => {
   it('partition with maxSurge: surges only on the nodes below the partition', () => {
