@@ -21,3 +21,4 @@ export * from './api/preconditions';
 export * from './api/rollback';
 export * from './kinds';
 export * from './scheduling';
+export * from './rollout-controls/controls';

@@ -15,6 +15,7 @@ import { aDaemonSet, aNode, seconds, taint } from './testing/builders';
 import { Cluster, type Step } from './testing/simulator';
 import { toRfc3339 } from './time';
 import { buildView, type SyncView } from './view';
+import { PARTITION_ANNOTATION, PAUSED_ANNOTATION, SELECTOR_ANNOTATION } from '../rollout-controls/controls';
 
 type Action =
   | { kind: 'join'; zone: 'a' | 'b' }
@@ -53,6 +54,45 @@ const scenario = fc.record({
   initialNodes: fc.integer({ min: 1, max: 6 }),
   actions: fc.array(action, { maxLength: 30 }),
 });
+
+/** Rollout controls (issue 12), set and cleared at random between the other steps. */
+type ControlAction =
+  | { kind: 'pause'; on: boolean }
+  | { kind: 'partition'; n: number }
+  | { kind: 'selector'; text: string | undefined };
+
+const controlAction: fc.Arbitrary<ControlAction> = fc.oneof(
+  fc.record({ kind: fc.constant('pause' as const), on: fc.boolean() }),
+  fc.record({ kind: fc.constant('partition' as const), n: fc.integer({ min: 0, max: 4 }) }),
+  fc.record({ kind: fc.constant('selector' as const), text: fc.constantFrom(undefined, 'zone=a', 'zone=b', 'zone notin (a)') }),
+);
+
+const controlledScenario = fc.record({
+  strategy,
+  minReadySeconds: fc.constantFrom(0, 5),
+  zoneSelector: fc.boolean(),
+  initialNodes: fc.integer({ min: 1, max: 6 }),
+  actions: fc.array(fc.oneof({ weight: 4, arbitrary: action }, { weight: 1, arbitrary: controlAction }), { maxLength: 30 }),
+  /** Clear every control before the cluster settles (else whatever the actions left stays set). */
+  clearAtEnd: fc.boolean(),
+});
+
+const CONTROL_KEYS = { pause: PAUSED_ANNOTATION, partition: PARTITION_ANNOTATION, selector: SELECTOR_ANNOTATION } as const;
+
+/** An annotation change as the registry stores it: metadata only, no generation bump. */
+const annotate = (c: Cluster, key: string, value: string | undefined): void => {
+  const annotations = { ...(c.ds.metadata.annotations ?? {}) };
+  if (value === undefined) delete annotations[key];
+  else annotations[key] = value;
+  c.ds = { ...c.ds, metadata: { ...c.ds.metadata, annotations } };
+};
+
+const applyControl = (c: Cluster, a: ControlAction): void => {
+  const value = a.kind === 'pause' ? (a.on ? 'true' : undefined) : a.kind === 'partition' ? (a.n > 0 ? String(a.n) : undefined) : a.text;
+  annotate(c, CONTROL_KEYS[a.kind], value);
+};
+
+const controlsLeft = (c: Cluster): boolean => Object.values(CONTROL_KEYS).some((k) => c.ds.metadata.annotations?.[k] !== undefined);
 
 const apply = (c: Cluster, a: Action, seq: { n: number }): void => {
   const pick = <T>(xs: readonly T[], i: number): T | undefined => (xs.length ? xs[i % xs.length] : undefined);
@@ -168,43 +208,90 @@ const checkSync = (c: Cluster, budget: Budget, before: { view: SyncView; pods: P
   if (step.currentRevision) expect(step.currentRevision.revision).toBe(Math.max(...numbers));
 };
 
+/**
+ * The controls' own rule: the rolling update never replaces an old pod on a held node — no
+ * rolling-update deletion there, and no new pod beside (or instead of) a live old one.
+ */
+const checkHeld = (before: { view: SyncView; pods: Pod[] }, step: Step) => {
+  const isNew = (p: Pod) => isPodUpdated(p, before.view.hash, before.view.generation);
+  for (const d of step.deletePods) {
+    if (d.reason === 'rolling-update') expect({ deleted: d.nodeName, mayUpdate: before.view.mayUpdate(d.nodeName ?? '') }).toEqual({ deleted: d.nodeName, mayUpdate: true });
+  }
+  for (const cr of step.createPods) {
+    const hasOld = before.pods.some((p) => podTargetNode(p) === cr.nodeName && !isPodTerminal(p) && !isNew(p));
+    if (hasOld) expect({ created: cr.nodeName, mayUpdate: before.view.mayUpdate(cr.nodeName) }).toEqual({ created: cr.nodeName, mayUpdate: true });
+  }
+};
+
+/**
+ * Both budgets scale to 0: percentages of 0 desired nodes (upstream's "at least maxUnavailable 1"
+ * default needs desired > 0). Upstream then leaves an old pod on a node that may keep but not start
+ * one (a NoSchedule taint): the rollout cannot complete, and nothing is unavailable.
+ */
+const budgetless = (c: Cluster): boolean => {
+  const counts = updatedDesiredNodeCounts(buildView(c.ds, c.nodes, '', c.now));
+  return counts.maxUnavailable === 0 && counts.maxSurge === 0;
+};
+
+interface History {
+  readonly strategy: Strategy;
+  readonly minReadySeconds: number;
+  readonly zoneSelector: boolean;
+  readonly initialNodes: number;
+}
+
+/**
+ * Runs one random history: a warm start, then each step followed by a sync, then a settle phase
+ * (kubelets confirm, pods become ready, time passes beyond any backoff). Invariants 1–3, and
+ * `check`, hold after every sync; `beforeSettle` runs between the steps and the settle phase.
+ */
+const runHistory = (
+  sc: History,
+  steps: readonly ((c: Cluster, seq: { n: number }) => void)[],
+  o: { beforeSettle?: (c: Cluster) => void; check?: (before: { view: SyncView; pods: Pod[] }, step: Step) => void } = {},
+): Cluster => {
+  const seq = { n: sc.initialNodes };
+  const ds = aDaemonSet({ ...sc.strategy, image: 'v1', minReadySeconds: sc.minReadySeconds, ...(sc.zoneSelector ? { nodeSelector: { zone: 'a' } } : {}) });
+  const c = new Cluster(ds, Array.from({ length: sc.initialNodes }, (_, i) => aNode(`node-${i}`, { labels: { zone: i % 2 ? 'b' : 'a' } })));
+  const revisionsEver = { max: 0 };
+  const sync = () => {
+    const view = buildView(c.ds, c.nodes, '', c.now);
+    const counts = updatedDesiredNodeCounts(view);
+    const budget: Budget = { surge: allowsSurge(view), maxUnavailable: sc.strategy.onDelete ? 0 : counts.maxUnavailable, maxSurge: counts.maxSurge };
+    const before = { view: { ...view, now: c.now }, pods: live(c) };
+    const step = c.sync({ confirmDeletes: false });
+    const hashed = { ...before, view: buildView(c.ds, c.nodes, step.currentRevision?.hash ?? '', c.now) };
+    checkSync(c, budget, hashed, step, revisionsEver);
+    o.check?.(hashed, step);
+  };
+  // Warm start: a finished rollout of v1, so template changes meet available old pods.
+  for (let i = 0; i < 3; i++) {
+    sync();
+    c.confirmDeletes();
+    c.markReady();
+    c.advance(seconds(10));
+  }
+  for (const step of steps) {
+    step(c, seq);
+    sync();
+  }
+  o.beforeSettle?.(c);
+  for (let i = 0; i < 40; i++) {
+    c.confirmDeletes();
+    c.markReady((p) => !isPodTerminal(p));
+    c.advance(seconds(60));
+    sync();
+  }
+  return c;
+};
+
 describe('controller invariants under random histories (fast-check)', () => {
   it('invariants 1–3 hold after every sync, and every RollingUpdate rollout completes once pods become ready', () => {
     fc.assert(
       fc.property(scenario, (sc) => {
-        const seq = { n: sc.initialNodes };
-        const ds = aDaemonSet({ ...sc.strategy, image: 'v1', minReadySeconds: sc.minReadySeconds, ...(sc.zoneSelector ? { nodeSelector: { zone: 'a' } } : {}) });
-        const c = new Cluster(ds, Array.from({ length: sc.initialNodes }, (_, i) => aNode(`node-${i}`, { labels: { zone: i % 2 ? 'b' : 'a' } })));
-        const revisionsEver = { max: 0 };
-        const sync = () => {
-          const view = buildView(c.ds, c.nodes, '', c.now);
-          const counts = updatedDesiredNodeCounts(view);
-          const budget: Budget = { surge: allowsSurge(view), maxUnavailable: sc.strategy.onDelete ? 0 : counts.maxUnavailable, maxSurge: counts.maxSurge };
-          const before = { view: { ...view, now: c.now }, pods: live(c) };
-          const step = c.sync({ confirmDeletes: false });
-          const hashed = { ...before, view: buildView(c.ds, c.nodes, step.currentRevision?.hash ?? '', c.now) };
-          checkSync(c, budget, hashed, step, revisionsEver);
-        };
-        // Warm start: a finished rollout of v1, so template changes meet available old pods.
-        for (let i = 0; i < 3; i++) {
-          sync();
-          c.confirmDeletes();
-          c.markReady();
-          c.advance(seconds(10));
-        }
-        for (const a of sc.actions) {
-          apply(c, a, seq);
-          sync();
-        }
-        // Settle: kubelets confirm, pods become ready, time passes (beyond any backoff).
-        for (let i = 0; i < 40; i++) {
-          c.confirmDeletes();
-          c.markReady((p) => !isPodTerminal(p));
-          c.advance(seconds(60));
-          sync();
-        }
+        const c = runHistory(sc, sc.actions.map((a) => (cluster: Cluster, seq: { n: number }) => apply(cluster, a, seq)));
         const progress = rolloutProgress(c.ds, c.nodes, c.pods, { now: c.now, revisions: c.revisions });
-        if (!sc.strategy.onDelete) expect(progress).toMatchObject({ complete: true, unavailable: 0 });
+        if (!sc.strategy.onDelete && !budgetless(c)) expect(progress).toMatchObject({ complete: true, unavailable: 0 });
         else expect(progress.unavailable).toBe(0);
       }),
       {
@@ -220,8 +307,49 @@ describe('controller invariants under random histories (fast-check)', () => {
               actions: [{ kind: 'join', zone: 'a' }, { kind: 'ready', fraction: 1 }, { kind: 'image', image: 'v2' }, { kind: 'taint', i: 0, effect: 'NoExecute' }, { kind: 'image', image: 'v3' }],
             },
           ],
+          // Found by a random run: no desired node and a percentage surge leave the old pod (see `budgetless`).
+          [
+            {
+              strategy: { maxUnavailable: 0, maxSurge: '50%' },
+              minReadySeconds: 0,
+              zoneSelector: false,
+              initialNodes: 1,
+              actions: [{ kind: 'taint', i: 0, effect: 'NoSchedule' }, { kind: 'image', image: 'v2' }],
+            },
+          ],
         ],
       },
+    );
+  });
+
+  it('with random rollout controls (pause, partition, selector): invariants 1–3 hold, held nodes keep their old pod, and every rollout with no control left set ends', () => {
+    fc.assert(
+      fc.property(controlledScenario, (sc) => {
+        const steps = sc.actions.map((a) => (cluster: Cluster, seq: { n: number }) =>
+          a.kind === 'pause' || a.kind === 'partition' || a.kind === 'selector' ? applyControl(cluster, a) : apply(cluster, a, seq),
+        );
+        const clearAll = (cluster: Cluster) => {
+          if (sc.clearAtEnd) for (const key of Object.values(CONTROL_KEYS)) annotate(cluster, key, undefined);
+        };
+        const c = runHistory(sc, steps, { beforeSettle: clearAll, check: checkHeld });
+        const progress = rolloutProgress(c.ds, c.nodes, c.pods, { now: c.now, revisions: c.revisions });
+        expect(progress.unavailable).toBe(0);
+        if (sc.strategy.onDelete || budgetless(c)) return;
+        if (!controlsLeft(c)) {
+          expect(progress).toMatchObject({ complete: true });
+          return;
+        }
+        // Controls left set: the part of the rollout they allow has ended — every node that may
+        // update runs only pods of the current revision.
+        const hash = c.hash;
+        const view = buildView(c.ds, c.nodes, hash, c.now);
+        for (const name of view.names) {
+          if (!view.eligibility.get(name)!.shouldRun || !view.mayUpdate(name)) continue;
+          const on = live(c).filter((p) => podTargetNode(p) === name);
+          expect({ node: name, updated: on.length > 0 && on.every((p) => isPodUpdated(p, hash, view.generation)) }).toEqual({ node: name, updated: true });
+        }
+      }),
+      { numRuns: 60 },
     );
   });
 

@@ -1,6 +1,8 @@
 /**
  * `rollingUpdate` (spec §6.1–6.3): which old pods to delete (maxSurge = 0) or which nodes get a
- * new pod next to the old one (maxSurge > 0), within the strategy's budget.
+ * new pod next to the old one (maxSurge > 0), within the strategy's budget. Nodes that the rollout
+ * controls hold (`view.mayUpdate`, issue 12) keep their old pod; they are counted exactly as before,
+ * and a surge already made on one is completed (its old pod goes once the new one is available).
  */
 import type { Pod } from '../api/types';
 import { isPodAvailable, isPodDeleting, isPodUpdated, scaledValue } from './pods';
@@ -90,9 +92,10 @@ export const rollingUpdate = (view: SyncView, claimed: readonly Pod[]): RollingU
       } else if (newPod !== undefined) {
         if (!available(newPod)) unavailable++;
       } else if (!available(oldPod!)) {
-        replacements.push({ name: oldPod!.metadata.name ?? '', nodeName: node, reason: 'rolling-update' });
+        // A held node (rollout controls) keeps even an unavailable old pod; it still counts as unavailable.
+        if (view.mayUpdate(node)) replacements.push({ name: oldPod!.metadata.name ?? '', nodeName: node, reason: 'rolling-update' });
         unavailable++;
-      } else if (unavailable < maxUnavailable) {
+      } else if (unavailable < maxUnavailable && view.mayUpdate(node)) {
         candidates.push({ name: oldPod!.metadata.name ?? '', nodeName: node, reason: 'rolling-update' });
       }
     }
@@ -120,10 +123,10 @@ export const rollingUpdate = (view: SyncView, claimed: readonly Pod[]): RollingU
       if (eligibility === undefined) return { ok: false, error: `couldn't get node for nodeName "${node}": node "${node}" not found` };
       if (!available(oldPod)) {
         if (!eligibility.shouldRun) deletions.push(oldDeletion);
-        else allowedNodes.push(node); // not limited by maxSurge
+        else if (view.mayUpdate(node)) allowedNodes.push(node); // not limited by maxSurge
       } else if (!eligibility.shouldRun) {
         shouldNotRun.push(oldDeletion);
-      } else if (surging < maxSurge) {
+      } else if (surging < maxSurge && view.mayUpdate(node)) {
         candidateNodes.push(node);
       }
     } else if (!available(newPod)) {

@@ -9,6 +9,7 @@ import { labelSelectorAsSelector, selectorMatches } from '../label-selector';
 import { nonNegative, validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from './meta';
 import { isValidPercent } from './names';
 import { validatePodTemplateSpec } from './pod-spec';
+import { validateRolloutControls } from '../../rollout-controls/controls';
 
 /** Go's strconv.Atoi as IntOrString.IntValue uses it: failures count as 0. */
 const atoi = (s: string): number => (/^[+-]?[0-9]+$/.test(s) ? Number(s) : 0);
@@ -89,9 +90,14 @@ export const validateDaemonSetSpec = (ds: DaemonSet, path = 'spec'): FieldError[
   return errs;
 };
 
-/** ValidateDaemonSet (create). The object must already be defaulted. */
+/**
+ * ValidateDaemonSet (create, and the first pass of update). The object must already be defaulted.
+ * Besides upstream's rules, the rollout-control annotations (issue 12) must hold valid values;
+ * they are checked once per write, also on update (not in the v1.32 duplicate pass, which is upstream's).
+ */
 export const validateDaemonSet = (ds: DaemonSet): FieldError[] => [
   ...validateObjectMeta(ds.metadata, { requiresNamespace: true }),
+  ...validateRolloutControls(ds.metadata.annotations),
   ...validateDaemonSetSpec(ds),
 ];
 
