@@ -5,8 +5,8 @@ import { type ApiHarness, kubectlExpecting, kubectlLedger, MANIFESTS, rows, star
  * Rollout controls beyond upstream (README "Rollout controls"), with the real
  * kubectl and the plugin, on five nodes: a bad value refused without an
  * append; pause (a new node still gets the current revision, rollout status
- * keeps waiting) and resume; a partition that holds the highest-named nodes
- * on the old revision until it is lowered; each decision in the rollout's audit.
+ * keeps waiting) and resume; a partition that keeps the lowest-named nodes
+ * on the old revision until it is removed; each decision in the rollout's audit.
  * One server for the file; steps build on each other.
  */
 jest.setTimeout(120_000);
@@ -64,20 +64,21 @@ describe('rollout controls through kubectl', () => {
     expect(await waitingStatus()).toContain('Waiting for daemon set "nginx-ds" rollout to finish: 1 out of 6 new pods have been updated...');
   });
 
-  it('a partition keeps the highest-named nodes from updating and the rollout holds; lowering it finishes the rollout', async () => {
+  it('a partition keeps the lowest-named nodes on the old revision (OpenKruise's rule) and the rollout holds; removing it finishes the rollout', async () => {
     await ok(['annotate', 'ds', 'nginx-ds', 'rollout.daemonledger.io/partition=2']);
     expect(await ledger(['resume', 'ds/nginx-ds'])).toBe('daemonset.apps/nginx-ds resumed\n');
     await h.until(async () => (await rolloutState())[4] === 'Holding', 60_000, 'rollout 2 Holding');
-    // The two highest names are node-4 and node-5; node-5 already runs the new revision (it joined while paused) and keeps it.
+    // OpenKruise's rule: 6 nodes, partition 2, so 4 may run the new revision. node-5 already does (it
+    // joined while paused); the rest of the room goes from the highest name down: node-4, node-3, node-2.
     expect([...(await images()).entries()].sort()).toEqual([
-      ['node-0', NEW],
-      ['node-1', NEW],
+      ['node-0', OLD],
+      ['node-1', OLD],
       ['node-2', NEW],
       ['node-3', NEW],
-      ['node-4', OLD],
+      ['node-4', NEW],
       ['node-5', NEW],
     ]);
-    expect(await waitingStatus()).toContain('5 out of 6 new pods have been updated');
+    expect(await waitingStatus()).toContain('4 out of 6 new pods have been updated');
 
     await ok(['annotate', 'ds', 'nginx-ds', 'rollout.daemonledger.io/partition-']);
     await ok(['rollout', 'status', 'ds/nginx-ds', '--timeout=60s']);
@@ -90,7 +91,7 @@ describe('rollout controls through kubectl', () => {
     const order = ['RolloutStarted', 'RolloutPaused', 'RolloutPartitionChanged', 'RolloutResumed', 'RolloutHeld', 'RolloutPartitionChanged', 'RolloutCompleted'];
     const seen = audit.split('\n').map((l) => order.find((t) => new RegExp(`\\b${t}\\b`).test(l))).filter(Boolean);
     expect(seen).toEqual(order);
-    expect(audit).toContain('1 node(s) kept on the old revision by partition 2');
+    expect(audit).toContain('2 node(s) kept on the old revision by partition 2');
     expect(audit).toContain('partition 0 → 2');
   });
 });

@@ -59,8 +59,9 @@
   /** A band's text; `short` keeps only the marks (the legend names them) for a band too narrow for words. */
   var bandLabel = function (b, short) {
     var rev = '#' + b.rollout + ' rev ' + (b.fromRevision === null ? '–' : b.fromRevision) + '→' + b.toRevision;
-    if (short) return rev + (b.undo ? ' ↶' : '') + (b.stalled ? ' ⚠' : '');
-    return rev + (b.undo ? ' ↶ undo' : '') + (b.state === 'Stalled' ? ' ⚠ Stalled' : b.stalled ? ' ⚠ pull failed' : '');
+    var waiting = b.state === 'Paused' || b.state === 'Holding';
+    if (short) return rev + (b.undo ? ' ↶' : '') + (b.stalled ? ' ⚠' : '') + (waiting ? ' ⏸' : '');
+    return rev + (b.undo ? ' ↶ undo' : '') + (b.state === 'Stalled' ? ' ⚠ Stalled' : b.stalled ? ' ⚠ pull failed' : '') + (waiting ? ' ⏸ ' + b.state : '');
   };
 
   /** The chart: a row of revision bands, an axis, then one lane per node. Clicking a step moves the slider to it. */

@@ -66,7 +66,7 @@
     });
     if (axis === 'position') end = Math.max(end, Number(st.lastPosition || start));
     else if (st.endedAt) end = Math.max(end, Date.parse(st.endedAt));
-    else if (st.state === 'Progressing' && now !== undefined) end = Math.max(end, now);
+    else if ((st.state === 'Progressing' || st.state === 'Paused' || st.state === 'Holding') && now !== undefined) end = Math.max(end, now);
     return [start, end];
   };
 

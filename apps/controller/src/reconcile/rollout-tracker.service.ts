@@ -8,6 +8,8 @@ import {
   scaledValue,
   type SyncResult,
 } from '@daemonledger/domain/controller';
+import { readRolloutControls } from '@daemonledger/domain/rollout-controls/controls';
+import { controlEvents, heldMessage, holding, NO_CONTROLS } from '@daemonledger/domain/rollout-controls/rollout-decisions';
 import type { RolloutView } from '@daemonledger/projections';
 import { CommandRunner, type CommandMeta } from '../commands/command-runner.service';
 import { CLOCK, type Clock } from '../infrastructure/tokens';
@@ -27,7 +29,9 @@ const stuckReason = (pod: Pod): { reason: string; message: string } | undefined 
 /**
  * The audit trail of rollouts: after each sync it compares what the
  * DaemonSet's pods look like with the open rollout of its stream and records
- * Started / Progressed / Stalled / Completed / Superseded. Every one of these
+ * Started / Progressed / Stalled / Completed / Superseded, and what the
+ * rollout controls did (Paused / Resumed / PartitionChanged / WaveStarted /
+ * Held, decided in libs/domain/src/rollout-controls). Every one of these
  * events carries the correlation id of the command that changed the template,
  * as do the pod events of the same rollout.
  */
@@ -99,6 +103,15 @@ export class RolloutTracker {
     }
     if (!rollout) return;
 
+    // The rollout controls (annotations): each change the rollout obeys is recorded in its stream first.
+    const controls = readRolloutControls(ds.metadata.annotations);
+    const changes = controlEvents(rollout.controls ?? NO_CONTROLS, controls, progress);
+    if (changes.length) {
+      await this.runner.run({ streamId: rollout.streamId, load: () => undefined, decide: () => changes, command: changes[0], meta });
+      rollout = view.rollouts.get(rollout.streamId) ?? rollout;
+    }
+    const held = result.heldBack ?? 0;
+
     const stuck = view
       .podsForController(ns, ds.metadata.uid!)
       .filter((p) => controllerOf(p)?.uid === ds.metadata.uid && p.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] === hash && !p.metadata.deletionTimestamp)
@@ -117,6 +130,8 @@ export class RolloutTracker {
         },
         meta,
       );
+    } else if (!controls.paused && rollout.state !== 'holding' && holding(progress, held)) {
+      await this.append(rollout, { type: 'RolloutHeld', data: { ...progress, held, message: heldMessage(controls, held) } }, meta);
     } else if (moved || changed.created.length || changed.deleted.length) {
       await this.append(rollout, { type: 'RolloutProgressed', data: { ...progress, ...changed } }, meta);
     }

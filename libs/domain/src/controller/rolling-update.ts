@@ -1,10 +1,12 @@
 /**
  * `rollingUpdate` (spec §6.1–6.3): which old pods to delete (maxSurge = 0) or which nodes get a
  * new pod next to the old one (maxSurge > 0), within the strategy's budget. Nodes that the rollout
- * controls hold (`view.mayUpdate`, issue 12) keep their old pod; they are counted exactly as before,
- * and a surge already made on one is completed (its old pod goes once the new one is available).
+ * controls hold (`updatableNodes`, README "Rollout controls") keep their old pod; they are counted
+ * exactly as before, and a surge already made on one is completed (its old pod goes once the new
+ * one is available).
  */
 import type { Pod } from '../api/types';
+import { type NodeUpdateState, updatableNodes } from '../rollout-controls/controls';
 import { isPodAvailable, isPodDeleting, isPodUpdated, scaledValue } from './pods';
 import { nodeName, nodeToDaemonPods, sortedEntries, type PodDeletion, type SyncView } from './view';
 
@@ -15,7 +17,14 @@ export interface RollingUpdateCounts {
 }
 
 export type RollingUpdatePlan =
-  | { readonly ok: true; readonly counts: RollingUpdateCounts; readonly createOn: string[]; readonly deletions: PodDeletion[] }
+  | {
+      readonly ok: true;
+      readonly counts: RollingUpdateCounts;
+      readonly createOn: string[];
+      readonly deletions: PodDeletion[];
+      /** Nodes that should run the daemon whose old pod the rollout controls keep (0 without controls). */
+      readonly heldBack: number;
+    }
   | { readonly ok: false; readonly error: string };
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -69,6 +78,28 @@ const splitNode = (view: SyncView, pods: readonly Pod[]): { ok: boolean; newPod?
   return { ok: true, newPod, oldPod };
 };
 
+/** Where each node of the walk stands, for the rollout controls (OpenKruise's classes: updated, updating, old). */
+const updateStates = (view: SyncView, entries: readonly (readonly [string, Pod[]])[]): NodeUpdateState[] =>
+  entries.map(([name, pods]) => {
+    const { ok, newPod, oldPod } = splitNode(view, pods);
+    return { name, state: !ok || newPod !== undefined ? 'updated' : oldPod !== undefined ? 'old' : 'updating' };
+  });
+
+/** The nodes whose old pod this rolling update may replace now (all of them without controls). */
+const controlled = (view: SyncView, entries: readonly (readonly [string, Pod[]])[]) =>
+  updatableNodes(view.controls, updateStates(view, entries), (name) => view.nodeByName.get(name)?.metadata.labels);
+
+/** `controlled` from the DaemonSet's claimed pods, as `rollingUpdate` computes it (tests and properties). */
+export const mayUpdateOf = (view: SyncView, claimed: readonly Pod[]): ((name: string) => boolean) => {
+  const map = nodeToDaemonPods(claimed);
+  try {
+    updatedDesiredNodeCounts(view, map);
+  } catch {
+    return () => false;
+  }
+  return controlled(view, sortedEntries(map));
+};
+
 export const rollingUpdate = (view: SyncView, claimed: readonly Pod[]): RollingUpdatePlan => {
   const map = nodeToDaemonPods(claimed);
   let counts: RollingUpdateCounts;
@@ -78,8 +109,15 @@ export const rollingUpdate = (view: SyncView, claimed: readonly Pod[]): RollingU
     return { ok: false, error: `couldn't get unavailable numbers: ${errorText(e)}` };
   }
   const { maxUnavailable, maxSurge, desired } = counts;
-  const available = (pod: Pod) => isPodAvailable(pod, view.minReadySeconds, view.now);
   const entries = sortedEntries(map); // upstream walks a Go map (random order)
+  const mayUpdate = controlled(view, entries);
+  let heldBack = 0;
+  for (const [node, pods] of entries) {
+    if (mayUpdate(node) || !view.eligibility.get(node)?.shouldRun) continue;
+    const { ok, newPod, oldPod } = splitNode(view, pods);
+    if (ok && newPod === undefined && oldPod !== undefined) heldBack++;
+  }
+  const available = (pod: Pod) => isPodAvailable(pod, view.minReadySeconds, view.now);
 
   if (maxSurge === 0) {
     let unavailable = 0;
@@ -93,14 +131,14 @@ export const rollingUpdate = (view: SyncView, claimed: readonly Pod[]): RollingU
         if (!available(newPod)) unavailable++;
       } else if (!available(oldPod!)) {
         // A held node (rollout controls) keeps even an unavailable old pod; it still counts as unavailable.
-        if (view.mayUpdate(node)) replacements.push({ name: oldPod!.metadata.name ?? '', nodeName: node, reason: 'rolling-update' });
+        if (mayUpdate(node)) replacements.push({ name: oldPod!.metadata.name ?? '', nodeName: node, reason: 'rolling-update' });
         unavailable++;
-      } else if (unavailable < maxUnavailable && view.mayUpdate(node)) {
+      } else if (unavailable < maxUnavailable && mayUpdate(node)) {
         candidates.push({ name: oldPod!.metadata.name ?? '', nodeName: node, reason: 'rolling-update' });
       }
     }
     const room = Math.min(Math.max(maxUnavailable - unavailable, 0), candidates.length);
-    return { ok: true, counts, createOn: [], deletions: [...replacements, ...candidates.slice(0, room)] };
+    return { ok: true, counts, createOn: [], deletions: [...replacements, ...candidates.slice(0, room)], heldBack };
   }
 
   const deletions: PodDeletion[] = [];
@@ -123,10 +161,10 @@ export const rollingUpdate = (view: SyncView, claimed: readonly Pod[]): RollingU
       if (eligibility === undefined) return { ok: false, error: `couldn't get node for nodeName "${node}": node "${node}" not found` };
       if (!available(oldPod)) {
         if (!eligibility.shouldRun) deletions.push(oldDeletion);
-        else if (view.mayUpdate(node)) allowedNodes.push(node); // not limited by maxSurge
+        else if (mayUpdate(node)) allowedNodes.push(node); // not limited by maxSurge
       } else if (!eligibility.shouldRun) {
         shouldNotRun.push(oldDeletion);
-      } else if (surging < maxSurge && view.mayUpdate(node)) {
+      } else if (surging < maxSurge && mayUpdate(node)) {
         candidateNodes.push(node);
       }
     } else if (!available(newPod)) {
@@ -139,5 +177,5 @@ export const rollingUpdate = (view: SyncView, claimed: readonly Pod[]): RollingU
   const deletable = Math.min(Math.max(numAvailable - desired, 0), shouldNotRun.length);
   deletions.push(...shouldNotRun.slice(0, deletable));
   const room = Math.min(Math.max(maxSurge - surging, 0), candidateNodes.length);
-  return { ok: true, counts, createOn: [...allowedNodes, ...candidateNodes.slice(0, room)], deletions };
+  return { ok: true, counts, createOn: [...allowedNodes, ...candidateNodes.slice(0, room)], deletions, heldBack };
 };

@@ -130,16 +130,20 @@ describe('paused (rollout.daemonledger.io/paused: "true")', () => {
 });
 
 describe('partition (rollout.daemonledger.io/partition: "N")', () => {
-  it('partition 2 of 5: the 2 highest-named nodes keep the old revision', () => {
+  it('partition 2 of 5: the 2 lowest-named nodes keep the old revision (OpenKruise updates from the highest name down)', () => {
     const c = readyCluster({ maxUnavailable: 1 });
     const oldHash = c.hash;
     annotate(c, { [PARTITION_ANNOTATION]: '2' });
     c.setImage('nginx:2.0');
     const script: Script = [[0, 1], [1, 0], 'ready', [0, 1], [1, 0], 'ready', [0, 1], [1, 0], 'ready', [0, 0], [0, 0]];
     expect(play(c, script)).toEqual(script);
-    expect(revisionsByNode(c)).toEqual({ 'node-0': [c.hash], 'node-1': [c.hash], 'node-2': [c.hash], 'node-3': [oldHash], 'node-4': [oldHash] });
+    expect(revisionsByNode(c)).toEqual({ 'node-0': [oldHash], 'node-1': [oldHash], 'node-2': [c.hash], 'node-3': [c.hash], 'node-4': [c.hash] });
     // What `kubectl rollout status` reads: 3 of 5 updated, so it keeps waiting rather than claim success.
     expect(c.ds.status).toMatchObject({ desiredNumberScheduled: 5, updatedNumberScheduled: 3, numberAvailable: 5 });
+    // The plan says how many nodes the controls keep back: the rollout tracker's "holding".
+    expect(c.sync().heldBack).toBe(2);
+    annotate(c, { [PARTITION_ANNOTATION]: undefined });
+    expect(c.sync().heldBack).toBeUndefined();
   });
 
   it('partition: lowering N continues the rollout, one wave at a time', () => {
@@ -147,10 +151,10 @@ describe('partition (rollout.daemonledger.io/partition: "N")', () => {
     annotate(c, { [PARTITION_ANNOTATION]: '4' });
     c.setImage('nginx:2.0');
     expect(play(c, [[0, 1], [1, 0], 'ready', [0, 0]])).toEqual([[0, 1], [1, 0], 'ready', [0, 0]]);
-    expect(updatedNodes(c)).toEqual(['node-0']);
+    expect(updatedNodes(c)).toEqual(['node-4']);
     annotate(c, { [PARTITION_ANNOTATION]: '2' });
     expect(play(c, [[0, 2], [2, 0], 'ready', [0, 0]])).toEqual([[0, 2], [2, 0], 'ready', [0, 0]]);
-    expect(updatedNodes(c)).toEqual(['node-0', 'node-1', 'node-2']);
+    expect(updatedNodes(c)).toEqual(['node-2', 'node-3', 'node-4']);
     annotate(c, { [PARTITION_ANNOTATION]: '0' });
     expect(play(c, [[0, 2], [2, 0], 'ready', [0, 0]])).toEqual([[0, 2], [2, 0], 'ready', [0, 0]]);
     expect(updatedNodes(c)).toHaveLength(5);
@@ -165,13 +169,13 @@ describe('partition (rollout.daemonledger.io/partition: "N")', () => {
     expect(updatedNodes(c)).toHaveLength(5);
   });
 
-  it('partition counts only nodes that should run the daemon pod', () => {
+  it('partition counts only the DaemonSet\'s nodes (those that should run its pod, or run one)', () => {
     const on = [aNode('node-0', { labels: { pool: 'x' } }), aNode('node-1', { labels: { pool: 'x' } }), aNode('node-2', { labels: { pool: 'x' } }), aNode('node-9')];
     const c = readyCluster({ maxUnavailable: 3, nodeSelector: { pool: 'x' } }, on);
     annotate(c, { [PARTITION_ANNOTATION]: '1' });
     c.setImage('nginx:2.0');
     expect(play(c, [[0, 2], [2, 0], 'ready', [0, 0]])).toEqual([[0, 2], [2, 0], 'ready', [0, 0]]);
-    expect(updatedNodes(c)).toEqual(['node-0', 'node-1']); // node-2 is the highest of the DaemonSet's nodes
+    expect(updatedNodes(c)).toEqual(['node-1', 'node-2']); // node-0 is the lowest of the DaemonSet's three nodes; node-9 does not count
   });
 });
 
@@ -213,14 +217,14 @@ describe('selector (rollout.daemonledger.io/selector: "<label selector>")', () =
 });
 
 describe('combinations', () => {
-  it('partition with maxSurge: surges only on the nodes below the partition', () => {
+  it('partition with maxSurge: surges only on the nodes the partition leaves room for, from the highest name', () => {
     const c = readyCluster({ maxSurge: 2, maxUnavailable: 0 });
     const oldHash = c.hash;
     annotate(c, { [PARTITION_ANNOTATION]: '2' });
     c.setImage('nginx:2.0');
     const script: Script = [[2, 0], [0, 0], 'ready', [1, 2], [0, 0], 'ready', [0, 1], [0, 0], [0, 0]];
     expect(play(c, script)).toEqual(script);
-    expect(revisionsByNode(c)).toEqual({ 'node-0': [c.hash], 'node-1': [c.hash], 'node-2': [c.hash], 'node-3': [oldHash], 'node-4': [oldHash] });
+    expect(revisionsByNode(c)).toEqual({ 'node-0': [oldHash], 'node-1': [oldHash], 'node-2': [c.hash], 'node-3': [c.hash], 'node-4': [c.hash] });
   });
 
   it('pause during a surge: pods already surged stay, no new surge; their old pods go once they are available', () => {

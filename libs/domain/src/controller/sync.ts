@@ -70,6 +70,8 @@ export interface SyncResult {
   readonly statusChanged: boolean;
   readonly currentRevision?: { readonly name: string; readonly hash: string; readonly revision: number };
   readonly requeueAfterMs?: number;
+  /** Nodes whose old pod the rollout controls keep back (absent: none); the rollout tracker's "holding". */
+  readonly heldBack?: number;
   readonly nextBackoff: FailedPodBackoff;
   readonly error?: string;
 }
@@ -231,10 +233,13 @@ export const syncDaemonSet = (input: SyncInput): SyncResult => {
   working.sync(view, managed.createOn, managed.deletions);
 
   let error: string | undefined;
+  let heldBack = 0;
   if (ds.spec.updateStrategy?.type === 'RollingUpdate') {
     const plan = rollingUpdate(view, claimed());
-    if (plan.ok) working.sync(view, plan.createOn, plan.deletions);
-    else error = plan.error;
+    if (plan.ok) {
+      working.sync(view, plan.createOn, plan.deletions);
+      heldBack = plan.heldBack;
+    } else error = plan.error;
   }
   if (error === undefined) {
     for (const name of cleanupHistory(ds, history.old, claimed())) revisionActions.push({ type: 'delete', name, reason: 'history-limit' });
@@ -254,6 +259,7 @@ export const syncDaemonSet = (input: SyncInput): SyncResult => {
     statusChanged: changed,
     currentRevision: { name: history.current.metadata.name ?? '', hash: history.hash, revision: history.current.revision },
     ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}),
+    ...(heldBack ? { heldBack } : {}),
     nextBackoff: managed.backoff,
     ...(error !== undefined ? { error } : {}),
   };

@@ -3,7 +3,7 @@
  * and the node → daemon pods map (spec §4.3). Shared by manage, rolling update and status.
  */
 import type { DaemonSet, Node, Pod } from '../api/types';
-import { readRolloutControls, updatableNodes } from '../rollout-controls/controls';
+import { readRolloutControls, type RolloutControls } from '../rollout-controls/controls';
 import { isPodDeleting, isPodTerminal, podTargetNode, templateGeneration } from './pods';
 import { nodeShouldRunDaemonPod, type NodeEligibility } from './scheduling';
 import type { EpochMs } from './time';
@@ -42,12 +42,8 @@ export interface SyncView {
   readonly generation: string | undefined;
   readonly minReadySeconds: number;
   readonly now: EpochMs;
-  /**
-   * Whether the rolling update may move this node's daemon pod to the current revision now: false
-   * where a rollout control (pause, partition, selector; issue 12) holds the node. The partition
-   * counts the nodes that should run a daemon pod, in name order.
-   */
-  readonly mayUpdate: (nodeName: string) => boolean;
+  /** The rollout controls the DaemonSet's annotations set (README "Rollout controls"); the rolling update obeys them. */
+  readonly controls: RolloutControls;
 }
 
 export const nodeName = (node: Node): string => node.metadata.name ?? '';
@@ -67,8 +63,6 @@ export const buildView = (ds: DaemonSet, nodes: readonly Node[], hash: string, n
   const names = sorted.map(nodeName);
   const nodeByName = new Map(sorted.map((n, i) => [names[i], n]));
   const eligibility = new Map(sorted.map((n, i) => [names[i], nodeShouldRunDaemonPod(n, ds)]));
-  const controls = readRolloutControls(ds.metadata.annotations);
-  const desiredNames = controls.partition > 0 ? names.filter((name) => eligibility.get(name)!.shouldRun) : names;
   return {
     ds,
     nodes: sorted,
@@ -79,7 +73,7 @@ export const buildView = (ds: DaemonSet, nodes: readonly Node[], hash: string, n
     generation: templateGeneration(ds),
     minReadySeconds: ds.spec.minReadySeconds ?? 0,
     now,
-    mayUpdate: updatableNodes(controls, desiredNames, (name) => nodeByName.get(name)?.metadata.labels),
+    controls: readRolloutControls(ds.metadata.annotations),
   };
 };
 

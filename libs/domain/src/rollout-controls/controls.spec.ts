@@ -13,6 +13,7 @@ import {
   readRolloutControls,
   SELECTOR_ANNOTATION,
   updatableNodes,
+  type NodeUpdateState,
   validateRolloutControls,
   type RolloutControls,
 } from './controls';
@@ -125,7 +126,7 @@ describe('validateRolloutControls', () => {
   });
 });
 
-describe('updatableNodes', () => {
+describe('updatableNodes (OpenKruise\'s rule: filterDaemonPodsNodeToUpdate)', () => {
   const names = ['node-0', 'node-1', 'node-2', 'node-3', 'node-4'];
   const zones: Record<string, Record<string, string>> = {
     'node-0': { zone: 'a' },
@@ -134,30 +135,38 @@ describe('updatableNodes', () => {
     'node-3': { zone: 'b' },
     'node-4': { zone: 'a' },
   };
-  const allowed = (controls: Partial<RolloutControls>, on: readonly string[] = names) => {
+  const old = (...ns: string[]): NodeUpdateState[] => ns.map((name) => ({ name, state: 'old' }));
+  const allowed = (controls: Partial<RolloutControls>, on: readonly NodeUpdateState[] = old(...names)) => {
     const may = updatableNodes({ ...NONE, ...controls }, on, (n) => zones[n]);
-    return on.filter(may);
+    return on.map((n) => n.name).filter(may);
   };
 
   it.each<[string, Partial<RolloutControls>, string[]]>([
     ['no control: every node', {}, names],
     ['paused: no node', { paused: true }, []],
     ['paused wins over every other control', { paused: true, partition: 1, selector: 'zone=a' }, []],
-    ['partition 2: all but the 2 highest names', { partition: 2 }, ['node-0', 'node-1', 'node-2']],
+    ['partition 2 of 5 old nodes: the 3 highest names move, the 2 lowest keep the old revision', { partition: 2 }, ['node-2', 'node-3', 'node-4']],
     ['partition ≥ the node count: no node', { partition: 5 }, []],
     ['selector: only matching nodes', { selector: 'zone=a' }, ['node-0', 'node-2', 'node-4']],
-    ['partition and selector combine (AND)', { partition: 1, selector: 'zone=a' }, ['node-0', 'node-2']],
+    ['partition and selector combine: matching nodes, from the highest, while the partition leaves room', { partition: 3, selector: 'zone=a' }, ['node-2', 'node-4']],
     ['a selector that does not parse holds every node', { selector: 'zone in (' }, []],
   ])('%s', (_name, controls, expected) => {
     expect(allowed(controls)).toEqual(expected);
   });
 
-  it('partition: "highest" is name order as strings (node-9 is above node-10)', () => {
-    expect(allowed({ partition: 1 }, ['node-10', 'node-8', 'node-9'])).toEqual(['node-10', 'node-8']);
+  it('nodes already updated or between pods take their share of the room first', () => {
+    const on: NodeUpdateState[] = [{ name: 'node-0', state: 'updated' }, { name: 'node-1', state: 'updating' }, ...old('node-2', 'node-3', 'node-4')];
+    // 5 nodes, partition 2: room for 3 on the new revision; 2 are there or on the way, so one more: the highest old name.
+    expect(allowed({ partition: 2 }, on)).toEqual(['node-4']);
+    expect(allowed({ partition: 3 }, on)).toEqual([]);
+  });
+
+  it('"highest" is byte order of the names (node-9 is above node-10)', () => {
+    expect(allowed({ partition: 1 }, old('node-10', 'node-8', 'node-9'))).toEqual(['node-8', 'node-9']);
   });
 
   it('a node without labels matches a selector as an empty label set', () => {
-    const may = updatableNodes({ ...NONE, selector: '!drain' }, ['x'], () => undefined);
+    const may = updatableNodes({ ...NONE, selector: '!drain' }, old('x'), () => undefined);
     expect(may('x')).toBe(true);
   });
 });

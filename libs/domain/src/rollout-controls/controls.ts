@@ -143,26 +143,34 @@ export const validateRolloutControls = (annotations: Record<string, string> | un
 const ANY_NODE = (): boolean => true;
 const NO_NODE = (): boolean => false;
 
+/** Where a node stands in a rolling update: on the new revision (or with excess pods), between pods, or on an old pod. */
+export interface NodeUpdateState {
+  readonly name: string;
+  readonly state: 'updated' | 'updating' | 'old';
+}
+
 /**
- * Which nodes a rolling update may move to the new revision now, given the DaemonSet's nodes in
- * name order: paused → none; partition N → all but the N highest names; selector → only nodes
- * whose labels match it. Controls combine (AND).
- *
- * The partition order is issue 12's ("the N highest node names keep the old revision"). Note that
- * OpenKruise's Advanced DaemonSet (pkg/controller/daemonset/daemonset_update.go,
- * filterDaemonPodsNodeToUpdate) walks the sorted names from the highest down when it picks the
- * nodes to update, so there the N lowest names are the ones kept; TODO(issue 12): settle the order.
- *
- * A selector text that does not parse (admission refuses one) matches no node: a control that
- * cannot be read holds rather than releases. Names outside `namesSorted` are never partitioned.
+ * Which nodes on an old pod a rolling update may move to the new revision
+ * now, by OpenKruise's rule for its Advanced DaemonSet
+ * (pkg/controller/daemonset/daemonset_update.go, filterDaemonPodsNodeToUpdate):
+ * - paused: none;
+ * - partition N: at most `nodes − N` of the DaemonSet's nodes end on the new
+ *   revision. Nodes already updated or between pods count first; the room
+ *   left goes to old nodes from the highest name down (byte order), so the N
+ *   lowest-named old nodes keep the old revision. (The issue that asked for
+ *   partitions said "the highest names, as OpenKruise orders them"; its code
+ *   and tutorial keep the lowest, and so do we.)
+ * - selector: only old nodes whose labels match; the partition still counts
+ *   every node.
+ * A selector text that does not parse (admission refuses one) matches no
+ * node: a control that cannot be read holds rather than releases.
  */
 export const updatableNodes = (
   controls: RolloutControls,
-  namesSorted: readonly string[],
+  nodes: readonly NodeUpdateState[],
   labelsOf: (name: string) => Record<string, string> | undefined,
 ): ((name: string) => boolean) => {
   if (controls.paused) return NO_NODE;
-  const held = controls.partition > 0 ? new Set(namesSorted.slice(Math.max(namesSorted.length - controls.partition, 0))) : undefined;
   let selector: readonly LabelRequirement[] | undefined;
   if (controls.selector !== undefined) {
     try {
@@ -171,7 +179,12 @@ export const updatableNodes = (
       return NO_NODE;
     }
   }
-  if (held === undefined && selector === undefined) return ANY_NODE;
-  return (name) => !(held?.has(name) ?? false) && (selector === undefined || selectorMatches(selector, labelsOf(name) ?? {}));
+  if (controls.partition === 0 && selector === undefined) return ANY_NODE;
+  let room = nodes.length - controls.partition;
+  for (const n of nodes) if (n.state !== 'old') room--;
+  const old = nodes.filter((n) => n.state === 'old' && (selector === undefined || selectorMatches(selector, labelsOf(n.name) ?? {})));
+  old.sort((x, y) => (x.name < y.name ? 1 : x.name > y.name ? -1 : 0));
+  const allowed = new Set(old.slice(0, Math.max(room, 0)).map((n) => n.name));
+  return (name) => allowed.has(name);
 };
 
