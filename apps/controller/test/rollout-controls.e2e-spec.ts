@@ -64,7 +64,7 @@ describe('rollout controls through kubectl', () => {
     expect(await waitingStatus()).toContain('Waiting for daemon set "nginx-ds" rollout to finish: 1 out of 6 new pods have been updated...');
   });
 
-  it('a partition keeps the lowest-named nodes on the old revision (OpenKruise's rule) and the rollout holds; removing it finishes the rollout', async () => {
+  it('a partition keeps the lowest-named nodes on the old revision (OpenKruise’s rule) and the rollout holds; removing it finishes the rollout', async () => {
     await ok(['annotate', 'ds', 'nginx-ds', 'rollout.daemonledger.io/partition=2']);
     expect(await ledger(['resume', 'ds/nginx-ds'])).toBe('daemonset.apps/nginx-ds resumed\n');
     await h.until(async () => (await rolloutState())[4] === 'Holding', 60_000, 'rollout 2 Holding');
