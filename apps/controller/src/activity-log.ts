@@ -101,6 +101,10 @@ export class ActivityLog implements IEventHandler<Recorded> {
         return `rollout ${who}: wave ${e.data.selector || 'of every node'}`;
       case 'RolloutHeld':
         return `rollout ${who} holding: ${e.data.message}`;
+      case 'RolloutDeadlineExceeded':
+        return `rollout ${who} PAST ITS DEADLINE: ${e.data.message}`;
+      case 'RolloutAutoRolledBack':
+        return `rollout ${who} ROLLED BACK to revision ${e.data.toRevision}: ${e.data.reason}`;
       case 'ObjectCreated':
         return `${ref?.kind} ${who} created`;
       case 'ObjectDeletionRequested':

@@ -94,4 +94,38 @@ describe('rollout controls through kubectl', () => {
     expect(audit).toContain('2 node(s) kept on the old revision by partition 2');
     expect(audit).toContain('partition 0 → 2');
   });
+
+  it('progress deadline with on-stall rollback: the seed\'s nginx:1.91 typo is undone to the last revision that was fully available', async () => {
+    await ok(['annotate', 'ds', 'nginx-ds', 'rollout.daemonledger.io/progress-deadline-seconds=3', 'rollout.daemonledger.io/on-stall=rollback']);
+    await ok(['set', 'image', 'ds/nginx-ds', 'nginx-ds=nginx:1.91']);
+    await h.until(async () => rows(await ok(['get', 'rollouts'])).some((r) => r[0] === 'nginx-ds-3' && r[4] === 'RolledBack'), 60_000, 'rollout 3 RolledBack');
+    await ok(['rollout', 'status', 'ds/nginx-ds', '--timeout=60s']);
+    expect([...(await images()).values()].every((i) => i === NEW)).toBe(true);
+    // The undo's change-cause says why; the rollout it started records it (and who asked).
+    expect(await ok(['get', 'ds', 'nginx-ds', '-o', 'jsonpath={.metadata.annotations.kubernetes\\.io/change-cause}'])).toMatch(
+      /^auto-rollback: rollout 3 made no progress: DaemonSet "nginx-ds" has timed out progressing: no progress for 3s/,
+    );
+    const rollouts = rows(await ledger(['audit', 'ds/nginx-ds']));
+    expect(rollouts.find((r) => r[0] === 'nginx-ds-4')?.slice(4, 6)).toEqual(['Complete', '6/6']);
+    expect(rollouts.find((r) => r[0] === 'nginx-ds-4')?.join(' ')).toContain('user:rollout-controller');
+    // The DaemonSet's Progressing condition, and the Events kubectl describe shows.
+    await h.until(async () => (await ok(['get', 'ds', 'nginx-ds', '-o', 'jsonpath={.status.conditions[?(@.type=="Progressing")].reason}'])) === 'NewRevisionAvailable', 20_000, 'Progressing True again');
+    const events = JSON.parse(await ok(['get', 'events', '-o', 'json'])).items as any[];
+    expect(events.filter((e) => e.reason === 'ProgressDeadlineExceeded' && e.involvedObject.name === 'nginx-ds').map((e) => e.type)).toEqual(['Warning']);
+    expect(events.find((e) => e.reason === 'RolledBack')?.message).toMatch(/^Rolled back to revision \d+: rollout 3 made no progress/);
+    // The audit: the stall, the deadline, the rollback, in log order.
+    const audit = await ledger(['audit', 'ds/nginx-ds', '--rollout', '3', '--events']);
+    const order = ['RolloutStarted', 'RolloutDeadlineExceeded', 'RolloutAutoRolledBack'];
+    expect(audit.split('\n').map((l) => order.find((t) => new RegExp(`\\b${t}\\b`).test(l))).filter(Boolean)).toEqual(order);
+    // Metrics: the rollout is counted as rolled back.
+    expect((await h.raw('/metrics')).body).toMatch(/^daemonledger_rollouts\{state="rolledback"\} 1$/m);
+  });
+
+  it('on-stall pause: past the deadline the controller pauses the DaemonSet instead', async () => {
+    await ok(['annotate', 'ds', 'nginx-ds', '--overwrite', 'rollout.daemonledger.io/on-stall=pause']);
+    await ok(['set', 'image', 'ds/nginx-ds', 'nginx-ds=nginx:1.91']);
+    await h.until(async () => (await ok(['get', 'ds', 'nginx-ds', '-o', 'jsonpath={.metadata.annotations.rollout\\.daemonledger\\.io/paused}'])) === 'true', 60_000, 'paused by the controller');
+    await h.until(async () => (await rolloutState())[4] === 'Paused', 20_000, 'the rollout Paused');
+    expect(await ok(['get', 'ds', 'nginx-ds', '-o', 'jsonpath={.status.conditions[?(@.type=="Progressing")].status}'])).toBe('False');
+  });
 });

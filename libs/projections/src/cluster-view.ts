@@ -32,9 +32,13 @@ export interface RolloutView {
   daemonSet: string;
   rollout: number;
   streamId: string;
-  state: 'running' | 'stalled' | 'paused' | 'holding' | 'completed' | 'superseded';
+  state: 'running' | 'stalled' | 'paused' | 'holding' | 'completed' | 'superseded' | 'rolledback';
   /** The rollout controls its stream has recorded (README "Rollout controls"). */
   controls: RecordedControls;
+  /** When it last made progress (started, moved, resumed, or a control released nodes): the progress deadline runs from here. */
+  progressAt: string;
+  /** Past its progress deadline (RolloutDeadlineExceeded) and not moved since. */
+  deadlineExceeded?: boolean;
   startedAt: string;
   endedAt?: string;
   started: Extract<RolloutEvent, { type: 'RolloutStarted' }>['data'];
@@ -191,9 +195,13 @@ export class ClusterView {
         if (this.derived) this.events.record(e, before, next);
         return;
       }
-      case 'rollout':
+      case 'rollout': {
         this.applyRollout(e.streamId, e as unknown as RolloutEvent & { position: number; metadata: { wallTime?: string } }, e.position, e.recordedAt);
+        // What the rollout controls did to the DaemonSet, as Events on it (kubectl describe ds).
+        const r = this.rollouts.get(e.streamId);
+        if (this.derived && r && (e.type === 'RolloutDeadlineExceeded' || e.type === 'RolloutAutoRolledBack')) this.events.record(e, undefined, r);
         return;
+      }
     }
   }
 
@@ -206,6 +214,7 @@ export class ClusterView {
         streamId,
         state: 'running',
         controls: NO_CONTROLS,
+        progressAt: at,
         startedAt: at,
         started: e.data,
         position,
@@ -222,8 +231,15 @@ export class ClusterView {
     if (e.type === 'RolloutPaused') next.state = 'paused';
     if (e.type === 'RolloutResumed' || ((e.type === 'RolloutPartitionChanged' || e.type === 'RolloutWaveStarted') && r.state === 'holding')) next.state = 'running';
     if (e.type === 'RolloutHeld') next.state = 'holding';
+    // Progress, for the deadline, is more pods updated or available (as a Deployment's), or a control that lets the rollout go on.
+    const advanced = e.type === 'RolloutProgressed' && (updated > (r.last?.updated ?? 0) || available > (r.last?.available ?? 0));
+    if (advanced || e.type === 'RolloutResumed' || e.type === 'RolloutPartitionChanged' || e.type === 'RolloutWaveStarted') {
+      Object.assign(next, { progressAt: at, deadlineExceeded: undefined });
+    }
+    if (e.type === 'RolloutDeadlineExceeded') Object.assign(next, { state: 'stalled', stalledReason: 'ProgressDeadlineExceeded', deadlineExceeded: true });
+    if (e.type === 'RolloutAutoRolledBack') Object.assign(next, { state: 'rolledback', endedAt: at });
     if (e.type === 'RolloutCompleted') Object.assign(next, { state: 'completed', endedAt: at });
-    if (e.type === 'RolloutSuperseded') Object.assign(next, { state: 'superseded', endedAt: at });
+    if (e.type === 'RolloutSuperseded' && r.state !== 'rolledback') Object.assign(next, { state: 'superseded', endedAt: at });
     this.rollouts.set(streamId, next);
   }
 

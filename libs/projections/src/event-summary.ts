@@ -75,6 +75,10 @@ export const eventSummary = (e: { type: string; data: unknown; streamId?: string
       return ev.data.selector ? `wave: nodes matching ${ev.data.selector}, updated ${ev.data.updated}/${ev.data.desired}` : `wave: every node, updated ${ev.data.updated}/${ev.data.desired}`;
     case 'RolloutHeld':
       return ev.data.message;
+    case 'RolloutDeadlineExceeded':
+      return ev.data.message;
+    case 'RolloutAutoRolledBack':
+      return `rolled back to revision ${ev.data.toRevision} (${ev.data.toHash}): ${ev.data.reason}`;
     case 'DaemonSetCreated':
       return `generation ${ev.data.daemonSet.metadata.generation ?? 1}`;
     case 'DaemonSetSpecChanged':

@@ -129,6 +129,14 @@ export class KubeEvents {
         emit(nodeRef(node), 'Normal', status, `Node ${node.metadata.name} status is now: ${status}`, { component: 'kubelet', host: node.metadata.name });
         return;
       }
+      case 'RolloutDeadlineExceeded':
+      case 'RolloutAutoRolledBack': {
+        const r = after as { namespace: string; daemonSet: string; started: { uid: string } };
+        const ds: Involved = { kind: 'DaemonSet', namespace: r.namespace, name: r.daemonSet, uid: r.started.uid, apiVersion: 'apps/v1' };
+        if (event.type === 'RolloutDeadlineExceeded') emit(ds, 'Warning', 'ProgressDeadlineExceeded', event.data.message, controller);
+        else emit(ds, 'Warning', 'RolledBack', `Rolled back to revision ${event.data.toRevision}: ${event.data.reason}`, controller);
+        return;
+      }
       case 'NodeConditionChanged': {
         const node = after as Node;
         const ready = node.status?.conditions?.find((c) => c.type === 'Ready')?.status;

@@ -32,7 +32,7 @@ export interface RolloutObject {
     requestedBy?: string;
   };
   status: {
-    state: 'Progressing' | 'Complete' | 'Stalled' | 'Paused' | 'Holding' | 'Superseded';
+    state: 'Progressing' | 'Complete' | 'Stalled' | 'Paused' | 'Holding' | 'Superseded' | 'RolledBack';
     desired: number;
     updated: number;
     available: number;

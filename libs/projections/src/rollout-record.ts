@@ -32,7 +32,7 @@ export type RolloutStepName = (typeof ROLLOUT_STEPS)[number];
 export const STEP = Object.fromEntries(ROLLOUT_STEPS.map((s, i) => [s, i])) as Record<RolloutStepName, number>;
 
 /** Paused and Holding: the rollout waits on its controls (README "Rollout controls"), not on pods. */
-export type RolloutState = 'Progressing' | 'Complete' | 'Stalled' | 'Paused' | 'Holding' | 'Superseded';
+export type RolloutState = 'Progressing' | 'Complete' | 'Stalled' | 'Paused' | 'Holding' | 'Superseded' | 'RolledBack';
 
 /** What the rollout stream says (plus where and when): replaced whole on every change, never mutated. */
 export interface RolloutSummary {

@@ -247,7 +247,14 @@ export class RolloutRecord {
         if (!prev.timelinePruned) this.flushAvailable(position, time, true);
         break;
       case 'RolloutSuperseded':
-        this.summary = { ...base, state: 'Superseded', endedAt, message: `superseded by rollout ${ev.data.byRollout} (generation ${ev.data.byGeneration})` };
+        // A rollback's undo supersedes the rollout it undid: that one stays RolledBack.
+        this.summary = prev.state === 'RolledBack' ? base : { ...base, state: 'Superseded', endedAt, message: `superseded by rollout ${ev.data.byRollout} (generation ${ev.data.byGeneration})` };
+        break;
+      case 'RolloutDeadlineExceeded':
+        this.summary = { ...base, state: 'Stalled', message: ev.data.message };
+        break;
+      case 'RolloutAutoRolledBack':
+        this.summary = { ...base, state: 'RolledBack', endedAt, message: `rolled back to revision ${ev.data.toRevision}: ${ev.data.reason}` };
         break;
       case 'RolloutPaused':
         this.summary = { ...base, state: 'Paused', message: 'paused (rollout.daemonledger.io/paused)' };

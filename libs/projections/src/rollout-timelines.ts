@@ -117,7 +117,7 @@ export class RolloutTimelines {
   private endWithDaemonSet(ds: string, uid: string, e: RecordedEvent) {
     for (const streamId of this.byDs.get(ds) ?? []) {
       const rec = this.records.get(streamId);
-      if (!rec || rec.summary.started.uid !== uid || rec.summary.endedAt || rec.summary.state === 'Complete' || rec.summary.state === 'Superseded') continue;
+      if (!rec || rec.summary.started.uid !== uid || rec.summary.endedAt || rec.summary.state === 'Complete' || rec.summary.state === 'Superseded' || rec.summary.state === 'RolledBack') continue;
       rec.summary = { ...rec.summary, endedAt: new Date(timeOf(e)).toISOString(), message: `the DaemonSet was deleted (propagation ${(e.data as { propagationPolicy?: string }).propagationPolicy ?? 'Background'})` };
       rec.lastPosition = e.position;
       this.changed = { position: e.position, streamId };

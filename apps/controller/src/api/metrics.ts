@@ -55,7 +55,7 @@ export const renderMetrics = (view: ClusterView, metrics: ControllerMetrics, wat
   out.push(`daemonledger_reconcile_duration_seconds_sum ${metrics.reconcileSeconds}`);
   out.push(`daemonledger_reconcile_duration_seconds_count ${metrics.reconcileCount}`);
 
-  const open = [...view.rollouts.values()].filter((r) => r.state !== 'completed' && r.state !== 'superseded');
+  const open = [...view.rollouts.values()].filter((r) => r.state !== 'completed' && r.state !== 'superseded' && r.state !== 'rolledback');
   family(
     'daemonledger_rollout_progress_ratio',
     'gauge',
@@ -64,6 +64,12 @@ export const renderMetrics = (view: ClusterView, metrics: ControllerMetrics, wat
   );
   const byState = new Map<string, number>();
   for (const r of view.rollouts.values()) byState.set(r.state, (byState.get(r.state) ?? 0) + 1);
-  family('daemonledger_rollouts', 'gauge', 'Rollouts recorded in the log, by state.', ['running', 'stalled', 'paused', 'holding', 'completed', 'superseded'].map((s) => [{ state: s }, byState.get(s) ?? 0]));
+  family('daemonledger_rollouts', 'gauge', 'Rollouts recorded in the log, by state.', ['running', 'stalled', 'paused', 'holding', 'completed', 'superseded', 'rolledback'].map((s) => [{ state: s }, byState.get(s) ?? 0]));
+  family(
+    'daemonledger_rollout_progress_deadline_exceeded',
+    'gauge',
+    'Open rollouts past their progress deadline (annotation rollout.daemonledger.io/progress-deadline-seconds): 1 each.',
+    open.filter((r) => r.deadlineExceeded).map((r) => [{ namespace: r.namespace, daemonset: r.daemonSet, rollout: r.rollout }, 1]),
+  );
   return out.join('\n') + '\n';
 };

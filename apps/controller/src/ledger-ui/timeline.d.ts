@@ -28,7 +28,7 @@ export interface Rollout {
     nodeCount?: number;
   };
   status?: {
-    state?: 'Progressing' | 'Complete' | 'Stalled' | 'Paused' | 'Holding' | 'Superseded';
+    state?: 'Progressing' | 'Complete' | 'Stalled' | 'Paused' | 'Holding' | 'Superseded' | 'RolledBack';
     startedAt?: string;
     endedAt?: string;
     startPosition?: number;

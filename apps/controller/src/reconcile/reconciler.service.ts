@@ -139,7 +139,9 @@ export class Reconciler implements ICommandHandler<ReconcileDaemonSet> {
     const change = view.templateChanges.get(key);
     const meta: CommandMeta = { actor: CONTROLLER, correlationId: change?.correlationId, causationId: change?.eventId, fenced: true };
     await this.execute_(ns, ds, result, meta, now);
-    await this.rollouts.observe(ns, name, meta, result);
+    // A rollout with a progress deadline is looked at again when the deadline falls, even if nothing else happens.
+    const deadlineInMs = await this.rollouts.observe(ns, name, meta, result);
+    if (deadlineInMs !== undefined) this.queue.addAfter(key, deadlineInMs);
     if (result.outcome === 'failed') {
       this.log.warn(`sync of ${key}: ${result.error}`);
       this.queue.addAfter(key, 100);

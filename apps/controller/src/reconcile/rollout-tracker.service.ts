@@ -8,12 +8,33 @@ import {
   scaledValue,
   type SyncResult,
 } from '@daemonledger/domain/controller';
-import { readRolloutControls } from '@daemonledger/domain/rollout-controls/controls';
-import { controlEvents, heldMessage, holding, NO_CONTROLS } from '@daemonledger/domain/rollout-controls/rollout-decisions';
+import type { DaemonSet } from '@daemonledger/domain/api/types';
+import { rollbackToHash } from '@daemonledger/domain/api/rollback';
+import { decideDaemonSet, type DaemonSetCommand } from '@daemonledger/domain/cluster/daemon-set.decider';
+import type { RolloutCounts } from '@daemonledger/domain/cluster/events';
+import { daemonSetStream } from '@daemonledger/domain/cluster/streams';
+import { PAUSED_ANNOTATION, readRolloutControls, type RolloutControls } from '@daemonledger/domain/rollout-controls/controls';
+import {
+  autoRollbackCause,
+  controlEvents,
+  deadlineAt,
+  deadlineMessage,
+  deadlinePassed,
+  heldMessage,
+  holding,
+  NO_CONTROLS,
+  progressingCondition,
+  stallAction,
+  type StallAction,
+} from '@daemonledger/domain/rollout-controls/rollout-decisions';
+import { DAEMONSETS_API, LocalApi, MERGE_PATCH } from '../api/local-api';
 import type { RolloutView } from '@daemonledger/projections';
 import { CommandRunner, type CommandMeta } from '../commands/command-runner.service';
 import { CLOCK, type Clock } from '../infrastructure/tokens';
 import { ClusterState } from '../projections/cluster-state.service';
+
+/** Who the on-stall control's writes come from (their actor is `user:rollout-controller`). */
+const ROLLOUT_CONTROLLER = 'rollout-controller';
 
 /** Waiting reasons that mean "this pod will not become ready by itself". */
 const STUCK = new Set(['ErrImagePull', 'ImagePullBackOff', 'CrashLoopBackOff', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError']);
@@ -41,6 +62,7 @@ export class RolloutTracker {
     private readonly state: ClusterState,
     private readonly runner: CommandRunner,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly api: LocalApi,
   ) {}
 
   /**
@@ -48,7 +70,7 @@ export class RolloutTracker {
    * DaemonSet as it is once the planned actions are observed, so a rollout
    * completes exactly when `kubectl rollout status` would say so.
    */
-  async observe(ns: string, name: string, meta: CommandMeta, result: SyncResult): Promise<void> {
+  async observe(ns: string, name: string, meta: CommandMeta, result: SyncResult): Promise<number | undefined> {
     const view = this.state.view;
     const ds = view.daemonSet(ns, name);
     const status = result.status;
@@ -66,7 +88,7 @@ export class RolloutTracker {
     const changed = { created: result.createPods.map((c) => c.name), deleted: result.deletePods.map((d) => d.name) };
     const all = view.rolloutsOf(ns, name);
     const last = all[all.length - 1];
-    const open = last && last.state !== 'completed' && last.state !== 'superseded' ? last : undefined;
+    const open = last && last.state !== 'completed' && last.state !== 'superseded' && last.state !== 'rolledback' ? last : undefined;
 
     let rollout = open;
     if (!last || last.started.uid !== ds.metadata.uid || last.started.toHash !== hash) {
@@ -121,7 +143,7 @@ export class RolloutTracker {
 
     if (complete) {
       await this.append(rollout, { type: 'RolloutCompleted', data: progress }, meta);
-    } else if (stuck.length && rollout.state !== 'stalled') {
+    } else if (stuck.length && rollout.state !== 'stalled' && rollout.state !== 'paused') {
       await this.append(
         rollout,
         {
@@ -135,6 +157,64 @@ export class RolloutTracker {
     } else if (moved || changed.created.length || changed.deleted.length) {
       await this.append(rollout, { type: 'RolloutProgressed', data: { ...progress, ...changed } }, meta);
     }
+    return this.progressDeadline(ds, controls, view.rollouts.get(rollout.streamId) ?? rollout, progress, complete, meta);
+  }
+
+  /**
+   * The progress deadline (annotation progress-deadline-seconds): keeps the
+   * DaemonSet's Progressing condition, records RolloutDeadlineExceeded when
+   * the rollout has not advanced for that long, and does what on-stall asks.
+   * Returns in how many ms to look again (the deadline), if one runs.
+   */
+  private async progressDeadline(ds: DaemonSet, controls: RolloutControls, rollout: RolloutView, progress: RolloutCounts, complete: boolean, meta: CommandMeta): Promise<number | undefined> {
+    const seconds = controls.progressDeadlineSeconds;
+    if (seconds === undefined) return undefined;
+    const ns = ds.metadata.namespace!;
+    const name = ds.metadata.name!;
+    const now = this.clock.now();
+    const state = { state: rollout.state, progressAtMs: Date.parse(rollout.progressAt), deadlineExceeded: Boolean(rollout.deadlineExceeded) };
+    if (!complete && deadlinePassed(state, seconds, now.getTime())) {
+      const message = deadlineMessage(name, seconds, progress);
+      await this.append(rollout, { type: 'RolloutDeadlineExceeded', data: { ...progress, seconds, message } }, meta);
+      await this.setProgressing(ns, name, 'exceeded', message, meta);
+      const view = this.state.view;
+      const past = view.rolloutsOf(ns, name).map((r) => ({ rollout: r.rollout, toHash: r.started.toHash, state: r.state }));
+      const action = stallAction(controls.onStall, { rollout: rollout.rollout, toHash: rollout.started.toHash, state: rollout.state, message }, past);
+      if (action) await this.onStall(ds, rollout, progress, action, meta);
+      return undefined;
+    }
+    if (rollout.deadlineExceeded) return undefined;
+    await this.setProgressing(ns, name, complete ? 'complete' : 'progressing', complete ? `DaemonSet "${name}" has successfully progressed.` : `DaemonSet "${name}" is progressing.`, meta);
+    const at = deadlineAt(state, seconds);
+    return at === undefined ? undefined : Math.max(at - now.getTime(), 0) + 50;
+  }
+
+  /** Writes the Progressing condition when its status or reason changes (not on every sync). */
+  private async setProgressing(ns: string, name: string, kind: 'exceeded' | 'progressing' | 'complete', message: string, meta: CommandMeta) {
+    const ds = this.state.view.daemonSet(ns, name);
+    if (!ds?.status) return;
+    const next = progressingCondition(kind, message, this.clock.now().toISOString().replace(/\.\d+Z$/, 'Z'));
+    const conditions = ds.status.conditions ?? [];
+    const cur = conditions.find((c) => c.type === 'Progressing');
+    if (cur && cur.status === next.status && cur.reason === next.reason) return;
+    const status = { ...ds.status, conditions: [...conditions.filter((c) => c.type !== 'Progressing'), next] };
+    await this.runner.run({ streamId: daemonSetStream(ns, name), load: () => this.state.view.daemonSet(ns, name), decide: decideDaemonSet, command: { type: 'UpdateDaemonSetStatus', status } as DaemonSetCommand, meta });
+  }
+
+  /** on-stall: pause the DaemonSet, or undo it to the last revision that was fully available. */
+  private async onStall(ds: DaemonSet, rollout: RolloutView, progress: RolloutCounts, action: StallAction, meta: CommandMeta) {
+    const ns = ds.metadata.namespace!;
+    const name = ds.metadata.name!;
+    const write = { user: ROLLOUT_CONTROLLER, userAgent: ROLLOUT_CONTROLLER, query: { fieldManager: ROLLOUT_CONTROLLER } };
+    if (action.kind === 'rollback') {
+      const request = rollbackToHash(ds, this.state.view.revisionsIn(ns), action.toHash, autoRollbackCause(action.reason));
+      if (request) {
+        await this.append(rollout, { type: 'RolloutAutoRolledBack', data: { ...progress, toRevision: request.revision, toHash: action.toHash, reason: action.reason } }, meta);
+        await this.api.patch(DAEMONSETS_API, ns, name, request.patch, { ...write, contentType: request.contentType });
+        return;
+      }
+    }
+    await this.api.patch(DAEMONSETS_API, ns, name, JSON.stringify({ metadata: { annotations: { [PAUSED_ANNOTATION]: 'true' } } }), { ...write, contentType: MERGE_PATCH.contentType });
   }
 
   private async append(rollout: RolloutView, event: RolloutEvent, meta: CommandMeta) {

@@ -11,7 +11,8 @@ export class WorkQueue {
   private readonly queued = new Set<string>();
   private readonly active = new Set<string>();
   private readonly dirtyWhileActive = new Set<string>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Requeues waiting, with when each is due: the earliest one wins (client-go's AddAfter keeps the earliest too). */
+  private readonly timers = new Map<string, { timer: NodeJS.Timeout; due: number }>();
   private running = false;
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
@@ -36,14 +37,16 @@ export class WorkQueue {
   /** Adds `key` after `ms`; an earlier pending timer for the key wins. */
   addAfter(key: string, ms: number): void {
     if (this.stopped) return;
+    const due = Date.now() + Math.max(0, ms);
     const existing = this.timers.get(key);
-    if (existing) return;
-    const t = setTimeout(() => {
+    if (existing && existing.due <= due) return;
+    if (existing) clearTimeout(existing.timer);
+    const timer = setTimeout(() => {
       this.timers.delete(key);
       this.add(key);
     }, Math.max(0, ms));
-    t.unref?.();
-    this.timers.set(key, t);
+    timer.unref?.();
+    this.timers.set(key, { timer, due });
   }
 
   get length() {
@@ -58,7 +61,7 @@ export class WorkQueue {
 
   /** Drops every key waiting (and their timers); the queue stays usable. What runs finishes. */
   clear(): void {
-    this.timers.forEach(clearTimeout);
+    this.timers.forEach((t) => clearTimeout(t.timer));
     this.timers.clear();
     this.queue.length = 0;
     this.queued.clear();
@@ -67,7 +70,7 @@ export class WorkQueue {
 
   stop(): void {
     this.stopped = true;
-    this.timers.forEach(clearTimeout);
+    this.timers.forEach((t) => clearTimeout(t.timer));
     this.timers.clear();
     this.queue.length = 0;
     this.queued.clear();

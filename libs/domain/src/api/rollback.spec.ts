@@ -1,5 +1,5 @@
 import type { ControllerRevision, DaemonSet } from './types';
-import { rollbackRequest } from './rollback';
+import { rollbackRequest, rollbackToHash } from './rollback';
 
 const ds = { metadata: { name: 'ds', uid: 'ds-uid' } } as DaemonSet;
 const revision = (n: number, image: string, owner = 'ds-uid'): ControllerRevision =>
@@ -30,5 +30,24 @@ describe('kubectl rollout undo, as the client decides it', () => {
     ['undo with one revision', [revision(1, 'c:1')], 0, 'no last revision to roll back to'],
   ])('refuses %s (400)', (_, revs, to, message) => {
     expect(() => rollbackRequest(ds, revs, to)).toThrow(expect.objectContaining({ code: 'BadRequest', message }));
+  });
+});
+
+describe('the rollback on-stall makes (rollbackToHash)', () => {
+  const hashed = history.map((r) => ({ ...r, metadata: { ...r.metadata, labels: { 'controller-revision-hash': `h${r.revision}` } } }));
+
+  it('undoes to the revision with that hash, recording why as the change-cause', () => {
+    const r = rollbackToHash(ds, hashed, 'h2', 'auto-rollback: rollout 4 made no progress');
+    expect(r).toMatchObject({ revision: 2, contentType: 'application/strategic-merge-patch+json' });
+    expect(JSON.parse(r!.patch)).toEqual({
+      spec: { template: { $patch: 'replace', spec: { containers: [{ name: 'c', image: 'c:2' }] } } },
+      metadata: { annotations: { 'kubernetes.io/change-cause': 'auto-rollback: rollout 4 made no progress' } },
+    });
+  });
+
+  it('nothing when the revision is gone (history pruned), is another DaemonSet\'s, or is the current one', () => {
+    expect(rollbackToHash(ds, hashed, 'h7', 'x')).toBeUndefined();
+    expect(rollbackToHash(ds, hashed, 'h9', 'x')).toBeUndefined();
+    expect(rollbackToHash(ds, hashed, 'h3', 'x')).toBeUndefined();
   });
 });

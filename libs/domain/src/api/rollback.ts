@@ -31,3 +31,25 @@ export const rollbackRequest = (ds: DaemonSet, revisions: readonly ControllerRev
   if (chosen === owned[owned.length - 1]) return { skipped: true, revision: chosen.revision };
   return { skipped: false, revision: chosen.revision, contentType: 'application/strategic-merge-patch+json', patch: JSON.stringify(chosen.data) };
 };
+
+/**
+ * The rollback the `on-stall: rollback` control makes (README "Rollout
+ * controls"): `kubectl rollout undo --to-revision` to the revision whose
+ * hash is `toHash`, with `kubernetes.io/change-cause` set to `cause` so
+ * `kubectl rollout history` says why. `undefined` when the DaemonSet owns no
+ * such revision any more (history pruned) or already runs it.
+ */
+export const rollbackToHash = (ds: DaemonSet, revisions: readonly ControllerRevision[], toHash: string, cause: string): { revision: number; contentType: string; patch: string } | undefined => {
+  const target = revisions.find(
+    (r) => r.metadata.labels?.['controller-revision-hash'] === toHash && r.metadata.ownerReferences?.some((o) => o.controller && o.uid === ds.metadata.uid),
+  );
+  if (!target) return undefined;
+  const request = rollbackRequest(ds, revisions, target.revision);
+  if (request.skipped) return undefined;
+  const data = target.data as Record<string, unknown>;
+  return {
+    revision: target.revision,
+    contentType: 'application/strategic-merge-patch+json',
+    patch: JSON.stringify({ ...data, metadata: { annotations: { 'kubernetes.io/change-cause': cause } } }),
+  };
+};

@@ -332,7 +332,24 @@ export interface RolloutHeld {
   type: 'RolloutHeld';
   data: RolloutCounts & { held: number; message: string };
 }
-export type RolloutControlEvent = RolloutPaused | RolloutResumed | RolloutPartitionChanged | RolloutWaveStarted | RolloutHeld;
+/** No progress for `seconds` (annotation progress-deadline-seconds): the DaemonSet's Progressing condition turns False. */
+export interface RolloutDeadlineExceeded {
+  type: 'RolloutDeadlineExceeded';
+  data: RolloutCounts & { seconds: number; message: string };
+}
+/** on-stall: rollback — the controller undid the rollout to the last revision that was fully available. */
+export interface RolloutAutoRolledBack {
+  type: 'RolloutAutoRolledBack';
+  data: RolloutCounts & { toRevision: number; toHash: string; reason: string };
+}
+export type RolloutControlEvent =
+  | RolloutPaused
+  | RolloutResumed
+  | RolloutPartitionChanged
+  | RolloutWaveStarted
+  | RolloutHeld
+  | RolloutDeadlineExceeded
+  | RolloutAutoRolledBack;
 export type RolloutEvent = RolloutStarted | RolloutProgressed | RolloutStalled | RolloutCompleted | RolloutSuperseded | RolloutControlEvent;
 
 // ── Stored objects: <kind>-<ns>.<name> (namespaces, configmaps, secrets, …) ──
@@ -417,6 +434,8 @@ export const EVENT_SCHEMA_VERSIONS: Record<ClusterEventType, number> = {
   RolloutPartitionChanged: 1,
   RolloutWaveStarted: 1,
   RolloutHeld: 1,
+  RolloutDeadlineExceeded: 1,
+  RolloutAutoRolledBack: 1,
   ObjectCreated: 1,
   ObjectUpdated: 1,
   ObjectDeletionRequested: 1,

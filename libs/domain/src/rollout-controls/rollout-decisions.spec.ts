@@ -1,4 +1,17 @@
-import { controlEvents, heldMessage, holding, NO_CONTROLS, recordControl, type RecordedControls } from './rollout-decisions';
+import {
+  autoRollbackCause,
+  controlEvents,
+  deadlineAt,
+  deadlineMessage,
+  deadlinePassed,
+  heldMessage,
+  holding,
+  NO_CONTROLS,
+  progressingCondition,
+  recordControl,
+  type RecordedControls,
+  stallAction,
+} from './rollout-decisions';
 
 const counts = { desired: 10, updated: 4, available: 10, unavailable: 0 };
 
@@ -60,4 +73,59 @@ describe('a rollout holds when only its controls keep nodes back', () => {
     expect(heldMessage({ paused: false, partition: 3 }, 3)).toBe('3 node(s) kept on the old revision by partition 3');
     expect(heldMessage({ paused: false, partition: 1, selector: 'zone=a' }, 4)).toBe('4 node(s) kept on the old revision by partition 1 and selector zone=a');
   });
+});
+
+describe('the progress deadline (progress-deadline-seconds)', () => {
+  const at = (state: string, progressAtMs = 1_000, deadlineExceeded = false) => ({ state, progressAtMs, deadlineExceeded });
+
+  it('falls S seconds after the last progress, and not before', () => {
+    expect(deadlineAt(at('running'), 30)).toBe(31_000);
+    expect(deadlinePassed(at('running'), 30, 30_999)).toBe(false);
+    expect(deadlinePassed(at('running'), 30, 31_000)).toBe(true);
+    expect(deadlinePassed(at('stalled'), 30, 40_000)).toBe(true);
+  });
+
+  it('does not run without the annotation, once told, once ended, or while the rollout waits on a control (pause, hold)', () => {
+    expect(deadlineAt(at('running'), undefined)).toBeUndefined();
+    expect(deadlineAt(at('stalled', 1_000, true), 30)).toBeUndefined();
+    for (const s of ['completed', 'superseded', 'rolledback', 'paused', 'holding']) expect(deadlineAt(at(s), 30)).toBeUndefined();
+  });
+
+  it('says what a Deployment says, with the counts', () => {
+    expect(deadlineMessage('nginx-ds', 30, { desired: 5, updated: 1, available: 4, unavailable: 1 })).toBe(
+      'DaemonSet "nginx-ds" has timed out progressing: no progress for 30s (1/5 updated, 4 available)',
+    );
+  });
+
+  it('the Progressing condition: False past the deadline, True while progressing and once available', () => {
+    expect(progressingCondition('exceeded', 'm', 'T')).toEqual({ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'm', lastTransitionTime: 'T' });
+    expect(progressingCondition('progressing', 'm', 'T')).toMatchObject({ status: 'True', reason: 'NewRevisionProgressing' });
+    expect(progressingCondition('complete', 'm', 'T')).toMatchObject({ status: 'True', reason: 'NewRevisionAvailable' });
+  });
+});
+
+describe('on-stall: what to do once a rollout is past its deadline', () => {
+  const stalled = { rollout: 4, toHash: 'h4', state: 'stalled', message: 'no progress for 30s' };
+  const history = [
+    { rollout: 1, toHash: 'h1', state: 'completed' },
+    { rollout: 2, toHash: 'h2', state: 'completed' },
+    { rollout: 3, toHash: 'h3', state: 'superseded' },
+    stalled,
+  ];
+
+  it('nothing without on-stall', () => expect(stallAction(undefined, stalled, history)).toBeUndefined());
+
+  it('pause: pause, saying why', () => {
+    expect(stallAction('pause', stalled, history)).toEqual({ kind: 'pause', reason: 'rollout 4 made no progress: no progress for 30s' });
+  });
+
+  it('rollback: to the newest earlier rollout that completed (a superseded one never was fully available)', () => {
+    expect(stallAction('rollback', stalled, history)).toEqual({ kind: 'rollback', toHash: 'h2', reason: 'rollout 4 made no progress: no progress for 30s' });
+  });
+
+  it('rollback skips a completed rollout to the same template, and pauses when nothing earlier was good', () => {
+    expect(stallAction('rollback', stalled, [{ rollout: 2, toHash: 'h4', state: 'completed' }, stalled])).toMatchObject({ kind: 'pause', reason: expect.stringContaining('no earlier revision was fully available') });
+  });
+
+  it('the change-cause an automatic rollback records', () => expect(autoRollbackCause('why')).toBe('auto-rollback: why'));
 });

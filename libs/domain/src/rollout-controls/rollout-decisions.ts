@@ -67,3 +67,83 @@ export const heldMessage = (controls: CurrentControls, held: number): string => 
   const by = [controls.partition > 0 ? `partition ${controls.partition}` : '', controls.selector ? `selector ${controls.selector}` : ''].filter(Boolean).join(' and ');
   return `${held} node(s) kept on the old revision by ${by || 'the rollout controls'}`;
 };
+
+// ── Progress deadline and on-stall (annotations progress-deadline-seconds, on-stall) ──
+
+/** What the deadline rule reads of a rollout (its stream's fold). */
+export interface DeadlineState {
+  /** 'paused' and 'holding' wait on a control: no deadline runs then (as a paused Deployment's does not). */
+  readonly state: string;
+  /** When the rollout last made progress (started, moved, resumed, or a control released nodes), epoch ms. */
+  readonly progressAtMs: number;
+  readonly deadlineExceeded: boolean;
+}
+
+const WAITING_ON_CONTROLS = new Set(['paused', 'holding']);
+const ENDED = new Set(['completed', 'superseded', 'rolledback']);
+
+/**
+ * When the rollout's deadline falls (epoch ms), or `undefined` when none
+ * runs: no deadline set, the rollout ended, waits on a control, or is
+ * already past its deadline.
+ */
+export const deadlineAt = (r: DeadlineState, progressDeadlineSeconds: number | undefined): number | undefined =>
+  progressDeadlineSeconds === undefined || r.deadlineExceeded || ENDED.has(r.state) || WAITING_ON_CONTROLS.has(r.state)
+    ? undefined
+    : r.progressAtMs + progressDeadlineSeconds * 1000;
+
+/** Whether the rollout is past its deadline at `nowMs` (and has not been told so yet). */
+export const deadlinePassed = (r: DeadlineState, progressDeadlineSeconds: number | undefined, nowMs: number): boolean => {
+  const at = deadlineAt(r, progressDeadlineSeconds);
+  return at !== undefined && nowMs >= at;
+};
+
+/** The RolloutDeadlineExceeded message, in the words of a Deployment's condition. */
+export const deadlineMessage = (daemonSet: string, seconds: number, counts: RolloutCounts): string =>
+  `DaemonSet "${daemonSet}" has timed out progressing: no progress for ${seconds}s (${counts.updated}/${counts.desired} updated, ${counts.available} available)`;
+
+/** A rollout of the DaemonSet as the on-stall rule reads it: what it rolled to, and how it ended. */
+export interface PastRollout {
+  readonly rollout: number;
+  readonly toHash: string;
+  readonly state: string;
+}
+
+/**
+ * What `on-stall` asks for once a rollout is past its deadline:
+ * `pause` → set the paused control; `rollback` → undo to the revision of the
+ * newest earlier rollout that completed (every node updated and available)
+ * with another template, or pause when there is none (nothing known good).
+ */
+export type StallAction = { kind: 'pause'; reason: string } | { kind: 'rollback'; toHash: string; reason: string };
+
+export const stallAction = (onStall: 'pause' | 'rollback' | undefined, stalled: PastRollout & { message: string }, history: readonly PastRollout[]): StallAction | undefined => {
+  if (onStall === undefined) return undefined;
+  const reason = `rollout ${stalled.rollout} made no progress: ${stalled.message}`;
+  if (onStall === 'pause') return { kind: 'pause', reason };
+  const good = [...history]
+    .filter((r) => r.rollout < stalled.rollout && r.state === 'completed' && r.toHash !== stalled.toHash)
+    .sort((a, b) => b.rollout - a.rollout)[0];
+  return good ? { kind: 'rollback', toHash: good.toHash, reason } : { kind: 'pause', reason: `${reason}; no earlier revision was fully available, so it is paused instead` };
+};
+
+/** The change-cause an automatic rollback records (kubectl rollout history shows it). */
+export const autoRollbackCause = (reason: string): string => `auto-rollback: ${reason}`;
+
+/**
+ * The DaemonSet's `Progressing` condition, as a Deployment's: False with
+ * reason ProgressDeadlineExceeded past the deadline; True with reason
+ * `NewRevisionProgressing` once progress resumes, `NewRevisionAvailable`
+ * when the rollout completes. Only DaemonSets with a deadline carry it.
+ */
+export const progressingCondition = (
+  kind: 'exceeded' | 'progressing' | 'complete',
+  message: string,
+  now: string,
+): { type: 'Progressing'; status: 'True' | 'False'; reason: string; message: string; lastTransitionTime: string } => ({
+  type: 'Progressing',
+  status: kind === 'exceeded' ? 'False' : 'True',
+  reason: kind === 'exceeded' ? 'ProgressDeadlineExceeded' : kind === 'complete' ? 'NewRevisionAvailable' : 'NewRevisionProgressing',
+  message,
+  lastTransitionTime: now,
+});

@@ -55,7 +55,7 @@ export const LEDGER_V1_SCHEMAS: Record<string, Schema> = {
     requestedBy: str('Who changed the template, e.g. user:admin.'),
   }),
   [LEDGER + 'RolloutStatus']: object('How far a rollout got.', {
-    state: str('Progressing, Complete, Stalled (a new pod cannot start), Paused (rollout.daemonledger.io/paused), Holding (a partition or selector keeps the remaining nodes) or Superseded (another template change came first).', { enum: ['Complete', 'Holding', 'Paused', 'Progressing', 'Stalled', 'Superseded'] }),
+    state: str('Progressing, Complete, Stalled (a new pod cannot start), Paused (rollout.daemonledger.io/paused), Holding (a partition or selector keeps the remaining nodes), Superseded (another template change came first) or RolledBack (undone by on-stall: rollback).', { enum: ['Complete', 'Holding', 'Paused', 'Progressing', 'RolledBack', 'Stalled', 'Superseded'] }),
     desired: int('Nodes that should run the daemon pod.'),
     updated: int('Nodes running the new revision.'),
     available: int('Nodes whose daemon pod is available.'),

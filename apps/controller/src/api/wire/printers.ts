@@ -139,7 +139,7 @@ export const COLUMNS = {
     col('DaemonSet', 'string', 'The DaemonSet this rollout updated.'),
     col('From', 'string', 'Revision number the rollout started from (<none> for a DaemonSet\'s first).'),
     col('To', 'integer', 'Revision number the rollout rolls out.'),
-    col('State', 'string', 'Progressing, Complete, Stalled, Paused, Holding or Superseded.'),
+    col('State', 'string', 'Progressing, Complete, Stalled, Paused, Holding, Superseded or RolledBack.'),
     col('Updated', 'string', 'Nodes running the new revision, out of the nodes that should run the DaemonSet.'),
     col('Started', 'string', 'Time since the rollout started.'),
     col('Duration', 'string', 'How long the rollout took, or has taken so far.'),
