@@ -101,6 +101,12 @@ export class ActivityLog implements IEventHandler<Recorded> {
         return `rollout ${who}: wave ${e.data.selector || 'of every node'}`;
       case 'RolloutHeld':
         return `rollout ${who} holding: ${e.data.message}`;
+      case 'RolloutCanaryHeld':
+        return `rollout ${who}: canary ${e.data.pods.join(', ')} watched for ${e.data.holdSeconds}s`;
+      case 'RolloutCanaryPassed':
+        return `rollout ${who}: canary passed`;
+      case 'RolloutCanaryFailed':
+        return `rollout ${who} CANARY FAILED: ${e.data.message}`;
       case 'RolloutDeadlineExceeded':
         return `rollout ${who} PAST ITS DEADLINE: ${e.data.message}`;
       case 'RolloutAutoRolledBack':

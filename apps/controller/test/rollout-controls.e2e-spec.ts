@@ -129,3 +129,49 @@ describe('rollout controls through kubectl', () => {
     expect(await ok(['get', 'ds', 'nginx-ds', '-o', 'jsonpath={.status.conditions[?(@.type=="Progressing")].status}'])).toBe('False');
   });
 });
+
+describe('the canary control through kubectl', () => {
+  let h: ApiHarness;
+  const { ok } = kubectlExpecting(() => h);
+  const audit = async (n: number) => {
+    const r = await kubectlLedger(['audit', 'ds/nginx-ds', '--rollout', String(n), '--events'], h.kubeconfig);
+    expect(r.code).toBe(0);
+    return r.stdout;
+  };
+  const seen = (text: string, order: string[]) => text.split('\n').map((l) => order.find((t) => new RegExp(`\\b${t}\\b`).test(l))).filter(Boolean);
+  const stateOf = async (rollout: string) => rows(await ok(['get', 'rollouts'])).find((r) => r[0] === rollout)?.[4];
+
+  beforeAll(async () => {
+    h = await startApiHarness({ nodes: 4, podStartMs: 50, podStopMs: 50 });
+    await ok(['apply', '-f', join(MANIFESTS, 'nginx-ds.yaml')]);
+    await ok(['rollout', 'status', 'ds/nginx-ds', '--timeout=60s']);
+  });
+  afterAll(() => h?.dispose());
+
+  it('canary 1 with a hold: one node first, held, passed, then the rest', async () => {
+    await ok(['annotate', 'ds', 'nginx-ds', 'rollout.daemonledger.io/canary=1', 'rollout.daemonledger.io/canary-hold-seconds=2']);
+    await ok(['set', 'image', 'ds/nginx-ds', `nginx-ds=${NEW}`]);
+    await h.until(async () => (await stateOf('nginx-ds-2')) === 'Holding', 30_000, 'the canary held');
+    const images = JSON.parse(await ok(['get', 'pods', '-l', 'app=nginx-ds', '-o', 'json'])).items.map((p: any) => p.spec.containers[0].image);
+    expect(images.filter((i: string) => i === NEW)).toHaveLength(1);
+    await ok(['rollout', 'status', 'ds/nginx-ds', '--timeout=60s']);
+    const log = await audit(2);
+    expect(seen(log, ['RolloutStarted', 'RolloutCanaryHeld', 'RolloutCanaryPassed', 'RolloutCompleted'])).toEqual(['RolloutStarted', 'RolloutCanaryHeld', 'RolloutCanaryPassed', 'RolloutCompleted']);
+    expect(log).toMatch(/canary passed, updated 1\/4/);
+  });
+
+  it('a canary pod lost during the hold fails the canary, and on-stall rolls back', async () => {
+    await ok(['annotate', 'ds', 'nginx-ds', '--overwrite', 'rollout.daemonledger.io/canary-hold-seconds=60', 'rollout.daemonledger.io/progress-deadline-seconds=120', 'rollout.daemonledger.io/on-stall=rollback']);
+    await ok(['set', 'image', 'ds/nginx-ds', 'nginx-ds=nginx:1.25']);
+    await h.until(async () => (await stateOf('nginx-ds-3')) === 'Holding', 30_000, 'the canary held');
+    const canary = JSON.parse(await ok(['get', 'pods', '-l', 'app=nginx-ds', '-o', 'json'])).items.find((p: any) => p.spec.containers[0].image === 'nginx:1.25');
+    await ok(['delete', 'pod', canary.metadata.name, '--wait=false']);
+    await h.until(async () => (await stateOf('nginx-ds-3')) === 'RolledBack', 30_000, 'rolled back');
+    await ok(['rollout', 'status', 'ds/nginx-ds', '--timeout=60s']);
+    const images = JSON.parse(await ok(['get', 'pods', '-l', 'app=nginx-ds', '-o', 'json'])).items.map((p: any) => p.spec.containers[0].image);
+    expect(new Set(images)).toEqual(new Set([NEW]));
+    const log = await audit(3);
+    expect(seen(log, ['RolloutCanaryHeld', 'RolloutCanaryFailed', 'RolloutAutoRolledBack'])).toEqual(['RolloutCanaryHeld', 'RolloutCanaryFailed', 'RolloutAutoRolledBack']);
+    expect(log).toContain(`canary failed: canary pod(s) ${canary.metadata.name} went away during the hold`);
+  });
+});

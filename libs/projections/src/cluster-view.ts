@@ -23,7 +23,7 @@ import { rawEntriesOf, type Unparsed } from './encoded-map';
 import { ALL_STREAM_KINDS, CORE_STREAM_KINDS, mapPart, namespacedPart, type SnapshotPart, textNamespacedPart } from './snapshot-part';
 import { RolloutTimelines } from './rollout-timelines';
 import { podTargetNode } from '@daemonledger/domain/controller';
-import { NO_CONTROLS, recordControl, type RecordedControls } from '@daemonledger/domain/rollout-controls/rollout-decisions';
+import { type CanaryRecord, NO_CONTROLS, recordControl, type RecordedControls } from '@daemonledger/domain/rollout-controls/rollout-decisions';
 import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
 
 /** One rollout as the audit view sees it (the fold of its rollout stream). */
@@ -39,6 +39,8 @@ export interface RolloutView {
   progressAt: string;
   /** Past its progress deadline (RolloutDeadlineExceeded) and not moved since. */
   deadlineExceeded?: boolean;
+  /** Its canary (annotation canary): held, passed or failed. */
+  canary?: CanaryRecord;
   startedAt: string;
   endedAt?: string;
   started: Extract<RolloutEvent, { type: 'RolloutStarted' }>['data'];
@@ -238,6 +240,9 @@ export class ClusterView {
     }
     if (e.type === 'RolloutDeadlineExceeded') Object.assign(next, { state: 'stalled', stalledReason: 'ProgressDeadlineExceeded', deadlineExceeded: true });
     if (e.type === 'RolloutAutoRolledBack') Object.assign(next, { state: 'rolledback', endedAt: at });
+    if (e.type === 'RolloutCanaryHeld') Object.assign(next, { state: 'holding', canary: { heldAtMs: Date.parse(at), pods: e.data.pods, restarts: e.data.restarts } });
+    if (e.type === 'RolloutCanaryPassed') Object.assign(next, { state: 'running', canary: { ...r.canary, passed: true }, progressAt: at, deadlineExceeded: undefined });
+    if (e.type === 'RolloutCanaryFailed') Object.assign(next, { state: 'stalled', stalledReason: 'CanaryFailed', canary: { ...r.canary, failed: true } });
     if (e.type === 'RolloutCompleted') Object.assign(next, { state: 'completed', endedAt: at });
     if (e.type === 'RolloutSuperseded' && r.state !== 'rolledback') Object.assign(next, { state: 'superseded', endedAt: at });
     this.rollouts.set(streamId, next);

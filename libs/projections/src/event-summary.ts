@@ -77,6 +77,12 @@ export const eventSummary = (e: { type: string; data: unknown; streamId?: string
       return ev.data.message;
     case 'RolloutDeadlineExceeded':
       return ev.data.message;
+    case 'RolloutCanaryHeld':
+      return `canary: ${ev.data.pods.join(', ')} watched for ${ev.data.holdSeconds}s`;
+    case 'RolloutCanaryPassed':
+      return `canary passed, updated ${ev.data.updated}/${ev.data.desired}`;
+    case 'RolloutCanaryFailed':
+      return `canary failed: ${ev.data.message}`;
     case 'RolloutAutoRolledBack':
       return `rolled back to revision ${ev.data.toRevision} (${ev.data.toHash}): ${ev.data.reason}`;
     case 'DaemonSetCreated':

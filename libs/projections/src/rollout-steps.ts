@@ -250,6 +250,15 @@ export class RolloutRecord {
         // A rollback's undo supersedes the rollout it undid: that one stays RolledBack.
         this.summary = prev.state === 'RolledBack' ? base : { ...base, state: 'Superseded', endedAt, message: `superseded by rollout ${ev.data.byRollout} (generation ${ev.data.byGeneration})` };
         break;
+      case 'RolloutCanaryHeld':
+        this.summary = { ...base, state: 'Holding', message: `canary: ${ev.data.pods.length} pod(s) watched for ${ev.data.holdSeconds}s (${ev.data.pods.join(', ')})` };
+        break;
+      case 'RolloutCanaryPassed':
+        this.summary = { ...base, state: 'Progressing', message: undefined };
+        break;
+      case 'RolloutCanaryFailed':
+        this.summary = { ...base, state: 'Stalled', message: ev.data.message };
+        break;
       case 'RolloutDeadlineExceeded':
         this.summary = { ...base, state: 'Stalled', message: ev.data.message };
         break;

@@ -25,6 +25,7 @@ import type { CommandMeta } from '../commands/command-runner.service';
 import { CLOCK, type Clock, LEADERSHIP, type Leadership } from '../infrastructure/tokens';
 import { ControllerMetrics } from '../metrics/controller-metrics';
 import { ClusterState } from '../projections/cluster-state.service';
+import type { RolloutView } from '@daemonledger/projections';
 import { schedulingCluster } from '../scheduling/scheduling-cluster';
 import { RolloutTracker } from './rollout-tracker.service';
 import { WorkQueue } from './work-queue';
@@ -48,6 +49,12 @@ const bindsAtOnce = (pod: Pod, state: NodeState | undefined): boolean =>
  * the plan into commands. It never decides anything itself, so a duplicated
  * or replayed trigger yields the same plan or an empty one.
  */
+/** The revision whose canary passed in the DaemonSet's latest rollout (the planner then lifts the canary's hold). */
+const canaryPassedFor = (rollouts: readonly RolloutView[]): string | undefined => {
+  const last = rollouts[rollouts.length - 1];
+  return last?.canary?.passed ? last.started.toHash : undefined;
+};
+
 @Injectable()
 @CommandHandler(ReconcileDaemonSet)
 export class Reconciler implements ICommandHandler<ReconcileDaemonSet> {
@@ -132,6 +139,7 @@ export class Reconciler implements ICommandHandler<ReconcileDaemonSet> {
       now,
       failedPodBackoff: this.backoff,
       nameSeed: String(view.position),
+      canaryPassedFor: canaryPassedFor(view.rolloutsOf(ns, name)),
     });
     this.backoff = result.nextBackoff;
     if (result.outcome === 'skipped') return;

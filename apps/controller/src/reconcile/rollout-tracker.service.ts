@@ -5,6 +5,7 @@ import { rolloutStream } from '@daemonledger/domain/cluster/streams';
 import {
   CONTROLLER_REVISION_HASH_LABEL,
   controllerOf,
+  isPodAvailable,
   scaledValue,
   type SyncResult,
 } from '@daemonledger/domain/controller';
@@ -16,6 +17,7 @@ import { daemonSetStream } from '@daemonledger/domain/cluster/streams';
 import { PAUSED_ANNOTATION, readRolloutControls, type RolloutControls } from '@daemonledger/domain/rollout-controls/controls';
 import {
   autoRollbackCause,
+  canaryStep,
   controlEvents,
   deadlineAt,
   deadlineMessage,
@@ -133,6 +135,8 @@ export class RolloutTracker {
       rollout = view.rollouts.get(rollout.streamId) ?? rollout;
     }
     const held = result.heldBack ?? 0;
+    const canary = await this.canary(ds, controls, rollout, progress, hash, meta);
+    rollout = view.rollouts.get(rollout.streamId) ?? rollout;
 
     const stuck = view
       .podsForController(ns, ds.metadata.uid!)
@@ -152,12 +156,55 @@ export class RolloutTracker {
         },
         meta,
       );
-    } else if (!controls.paused && rollout.state !== 'holding' && holding(progress, held)) {
+    } else if (!canary.pending && !controls.paused && rollout.state !== 'holding' && holding(progress, held)) {
       await this.append(rollout, { type: 'RolloutHeld', data: { ...progress, held, message: heldMessage(controls, held) } }, meta);
     } else if (moved || changed.created.length || changed.deleted.length) {
       await this.append(rollout, { type: 'RolloutProgressed', data: { ...progress, ...changed } }, meta);
     }
-    return this.progressDeadline(ds, controls, view.rollouts.get(rollout.streamId) ?? rollout, progress, complete, meta);
+    const deadline = await this.progressDeadline(ds, controls, view.rollouts.get(rollout.streamId) ?? rollout, progress, complete, meta);
+    return deadline === undefined ? canary.recheckInMs : canary.recheckInMs === undefined ? deadline : Math.min(deadline, canary.recheckInMs);
+  }
+
+  /**
+   * The canary control: holds the first pods of the new revision once they
+   * are available, passes them after `canary-hold-seconds` if they stayed
+   * available without restarts (the planner then lets the rest update),
+   * or fails the rollout and lets on-stall act. `pending` while it restricts
+   * the rollout; `recheckInMs` when to look again.
+   */
+  private async canary(ds: DaemonSet, controls: RolloutControls, rollout: RolloutView, progress: RolloutCounts, hash: string, meta: CommandMeta): Promise<{ pending: boolean; recheckInMs?: number }> {
+    const c = controls.canary;
+    if (!c || rollout.canary?.passed) return { pending: false };
+    if (rollout.canary?.failed || controls.paused) return { pending: true };
+    const now = this.clock.now().getTime();
+    const minReady = ds.spec.minReadySeconds ?? 0;
+    const pods = this.state.view
+      .podsForController(ds.metadata.namespace!, ds.metadata.uid!)
+      .filter((p) => p.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] === hash && !p.metadata.deletionTimestamp)
+      .map((p) => ({
+        name: p.metadata.name!,
+        available: isPodAvailable(p, minReady, now),
+        restarts: (p.status?.containerStatuses ?? []).reduce((n, s) => n + (s.restartCount ?? 0), 0),
+      }))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+    const step = canaryStep(c, rollout.canary ?? {}, progress.desired, pods, now);
+    switch (step.kind) {
+      case 'hold':
+        await this.append(rollout, { type: 'RolloutCanaryHeld', data: { ...progress, nodes: c.nodes, holdSeconds: c.holdSeconds, pods: step.pods, restarts: step.restarts } }, meta);
+        return { pending: true, recheckInMs: c.holdSeconds * 1000 + 50 };
+      case 'pass':
+        await this.append(rollout, { type: 'RolloutCanaryPassed', data: progress }, meta);
+        return { pending: false, recheckInMs: 0 };
+      case 'fail': {
+        await this.append(rollout, { type: 'RolloutCanaryFailed', data: { ...progress, message: step.message } }, meta);
+        const past = this.state.view.rolloutsOf(ds.metadata.namespace!, ds.metadata.name!).map((r) => ({ rollout: r.rollout, toHash: r.started.toHash, state: r.state }));
+        const action = stallAction(controls.onStall, { rollout: rollout.rollout, toHash: rollout.started.toHash, state: 'stalled', message: `canary failed: ${step.message}` }, past);
+        if (action) await this.onStall(ds, rollout, progress, action, meta);
+        return { pending: true };
+      }
+      case 'wait':
+        return { pending: true, recheckInMs: step.untilMs === undefined ? undefined : Math.max(step.untilMs - now, 0) + 50 };
+    }
   }
 
   /**

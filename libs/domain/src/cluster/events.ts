@@ -342,7 +342,25 @@ export interface RolloutAutoRolledBack {
   type: 'RolloutAutoRolledBack';
   data: RolloutCounts & { toRevision: number; toHash: string; reason: string };
 }
+/** canary: the first `nodes` updated pods are all available; they are watched for `holdSeconds`. */
+export interface RolloutCanaryHeld {
+  type: 'RolloutCanaryHeld';
+  data: RolloutCounts & { nodes: number; holdSeconds: number; pods: string[]; restarts: number };
+}
+/** The canary pods stayed Ready, without a restart, for the hold: the rest of the nodes may update. */
+export interface RolloutCanaryPassed {
+  type: 'RolloutCanaryPassed';
+  data: RolloutCounts;
+}
+/** A canary pod stopped being Ready or restarted during the hold: the rollout stalls (and on-stall acts). */
+export interface RolloutCanaryFailed {
+  type: 'RolloutCanaryFailed';
+  data: RolloutCounts & { message: string };
+}
 export type RolloutControlEvent =
+  | RolloutCanaryHeld
+  | RolloutCanaryPassed
+  | RolloutCanaryFailed
   | RolloutPaused
   | RolloutResumed
   | RolloutPartitionChanged
@@ -436,6 +454,9 @@ export const EVENT_SCHEMA_VERSIONS: Record<ClusterEventType, number> = {
   RolloutHeld: 1,
   RolloutDeadlineExceeded: 1,
   RolloutAutoRolledBack: 1,
+  RolloutCanaryHeld: 1,
+  RolloutCanaryPassed: 1,
+  RolloutCanaryFailed: 1,
   ObjectCreated: 1,
   ObjectUpdated: 1,
   ObjectDeletionRequested: 1,

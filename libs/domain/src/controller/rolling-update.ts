@@ -86,8 +86,12 @@ const updateStates = (view: SyncView, entries: readonly (readonly [string, Pod[]
   });
 
 /** The nodes whose old pod this rolling update may replace now (all of them without controls). */
-const controlled = (view: SyncView, entries: readonly (readonly [string, Pod[]])[]) =>
-  updatableNodes(view.controls, updateStates(view, entries), (name) => view.nodeByName.get(name)?.metadata.labels);
+const controlled = (view: SyncView, entries: readonly (readonly [string, Pod[]])[]) => {
+  // A canary not yet passed lets at most `canary` nodes run the new revision: a partition of the rest.
+  const c = view.controls;
+  const controls = c.canary && !view.canaryPassed ? { ...c, partition: Math.max(c.partition, entries.length - c.canary.nodes) } : c;
+  return updatableNodes(controls, updateStates(view, entries), (name) => view.nodeByName.get(name)?.metadata.labels);
+};
 
 /** `controlled` from the DaemonSet's claimed pods, as `rollingUpdate` computes it (tests and properties). */
 export const mayUpdateOf = (view: SyncView, claimed: readonly Pod[]): ((name: string) => boolean) => {

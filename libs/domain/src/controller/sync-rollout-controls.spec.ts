@@ -4,7 +4,7 @@
  * per sync, "ready" = every live pod becomes Ready before the next sync.
  */
 import type { Pod } from '../api/types';
-import { PARTITION_ANNOTATION, PAUSED_ANNOTATION, SELECTOR_ANNOTATION } from '../rollout-controls/controls';
+import { CANARY_ANNOTATION, PARTITION_ANNOTATION, PAUSED_ANNOTATION, SELECTOR_ANNOTATION } from '../rollout-controls/controls';
 import { CONTROLLER_REVISION_HASH_LABEL } from './pods';
 import { syncDaemonSet } from './sync';
 import { aDaemonSet, aNode, nodes, readyPods, T0 } from './testing/builders';
@@ -266,5 +266,20 @@ describe('combinations', () => {
     expect([s.creates, s.deletes]).toEqual([0, 0]);
     expect(c.hash).toBe(v1);
     expect(s.status?.updatedNumberScheduled).toBe(3);
+  });
+});
+
+describe('canary (rollout.daemonledger.io/canary: "N")', () => {
+  it('until the canary passes only N nodes move (from the highest name); once it passed, the rest follow', () => {
+    const c = readyCluster({ maxUnavailable: 2 });
+    annotate(c, { [CANARY_ANNOTATION]: '1' });
+    c.setImage('nginx:2.0');
+    expect(play(c, [[0, 1], [1, 0], 'ready', [0, 0]])).toEqual([[0, 1], [1, 0], 'ready', [0, 0]]);
+    expect(updatedNodes(c)).toEqual(['node-4']);
+    expect(c.sync().heldBack).toBe(4);
+    // The tracker recorded RolloutCanaryPassed for this revision: the planner is told so.
+    const passed = syncDaemonSet({ ds: c.ds, nodes: c.nodes, pods: c.pods, revisions: c.revisions, now: c.now, canaryPassedFor: c.hash });
+    expect(passed.deletePods).toHaveLength(2);
+    expect(passed.heldBack).toBeUndefined();
   });
 });

@@ -35,6 +35,8 @@ export interface SyncInput {
   /** Mixed into generated pod names (e.g. the reconcile command id); default ''. */
   readonly nameSeed?: string;
   readonly burstReplicas?: number;
+  /** The revision hash whose canary passed (the rollout's RolloutCanaryPassed): the canary control then holds no node. */
+  readonly canaryPassedFor?: string;
 }
 
 export type RevisionAction =
@@ -227,7 +229,7 @@ export const syncDaemonSet = (input: SyncInput): SyncResult => {
   revisionActions.push(...history.dedupDeletes.map((name) => ({ type: 'delete' as const, name, reason: 'duplicate' as const })));
   if (history.renumber) revisionActions.push({ type: 'renumber', ...history.renumber });
 
-  const view = buildView(ds, input.nodes, history.hash, now);
+  const view = buildView(ds, input.nodes, history.hash, now, input.canaryPassedFor === history.hash);
   const managed = manage(view, claimed(), backoffIn);
   working.events.push(...managed.events);
   working.sync(view, managed.createOn, managed.deletions);

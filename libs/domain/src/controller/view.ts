@@ -44,6 +44,8 @@ export interface SyncView {
   readonly now: EpochMs;
   /** The rollout controls the DaemonSet's annotations set (README "Rollout controls"); the rolling update obeys them. */
   readonly controls: RolloutControls;
+  /** The canary control's hold is over for this revision (it passed): it restricts nothing any more. */
+  readonly canaryPassed: boolean;
 }
 
 export const nodeName = (node: Node): string => node.metadata.name ?? '';
@@ -53,7 +55,7 @@ const isSortedByName = (nodes: readonly Node[]): boolean => {
   return true;
 };
 
-export const buildView = (ds: DaemonSet, nodes: readonly Node[], hash: string, now: EpochMs): SyncView => {
+export const buildView = (ds: DaemonSet, nodes: readonly Node[], hash: string, now: EpochMs, canaryPassed = false): SyncView => {
   const sorted = isSortedByName(nodes)
     ? nodes
     : nodes
@@ -74,6 +76,7 @@ export const buildView = (ds: DaemonSet, nodes: readonly Node[], hash: string, n
     minReadySeconds: ds.spec.minReadySeconds ?? 0,
     now,
     controls: readRolloutControls(ds.metadata.annotations),
+    canaryPassed,
   };
 };
 

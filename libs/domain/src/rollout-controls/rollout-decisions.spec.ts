@@ -1,5 +1,6 @@
 import {
   autoRollbackCause,
+  canaryStep,
   controlEvents,
   deadlineAt,
   deadlineMessage,
@@ -128,4 +129,36 @@ describe('on-stall: what to do once a rollout is past its deadline', () => {
   });
 
   it('the change-cause an automatic rollback records', () => expect(autoRollbackCause('why')).toBe('auto-rollback: why'));
+});
+
+describe('the canary (canary, canary-hold-seconds)', () => {
+  const canary = { nodes: 2, holdSeconds: 10 };
+  const pod = (name: string, available = true, restarts = 0) => ({ name, available, restarts });
+
+  it('holds once `nodes` new pods are available, watching those pods and their restarts', () => {
+    expect(canaryStep(canary, {}, 5, [pod('a'), pod('b', false)], 0)).toEqual({ kind: 'wait' });
+    expect(canaryStep(canary, {}, 5, [pod('a', true, 1), pod('b')], 0)).toEqual({ kind: 'hold', pods: ['a', 'b'], restarts: 1 });
+  });
+
+  it('a DaemonSet smaller than the canary holds every pod', () => {
+    expect(canaryStep(canary, {}, 1, [pod('a')], 0)).toEqual({ kind: 'hold', pods: ['a'], restarts: 0 });
+  });
+
+  it('passes when the hold is over with every watched pod available and no new restart; waits until then', () => {
+    const held = { heldAtMs: 1_000, pods: ['a', 'b'], restarts: 1 };
+    expect(canaryStep(canary, held, 5, [pod('a', true, 1), pod('b')], 10_999)).toEqual({ kind: 'wait', untilMs: 11_000 });
+    expect(canaryStep(canary, held, 5, [pod('a', true, 1), pod('b')], 11_000)).toEqual({ kind: 'pass' });
+  });
+
+  it('fails when a watched pod restarts, stops being available, or goes away', () => {
+    const held = { heldAtMs: 1_000, pods: ['a', 'b'], restarts: 0 };
+    expect(canaryStep(canary, held, 5, [pod('a', true, 2), pod('b')], 2_000)).toEqual({ kind: 'fail', message: 'canary pods restarted 2 time(s) during the hold' });
+    expect(canaryStep(canary, held, 5, [pod('a'), pod('b', false)], 2_000)).toEqual({ kind: 'fail', message: 'canary pod(s) b stopped being available during the hold' });
+    expect(canaryStep(canary, held, 5, [pod('a')], 2_000)).toEqual({ kind: 'fail', message: 'canary pod(s) b went away during the hold' });
+  });
+
+  it('once passed or failed, nothing more', () => {
+    expect(canaryStep(canary, { passed: true }, 5, [], 0)).toEqual({ kind: 'wait' });
+    expect(canaryStep(canary, { failed: true }, 5, [], 0)).toEqual({ kind: 'wait' });
+  });
 });

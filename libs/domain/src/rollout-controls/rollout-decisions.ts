@@ -147,3 +147,56 @@ export const progressingCondition = (
   message,
   lastTransitionTime: now,
 });
+
+// ── Canary (annotations canary, canary-hold-seconds) ──
+
+/** What a rollout's stream says of its canary (folded from RolloutCanaryHeld / Passed / Failed). */
+export interface CanaryRecord {
+  /** When the hold began (epoch ms), the pods watched, and their restarts then. */
+  readonly heldAtMs?: number;
+  readonly pods?: readonly string[];
+  readonly restarts?: number;
+  readonly passed?: boolean;
+  readonly failed?: boolean;
+}
+
+/** A canary pod as the decision reads it. */
+export interface CanaryPod {
+  readonly name: string;
+  readonly available: boolean;
+  readonly restarts: number;
+}
+
+export type CanaryStep =
+  | { kind: 'hold'; pods: string[]; restarts: number }
+  | { kind: 'pass' }
+  | { kind: 'fail'; message: string }
+  | { kind: 'wait'; untilMs?: number };
+
+/**
+ * One look at a rollout's canary (Datadog's ExtendedDaemonSet validates its
+ * canary the same way: Ready, no restarts, for a while):
+ * - not held yet: once `nodes` pods of the new revision (or every desired
+ *   node, if fewer) are available, hold them (`hold`);
+ * - held: a watched pod gone, not available, or restarted more → `fail`;
+ *   the hold's seconds over → `pass`; else wait until then.
+ */
+export const canaryStep = (canary: { nodes: number; holdSeconds: number }, record: CanaryRecord, desired: number, updated: readonly CanaryPod[], nowMs: number): CanaryStep => {
+  if (record.passed || record.failed) return { kind: 'wait' };
+  if (record.heldAtMs === undefined) {
+    const want = Math.min(canary.nodes, desired);
+    const ready = updated.filter((p) => p.available);
+    if (want === 0 || ready.length < want) return { kind: 'wait' };
+    const pods = ready.slice(0, want);
+    return { kind: 'hold', pods: pods.map((p) => p.name), restarts: pods.reduce((n, p) => n + p.restarts, 0) };
+  }
+  const watched = (record.pods ?? []).map((name) => updated.find((p) => p.name === name));
+  const gone = (record.pods ?? []).filter((_, i) => !watched[i]);
+  if (gone.length) return { kind: 'fail', message: `canary pod(s) ${gone.join(', ')} went away during the hold` };
+  const down = watched.filter((p) => !p!.available).map((p) => p!.name);
+  if (down.length) return { kind: 'fail', message: `canary pod(s) ${down.join(', ')} stopped being available during the hold` };
+  const restarts = watched.reduce((n, p) => n + p!.restarts, 0);
+  if (restarts > (record.restarts ?? 0)) return { kind: 'fail', message: `canary pods restarted ${restarts - (record.restarts ?? 0)} time(s) during the hold` };
+  const until = record.heldAtMs + canary.holdSeconds * 1000;
+  return nowMs >= until ? { kind: 'pass' } : { kind: 'wait', untilMs: until };
+};
