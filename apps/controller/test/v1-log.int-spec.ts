@@ -16,6 +16,9 @@ import { checkLog } from './log-checks';
  * ClusterView that code folded from it (`v1-log.expected-events.json`: the
  * Kubernetes Events it derived, from the same code at the same commit).
  */
+/** RolloutView fields added after the fixture was written (issue 12's rollout controls). */
+const ROLLOUT_FIELDS_SINCE = ['controls', 'progressAt', 'deadlineExceeded', 'canary'];
+
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 const v1Log = (): RecordedEvent[] => fixture('v1-log.jsonl').trim().split('\n').map((l) => JSON.parse(l) as RecordedEvent);
 const plain = (x: unknown) => JSON.parse(JSON.stringify(x));
@@ -52,7 +55,10 @@ describe('a log written by schema v1, read by today’s code', () => {
       // The fold reads recordedAt (rollout start and end times): the ones the v1 store wrote.
       view.apply({ ...e, recordedAt: recordedAt.get(e.position)! });
     }
-    expect(plain(view.snapshot())).toEqual(JSON.parse(fixture('v1-log.expected.json')));
+    // What the fold has learned to keep since (the rollout controls' record, the progress deadline's clock) is not in the v1 code's view.
+    const snapshot = plain(view.snapshot()) as { rollouts: Record<string, unknown>[] };
+    for (const r of snapshot.rollouts) for (const k of ROLLOUT_FIELDS_SINCE) delete r[k];
+    expect(snapshot).toEqual(JSON.parse(fixture('v1-log.expected.json')));
     // And the Kubernetes Events derived from it (kubectl describe, get events), as the v1 code derived them.
     expect(plain(view.events.list())).toEqual(JSON.parse(fixture('v1-log.expected-events.json')));
   });
