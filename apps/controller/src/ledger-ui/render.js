@@ -60,8 +60,9 @@
   var bandLabel = function (b, short) {
     var rev = '#' + b.rollout + ' rev ' + (b.fromRevision === null ? '–' : b.fromRevision) + '→' + b.toRevision;
     var waiting = b.state === 'Paused' || b.state === 'Holding';
-    if (short) return rev + (b.undo ? ' ↶' : '') + (b.stalled ? ' ⚠' : '') + (waiting ? ' ⏸' : '');
-    return rev + (b.undo ? ' ↶ undo' : '') + (b.state === 'Stalled' ? ' ⚠ Stalled' : b.stalled ? ' ⚠ pull failed' : '') + (waiting ? ' ⏸ ' + b.state : '');
+    var back = b.state === 'RolledBack';
+    if (short) return rev + (b.undo ? ' ↶' : '') + (b.stalled ? ' ⚠' : '') + (waiting ? ' ⏸' : '') + (back ? ' ⤺' : '');
+    return rev + (b.undo ? ' ↶ undo' : '') + (b.state === 'Stalled' ? ' ⚠ Stalled' : b.stalled ? ' ⚠ pull failed' : '') + (waiting ? ' ⏸ ' + b.state : '') + (back ? ' ⤺ rolled back' : '');
   };
 
   /** The chart: a row of revision bands, an axis, then one lane per node. Clicking a step moves the slider to it. */
