@@ -5,20 +5,8 @@
 import { templateHash } from './revisions';
 import { syncDaemonSet } from './sync';
 import { aDaemonSet, aPod, nodes, readyPods, seconds, T0 } from './testing/builders';
-import { Cluster } from './testing/simulator';
+import { Cluster, play, type Script } from './testing/simulator';
 
-type Script = ('ready' | [number, number])[];
-
-/** Runs a script of expected (creates, deletes) per sync, with `ready` marking every pod Ready. */
-const play = (c: Cluster, script: Script): (string | [number, number])[] =>
-  script.map((step) => {
-    if (step === 'ready') {
-      c.markReady();
-      return 'ready';
-    }
-    const s = c.sync();
-    return [s.creates, s.deletes];
-  });
 
 /** `count` nodes running ready pods of the DaemonSet's current template. */
 const readyCluster = (count: number, o: Parameters<typeof aDaemonSet>[0]) => {

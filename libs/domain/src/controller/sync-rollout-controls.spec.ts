@@ -8,19 +8,8 @@ import { CANARY_ANNOTATION, PARTITION_ANNOTATION, PAUSED_ANNOTATION, SELECTOR_AN
 import { CONTROLLER_REVISION_HASH_LABEL } from './pods';
 import { syncDaemonSet } from './sync';
 import { aDaemonSet, aNode, nodes, readyPods, T0 } from './testing/builders';
-import { Cluster } from './testing/simulator';
+import { Cluster, play, type Script } from './testing/simulator';
 
-type Script = ('ready' | [number, number])[];
-
-const play = (c: Cluster, script: Script): (string | [number, number])[] =>
-  script.map((step) => {
-    if (step === 'ready') {
-      c.markReady();
-      return 'ready';
-    }
-    const s = c.sync();
-    return [s.creates, s.deletes];
-  });
 
 const readyCluster = (o: Parameters<typeof aDaemonSet>[0], on = nodes(5)) => {
   const c = new Cluster(aDaemonSet(o), on);

@@ -166,3 +166,17 @@ export class Cluster {
     return this.revisions.map((r) => r.revision).sort((a, b) => a - b);
   }
 }
+
+/** A script of expected (creates, deletes) per sync, `ready` marking every pod Ready in between. */
+export type Script = ('ready' | [number, number])[];
+
+/** Runs a script against the cluster and returns what each sync did, to compare with the script. */
+export const play = (c: Cluster, script: Script): (string | [number, number])[] =>
+  script.map((step) => {
+    if (step === 'ready') {
+      c.markReady();
+      return 'ready';
+    }
+    const s = c.sync();
+    return [s.creates, s.deletes];
+  });
