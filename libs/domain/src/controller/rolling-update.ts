@@ -86,10 +86,15 @@ const updateStates = (view: SyncView, entries: readonly (readonly [string, Pod[]
   });
 
 /** The nodes whose old pod this rolling update may replace now (all of them without controls). */
-const controlled = (view: SyncView, entries: readonly (readonly [string, Pod[]])[]) => {
+const EVERY_NODE = (): boolean => true;
+
+const controlled = (view: SyncView, entries: readonly (readonly [string, Pod[]])[]): ((name: string) => boolean) => {
   // A canary not yet passed lets at most `canary` nodes run the new revision: a partition of the rest.
   const c = view.controls;
-  const controls = c.canary && !view.canaryPassed ? { ...c, partition: Math.max(c.partition, entries.length - c.canary.nodes) } : c;
+  const canaryHolds = c.canary !== undefined && !view.canaryPassed;
+  // No control set: no walk over the nodes' pods (a sync of 100,000 nodes pays nothing for the controls).
+  if (!c.paused && c.partition === 0 && c.selector === undefined && !canaryHolds) return EVERY_NODE;
+  const controls = canaryHolds ? { ...c, partition: Math.max(c.partition, entries.length - c.canary!.nodes) } : c;
   return updatableNodes(controls, updateStates(view, entries), (name) => view.nodeByName.get(name)?.metadata.labels);
 };
 
@@ -116,10 +121,12 @@ export const rollingUpdate = (view: SyncView, claimed: readonly Pod[]): RollingU
   const entries = sortedEntries(map); // upstream walks a Go map (random order)
   const mayUpdate = controlled(view, entries);
   let heldBack = 0;
-  for (const [node, pods] of entries) {
-    if (mayUpdate(node) || !view.eligibility.get(node)?.shouldRun) continue;
-    const { ok, newPod, oldPod } = splitNode(view, pods);
-    if (ok && newPod === undefined && oldPod !== undefined) heldBack++;
+  if (mayUpdate !== EVERY_NODE) {
+    for (const [node, pods] of entries) {
+      if (mayUpdate(node) || !view.eligibility.get(node)?.shouldRun) continue;
+      const { ok, newPod, oldPod } = splitNode(view, pods);
+      if (ok && newPod === undefined && oldPod !== undefined) heldBack++;
+    }
   }
   const available = (pod: Pod) => isPodAvailable(pod, view.minReadySeconds, view.now);
 
