@@ -27,7 +27,6 @@ import {
   NO_CONTROLS,
   progressingCondition,
   stallAction,
-  type StallAction,
 } from '@daemonledger/domain/rollout-controls/rollout-decisions';
 import { DAEMONSETS_API, LocalApi, MERGE_PATCH } from '../api/local-api';
 import type { RolloutView } from '@daemonledger/projections';
@@ -197,9 +196,7 @@ export class RolloutTracker {
         return { pending: false, recheckInMs: 0 };
       case 'fail': {
         await this.append(rollout, { type: 'RolloutCanaryFailed', data: { ...progress, message: step.message } }, meta);
-        const past = this.state.view.rolloutsOf(ds.metadata.namespace!, ds.metadata.name!).map((r) => ({ rollout: r.rollout, toHash: r.started.toHash, state: r.state }));
-        const action = stallAction(controls.onStall, { rollout: rollout.rollout, toHash: rollout.started.toHash, state: 'stalled', message: `canary failed: ${step.message}` }, past);
-        if (action) await this.onStall(ds, rollout, progress, action, meta);
+        await this.onStall(ds, controls, rollout, progress, `canary failed: ${step.message}`, meta);
         return { pending: true };
       }
       case 'wait':
@@ -224,10 +221,7 @@ export class RolloutTracker {
       const message = deadlineMessage(name, seconds, progress);
       await this.append(rollout, { type: 'RolloutDeadlineExceeded', data: { ...progress, seconds, message } }, meta);
       await this.setProgressing(ns, name, 'exceeded', message, meta);
-      const view = this.state.view;
-      const past = view.rolloutsOf(ns, name).map((r) => ({ rollout: r.rollout, toHash: r.started.toHash, state: r.state }));
-      const action = stallAction(controls.onStall, { rollout: rollout.rollout, toHash: rollout.started.toHash, state: rollout.state, message }, past);
-      if (action) await this.onStall(ds, rollout, progress, action, meta);
+      await this.onStall(ds, controls, rollout, progress, message, meta);
       return undefined;
     }
     if (rollout.deadlineExceeded) return undefined;
@@ -248,10 +242,13 @@ export class RolloutTracker {
     await this.runner.run({ streamId: daemonSetStream(ns, name), load: () => this.state.view.daemonSet(ns, name), decide: decideDaemonSet, command: { type: 'UpdateDaemonSetStatus', status } as DaemonSetCommand, meta });
   }
 
-  /** on-stall: pause the DaemonSet, or undo it to the last revision that was fully available. */
-  private async onStall(ds: DaemonSet, rollout: RolloutView, progress: RolloutCounts, action: StallAction, meta: CommandMeta) {
+  /** on-stall, once a rollout stalls for good (past its deadline, or its canary failed): pause the DaemonSet, or undo it to the last revision that was fully available. */
+  private async onStall(ds: DaemonSet, controls: RolloutControls, rollout: RolloutView, progress: RolloutCounts, message: string, meta: CommandMeta) {
     const ns = ds.metadata.namespace!;
     const name = ds.metadata.name!;
+    const past = this.state.view.rolloutsOf(ns, name).map((r) => ({ rollout: r.rollout, toHash: r.started.toHash, state: r.state }));
+    const action = stallAction(controls.onStall, { rollout: rollout.rollout, toHash: rollout.started.toHash, state: 'stalled', message }, past);
+    if (!action) return;
     const write = { user: ROLLOUT_CONTROLLER, userAgent: ROLLOUT_CONTROLLER, query: { fieldManager: ROLLOUT_CONTROLLER } };
     if (action.kind === 'rollback') {
       const request = rollbackToHash(ds, this.state.view.revisionsIn(ns), action.toHash, autoRollbackCause(action.reason));
