@@ -186,18 +186,27 @@ export const constructHistory = (
  * target node are not looked at), until `len(old) - revisionHistoryLimit` are gone.
  */
 export const cleanupHistory = (ds: DaemonSet, old: readonly ControllerRevision[], claimedPods: readonly Pod[]): string[] => {
-  const limit = ds.spec.revisionHistoryLimit ?? 10;
-  let toKill = old.length - limit;
-  if (toKill <= 0) return [];
+  if (old.length <= (ds.spec.revisionHistoryLimit ?? 10)) return [];
   const live = new Set<string>();
+  for (const hash of liveHashes(claimedPods)) live.add(hash);
+  return cleanupHistoryKeeping(ds, old, (hash) => live.has(hash));
+};
+
+/** The revision hashes claimed pods carry, as `cleanupHistory` counts them (one per pod, repeats included). */
+export function* liveHashes(claimedPods: Iterable<Pod>): Iterable<string> {
   for (const pod of claimedPods) {
     const hash = pod.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL];
-    if (podTargetNode(pod) !== undefined && hash !== undefined && hash !== '') live.add(hash);
+    if (podTargetNode(pod) !== undefined && hash !== undefined && hash !== '') yield hash;
   }
+}
+
+/** `cleanupHistory` given which hashes live pods carry. */
+export const cleanupHistoryKeeping = (ds: DaemonSet, old: readonly ControllerRevision[], isLive: (hash: string) => boolean): string[] => {
+  let toKill = old.length - (ds.spec.revisionHistoryLimit ?? 10);
   const out: string[] = [];
   for (const rev of [...old].sort((a, b) => a.revision - b.revision)) {
     if (toKill <= 0) break;
-    if (live.has(revisionHash(rev) ?? '')) continue;
+    if (isLive(revisionHash(rev) ?? '')) continue;
     out.push(rev.metadata.name ?? '');
     toKill--;
   }

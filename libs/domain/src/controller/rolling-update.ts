@@ -8,6 +8,7 @@
 import type { Pod } from '../api/types';
 import { type NodeUpdateState, updatableNodes } from '../rollout-controls/controls';
 import { isPodAvailable, isPodDeleting, isPodUpdated, scaledValue } from './pods';
+import type { NodeEligibility } from './scheduling';
 import { nodeName, nodeToDaemonPods, sortedEntries, type PodDeletion, type SyncView } from './view';
 
 export interface RollingUpdateCounts {
@@ -41,7 +42,12 @@ export const updatedDesiredNodeCounts = (view: SyncView, map?: Map<string, Pod[]
     desired++;
     if (map && !map.has(name)) map.set(name, []);
   }
-  const strategy = view.ds.spec.updateStrategy;
+  return rollingBudgets(view.ds, desired);
+};
+
+/** The budgets of `updatedDesiredNodeCounts` for `desired` nodes (throws on an invalid value). */
+export const rollingBudgets = (ds: SyncView['ds'], desired: number): RollingUpdateCounts => {
+  const strategy = ds.spec.updateStrategy;
   const ru = strategy?.type === 'RollingUpdate' ? strategy.rollingUpdate : undefined;
   let maxUnavailable = 0;
   let maxSurge = 0;
@@ -61,8 +67,10 @@ export const updatedDesiredNodeCounts = (view: SyncView, map?: Map<string, Pod[]
   return { desired, maxUnavailable, maxSurge };
 };
 
+export const budgetError = (e: unknown): string => `couldn't get unavailable numbers: ${errorText(e)}`;
+
 /** `findUpdatedPodsOnNode`: at most one new and one old non-deleting pod, else not ok. */
-const splitNode = (view: SyncView, pods: readonly Pod[]): { ok: boolean; newPod?: Pod; oldPod?: Pod } => {
+const splitNode = (view: Pick<SyncView, 'hash' | 'generation'>, pods: readonly Pod[]): { ok: boolean; newPod?: Pod; oldPod?: Pod } => {
   let newPod: Pod | undefined;
   let oldPod: Pod | undefined;
   for (const pod of pods) {
@@ -86,14 +94,18 @@ const updateStates = (view: SyncView, entries: readonly (readonly [string, Pod[]
   });
 
 /** The nodes whose old pod this rolling update may replace now (all of them without controls). */
-const EVERY_NODE = (): boolean => true;
+export const EVERY_NODE = (): boolean => true;
 
-const controlled = (view: SyncView, entries: readonly (readonly [string, Pod[]])[]): ((name: string) => boolean) => {
+/** Whether a rollout control keeps any node from updating now (else every node may). */
+export const controlsRestrict = ({ controls: c, canaryPassed }: Pick<SyncView, 'controls' | 'canaryPassed'>): boolean =>
+  c.paused || c.partition !== 0 || c.selector !== undefined || (c.canary !== undefined && !canaryPassed);
+
+export const controlled = (view: SyncView, entries: readonly (readonly [string, Pod[]])[]): ((name: string) => boolean) => {
   // A canary not yet passed lets at most `canary` nodes run the new revision: a partition of the rest.
   const c = view.controls;
   const canaryHolds = c.canary !== undefined && !view.canaryPassed;
   // No control set: no walk over the nodes' pods (a sync of 100,000 nodes pays nothing for the controls).
-  if (!c.paused && c.partition === 0 && c.selector === undefined && !canaryHolds) return EVERY_NODE;
+  if (!controlsRestrict(view)) return EVERY_NODE;
   const controls = canaryHolds ? { ...c, partition: Math.max(c.partition, entries.length - c.canary!.nodes) } : c;
   return updatableNodes(controls, updateStates(view, entries), (name) => view.nodeByName.get(name)?.metadata.labels);
 };
@@ -109,13 +121,70 @@ export const mayUpdateOf = (view: SyncView, claimed: readonly Pod[]): ((name: st
   return controlled(view, sortedEntries(map));
 };
 
+/**
+ * One node's place in the maxSurge = 0 walk: `unavailable` counts against maxUnavailable;
+ * `replace` is an unavailable old pod (replaced at once on a node the controls allow; it counts as
+ * unavailable either way); `candidate` an available old pod the budget may take.
+ */
+export type NoSurgeClass =
+  | { readonly kind: 'fine' | 'unavailable' }
+  | { readonly kind: 'replace' | 'candidate'; readonly deletion: PodDeletion };
+
+export const noSurgeClass = (view: Pick<SyncView, 'hash' | 'generation' | 'minReadySeconds' | 'now'>, node: string, pods: readonly Pod[]): NoSurgeClass => {
+  const { ok, newPod, oldPod } = splitNode(view, pods);
+  // Excess pods (manage prunes), nothing running, or old + new on the node.
+  if (!ok || (oldPod === undefined) === (newPod === undefined)) return { kind: 'unavailable' };
+  if (newPod !== undefined) return { kind: isPodAvailable(newPod, view.minReadySeconds, view.now) ? 'fine' : 'unavailable' };
+  const deletion: PodDeletion = { name: oldPod!.metadata.name ?? '', nodeName: node, reason: 'rolling-update' };
+  return { kind: isPodAvailable(oldPod!, view.minReadySeconds, view.now) ? 'candidate' : 'replace', deletion };
+};
+
+/**
+ * One node's place in the maxSurge > 0 walk. `surging` counts against maxSurge, `available`
+ * towards the availability kept while a constraint moves the daemon. `delete`: its old pod goes
+ * (unavailable on a node that should not run it, or replaced by an available new one);
+ * `should-not-run`: an available old pod on such a node (dropped only when surplus); `allowed`: an
+ * unavailable old pod whose node gets a new pod next to it (not limited by maxSurge); `candidate`:
+ * an available old pod whose node may get one within maxSurge; `error`: a node the pod points at
+ * is gone.
+ */
+export type SurgeClass = {
+  readonly surging: boolean;
+  readonly available: boolean;
+} & (
+  | { readonly kind: 'none' | 'error' | 'allowed' | 'candidate' }
+  | { readonly kind: 'delete' | 'should-not-run'; readonly deletion: PodDeletion }
+);
+
+export const surgeClass = (
+  view: Pick<SyncView, 'hash' | 'generation' | 'minReadySeconds' | 'now'>,
+  node: string,
+  eligibility: NodeEligibility | undefined,
+  pods: readonly Pod[],
+): SurgeClass => {
+  const available = (pod: Pod) => isPodAvailable(pod, view.minReadySeconds, view.now);
+  const { ok, newPod, oldPod } = splitNode(view, pods);
+  if (!ok) return { surging: true, available: false, kind: 'none' };
+  const avail = oldPod !== undefined ? available(oldPod) : newPod !== undefined && available(newPod);
+  if (oldPod === undefined) return { surging: false, available: avail, kind: 'none' };
+  const deletion: PodDeletion = { name: oldPod.metadata.name ?? '', nodeName: node, reason: 'rolling-update' };
+  if (newPod !== undefined) {
+    return available(newPod) ? { surging: false, available: avail, kind: 'delete', deletion: { ...deletion, reason: 'surge-replaced' } } : { surging: true, available: avail, kind: 'none' };
+  }
+  if (eligibility === undefined) return { surging: false, available: avail, kind: 'error' };
+  if (!available(oldPod)) return eligibility.shouldRun ? { surging: false, available: avail, kind: 'allowed' } : { surging: false, available: avail, kind: 'delete', deletion };
+  return eligibility.shouldRun ? { surging: false, available: avail, kind: 'candidate' } : { surging: false, available: avail, kind: 'should-not-run', deletion };
+};
+
+export const nodeGoneError = (node: string): string => `couldn't get node for nodeName "${node}": node "${node}" not found`;
+
 export const rollingUpdate = (view: SyncView, claimed: readonly Pod[]): RollingUpdatePlan => {
   const map = nodeToDaemonPods(claimed);
   let counts: RollingUpdateCounts;
   try {
     counts = updatedDesiredNodeCounts(view, map);
   } catch (e) {
-    return { ok: false, error: `couldn't get unavailable numbers: ${errorText(e)}` };
+    return { ok: false, error: budgetError(e) };
   }
   const { maxUnavailable, maxSurge, desired } = counts;
   const entries = sortedEntries(map); // upstream walks a Go map (random order)
@@ -128,25 +197,19 @@ export const rollingUpdate = (view: SyncView, claimed: readonly Pod[]): RollingU
       if (ok && newPod === undefined && oldPod !== undefined) heldBack++;
     }
   }
-  const available = (pod: Pod) => isPodAvailable(pod, view.minReadySeconds, view.now);
 
   if (maxSurge === 0) {
     let unavailable = 0;
     const replacements: PodDeletion[] = [];
     const candidates: PodDeletion[] = [];
     for (const [node, pods] of entries) {
-      const { ok, newPod, oldPod } = splitNode(view, pods);
-      if (!ok || (oldPod === undefined) === (newPod === undefined)) {
-        unavailable++; // excess pods (manage prunes), nothing running, or old + new on the node
-      } else if (newPod !== undefined) {
-        if (!available(newPod)) unavailable++;
-      } else if (!available(oldPod!)) {
+      const c = noSurgeClass(view, node, pods);
+      if (c.kind === 'unavailable') unavailable++;
+      else if (c.kind === 'replace') {
         // A held node (rollout controls) keeps even an unavailable old pod; it still counts as unavailable.
-        if (mayUpdate(node)) replacements.push({ name: oldPod!.metadata.name ?? '', nodeName: node, reason: 'rolling-update' });
+        if (mayUpdate(node)) replacements.push(c.deletion);
         unavailable++;
-      } else if (unavailable < maxUnavailable && mayUpdate(node)) {
-        candidates.push({ name: oldPod!.metadata.name ?? '', nodeName: node, reason: 'rolling-update' });
-      }
+      } else if (c.kind === 'candidate' && unavailable < maxUnavailable && mayUpdate(node)) candidates.push(c.deletion);
     }
     const room = Math.min(Math.max(maxUnavailable - unavailable, 0), candidates.length);
     return { ok: true, counts, createOn: [], deletions: [...replacements, ...candidates.slice(0, room)], heldBack };
@@ -159,30 +222,14 @@ export const rollingUpdate = (view: SyncView, claimed: readonly Pod[]): RollingU
   let surging = 0;
   let numAvailable = 0;
   for (const [node, pods] of entries) {
-    const { ok, newPod, oldPod } = splitNode(view, pods);
-    if (!ok) {
-      surging++;
-      continue;
-    }
-    if (oldPod !== undefined ? available(oldPod) : newPod !== undefined && available(newPod)) numAvailable++;
-    if (oldPod === undefined) continue;
-    const oldDeletion: PodDeletion = { name: oldPod.metadata.name ?? '', nodeName: node, reason: 'rolling-update' };
-    if (newPod === undefined) {
-      const eligibility = view.eligibility.get(node);
-      if (eligibility === undefined) return { ok: false, error: `couldn't get node for nodeName "${node}": node "${node}" not found` };
-      if (!available(oldPod)) {
-        if (!eligibility.shouldRun) deletions.push(oldDeletion);
-        else if (mayUpdate(node)) allowedNodes.push(node); // not limited by maxSurge
-      } else if (!eligibility.shouldRun) {
-        shouldNotRun.push(oldDeletion);
-      } else if (surging < maxSurge && mayUpdate(node)) {
-        candidateNodes.push(node);
-      }
-    } else if (!available(newPod)) {
-      surging++;
-    } else {
-      deletions.push({ ...oldDeletion, reason: 'surge-replaced' });
-    }
+    const c = surgeClass(view, node, view.eligibility.get(node), pods);
+    if (c.surging) surging++;
+    if (c.available) numAvailable++;
+    if (c.kind === 'error') return { ok: false, error: nodeGoneError(node) };
+    if (c.kind === 'delete') deletions.push(c.deletion);
+    else if (c.kind === 'should-not-run') shouldNotRun.push(c.deletion);
+    else if (c.kind === 'allowed' && mayUpdate(node)) allowedNodes.push(node);
+    else if (c.kind === 'candidate' && surging < maxSurge && mayUpdate(node)) candidateNodes.push(node);
   }
   // Keep full availability while a constraint moves the daemon: only drop surplus should-not-run pods.
   const deletable = Math.min(Math.max(numAvailable - desired, 0), shouldNotRun.length);

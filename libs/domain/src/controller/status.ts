@@ -18,44 +18,58 @@ export interface StatusCounters {
   readonly numberUnavailable: number;
 }
 
-/**
- * `updateDaemonSetStatus` counters over the node list only (pods on vanished nodes never count);
- * each desired node is represented by its oldest pod (so a node mid-surge shows the old pod).
- */
-export const statusCounters = (view: SyncView, claimed: readonly Pod[]): StatusCounters => {
-  const map = nodeToDaemonPods(claimed);
-  let desired = 0;
-  let current = 0;
-  let misscheduled = 0;
-  let ready = 0;
-  let updated = 0;
-  let available = 0;
-  for (const name of view.names) {
-    const pods = map.get(name) ?? [];
-    if (view.eligibility.get(name)!.shouldRun) {
-      desired++;
-      if (pods.length === 0) continue;
-      current++;
-      const pod = [...pods].sort(compareDaemonPods)[0];
-      if (isPodReady(pod)) {
-        ready++;
-        if (isPodAvailable(pod, view.minReadySeconds, view.now)) available++;
-      }
-      if (isPodUpdated(pod, view.hash, view.generation)) updated++;
-    } else if (pods.length > 0) {
-      misscheduled++;
-    }
-  }
+/** What one node adds to the status counters (each 0 or 1). */
+export interface NodeStatusShare {
+  readonly desired: number;
+  readonly current: number;
+  readonly misscheduled: number;
+  readonly ready: number;
+  readonly available: number;
+  readonly updated: number;
+}
+
+const NO_SHARE: NodeStatusShare = { desired: 0, current: 0, misscheduled: 0, ready: 0, available: 0, updated: 0 };
+
+/** A node's share: a desired node is represented by its oldest pod (so a node mid-surge shows the old pod). */
+export const nodeStatusShare = (view: Pick<SyncView, 'hash' | 'generation' | 'minReadySeconds' | 'now'>, shouldRun: boolean, pods: readonly Pod[] | undefined): NodeStatusShare => {
+  const n = pods?.length ?? 0;
+  if (!shouldRun) return n > 0 ? { ...NO_SHARE, misscheduled: 1 } : NO_SHARE;
+  if (n === 0) return { ...NO_SHARE, desired: 1 };
+  const pod = n === 1 ? pods![0] : [...pods!].sort(compareDaemonPods)[0];
+  const ready = isPodReady(pod);
   return {
-    desiredNumberScheduled: desired,
-    currentNumberScheduled: current,
-    numberMisscheduled: misscheduled,
-    numberReady: ready,
-    updatedNumberScheduled: updated,
-    numberAvailable: available,
-    numberUnavailable: desired - available,
+    ...NO_SHARE,
+    desired: 1,
+    current: 1,
+    ready: ready ? 1 : 0,
+    available: ready && isPodAvailable(pod, view.minReadySeconds, view.now) ? 1 : 0,
+    updated: isPodUpdated(pod, view.hash, view.generation) ? 1 : 0,
   };
 };
+
+/** The counters from the sums of the nodes' shares. */
+export const countersOf = (sum: NodeStatusShare): StatusCounters => ({
+  desiredNumberScheduled: sum.desired,
+  currentNumberScheduled: sum.current,
+  numberMisscheduled: sum.misscheduled,
+  numberReady: sum.ready,
+  updatedNumberScheduled: sum.updated,
+  numberAvailable: sum.available,
+  numberUnavailable: sum.desired - sum.available,
+});
+
+/** `updateDaemonSetStatus` counters over the node list only (pods on vanished nodes never count). */
+export const statusCounters = (view: SyncView, claimed: readonly Pod[]): StatusCounters => {
+  const map = nodeToDaemonPods(claimed);
+  const sum = { ...NO_SHARE };
+  for (const name of view.names) {
+    const share = nodeStatusShare(view, view.eligibility.get(name)!.shouldRun, map.get(name));
+    for (const k of SHARE_KEYS) sum[k] += share[k];
+  }
+  return countersOf(sum);
+};
+
+export const SHARE_KEYS = ['desired', 'current', 'misscheduled', 'ready', 'available', 'updated'] as const;
 
 const COUNTER_KEYS = [
   'desiredNumberScheduled',
