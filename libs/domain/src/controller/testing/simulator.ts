@@ -6,7 +6,7 @@
 import type { ControllerRevision, DaemonSet, Node, Pod } from '../../api/types';
 import type { FailedPodBackoff } from '../backoff';
 import { CONTROLLER_REVISION_HASH_LABEL, newDaemonPod, podTargetNode, TEMPLATE_GENERATION_ANNOTATION } from '../pods';
-import { applyPodDeletion, syncDaemonSet, type SyncResult } from '../sync';
+import { applyPodDeletion, syncDaemonSet, type SyncInput, type SyncResult } from '../sync';
 import { toRfc3339 } from '../time';
 import { T0 } from './builders';
 
@@ -27,6 +27,8 @@ export class Cluster {
   backoff: FailedPodBackoff = {};
   revisions: ControllerRevision[] = [];
   private uidSeq = 0;
+  /** What plans each sync (the full planner unless a spec sets another). */
+  planner: (input: SyncInput) => SyncResult = syncDaemonSet;
 
   constructor(
     public ds: DaemonSet,
@@ -35,7 +37,7 @@ export class Cluster {
   ) {}
 
   sync(o: SyncOptions = {}): Step {
-    const result = syncDaemonSet({ ds: this.ds, nodes: this.nodes, pods: this.pods, revisions: this.revisions, now: this.now, failedPodBackoff: this.backoff });
+    const result = this.planner({ ds: this.ds, nodes: this.nodes, pods: this.pods, revisions: this.revisions, now: this.now, failedPodBackoff: this.backoff });
     this.apply(result);
     if (o.bind ?? true) this.bindAll();
     if (o.confirmDeletes ?? true) this.confirmDeletes();
