@@ -1,3 +1,4 @@
+import { Reconciler } from '../src/reconcile/reconciler.service';
 import 'reflect-metadata';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
@@ -88,6 +89,7 @@ export const startApiHarness = async (opts: { nodes?: number; podStartMs?: numbe
     SIM_NODES: String(opts.nodes ?? 3),
     SIM_POD_START_MS: String(opts.podStartMs ?? 100),
     LOG_LEVEL: 'warn',
+    PLANNER_CHECK: '1',
     ...opts.env,
   });
   const embedded = await startEmbedded({ config, serve: true, podStopMs: opts.podStopMs ?? 50, pullBackoffMs: 200 });
@@ -215,6 +217,9 @@ export const startApiHarness = async (opts: { nodes?: number; podStartMs?: numbe
     dispose: async () => {
       await embedded.close();
       rmSync(dir, { recursive: true, force: true });
+      // PLANNER_CHECK is on: a sync whose incremental plan differed from the full one fails the spec.
+      const mismatch = embedded.app.get(Reconciler).plannerMismatch;
+      if (mismatch) throw mismatch;
     },
   };
 };

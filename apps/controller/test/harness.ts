@@ -1,3 +1,4 @@
+import { Reconciler } from '../src/reconcile/reconciler.service';
 import 'reflect-metadata';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,7 @@ export const startHarness = async (
     SIM_NODES: String(opts.nodes ?? 3),
     SIM_POD_START_MS: String(opts.podStartMs ?? 0),
     LOG_LEVEL: 'warn',
+    PLANNER_CHECK: '1',
     ...opts.env,
   });
   const embedded = await startEmbedded({ podStopMs: 0, pullBackoffMs: 50, ...opts, config });
@@ -63,6 +65,9 @@ export const startHarness = async (
     dispose: async () => {
       await embedded.close();
       rmSync(dir, { recursive: true, force: true });
+      // PLANNER_CHECK is on: a sync whose incremental plan differed from the full one fails the spec.
+      const mismatch = embedded.app.get(Reconciler).plannerMismatch;
+      if (mismatch) throw mismatch;
     },
   };
 };

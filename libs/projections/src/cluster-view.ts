@@ -194,6 +194,7 @@ export class ClusterView {
         if (next) this.nodes.set(ref.name, next);
         else this.nodes.delete(ref.name);
         this.sortedNodes = undefined;
+        for (const c of this.planChanges.values()) c.targets.add(ref.name);
         if (this.derived) this.events.record(e, before, next);
         return;
       }
@@ -279,6 +280,54 @@ export class ClusterView {
     if (before) this.unindexNode(key, before);
     if (after) this.indexNode(key, after);
     this.lastPodChange = { position: this.position, before, after };
+    if (this.planChanges.size) {
+      if (before) this.podChangedForPlans(ns, before);
+      if (after) this.podChangedForPlans(ns, after);
+    }
+  }
+
+  /**
+   * What changed for each DaemonSet's incremental planner since it last asked
+   * (`takePlanChanges`): the target nodes of its pods and of its namespace's
+   * orphans that changed, and every node that changed. Keyed by the
+   * DaemonSet's uid; `all` until it first asks, and after a restore.
+   */
+  private readonly planChanges = new Map<string, { namespace: string; targets: Set<string>; all: boolean }>();
+
+  private podChangedForPlans(ns: string, pod: Pod) {
+    const target = podTargetNode(pod) ?? '';
+    const controller = pod.metadata.ownerReferences?.find((o) => o.controller);
+    if (controller) this.planChanges.get(controller.uid)?.targets.add(target);
+    else for (const c of this.planChanges.values()) if (c.namespace === ns) c.targets.add(target);
+  }
+
+  /** The targets (node names; '' for pods without one) whose node or pods changed for the DaemonSet `uid` since the last call; 'all' on the first. */
+  takePlanChanges(ns: string, uid: string): Iterable<string> | 'all' {
+    const c = this.planChanges.get(uid);
+    if (!c || c.namespace !== ns) {
+      this.planChanges.set(uid, { namespace: ns, targets: new Set(), all: false });
+      return 'all';
+    }
+    const out = c.all ? 'all' : c.targets;
+    this.planChanges.set(uid, { namespace: ns, targets: new Set(), all: false });
+    return out;
+  }
+
+  /** Stops tracking changes for a DaemonSet that is gone. */
+  forgetPlanChanges(uid: string) {
+    this.planChanges.delete(uid);
+  }
+
+  /** The pods a DaemonSet's sync may claim whose target node is `target` ('' for none): its own and the namespace's orphans. */
+  *podsForPlan(ns: string, uid: string, target: string): Iterable<Pod> {
+    const slots = target === '' ? [this.unboundByTarget.get('')] : [this.podsByNode.get(target), this.unboundByTarget.get(target)];
+    for (const slot of slots) {
+      for (const pod of slot?.values() ?? []) {
+        if (pod.metadata.namespace !== ns) continue;
+        const controller = pod.metadata.ownerReferences?.find((o) => o.controller);
+        if (!controller || controller.uid === uid) yield pod;
+      }
+    }
   }
 
   private nodeSlot(pod: Pod): [Map<string, Map<string, Pod>>, string] {
@@ -301,6 +350,7 @@ export class ClusterView {
 
   /** Rebuilds the node indexes from the pods (after a snapshot restore). */
   private reindexNodes() {
+    for (const c of this.planChanges.values()) c.all = true;
     this.podsByNode.clear();
     this.unboundByTarget.clear();
     for (const [ns, inner] of this.pods) for (const [name, pod] of inner) this.indexNode(`${ns}/${name}`, pod);
@@ -426,7 +476,10 @@ export class ClusterView {
           }
         },
       },
-      nodes: mapPart(this.nodes, ['node'], () => (this.sortedNodes = undefined)),
+      nodes: mapPart(this.nodes, ['node'], () => {
+        this.sortedNodes = undefined;
+        for (const c of this.planChanges.values()) c.all = true;
+      }),
       ...Object.fromEntries(STORED_STREAM_KINDS.map((k) => [`objects.${k}`, namespacedPart(this.objects.get(k)!, [k])])),
       rollouts: mapPart(this.rollouts, ['rollout']),
       serviceEndpoints: { kinds: ['pod', 'service'], toSnapshot: () => this.serviceEndpoints.toSnapshot(), fromSnapshot: (e) => this.serviceEndpoints.fromSnapshot(e) },

@@ -26,6 +26,8 @@ const EnvSchema = z.object({
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/, 'KAFKA_TOPIC_PREFIX may hold only letters, digits, ".", "_" and "-"').default('daemonledger.'),
   ...simulationEnv,
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  // Debugging the incremental planner: every sync also runs the full planner and fails on a difference (the test harnesses turn it on).
+  PLANNER_CHECK: z.enum(['0', '1']).default('0'),
   SNAPSHOT_EVERY_EVENTS: intFromEnv('SNAPSHOT_EVERY_EVENTS', 0, 100_000_000).default(10_000),
   SNAPSHOT_KEEP: intFromEnv('SNAPSHOT_KEEP', 2, 100_000).default(128),
   // Distributed mode (TRANSPORT=kafka). Node leases: a kubelet renews every quarter of the duration
@@ -57,6 +59,8 @@ export interface AppConfig {
     nodeOffset?: number;
   };
   logLevel: 'error' | 'warn' | 'info' | 'debug';
+  /** Every sync also asks the full planner and fails where the incremental plan differs (README "Planning at scale"). */
+  plannerCheck: boolean;
   /** Snapshots of the read models: every `everyEvents` events folded (0: none), at most `keep` kept. */
   snapshots?: { everyEvents: number; keep: number };
   /** Leases (distributed mode): node heartbeats and the controllers' leader election. */
@@ -106,6 +110,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       nodeOffset: e.SIM_NODE_OFFSET,
     },
     logLevel: e.LOG_LEVEL,
+    plannerCheck: e.PLANNER_CHECK === '1',
     snapshots: { everyEvents: e.SNAPSHOT_EVERY_EVENTS, keep: e.SNAPSHOT_KEEP },
     leases: {
       nodeLeaseDurationSeconds: e.NODE_LEASE_DURATION_SECONDS,

@@ -67,3 +67,4 @@ export {
   type RevisionAction,
   type PodCreation,
 } from './sync';
+export { IncrementalPlanner, type IncrementalSyncInput } from './incremental';
