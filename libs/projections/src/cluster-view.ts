@@ -23,7 +23,7 @@ import { rawEntriesOf, type Unparsed } from './encoded-map';
 import { ALL_STREAM_KINDS, CORE_STREAM_KINDS, mapPart, namespacedPart, type SnapshotPart, textNamespacedPart } from './snapshot-part';
 import { RolloutTimelines } from './rollout-timelines';
 import { podTargetNode } from '@daemonledger/domain/controller';
-import { type CanaryRecord, NO_CONTROLS, recordControl, type RecordedControls } from '@daemonledger/domain/rollout-controls/rollout-decisions';
+import { type CanaryRecord, NO_CONTROLS, recordControl, type RecordedControls, stuckReason } from '@daemonledger/domain/rollout-controls/rollout-decisions';
 import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
 
 /** One rollout as the audit view sees it (the fold of its rollout stream). */
@@ -279,6 +279,8 @@ export class ClusterView {
     }
     if (before) this.unindexNode(key, before);
     if (after) this.indexNode(key, after);
+    if (before) this.stuck.get(slot(before))?.delete(key);
+    if (after) this.indexStuck(slot(after), key, after);
     this.lastPodChange = { position: this.position, before, after };
     if (this.planChanges.size) {
       if (before) this.podChangedForPlans(ns, before);
@@ -348,12 +350,34 @@ export class ClusterView {
     if (m?.size === 0) index.delete(node);
   }
 
+  /** Pods that cannot start by themselves (`stuckReason`), by controller slot as `podsByController`: what the rollout tracker looks for after each sync. */
+  private readonly stuck = new Map<string, Map<string, Pod>>();
+
+  private indexStuck(slot: string, key: string, pod: Pod) {
+    if (!stuckReason(pod)) return;
+    let m = this.stuck.get(slot);
+    if (!m) this.stuck.set(slot, (m = new Map()));
+    m.set(key, pod);
+  }
+
+  /** The pods controlled by `uid` that cannot start by themselves (an image that cannot be pulled, a crash loop, …). */
+  stuckPodsOf(uid: string): Pod[] {
+    return [...(this.stuck.get(`uid:${uid}`)?.values() ?? [])];
+  }
+
   /** Rebuilds the node indexes from the pods (after a snapshot restore). */
   private reindexNodes() {
     for (const c of this.planChanges.values()) c.all = true;
     this.podsByNode.clear();
     this.unboundByTarget.clear();
-    for (const [ns, inner] of this.pods) for (const [name, pod] of inner) this.indexNode(`${ns}/${name}`, pod);
+    this.stuck.clear();
+    for (const [ns, inner] of this.pods) {
+      for (const [name, pod] of inner) {
+        this.indexNode(`${ns}/${name}`, pod);
+        const controller = pod.metadata.ownerReferences?.find((o) => o.controller);
+        if (controller) this.indexStuck(`uid:${controller.uid}`, `${ns}/${name}`, pod);
+      }
+    }
   }
 
   /** The pods bound to `nodeName` (any phase: the caller decides which still hold room). */

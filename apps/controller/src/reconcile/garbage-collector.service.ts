@@ -149,8 +149,7 @@ export class GarbageCollector implements IEventHandler<Recorded | CaughtUp | Lea
   }
 
   private async removePodsOfNode(node: string) {
-    for (const pod of this.state.view.allPods()) {
-      if (pod.spec.nodeName !== node) continue;
+    for (const pod of [...this.state.view.podsOnNode(node)]) {
       const ns = pod.metadata.namespace!;
       const name = pod.metadata.name!;
       const meta = POD_GC;

@@ -1,10 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pod } from '@daemonledger/domain/api/types';
 import type { RolloutEvent } from '@daemonledger/domain/cluster/events';
 import { rolloutStream } from '@daemonledger/domain/cluster/streams';
 import {
   CONTROLLER_REVISION_HASH_LABEL,
-  controllerOf,
   isPodAvailable,
   scaledValue,
   type SyncResult,
@@ -27,6 +25,7 @@ import {
   NO_CONTROLS,
   progressingCondition,
   stallAction,
+  stuckReason,
 } from '@daemonledger/domain/rollout-controls/rollout-decisions';
 import { DAEMONSETS_API, LocalApi, MERGE_PATCH } from '../api/local-api';
 import type { RolloutView } from '@daemonledger/projections';
@@ -36,17 +35,6 @@ import { ClusterState } from '../projections/cluster-state.service';
 
 /** Who the on-stall control's writes come from (their actor is `user:rollout-controller`). */
 const ROLLOUT_CONTROLLER = 'rollout-controller';
-
-/** Waiting reasons that mean "this pod will not become ready by itself". */
-const STUCK = new Set(['ErrImagePull', 'ImagePullBackOff', 'CrashLoopBackOff', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError']);
-
-const stuckReason = (pod: Pod): { reason: string; message: string } | undefined => {
-  for (const c of pod.status?.containerStatuses ?? []) {
-    const w = c.state?.waiting;
-    if (w?.reason && STUCK.has(w.reason)) return { reason: w.reason, message: w.message ?? w.reason };
-  }
-  return undefined;
-};
 
 /**
  * The audit trail of rollouts: after each sync it compares what the
@@ -138,8 +126,8 @@ export class RolloutTracker {
     rollout = view.rollouts.get(rollout.streamId) ?? rollout;
 
     const stuck = view
-      .podsForController(ns, ds.metadata.uid!)
-      .filter((p) => controllerOf(p)?.uid === ds.metadata.uid && p.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] === hash && !p.metadata.deletionTimestamp)
+      .stuckPodsOf(ds.metadata.uid!)
+      .filter((p) => p.metadata.namespace === ns && p.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] === hash && !p.metadata.deletionTimestamp)
       .map((p) => ({ pod: p.metadata.name!, ...stuckReason(p) }))
       .filter((s): s is { pod: string; reason: string; message: string } => s.reason !== undefined);
     const moved = !rollout.last || (Object.keys(progress) as (keyof typeof progress)[]).some((k) => rollout!.last![k] !== progress[k]);

@@ -1,4 +1,17 @@
+import type { Pod } from '../api/types';
 import type { RolloutControlEvent, RolloutCounts } from '../cluster/events';
+
+/** Waiting reasons that mean "this pod will not become ready by itself". */
+const STUCK = new Set(['ErrImagePull', 'ImagePullBackOff', 'CrashLoopBackOff', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError']);
+
+/** Why a pod cannot start by itself (a container waiting for one of `STUCK`'s reasons), if it cannot. */
+export const stuckReason = (pod: Pod): { reason: string; message: string } | undefined => {
+  for (const c of pod.status?.containerStatuses ?? []) {
+    const w = c.state?.waiting;
+    if (w?.reason && STUCK.has(w.reason)) return { reason: w.reason, message: w.message ?? w.reason };
+  }
+  return undefined;
+};
 
 /**
  * What a rollout's stream has recorded of the controls it obeys (folded from
