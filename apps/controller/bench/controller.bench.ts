@@ -29,6 +29,8 @@ interface Result {
   rollout: Phase;
   undo: Phase;
   peakRssMiB: number;
+  /** Live heap after a full GC, per node: with the nodes joined, with every pod created, after the rollout. */
+  heapPerNode: { joined: number; created: number; rolled: number };
   bytes: LogBytes;
 }
 
@@ -46,7 +48,9 @@ const logBytes = (file: string): LogBytes => {
   const db = new Database(file, { readonly: true });
   try {
     const byType = db
-      .prepare('SELECT type, count(*) AS count, sum(length(data)) AS data, sum(length(metadata)) AS metadata FROM events GROUP BY type ORDER BY sum(length(data) + length(metadata)) DESC')
+      .prepare(
+        'SELECT coalesce(t.name, e.type) AS type, count(*) AS count, sum(length(e.data)) AS data, sum(length(e.metadata)) AS metadata FROM events e LEFT JOIN event_types t ON t.id = e.type GROUP BY e.type ORDER BY sum(length(e.data) + length(e.metadata)) DESC',
+      )
       .all() as LogBytes['byType'];
     const pageSize = db.pragma('page_size', { simple: true }) as number;
     // Page accounting: pages in use (all pages less the free list), as a VACUUM would leave the file.
@@ -72,11 +76,20 @@ const waitFor = async (e: Embedded, done: () => boolean, timeoutMs: number) => {
 const runSize = async (nodes: number): Promise<Result> => {
   const dir = mkdtempSync(join(tmpdir(), 'daemonledger-bench-'));
   const config = loadConfig({ DATA_DIR: dir, SIM_NODES: String(nodes), SIM_POD_START_MS: '0', LOG_LEVEL: 'error' });
+  (globalThis as { gc?: () => void }).gc?.();
+  const emptyHeap = process.memoryUsage().heapUsed;
   const t0 = performance.now();
   const e = await startEmbedded({ config, podStopMs: 0 });
   const api = e.app.get(LocalApi);
   await waitFor(e, () => e.state.view.nodes.size === nodes, 600_000);
   const join_ = { ms: performance.now() - t0, events: e.state.view.position };
+  // Live heap after a full GC (the child runs with --expose-gc), less the heap before the server started.
+  const heapPerNode = async () => {
+    await e.settle();
+    (globalThis as { gc?: () => void }).gc?.();
+    return Math.max(process.memoryUsage().heapUsed - emptyHeap, 0) / nodes;
+  };
+  const joined = await heapPerNode();
 
   const phase = async (act: () => Promise<unknown>, done: () => boolean): Promise<Phase> => {
     const p0 = e.state.view.position;
@@ -101,13 +114,15 @@ const runSize = async (nodes: number): Promise<Result> => {
   // The path users take: kubectl create, set image, rollout undo, as the API admits them.
   const meta = { user: 'bench' };
   const create = await phase(() => api.create(DAEMONSETS_API, 'default', manifest, meta), rolledOut(image0));
+  const created = await heapPerNode();
   const rollout = await phase(() => api.setImage('default', 'nginx-ds', { '*': 'nginx:1.9.1' }, meta), rolledOut('nginx:1.9.1'));
+  const rolled = await heapPerNode();
   const undo = await phase(() => api.rolloutUndo('default', 'nginx-ds', 0, meta), rolledOut(image0));
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
   await e.close();
   const bytes = logBytes(join(dir, 'events.sqlite'));
   rmSync(dir, { recursive: true, force: true });
-  return { nodes, join: join_, create, rollout, undo, peakRssMiB, bytes };
+  return { nodes, join: join_, create, rollout, undo, peakRssMiB, heapPerNode: { joined, created, rolled }, bytes };
 };
 
 const fmt = (p: Phase) => `${(p.ms / 1000).toFixed(2).padStart(7)} s ${String(p.events).padStart(8)} ev`;
@@ -120,17 +135,21 @@ const main = async () => {
   }
   const sizes = (process.env.BENCH_NODES ?? '1000,5000,10000').split(',').map(Number);
   console.log(`bench:controller — one DaemonSet, instant pods, SQLite log (synchronous=FULL), maxUnavailable 10%, ${new Date().toISOString()}`);
-  console.log('nodes  | join nodes             | create all pods        | rolling update         | undo                   | peak RSS');
+  console.log('nodes  | join nodes             | create all pods        | rolling update         | per node | undo                   | peak RSS | live heap per node: joined, pods created, rolled');
   const results: Result[] = [];
   for (const n of sizes) {
     const result = await new Promise<Result>((resolve, reject) => {
-      const child = fork(__filename, [], { env: { ...process.env, BENCH_CHILD: String(n) } });
+      const child = fork(__filename, [], { env: { ...process.env, BENCH_CHILD: String(n) }, execArgv: [...process.execArgv, '--expose-gc'] });
       child.on('message', (m) => resolve(m as Result));
       child.on('error', reject);
       child.on('exit', (code) => code !== 0 && reject(new Error(`size ${n} exited with ${code}`)));
     });
     results.push(result);
-    console.log(`${String(n).padStart(6)} | ${fmt(result.join)} | ${fmt(result.create)} | ${fmt(result.rollout)} | ${fmt(result.undo)} | ${result.peakRssMiB.toFixed(0)} MiB`);
+    const h = result.heapPerNode;
+    const kb = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
+    console.log(
+      `${String(n).padStart(6)} | ${fmt(result.join)} | ${fmt(result.create)} | ${fmt(result.rollout)} | ${(result.rollout.ms / n).toFixed(3).padStart(5)} ms | ${fmt(result.undo)} | ${result.peakRssMiB.toFixed(0).padStart(4)} MiB | ${kb(h.joined)}, ${kb(h.created)}, ${kb(h.rolled)}`,
+    );
   }
   for (const { nodes, bytes: b } of results) {
     const perEvent = (n: number) => (n / b.events).toFixed(0);

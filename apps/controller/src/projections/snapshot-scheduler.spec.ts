@@ -66,4 +66,29 @@ describe('SnapshotScheduler', () => {
     expect(waits).toBe(0);
     expect((await snapshots.list()).length).toBe(Math.floor(events.length / policy.everyEvents));
   });
+
+  it('on a cluster with more objects than twice everyEvents, spaces snapshots by half its objects, so snapshot work per event does not grow with the cluster', async () => {
+    const store = new MemoryEventStore();
+    await writeSyntheticLog(store, { nodes: 120, updates: 3 });
+    const events = await store.readAll({});
+    const snapshots = new MemorySnapshotStore();
+    const scheduler = new SnapshotScheduler(snapshots, policy, log);
+    const view = new ClusterView();
+    const gaps: number[] = [];
+    let last = 0;
+    for (const e of events) {
+      view.apply(e);
+      const before = (await snapshots.list()).length;
+      void scheduler.folded(view, 0);
+      await scheduler.idle();
+      if ((await snapshots.list()).length > before) {
+        const objects = view.nodes.size + [...view.pods.values()].reduce((n, m) => n + m.size, 0);
+        gaps.push(e.position - last);
+        expect(e.position - last).toBeGreaterThanOrEqual(Math.max(policy.everyEvents, Math.ceil(objects / 2)));
+        last = e.position;
+      }
+    }
+    expect(gaps.length).toBeGreaterThan(1);
+    expect(Math.max(...gaps)).toBeGreaterThan(policy.everyEvents);
+  });
 });
