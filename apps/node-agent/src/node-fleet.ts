@@ -142,7 +142,7 @@ export class NodeFleet {
       },
       this.registry,
       {
-        status: (p, status) => void this.report({ ...p, kind: 'PodStatus', nodeName: name, status: status as Record<string, unknown> }),
+        status: (p, status, pulls) => void this.report({ ...p, kind: 'PodStatus', nodeName: name, status: status as Record<string, unknown>, ...(pulls ? { pulls } : {}) }),
         gone: (p) => void this.report({ ...p, kind: 'PodGone', nodeName: name }),
         changed: () => this.options.persistence?.changed(),
       },

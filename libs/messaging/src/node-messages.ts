@@ -47,6 +47,8 @@ export const PodStatusMessage = z.object({
   uid: z.string(),
   nodeName: z.string(),
   status: Json,
+  /** The report that starts the containers: per container, its image pull's ms, or null when the image was present (the Pulled events say which). */
+  pulls: z.array(z.number().int().min(0).nullable()).optional(),
   correlationId: z.string().optional(),
 });
 export const PodGoneMessage = z.object({

@@ -112,7 +112,7 @@ export class NodeLink implements IEventHandler<Recorded>, BeforeApplicationShutd
     }
     this.pending.push(
       m.kind === 'PodStatus'
-        ? new PodCommandMsg(m.namespace, m.name, { type: 'ReportPodStatus', status: m.status as PodStatus, expectedUid: m.uid }, meta)
+        ? new PodCommandMsg(m.namespace, m.name, { type: 'ReportPodStatus', status: m.status as PodStatus, expectedUid: m.uid, ...(m.pulls ? { pulls: m.pulls } : {}) }, meta)
         : new PodCommandMsg(m.namespace, m.name, { type: 'ConfirmPodDeleted', reason: 'terminated', expectedUid: m.uid }, meta),
     );
     this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());

@@ -134,6 +134,8 @@ export interface PodStatusReported {
   /**
    * v2. `kubelet`: what the kubelet observed, the status being `kubeletPodStatus` of it;
    * `status`: any other status, whole (a user's pods/status write, and every v1 event).
+   * v3: the observation may say Killed, may lack a podIP (sandbox not up), may carry
+   * its pulls, and its status has runtime ids; a v2 observation is upcast with `legacy: true`.
    */
   data: { status: PodStatus; kubelet?: never } | { kubelet: KubeletObservation; status?: never };
 }
@@ -424,7 +426,7 @@ export const EVENT_SCHEMA_VERSIONS: Record<ClusterEventType, number> = {
   ControllerRevisionDeleted: 1,
   PodCreated: 2,
   PodBound: 1,
-  PodStatusReported: 2,
+  PodStatusReported: 3,
   PodLabelsChanged: 1,
   PodAnnotationsChanged: 1,
   PodOwnerChanged: 1,
