@@ -145,6 +145,7 @@ export class NodeFleet {
         status: (p, status, pulls) => void this.report({ ...p, kind: 'PodStatus', nodeName: name, status: status as Record<string, unknown>, ...(pulls ? { pulls } : {}) }),
         gone: (p) => void this.report({ ...p, kind: 'PodGone', nodeName: name }),
         changed: () => this.options.persistence?.changed(),
+        images: (cache) => void this.report({ kind: 'NodeImages', nodeName: name, images: cache.images.map((i) => i.name) }),
       },
     );
     this.kubelets.set(name, kubelet);

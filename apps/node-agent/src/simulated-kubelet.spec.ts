@@ -25,7 +25,7 @@ const aPod = (name: string, image = 'nginx:1.9.1', imagePullPolicy?: string): Po
   spec: { nodeName: 'node-1', containers: [{ name: 'nginx', image, ...(imagePullPolicy ? { imagePullPolicy } : {}) }] },
 });
 const running = (s: PodStatus) => Boolean(s.containerStatuses?.[0]?.state?.running);
-const of = (reports: { name: string }[], name: string) => reports.filter((r) => r.name === name) as { status: PodStatus; pulls?: (number | null)[] }[];
+const of = <R extends { name: string }>(reports: R[], name: string) => reports.filter((r) => r.name === name);
 
 describe('a simulated kubelet starting a pod (sandbox, then pulls)', () => {
   it('reports no pod IP before the sandbox is up, then the IP while still ContainerCreating', async () => {

@@ -235,6 +235,16 @@ export interface NodeUncordoned {
   type: 'NodeUncordoned';
   data: { taints: Taint[] };
 }
+/**
+ * The images the node's container runtime holds changed (a pull, or the
+ * kubelet's image GC): their `repo:tag` names, least recently used first. The
+ * fold lists them as `status.images` (`nodeImagesOf`: repo digest and tag,
+ * size, largest first, at most 50), as a kubelet's node status setter does.
+ */
+export interface NodeImagesChanged {
+  type: 'NodeImagesChanged';
+  data: { images: string[] };
+}
 export interface NodeLeft {
   type: 'NodeLeft';
   data: Record<string, never>;
@@ -259,7 +269,8 @@ export type NodeEvent =
   | NodeCordoned
   | NodeUncordoned
   | NodeLeft
-  | NodeReregistered;
+  | NodeReregistered
+  | NodeImagesChanged;
 
 // ── Rollout stream: rollout-<ns>.<name>-<n> (audit) ─────────────────────────
 export interface RolloutCounts {
@@ -444,6 +455,7 @@ export const EVENT_SCHEMA_VERSIONS: Record<ClusterEventType, number> = {
   NodeUncordoned: 1,
   NodeLeft: 1,
   NodeReregistered: 1,
+  NodeImagesChanged: 1,
   RolloutStarted: 1,
   RolloutProgressed: 1,
   RolloutStalled: 1,

@@ -1,3 +1,4 @@
+import { evolveNode } from './evolve';
 import {
   alreadyPresentMessage,
   containerID,
@@ -15,6 +16,8 @@ import {
   startStages,
   useImages,
 } from './kubelet-images';
+import { decideNode } from './node.decider';
+import { simulatedNode } from './simulated-node';
 
 const T = (s: number) => new Date(Date.UTC(2026, 11, 3, 9, 0, s)).toISOString();
 
@@ -124,5 +127,25 @@ describe('start stages (sandbox, then pulls)', () => {
   it('an uncached start takes podStartMs in all; the sandbox is the first quarter', () => {
     expect(startStages(2000)).toEqual({ sandboxMs: 500, pullMs: 1500 });
     expect(startStages(0)).toEqual({ sandboxMs: 0, pullMs: 0 });
+  });
+});
+
+describe('a node’s images in the log (ReportNodeImages → NodeImagesChanged)', () => {
+  const ctx = { now: '2026-12-03T09:00:00Z', newUid: 'node-uid' };
+  const node = evolveNode(undefined, decideNode({ type: 'JoinNode', node: simulatedNode(1) }, undefined, ctx)[0], '1')!;
+  const images = ['docker.io/library/nginx:1.9.1', 'docker.io/library/nginx:1.24.0'];
+
+  it('records the names; the fold lists them as status.images, largest first', () => {
+    const events = decideNode({ type: 'ReportNodeImages', images }, node, ctx);
+    expect(events).toEqual([{ type: 'NodeImagesChanged', data: { images } }]);
+    const after = evolveNode(node, events[0], '2')!;
+    expect(after.status?.images).toEqual(nodeImages({ images: images.map((name) => ({ name, lastUsed: '' })) }));
+    expect(after.status?.images?.map((i) => i.names?.[1]).sort()).toEqual([...images].sort());
+    expect(after.status?.conditions).toEqual(node.status?.conditions);
+  });
+
+  it('the same list again (only reordered by use) records nothing', () => {
+    const after = evolveNode(node, decideNode({ type: 'ReportNodeImages', images }, node, ctx)[0], '2')!;
+    expect(decideNode({ type: 'ReportNodeImages', images: [...images].reverse() }, after, ctx)).toEqual([]);
   });
 });

@@ -178,6 +178,9 @@ export const nodeImages = (cache: ImageCache): { names: string[]; sizeBytes: num
     .sort((a, b) => b.sizeBytes - a.sizeBytes || a.names[1].localeCompare(b.names[1]))
     .slice(0, NODE_STATUS_MAX_IMAGES);
 
+/** `node.status.images` for the names a NodeImagesChanged records. */
+export const nodeImagesOf = (names: readonly string[]) => nodeImages({ images: names.map((name) => ({ name, lastUsed: '' })) });
+
 /**
  * How long a simulated pod takes to start, as stages (KWOK's stages are the
  * model): the sandbox (its IP appears once it is up, as after upstream's
