@@ -106,6 +106,12 @@ export class SimulatedKubelet {
     return this.cache;
   }
 
+  /** The images a previous process of this kubelet found in the runtime (the agent's state file), least recently used first. */
+  restoreImages(names: readonly string[]): void {
+    const at = this.options.now().toISOString();
+    this.cache = { images: [...this.cache.images.filter((i) => !names.includes(i.name)), ...names.map((name) => ({ name, lastUsed: at }))] };
+  }
+
   run(pod: Pod, correlationId?: string): void {
     const uid = pod.metadata.uid!;
     if (this.pods.has(uid)) return; // at-least-once delivery
@@ -305,6 +311,7 @@ export class SimulatedKubelet {
       return;
     }
     this.cache = next;
+    this.sink.changed?.();
     this.sink.images?.(next);
   }
 

@@ -150,6 +150,22 @@ describe('a node agent', () => {
     expect(second.reports.length).toBe(before);
     await second.agent.close();
   });
+
+  it('keeps a node’s images across a restart (as containerd does): a pod of the same image after it pulls nothing', async () => {
+    const first = await started();
+    await first.command(runPod('cmd-1', 'u1'));
+    await first.until(() => first.reports.some(isRunning));
+    expect(first.reports.filter((r) => r.kind === 'NodeImages').at(-1)).toMatchObject({ nodeName: 'node-5', images: ['docker.io/library/nginx:1.23.0'] });
+    await first.command(stopPod('cmd-2', 'u1'));
+    await first.until(() => first.reports.some((r) => r.kind === 'PodGone'));
+    await first.agent.close();
+
+    const second = await started();
+    await second.command(runPod('cmd-3', 'u4'));
+    await second.until(() => second.reports.some(isRunning));
+    expect((second.reports.find(isRunning) as { pulls?: unknown }).pulls).toEqual([null]);
+    await second.agent.close();
+  });
 });
 
 describe('heartbeats', () => {
