@@ -302,17 +302,19 @@ export class SimulatedKubelet {
     this.report(entry, this.status(entry, { running: true, ready: rule?.mode !== 'not-ready' }), plan);
   }
 
-  /** The images just used join the cache (most recently used), which the image GC then bounds; every pod's images stay. */
+  /**
+   * The images just used join the cache (most recently used), which the image
+   * GC then bounds; every pod's images stay. The node reports its images when
+   * the set changes (a pull, or a removal), not when a use only reorders them.
+   */
   private useImages(images: string[]) {
     const inUse = [...this.pods.values()].flatMap((e) => e.pod.spec.containers.map((c) => c.image ?? ''));
     const next = useImages(this.cache, images, this.options.now().toISOString(), inUse);
-    if (JSON.stringify(next.images.map((i) => i.name)) === JSON.stringify(this.cache.images.map((i) => i.name))) {
-      this.cache = next;
-      return;
-    }
+    const names = (c: ImageCache) => c.images.map((i) => i.name).sort().join('\n');
+    const changedSet = names(next) !== names(this.cache);
     this.cache = next;
     this.sink.changed?.();
-    this.sink.images?.(next);
+    if (changedSet) this.sink.images?.(next);
   }
 
   private pullFailed(entry: Running, container: Container, message: string) {
