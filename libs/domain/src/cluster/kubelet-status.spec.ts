@@ -74,6 +74,17 @@ describe('runtime ids in a running container’s status', () => {
     expect(cs.containerID).toMatch(/^containerd:\/\/[0-9a-f]{64}$/);
   });
 
+  it('a failed container has its ids too (a v2 report had none)', () => {
+    const failed: KubeletObservation = { at: '2026-12-03T09:00:05Z', state: 'Failed', ...base };
+    const cs = kubeletPodStatus(pod, failed).containerStatuses![0];
+    expect(cs.containerID).toMatch(/^containerd:\/\/[0-9a-f]{64}$/);
+    expect(cs.state?.terminated).toMatchObject({ exitCode: 1, reason: 'Error', containerID: cs.containerID });
+    expect(observedByKubelet(pod, kubeletPodStatus(pod, failed))).toEqual(failed);
+    const legacy = kubeletPodStatus(pod, { ...failed, legacy: true }).containerStatuses![0];
+    expect(legacy).not.toHaveProperty('containerID');
+    expect(legacy.imageID).toBe('');
+  });
+
   it('the pulls of the starting report are recorded with the observation', () => {
     const status = kubeletPodStatus(pod, running);
     expect(observedByKubelet(pod, status, [null])).toEqual({ ...running, pulls: [null] });

@@ -62,7 +62,8 @@ export const kubeletPodStatus = (pod: Pod, o: KubeletObservation): PodStatus => 
       : { reason: 'ContainersNotReady', message: `containers with unready status: [${pod.spec.containers.map((c) => c.name).join(' ')}]` }),
   });
   const killed = o.state === 'Killed';
-  const ran = running || killed;
+  // A failed container ran too: it has its ids (a v2 kubelet gave it none).
+  const ran = running || killed || (failed && !o.legacy);
   const containerStatuses: ContainerStatus[] = pod.spec.containers.map((c) => {
     const ids = o.legacy ? legacyIds(pod, c) : { imageID: imageID(c.image ?? ''), containerID: containerID(pod.metadata.uid!, c.name, o.restarts ?? 0) };
     return {
@@ -73,7 +74,7 @@ export const kubeletPodStatus = (pod: Pod, o: KubeletObservation): PodStatus => 
       restartCount: o.restarts ?? 0,
       started: running,
       state: failed
-        ? { terminated: { exitCode: 1, reason: 'Error', startedAt: o.startedAt, finishedAt: o.at } }
+        ? { terminated: { exitCode: 1, reason: 'Error', startedAt: o.startedAt, finishedAt: o.at, ...(o.legacy ? {} : { containerID: ids.containerID }) } }
         : killed
           ? { terminated: { exitCode: 0, reason: 'Completed', startedAt: o.startedAt, finishedAt: o.at, containerID: ids.containerID } }
           : running
@@ -82,7 +83,7 @@ export const kubeletPodStatus = (pod: Pod, o: KubeletObservation): PodStatus => 
       ...(ran ? { containerID: ids.containerID } : {}),
     };
   });
-  const started = ran || o.reason === 'CrashLoopBackOff';
+  const started = running || killed || o.reason === 'CrashLoopBackOff';
   return {
     phase: failed ? 'Failed' : started ? 'Running' : 'Pending',
     ...(failed ? { reason: 'Error', message: 'the container exited with code 1' } : {}),
