@@ -1,6 +1,6 @@
 import type { Container, Pod, PodStatus } from '@daemonledger/domain/api/types';
 import { kubeletPodStatus } from '@daemonledger/domain/cluster/kubelet-status';
-import { EMPTY_IMAGE_CACHE, hasImage, type ImageCache, pullPolicy, shouldPull, startStages, useImages } from '@daemonledger/domain/cluster/kubelet-images';
+import { EMPTY_IMAGE_CACHE, type ImageCache, pullPlan, startStages, useImages } from '@daemonledger/domain/cluster/kubelet-images';
 import type { ImageRegistry } from './image-registry';
 
 /**
@@ -151,15 +151,9 @@ export class SimulatedKubelet {
     });
   }
 
-  /** Per container: how long its pull takes (ms), or null when the image is present and its policy lets the kubelet use it. */
-  private pullPlan(entry: Running): (number | null)[] {
-    const { pullMs } = startStages(this.options.podStartMs);
-    return entry.pod.spec.containers.map((c) => (shouldPull(pullPolicy(c), hasImage(this.cache, c.image ?? '')) ? pullMs : null));
-  }
-
   /** The start's second stage: the pulls the plan needs, one after another, then the containers start. */
   private pullImages(entry: Running) {
-    const plan = this.pullPlan(entry);
+    const plan = pullPlan(entry.pod.spec.containers, this.cache, this.options.podStartMs);
     const wait = plan.reduce<number>((n, ms) => n + (ms ?? 0), 0);
     if (wait > 0) this.later(entry, wait, () => this.start(entry, plan));
     else this.start(entry, plan);
@@ -287,7 +281,7 @@ export class SimulatedKubelet {
    * pulls again, per the plan) unless the plan found it present; then the
    * containers run, crash or fail as the failure rules say.
    */
-  private start(entry: Running, plan: (number | null)[] = this.pullPlan(entry)) {
+  private start(entry: Running, plan: (number | null)[] = pullPlan(entry.pod.spec.containers, this.cache, this.options.podStartMs)) {
     if (entry.stopping) return;
     for (const [i, c] of entry.pod.spec.containers.entries()) {
       if (plan[i] === null) continue;

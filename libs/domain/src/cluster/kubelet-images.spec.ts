@@ -11,6 +11,7 @@ import {
   nodeImages,
   NODE_STATUS_MAX_IMAGES,
   pulledMessage,
+  pullPlan,
   pullPolicy,
   shouldPull,
   startStages,
@@ -121,6 +122,16 @@ describe('a node’s image cache (bounded like the kubelet’s image GC)', () =>
     expect(listed[0].names[0]).toMatch(/@sha256:[0-9a-f]{64}$/);
     expect(listed.map((i) => i.sizeBytes)).toEqual([...listed.map((i) => i.sizeBytes)].sort((a, b) => b - a));
   });
+});
+
+describe('a start’s pulls (pullPlan)', () => {
+  const cache = useImages(EMPTY_IMAGE_CACHE, ['nginx:1.9.1'], T(0));
+  it.each([
+    ['an image the node has, IfNotPresent (a tag’s default): no pull', [{ image: 'nginx:1.9.1' }], [null]],
+    ['an image the node lacks: pulled (the start’s pull share)', [{ image: 'nginx:1.24.0' }], [1500]],
+    ['Always pulls what the node has', [{ image: 'nginx:1.9.1', imagePullPolicy: 'Always' }], [1500]],
+    ['per container', [{ image: 'nginx:1.9.1' }, { image: 'busybox:1.36' }], [null, 1500]],
+  ])('%s', (_n, containers, plan) => expect(pullPlan(containers, cache, 2000)).toEqual(plan));
 });
 
 describe('start stages (sandbox, then pulls)', () => {

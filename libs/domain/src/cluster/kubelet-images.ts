@@ -196,3 +196,13 @@ export const startStages = (podStartMs: number): StartStages => {
   const sandboxMs = Math.round(podStartMs / 4);
   return { sandboxMs, pullMs: podStartMs - sandboxMs };
 };
+
+/**
+ * The pulls a start needs: per container, how long its pull takes (ms), or
+ * null when the node has the image and the container's pull policy lets the
+ * kubelet use it (upstream's EnsureImageExists: no pull, "already present").
+ */
+export const pullPlan = (containers: readonly Pick<Container, 'image' | 'imagePullPolicy'>[], cache: ImageCache, podStartMs: number): (number | null)[] => {
+  const { pullMs } = startStages(podStartMs);
+  return containers.map((c) => (shouldPull(pullPolicy(c), hasImage(cache, c.image ?? '')) ? pullMs : null));
+};
