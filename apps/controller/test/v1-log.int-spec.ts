@@ -14,7 +14,9 @@ import { checkLog } from './log-checks';
  * the code before compact events (schema v1 everywhere: whole pods, whole
  * statuses; see `fixtures/make-v1-log.ts`), and `v1-log.expected.json` is the
  * ClusterView that code folded from it (`v1-log.expected-events.json`: the
- * Kubernetes Events it derived, from the same code at the same commit).
+ * Kubernetes Events it derived, from the same code at the same commit; since
+ * issue 14 less the Killing that code derived for nginx-ds-crccv, deleted in
+ * ImagePullBackOff: a container that never ran gets none).
  */
 /** RolloutView fields added after the fixture was written (issue 12's rollout controls). */
 const ROLLOUT_FIELDS_SINCE = ['controls', 'progressAt', 'deadlineExceeded', 'canary'];

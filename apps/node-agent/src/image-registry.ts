@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { imageID, parseImage } from '@daemonledger/domain/cluster/kubelet-images';
 
 /**
  * The simulated image registry: a catalog of repositories and their tags
@@ -35,34 +36,8 @@ export const expandVersions = (list: string): string[] =>
 export const expandTagSets = (sets: Record<string, string>): string[] =>
   Object.entries(sets).flatMap(([variant, versions]) => expandVersions(versions).map((v) => (variant ? `${v}-${variant}` : v)));
 
-export interface ImageRef {
-  repository: string;
-  tag?: string;
-  digest?: string;
-}
-
-/** Normalises an image reference the way container runtimes do (docker.io, library/, latest). */
-export const parseImage = (image: string): ImageRef => {
-  let rest = image.trim();
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  let tag: string | undefined;
-  const lastSlash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  if (colon > lastSlash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  const parts = rest.split('/');
-  const hasRegistry = parts.length > 1 && (parts[0].includes('.') || parts[0].includes(':') || parts[0] === 'localhost');
-  let repository = hasRegistry ? rest : `docker.io/${rest}`;
-  if (!hasRegistry && parts.length === 1) repository = `docker.io/library/${rest}`;
-  return { repository, tag: tag ?? (digest ? undefined : 'latest'), digest };
-};
+// How references normalise and the ids a runtime gives live in the domain: the fold computes the same imageID.
+export { parseImage, type ImageRef } from '@daemonledger/domain/cluster/kubelet-images';
 
 export type PullResult = { ok: true; imageID: string } | { ok: false; reason: 'ErrImagePull'; message: string };
 
@@ -112,18 +87,6 @@ export class ImageRegistry {
         message: `rpc error: code = NotFound desc = failed to pull and unpack image "${shown}": failed to resolve reference "${shown}": ${shown}: not found`,
       };
     }
-    return { ok: true, imageID: `${ref.repository}@sha256:${fakeDigest(shown)}` };
+    return { ok: true, imageID: imageID(image) };
   }
 }
-
-/** A stable 64-hex pseudo digest for an image name (display only). */
-const fakeDigest = (s: string) => {
-  let h = 0x811c9dc5;
-  let out = '';
-  for (let round = 0; round < 8; round++) {
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-    h = Math.imul(h ^ round, 0x01000193) >>> 0;
-    out += h.toString(16).padStart(8, '0');
-  }
-  return out;
-};

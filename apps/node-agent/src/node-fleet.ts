@@ -47,6 +47,8 @@ export interface FleetOptions {
 export interface FleetState {
   nodes: Record<string, SavedPod[]>;
   handled: string[];
+  /** Per node, the images its runtime holds: they outlive the kubelet's process, as containerd's do. */
+  images: Record<string, string[]>;
 }
 
 // The Node a simulated kubelet registers is built in the domain: the log records only its index.
@@ -117,15 +119,20 @@ export class NodeFleet {
   /** The kubelets' pods and the handled command ids, for the state file. */
   state(): FleetState {
     const nodes: Record<string, SavedPod[]> = {};
-    for (const [name, k] of this.kubelets) nodes[name] = k.saved();
-    return { nodes, handled: this.handled.list() };
+    const images: Record<string, string[]> = {};
+    for (const [name, k] of this.kubelets) {
+      nodes[name] = k.saved();
+      if (k.images.images.length) images[name] = k.images.images.map((i) => i.name);
+    }
+    return { nodes, handled: this.handled.list(), images };
   }
 
   /**
    * Starts a kubelet for `node` and registers the node with the controller;
-   * `adopted` are the containers a previous process of this agent ran there.
+   * `adopted` are the containers a previous process of this agent ran there,
+   * `images` the images its runtime held.
    */
-  async join(node: Node, adopted?: readonly SavedPod[]): Promise<void> {
+  async join(node: Node, adopted?: readonly SavedPod[], images?: readonly string[]): Promise<void> {
     const name = node.metadata.name!;
     if (this.kubelets.has(name)) return;
     const nodeIP = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? '10.0.0.1';
@@ -142,12 +149,14 @@ export class NodeFleet {
       },
       this.registry,
       {
-        status: (p, status) => void this.report({ ...p, kind: 'PodStatus', nodeName: name, status: status as Record<string, unknown> }),
+        status: (p, status, pulls) => void this.report({ ...p, kind: 'PodStatus', nodeName: name, status: status as Record<string, unknown>, ...(pulls ? { pulls } : {}) }),
         gone: (p) => void this.report({ ...p, kind: 'PodGone', nodeName: name }),
         changed: () => this.options.persistence?.changed(),
+        images: (cache) => void this.report({ kind: 'NodeImages', nodeName: name, images: cache.images.map((i) => i.name) }),
       },
     );
     this.kubelets.set(name, kubelet);
+    if (images?.length) kubelet.restoreImages(images);
     await this.report({ kind: 'NodeRegister', nodeName: name, node: node as unknown as Record<string, unknown> });
     if (adopted?.length) kubelet.adopt(adopted);
   }

@@ -1,13 +1,17 @@
 import type { Container, Pod, PodStatus } from '@daemonledger/domain/api/types';
 import { kubeletPodStatus } from '@daemonledger/domain/cluster/kubelet-status';
+import { EMPTY_IMAGE_CACHE, type ImageCache, pullPlan, startStages, useImages } from '@daemonledger/domain/cluster/kubelet-images';
 import type { ImageRegistry } from './image-registry';
 
 /**
  * One KWOK-style kubelet: it owns the pods bound to its node and walks each
- * through Pending → ContainerCreating → Running → Ready, or through
+ * through Pending → ContainerCreating (sandbox starting: no IP yet) →
+ * ContainerCreating (sandbox up: the pod IP; images pulled unless present
+ * and the policy allows using them) → Running → Ready, or through
  * ErrImagePull → ImagePullBackOff (with the kubelet's doubling back-off), or
- * a crash loop, and reports every visible change. Stopping a pod reports it
- * gone after the simulated termination delay.
+ * a crash loop, and reports every visible change. Stopping a pod kills its
+ * running containers (reported at once: terminated, not ready) and reports
+ * it gone after the simulated termination delay.
  */
 export interface KubeletOptions {
   nodeName: string;
@@ -41,7 +45,10 @@ export interface PodRef {
 }
 
 export interface KubeletSink {
-  status(pod: PodRef, status: PodStatus): void;
+  /** `pulls`: on the report that starts the containers, per container its pull's ms or null (image present). */
+  status(pod: PodRef, status: PodStatus, pulls?: (number | null)[]): void;
+  /** The node's images changed (a pull, or garbage collection). */
+  images?(cache: ImageCache): void;
   gone(pod: PodRef): void;
   /** The kubelet's containers changed (a pod added, started, restarted, stopping or gone): its saved state is stale. */
   changed?(): void;
@@ -75,11 +82,15 @@ interface Running {
   stopping: boolean;
   gracePeriodSeconds?: number;
   status?: PodStatus;
+  /** The sandbox is up: the pod has its IP (upstream: after RunPodSandbox). */
+  sandbox: boolean;
 }
 
 export class SimulatedKubelet {
   private readonly pods = new Map<string, Running>();
   private nextIP = 2;
+  /** The images this node's runtime holds (bounded by the image GC: `useImages`). */
+  private cache: ImageCache = EMPTY_IMAGE_CACHE;
 
   constructor(
     readonly options: KubeletOptions,
@@ -91,11 +102,21 @@ export class SimulatedKubelet {
     return this.pods.size;
   }
 
+  get images(): ImageCache {
+    return this.cache;
+  }
+
+  /** The images a previous process of this kubelet found in the runtime (the agent's state file), least recently used first. */
+  restoreImages(names: readonly string[]): void {
+    const at = this.options.now().toISOString();
+    this.cache = { images: [...this.cache.images.filter((i) => !names.includes(i.name)), ...names.map((name) => ({ name, lastUsed: at }))] };
+  }
+
   run(pod: Pod, correlationId?: string): void {
     const uid = pod.metadata.uid!;
     if (this.pods.has(uid)) return; // at-least-once delivery
     const ip = pod.spec.hostNetwork ? this.options.nodeIP : this.allocateIP();
-    const entry: Running = { pod, correlationId, timers: [], ip, pullFailures: 0, restarts: 0, stopping: false };
+    const entry: Running = { pod, correlationId, timers: [], ip, pullFailures: 0, restarts: 0, stopping: false, sandbox: Boolean(pod.spec.hostNetwork) };
     this.pods.set(uid, entry);
     this.sink.changed?.();
     if (pod.status?.phase === 'Running' && pod.status.containerStatuses?.every((c) => c.state?.running)) {
@@ -104,14 +125,38 @@ export class SimulatedKubelet {
       entry.startedAt = pod.status.startTime;
       entry.restarts = pod.status.containerStatuses?.[0]?.restartCount ?? 0;
       entry.status = pod.status;
+      entry.sandbox = true;
+      this.useImages(pod.spec.containers.map((c) => c.image ?? ''));
       return;
     }
-    if (this.options.podStartMs > 0) {
-      this.report(entry, this.status(entry, { waiting: 'ContainerCreating' }));
-      this.later(entry, this.options.podStartMs, () => this.start(entry));
-    } else {
-      this.start(entry);
+    this.createSandbox(entry);
+  }
+
+  /**
+   * The start's first stage: the sandbox. Until it is up the pod has no IP
+   * (a host-network pod has the node's at once); then the images are pulled.
+   */
+  private createSandbox(entry: Running) {
+    const { sandboxMs } = startStages(this.options.podStartMs);
+    if (this.options.podStartMs === 0) {
+      entry.sandbox = true;
+      return this.start(entry);
     }
+    this.report(entry, this.status(entry, { waiting: 'ContainerCreating' }));
+    if (entry.sandbox) return this.pullImages(entry);
+    this.later(entry, sandboxMs, () => {
+      entry.sandbox = true;
+      this.report(entry, this.status(entry, { waiting: 'ContainerCreating' }));
+      this.pullImages(entry);
+    });
+  }
+
+  /** The start's second stage: the pulls the plan needs, one after another, then the containers start. */
+  private pullImages(entry: Running) {
+    const plan = pullPlan(entry.pod.spec.containers, this.cache, this.options.podStartMs);
+    const wait = plan.reduce<number>((n, ms) => n + (ms ?? 0), 0);
+    if (wait > 0) this.later(entry, wait, () => this.start(entry, plan));
+    else this.start(entry, plan);
   }
 
   stop(pod: PodRef, gracePeriodSeconds: number): void {
@@ -129,7 +174,21 @@ export class SimulatedKubelet {
     entry.timers.forEach(clearTimeout);
     entry.timers = [];
     this.sink.changed?.();
+    this.kill(entry);
     this.terminate(entry, gracePeriodSeconds);
+  }
+
+  /**
+   * Kills the running containers of a pod being deleted and reports them
+   * terminated (not ready) at once, as the status manager does after
+   * killContainersWithSyncResult: `kubectl get pod -w` shows `0/1 Terminating`
+   * before the pod is gone. A pod none of whose containers runs has nothing
+   * to kill and its status (already not ready) stays.
+   */
+  private kill(entry: Running) {
+    if (!entry.status?.containerStatuses?.some((c) => c.state?.running)) return;
+    entry.status = this.status(entry, { killed: true });
+    this.sink.status(this.ref(entry), entry.status);
   }
 
   private terminate(entry: Running, gracePeriodSeconds: number) {
@@ -185,9 +244,11 @@ export class SimulatedKubelet {
         startedAt: s.startedAt,
         stopping: false,
         status: s.status,
+        sandbox: Boolean(s.status?.podIP),
       };
       this.pods.set(uid, entry);
       this.reserveIP(s.ip);
+      this.useImages(s.pod.spec.containers.map((c) => c.image ?? ''));
       if (s.stopping) {
         entry.stopping = true;
         this.terminate(entry, 0);
@@ -196,12 +257,7 @@ export class SimulatedKubelet {
       const state = s.status?.containerStatuses?.[0]?.state;
       const settled = s.status && (s.status.phase === 'Failed' || state?.running);
       if (settled) this.sink.status(this.ref(entry), s.status!);
-      else if (this.options.podStartMs > 0) {
-        this.report(entry, this.status(entry, { waiting: 'ContainerCreating' }));
-        this.later(entry, this.options.podStartMs, () => this.start(entry));
-      } else {
-        this.start(entry);
-      }
+      else this.createSandbox(entry);
     }
     this.sink.changed?.();
   }
@@ -220,17 +276,39 @@ export class SimulatedKubelet {
     this.pods.clear();
   }
 
-  private start(entry: Running) {
+  /**
+   * The containers start: each image is pulled (a retry after a back-off
+   * pulls again, per the plan) unless the plan found it present; then the
+   * containers run, crash or fail as the failure rules say.
+   */
+  private start(entry: Running, plan: (number | null)[] = pullPlan(entry.pod.spec.containers, this.cache, this.options.podStartMs)) {
     if (entry.stopping) return;
-    for (const c of entry.pod.spec.containers) {
+    for (const [i, c] of entry.pod.spec.containers.entries()) {
+      if (plan[i] === null) continue;
       const pulled = this.registry.pull(c.image ?? '');
       if (!pulled.ok) return this.pullFailed(entry, c, pulled.message);
     }
+    this.useImages(entry.pod.spec.containers.map((c) => c.image ?? ''));
     const rule = this.failureFor(entry.pod);
     entry.startedAt ??= this.options.now().toISOString().replace(/\.\d+Z$/, 'Z');
     if (rule?.mode === 'crash') return this.crash(entry);
     if (rule?.mode === 'fail') return this.report(entry, this.status(entry, { failed: true }));
-    this.report(entry, this.status(entry, { running: true, ready: rule?.mode !== 'not-ready' }));
+    this.report(entry, this.status(entry, { running: true, ready: rule?.mode !== 'not-ready' }), plan);
+  }
+
+  /**
+   * The images just used join the cache (most recently used), which the image
+   * GC then bounds; every pod's images stay. The node reports its images when
+   * the set changes (a pull, or a removal), not when a use only reorders them.
+   */
+  private useImages(images: string[]) {
+    const inUse = [...this.pods.values()].flatMap((e) => e.pod.spec.containers.map((c) => c.image ?? ''));
+    const next = useImages(this.cache, images, this.options.now().toISOString(), inUse);
+    const names = (c: ImageCache) => c.images.map((i) => i.name).sort().join('\n');
+    const changedSet = names(next) !== names(this.cache);
+    this.cache = next;
+    this.sink.changed?.();
+    if (changedSet) this.sink.images?.(next);
   }
 
   private pullFailed(entry: Running, container: Container, message: string) {
@@ -241,14 +319,14 @@ export class SimulatedKubelet {
     this.later(entry, Math.max(1, Math.min(backoff / 10, 1000)), () =>
       this.report(entry, this.status(entry, { waiting: 'ImagePullBackOff', message: `Back-off pulling image "${container.image}"` })),
     );
-    this.later(entry, backoff, () => this.start(entry));
+    this.later(entry, backoff, () => this.pullImages(entry));
   }
 
   private crash(entry: Running) {
     entry.restarts += 1;
     this.report(entry, this.status(entry, { waiting: 'CrashLoopBackOff', message: 'back-off restarting failed container' }));
     const backoff = Math.min(this.options.pullBackoffMs * 2 ** (entry.restarts - 1), this.options.pullBackoffMs * 30);
-    this.later(entry, backoff, () => this.start(entry));
+    this.later(entry, backoff, () => this.pullImages(entry));
   }
 
   private failureFor(pod: Pod): FailureRule | undefined {
@@ -267,11 +345,12 @@ export class SimulatedKubelet {
     entry.timers.push(t);
   }
 
-  private report(entry: Running, status: PodStatus) {
+  private report(entry: Running, status: PodStatus, pulls?: (number | null)[]) {
     if (entry.stopping) return;
     entry.status = status;
     this.sink.changed?.();
-    this.sink.status(this.ref(entry), status);
+    if (pulls) this.sink.status(this.ref(entry), status, pulls);
+    else this.sink.status(this.ref(entry), status);
   }
 
   private ref(entry: Running): PodRef {
@@ -297,15 +376,15 @@ export class SimulatedKubelet {
   }
 
   /** The status this kubelet posts: built from what it observed with the domain's `kubeletPodStatus` (the log records the observation). */
-  private status(entry: Running, s: { waiting?: string; message?: string; running?: boolean; ready?: boolean; failed?: boolean }): PodStatus {
+  private status(entry: Running, s: { waiting?: string; message?: string; running?: boolean; ready?: boolean; failed?: boolean; killed?: boolean }): PodStatus {
     const at = this.options.now().toISOString().replace(/\.\d+Z$/, 'Z');
     return kubeletPodStatus(entry.pod, {
       at,
-      state: s.failed ? 'Failed' : s.running ? 'Running' : 'Waiting',
+      state: s.failed ? 'Failed' : s.killed ? 'Killed' : s.running ? 'Running' : 'Waiting',
       ...(s.running && s.ready ? { ready: true } : {}),
-      ...(!s.failed && !s.running ? { reason: s.waiting, ...(s.message ? { message: s.message } : {}) } : {}),
+      ...(!s.failed && !s.running && !s.killed ? { reason: s.waiting, ...(s.message ? { message: s.message } : {}) } : {}),
       hostIP: this.options.nodeIP,
-      podIP: entry.ip,
+      ...(entry.sandbox ? { podIP: entry.ip } : {}),
       ...(entry.startedAt !== undefined ? { startedAt: entry.startedAt } : {}),
       ...(entry.restarts ? { restarts: entry.restarts } : {}),
     });

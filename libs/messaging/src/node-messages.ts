@@ -47,6 +47,8 @@ export const PodStatusMessage = z.object({
   uid: z.string(),
   nodeName: z.string(),
   status: Json,
+  /** The report that starts the containers: per container, its image pull's ms, or null when the image was present (the Pulled events say which). */
+  pulls: z.array(z.number().int().min(0).nullable()).optional(),
   correlationId: z.string().optional(),
 });
 export const PodGoneMessage = z.object({
@@ -65,6 +67,17 @@ export const NodeRegisterMessage = z.object({
   node: Json,
 });
 /**
+ * The images a node's runtime holds changed (a pull, or image GC): their
+ * `repo:tag` names, least recently used first, as the kubelet's node status
+ * lists them (`status.images`).
+ */
+export const NodeImagesMessage = z.object({
+  kind: z.literal('NodeImages'),
+  id: messageId,
+  nodeName: z.string(),
+  images: z.array(z.string()),
+});
+/**
  * A node's heartbeat, as a kubelet renews its Lease in kube-node-lease: the
  * controller records it as that Lease's renewal, and the node lifecycle
  * marks a node whose renewals stop unreachable after the grace period.
@@ -81,5 +94,5 @@ export const NodeHeartbeatMessage = z.object({
 });
 export type NodeHeartbeatMessage = z.infer<typeof NodeHeartbeatMessage>;
 
-export const NodeReportMessage = z.discriminatedUnion('kind', [PodStatusMessage, PodGoneMessage, NodeRegisterMessage]);
+export const NodeReportMessage = z.discriminatedUnion('kind', [PodStatusMessage, PodGoneMessage, NodeRegisterMessage, NodeImagesMessage]);
 export type NodeReportMessage = z.infer<typeof NodeReportMessage>;

@@ -1,5 +1,7 @@
 import type { Node, ObjectMeta, Pod, PodStatus } from '@daemonledger/domain/api/types';
 import type { ClusterEvent } from '@daemonledger/domain/cluster/events';
+import { alreadyPresentMessage, pulledMessage } from '@daemonledger/domain/cluster/kubelet-images';
+import type { KubeletObservation } from '@daemonledger/domain/cluster/kubelet-status';
 import type { RecordedEvent } from '@daemonledger/event-store/event-store.port';
 
 /** core/v1 Event, as `kubectl describe` and `kubectl get events` read it. */
@@ -44,6 +46,7 @@ const nodeOf = (pod: Pod) =>
   pod.spec.nodeName ?? pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchFields?.[0]?.values?.[0] ?? '';
 
 const waitingOf = (s: PodStatus | undefined) => s?.containerStatuses?.find((c) => c.state?.waiting)?.state?.waiting;
+const runningContainer = (s: PodStatus | undefined, name: string) => Boolean(s?.containerStatuses?.find((c) => c.name === name)?.state?.running);
 const runningOf = (s: PodStatus | undefined) => Boolean(s?.containerStatuses?.length && s.containerStatuses.every((c) => c.state?.running));
 
 /**
@@ -74,8 +77,8 @@ export class KubeEvents {
     this.lastChanged = [];
     this.lastPosition = e.position;
     const at = seconds(e.metadata.wallTime ?? e.recordedAt);
-    const emit = (involved: Involved, type: KubeEvent['type'], reason: string, message: string, source: KubeEvent['source']) =>
-      this.add(e.position, at, involved, type, reason, message, source);
+    const emit = (involved: Involved, type: KubeEvent['type'], reason: string, message: string, source: KubeEvent['source'], when = at) =>
+      this.add(e.position, when, involved, type, reason, message, source);
     const controller = { component: 'daemonset-controller' };
     const scheduler = { component: 'default-scheduler' };
     const kubelet = (pod: Pod) => ({ component: 'kubelet', host: nodeOf(pod) });
@@ -97,7 +100,7 @@ export class KubeEvents {
         emit(podRef(after as Pod), 'Warning', 'FailedScheduling', event.data.message, scheduler);
         return;
       case 'PodStatusReported':
-        return this.kubeletEvents(before as Pod | undefined, after as Pod, emit, kubelet(after as Pod));
+        return this.kubeletEvents(before as Pod | undefined, after as Pod, event.data.kubelet, emit, kubelet(after as Pod), at);
       case 'PodDeletionRequested': {
         const pod = after as Pod;
         const ds = daemonSetRef(pod);
@@ -111,8 +114,10 @@ export class KubeEvents {
         const by = event.data.preemptedBy;
         // Upstream's preemption: the victim's event names the preemptor by uid (pkg/scheduler/framework/preemption).
         if (by) emit(podRef(pod), 'Normal', 'Preempted', `Preempted by pod ${by.uid} on node ${by.nodeName}`, scheduler);
-        if (pod.spec.nodeName) {
-          for (const c of pod.spec.containers) emit(podRef(pod, `spec.containers{${c.name}}`), 'Normal', 'Killing', `Stopping container ${c.name}`, kubelet(pod));
+        // Upstream kills running containers only (kuberuntime killContainersWithSyncResult): a container
+        // still waiting (its pull, its sandbox, a crash-loop back-off) gets no Killing.
+        for (const c of pod.spec.containers) {
+          if (pod.spec.nodeName && runningContainer(pod.status, c.name)) emit(podRef(pod, `spec.containers{${c.name}}`), 'Normal', 'Killing', `Stopping container ${c.name}`, kubelet(pod));
         }
         return;
       }
@@ -147,17 +152,34 @@ export class KubeEvents {
     }
   }
 
-  private kubeletEvents(before: Pod | undefined, pod: Pod, emit: (i: Involved, t: KubeEvent['type'], r: string, m: string, s: KubeEvent['source']) => void, source: KubeEvent['source']) {
+  /**
+   * The kubelet's events for a report, told from the status it changed and,
+   * for a v3 kubelet's observation, what the observation says of the pulls.
+   * A v3 kubelet pulls once the sandbox is up: Pulling (dated when the pull
+   * began) and Pulled with upstream's duration and size, or Pulled "already
+   * present" (pkg/kubelet/images/image_manager.go, EnsureImageExists); older
+   * reports keep the events they always made (Pulling at ContainerCreating).
+   */
+  private kubeletEvents(
+    before: Pod | undefined,
+    pod: Pod,
+    o: KubeletObservation | undefined,
+    emit: (i: Involved, t: KubeEvent['type'], r: string, m: string, s: KubeEvent['source'], at?: string) => void,
+    source: KubeEvent['source'],
+    at: string,
+  ) {
+    const legacy = !o || o.legacy === true;
     const prev = before?.status;
     const next = pod.status;
     const c = pod.spec.containers[0];
     const ref = podRef(pod, `spec.containers{${c?.name}}`);
     const w0 = waitingOf(prev)?.reason;
     const w1 = waitingOf(next);
+    const pulledAtCreating = legacy && w0 === 'ContainerCreating';
     if (w1 && w1.reason !== w0) {
-      if (w1.reason === 'ContainerCreating') emit(ref, 'Normal', 'Pulling', `Pulling image "${c?.image}"`, source);
+      if (w1.reason === 'ContainerCreating' && legacy) emit(ref, 'Normal', 'Pulling', `Pulling image "${c?.image}"`, source);
       if (w1.reason === 'ErrImagePull') {
-        if (w0 !== 'ContainerCreating') emit(ref, 'Normal', 'Pulling', `Pulling image "${c?.image}"`, source);
+        if (!pulledAtCreating) emit(ref, 'Normal', 'Pulling', `Pulling image "${c?.image}"`, source);
         emit(ref, 'Warning', 'Failed', `Failed to pull image "${c?.image}": ${w1.message ?? ''}`, source);
         emit(ref, 'Warning', 'Failed', 'Error: ErrImagePull', source);
       }
@@ -168,13 +190,23 @@ export class KubeEvents {
       if (w1.reason === 'CrashLoopBackOff') emit(ref, 'Warning', 'BackOff', `Back-off restarting failed container ${c?.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`, source);
     }
     if (runningOf(next) && !runningOf(prev)) {
-      for (const k of pod.spec.containers) {
+      pod.spec.containers.forEach((k, i) => {
         const r = podRef(pod, `spec.containers{${k.name}}`);
-        if (w0 !== 'ContainerCreating') emit(r, 'Normal', 'Pulling', `Pulling image "${k.image}"`, source);
-        emit(r, 'Normal', 'Pulled', `Successfully pulled image "${k.image}"`, source);
+        const image = k.image ?? '';
+        if (legacy) {
+          if (!pulledAtCreating) emit(r, 'Normal', 'Pulling', `Pulling image "${image}"`, source);
+          emit(r, 'Normal', 'Pulled', `Successfully pulled image "${image}"`, source);
+        } else {
+          const ms = o.pulls?.[i];
+          if (ms === null) emit(r, 'Normal', 'Pulled', alreadyPresentMessage(image), source);
+          else {
+            emit(r, 'Normal', 'Pulling', `Pulling image "${image}"`, source, seconds(new Date(Date.parse(at) - (ms ?? 0)).toISOString()));
+            emit(r, 'Normal', 'Pulled', pulledMessage(image, ms ?? 0), source);
+          }
+        }
         emit(r, 'Normal', 'Created', `Created container: ${k.name}`, source);
         emit(r, 'Normal', 'Started', `Started container ${k.name}`, source);
-      }
+      });
     }
   }
 

@@ -102,7 +102,8 @@ export class ClusterState implements OnApplicationShutdown {
       case 'daemonset':
         return e.type === 'DaemonSetStatusChanged' ? [] : [`${ns}/${ref.name}`];
       case 'node':
-        return all();
+        // A node's image list (status.images) says nothing a DaemonSet places or rolls by.
+        return e.type === 'NodeImagesChanged' ? [] : all();
       case 'pod': {
         const event = { type: e.type, data: e.data } as PodEvent;
         const before = controllerOf(this.view.pod(ns, ref.name));

@@ -95,7 +95,16 @@ export class NodeLink implements IEventHandler<Recorded>, BeforeApplicationShutd
     // the audit of that rollout then shows what each kubelet did too.
     // The report's id becomes its event's: a report Kafka delivers again (its offset was not committed
     // before a broker or controller died) is then an idempotent retry, not an older status recorded anew.
-    const meta = { actor, ...(m.kind !== 'NodeRegister' && m.correlationId ? { correlationId: m.correlationId } : {}), ...(m.id ? { messageId: m.id } : {}) };
+    const meta = { actor, ...('correlationId' in m && m.correlationId ? { correlationId: m.correlationId } : {}), ...(m.id ? { messageId: m.id } : {}) };
+    if (m.kind === 'NodeImages') {
+      try {
+        await this.commands.execute(new NodeCommandMsg(m.nodeName, { type: 'ReportNodeImages', images: m.images }, meta));
+      } catch (e) {
+        // A node that left meanwhile: its images are no one's concern.
+        if (!isDomainError(e, 'NotFound')) this.log.error(`node ${m.nodeName}: images not recorded: ${(e as Error).message}`);
+      }
+      return;
+    }
     if (m.kind === 'NodeRegister') {
       try {
         if (this.viaRelay) {
@@ -112,7 +121,7 @@ export class NodeLink implements IEventHandler<Recorded>, BeforeApplicationShutd
     }
     this.pending.push(
       m.kind === 'PodStatus'
-        ? new PodCommandMsg(m.namespace, m.name, { type: 'ReportPodStatus', status: m.status as PodStatus, expectedUid: m.uid }, meta)
+        ? new PodCommandMsg(m.namespace, m.name, { type: 'ReportPodStatus', status: m.status as PodStatus, expectedUid: m.uid, ...(m.pulls ? { pulls: m.pulls } : {}) }, meta)
         : new PodCommandMsg(m.namespace, m.name, { type: 'ConfirmPodDeleted', reason: 'terminated', expectedUid: m.uid }, meta),
     );
     this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());

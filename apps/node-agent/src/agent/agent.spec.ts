@@ -82,7 +82,9 @@ describe('a node agent', () => {
     await command(runPod('cmd-1', 'u1'));
     expect(savedUids(agent)).toEqual(['u1']);
     await until(() => reports.some(isRunning));
-    expect(reports.filter((r) => r.uid === 'u1').map((r) => waitingReason(r) ?? 'Running')).toEqual(['ContainerCreating', 'Running']);
+    // ContainerCreating twice: before the sandbox (no IP), then with the sandbox up (its IP).
+    expect(reports.filter((r) => r.uid === 'u1').map((r) => waitingReason(r) ?? 'Running')).toEqual(['ContainerCreating', 'ContainerCreating', 'Running']);
+    expect(reports.filter((r) => r.uid === 'u1').map((r) => (r.status as { podIP?: string }).podIP ?? '<none>')).toEqual(['<none>', '10.244.5.2', '10.244.5.2']);
     await agent.close();
   });
 
@@ -140,12 +142,28 @@ describe('a node agent', () => {
     expect(u1.map((r) => r.status)).toEqual([lastU1.status]);
     expect(second.reports.filter((r) => r.uid === 'u2').map((r) => waitingReason(r) ?? 'Running')).toEqual(['Running']);
     // The one that had not started yet starts again.
-    expect(second.reports.filter((r) => r.uid === 'u3').map((r) => waitingReason(r) ?? 'Running')).toEqual(['ContainerCreating', 'Running']);
+    expect(second.reports.filter((r) => r.uid === 'u3').map((r) => waitingReason(r) ?? 'Running')).toEqual(['ContainerCreating', 'ContainerCreating', 'Running']);
     const before = second.reports.length;
     await second.command(runPod('resync-1', 'u1')); // the controller's resync after NodeRegister: same uid
     await second.command(runPod('cmd-1', 'u1')); // an old command redelivered
     await new Promise((r) => setTimeout(r, 60));
     expect(second.reports.length).toBe(before);
+    await second.agent.close();
+  });
+
+  it('keeps a node’s images across a restart (as containerd does): a pod of the same image after it pulls nothing', async () => {
+    const first = await started();
+    await first.command(runPod('cmd-1', 'u1'));
+    await first.until(() => first.reports.some(isRunning));
+    expect(first.reports.filter((r) => r.kind === 'NodeImages').at(-1)).toMatchObject({ nodeName: 'node-5', images: ['docker.io/library/nginx:1.23.0'] });
+    await first.command(stopPod('cmd-2', 'u1'));
+    await first.until(() => first.reports.some((r) => r.kind === 'PodGone'));
+    await first.agent.close();
+
+    const second = await started();
+    await second.command(runPod('cmd-3', 'u4'));
+    await second.until(() => second.reports.some(isRunning));
+    expect((second.reports.find(isRunning) as { pulls?: unknown }).pulls).toEqual([null]);
     await second.agent.close();
   });
 });

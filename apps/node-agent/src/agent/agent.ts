@@ -101,7 +101,7 @@ export const startAgent = async (o: AgentOptions): Promise<RunningAgent> => {
     const name = node.metadata.name!;
     const saved = loaded.state.nodes[name] ?? [];
     adopted += saved.length;
-    await fleet.join(node, saved);
+    await fleet.join(node, saved, loaded.state.images?.[name]);
     nodes.push(name);
   }
   const stale = Object.keys(loaded.state.nodes).filter((n) => !nodes.includes(n));

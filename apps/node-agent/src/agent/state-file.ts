@@ -14,6 +14,8 @@ export interface AgentState {
   version: 1;
   nodes: Record<string, SavedPod[]>;
   handled: string[];
+  /** Per node, the images its runtime holds (`repo:tag`, least recently used first); absent in files written before the image cache. */
+  images?: Record<string, string[]>;
 }
 
 export const emptyAgentState = (): AgentState => ({ version: 1, nodes: {}, handled: [] });
@@ -35,6 +37,7 @@ const AgentStateSchema = z.object({
   version: z.literal(1),
   nodes: z.record(z.string(), z.array(SavedPodSchema)),
   handled: z.array(z.string()),
+  images: z.record(z.string(), z.array(z.string())).optional(),
 });
 
 /**

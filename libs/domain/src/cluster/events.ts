@@ -134,6 +134,8 @@ export interface PodStatusReported {
   /**
    * v2. `kubelet`: what the kubelet observed, the status being `kubeletPodStatus` of it;
    * `status`: any other status, whole (a user's pods/status write, and every v1 event).
+   * v3: the observation may say Killed, may lack a podIP (sandbox not up), may carry
+   * its pulls, and its status has runtime ids; a v2 observation is upcast with `legacy: true`.
    */
   data: { status: PodStatus; kubelet?: never } | { kubelet: KubeletObservation; status?: never };
 }
@@ -233,6 +235,16 @@ export interface NodeUncordoned {
   type: 'NodeUncordoned';
   data: { taints: Taint[] };
 }
+/**
+ * The images the node's container runtime holds changed (a pull, or the
+ * kubelet's image GC): their `repo:tag` names, least recently used first. The
+ * fold lists them as `status.images` (`nodeImagesOf`: repo digest and tag,
+ * size, largest first, at most 50), as a kubelet's node status setter does.
+ */
+export interface NodeImagesChanged {
+  type: 'NodeImagesChanged';
+  data: { images: string[] };
+}
 export interface NodeLeft {
   type: 'NodeLeft';
   data: Record<string, never>;
@@ -257,7 +269,8 @@ export type NodeEvent =
   | NodeCordoned
   | NodeUncordoned
   | NodeLeft
-  | NodeReregistered;
+  | NodeReregistered
+  | NodeImagesChanged;
 
 // ── Rollout stream: rollout-<ns>.<name>-<n> (audit) ─────────────────────────
 export interface RolloutCounts {
@@ -424,7 +437,7 @@ export const EVENT_SCHEMA_VERSIONS: Record<ClusterEventType, number> = {
   ControllerRevisionDeleted: 1,
   PodCreated: 2,
   PodBound: 1,
-  PodStatusReported: 2,
+  PodStatusReported: 3,
   PodLabelsChanged: 1,
   PodAnnotationsChanged: 1,
   PodOwnerChanged: 1,
@@ -442,6 +455,7 @@ export const EVENT_SCHEMA_VERSIONS: Record<ClusterEventType, number> = {
   NodeUncordoned: 1,
   NodeLeft: 1,
   NodeReregistered: 1,
+  NodeImagesChanged: 1,
   RolloutStarted: 1,
   RolloutProgressed: 1,
   RolloutStalled: 1,

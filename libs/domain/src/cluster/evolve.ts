@@ -3,6 +3,7 @@ import { DomainError } from '../errors';
 import { rebuildDaemonPod, type DaemonSetAt } from './daemon-pod';
 import type { ControllerRevisionEvent, DaemonSetEvent, NodeEvent, PodEvent } from './events';
 import { kubeletPodStatus } from './kubelet-status';
+import { nodeImagesOf } from './kubelet-images';
 import { rebuildSimulatedNode } from './simulated-node';
 import { withChanges } from './status-changes';
 
@@ -185,6 +186,12 @@ export const evolveNode = (node: Node | undefined, event: NodeEvent, rv: string)
       return node && withMeta({ ...node, spec: { ...node.spec, taints: event.data.taints }, status: event.data.status }, rv);
     case 'NodeTaintsChanged':
       return node && withMeta({ ...node, spec: { ...node.spec, taints: event.data.taints } }, rv);
+    case 'NodeImagesChanged': {
+      if (!node) return node;
+      const { images: _old, ...status } = node.status ?? {};
+      const images = nodeImagesOf(event.data.images);
+      return withMeta({ ...node, status: images.length ? { ...status, images } : status }, rv);
+    }
     case 'NodeConditionChanged':
       return (
         node &&

@@ -1,5 +1,6 @@
 import type { ContainerStatus, Pod, PodCondition, PodStatus } from '../api/types';
 import { sameJson } from './equality';
+import { containerID, imageID } from './kubelet-images';
 
 /**
  * What a (simulated) kubelet observed of one pod at one moment. Everything
@@ -11,19 +12,40 @@ import { sameJson } from './equality';
 export interface KubeletObservation {
   /** When (RFC 3339, whole seconds): the lastTransitionTime of every condition. */
   at: string;
-  state: 'Waiting' | 'Running' | 'Failed';
+  /**
+   * Killed (v3): the kubelet stopped the containers of a pod being deleted
+   * (pkg/kubelet/kuberuntime killContainersWithSyncResult): each terminated,
+   * exit code 0, `Completed`, not ready; the phase stays Running until the pod is gone,
+   * so kubectl shows `0/1 Terminating`.
+   */
+  state: 'Waiting' | 'Running' | 'Failed' | 'Killed';
   /** Running: the containers pass their readiness. Absent = false. */
   ready?: boolean;
   /** Waiting: ContainerCreating, ErrImagePull, ImagePullBackOff or CrashLoopBackOff, and its message. */
   reason?: string;
   message?: string;
   hostIP: string;
-  podIP: string;
+  /** Absent (v3) while the sandbox is not up: no podIP, PodReadyToStartContainers False (upstream sets both once RunPodSandbox returned). */
+  podIP?: string;
   /** When the containers first started; absent while they never have (startTime is then `at`). */
   startedAt?: string;
   /** Absent = 0. */
   restarts?: number;
+  /**
+   * v3, on the report that starts the containers: per container, how long its
+   * image pull took (ms), or null when the image was already present. Not in
+   * the status: the kube-events projection reads it for the Pulling/Pulled events.
+   */
+  pulls?: (number | null)[];
+  /** Recorded by a v2 kubelet (set by the v2→v3 upcaster): its status had the ids of then (imageID = the image, a short containerID). */
+  legacy?: true;
 }
+
+/** The ids a v2 kubelet gave: kept so that old logs fold to the statuses they recorded. */
+const legacyIds = (pod: Pod, c: { name: string; image?: string }) => ({
+  imageID: `${c.image}`,
+  containerID: `containerd://${pod.metadata.uid!.replace(/-/g, '')}${c.name.length}`,
+});
 
 /** The PodStatus a kubelet posts for an observation (field order as the API serves it). */
 export const kubeletPodStatus = (pod: Pod, o: KubeletObservation): PodStatus => {
@@ -35,33 +57,46 @@ export const kubeletPodStatus = (pod: Pod, o: KubeletObservation): PodStatus => 
     status: ok ? 'True' : 'False',
     lastProbeTime: null,
     lastTransitionTime: o.at,
-    ...(ok || type === 'PodScheduled' || type === 'Initialized'
+    ...(ok || type === 'PodScheduled' || type === 'Initialized' || type === 'PodReadyToStartContainers'
       ? {}
       : { reason: 'ContainersNotReady', message: `containers with unready status: [${pod.spec.containers.map((c) => c.name).join(' ')}]` }),
   });
-  const containerStatuses: ContainerStatus[] = pod.spec.containers.map((c) => ({
-    name: c.name,
-    image: c.image ?? '',
-    imageID: running ? `${c.image}` : '',
-    ready,
-    restartCount: o.restarts ?? 0,
-    started: running,
-    state: failed
-      ? { terminated: { exitCode: 1, reason: 'Error', startedAt: o.startedAt, finishedAt: o.at } }
-      : running
-        ? { running: { startedAt: o.startedAt } }
-        : { waiting: { reason: o.reason, ...(o.message ? { message: o.message } : {}) } },
-    ...(running ? { containerID: `containerd://${pod.metadata.uid!.replace(/-/g, '')}${c.name.length}` } : {}),
-  }));
-  const started = running || o.reason === 'CrashLoopBackOff';
+  const killed = o.state === 'Killed';
+  // A failed container ran too: it has its ids (a v2 kubelet gave it none).
+  const ran = running || killed || (failed && !o.legacy);
+  const containerStatuses: ContainerStatus[] = pod.spec.containers.map((c) => {
+    const ids = o.legacy ? legacyIds(pod, c) : { imageID: imageID(c.image ?? ''), containerID: containerID(pod.metadata.uid!, c.name, o.restarts ?? 0) };
+    return {
+      name: c.name,
+      image: c.image ?? '',
+      imageID: ran ? ids.imageID : '',
+      ready,
+      restartCount: o.restarts ?? 0,
+      started: running,
+      state: failed
+        ? { terminated: { exitCode: 1, reason: 'Error', startedAt: o.startedAt, finishedAt: o.at, ...(o.legacy ? {} : { containerID: ids.containerID }) } }
+        : killed
+          ? { terminated: { exitCode: 0, reason: 'Completed', startedAt: o.startedAt, finishedAt: o.at, containerID: ids.containerID } }
+          : running
+            ? { running: { startedAt: o.startedAt } }
+            : { waiting: { reason: o.reason, ...(o.message ? { message: o.message } : {}) } },
+      ...(ran ? { containerID: ids.containerID } : {}),
+    };
+  });
+  const started = running || killed || o.reason === 'CrashLoopBackOff';
   return {
     phase: failed ? 'Failed' : started ? 'Running' : 'Pending',
     ...(failed ? { reason: 'Error', message: 'the container exited with code 1' } : {}),
-    conditions: [cond('PodReadyToStartContainers', true), cond('Initialized', true), cond('Ready', ready), cond('ContainersReady', ready), cond('PodScheduled', true)],
+    conditions: [
+      cond('PodReadyToStartContainers', o.podIP !== undefined),
+      cond('Initialized', true),
+      cond('Ready', ready),
+      cond('ContainersReady', ready),
+      cond('PodScheduled', true),
+    ],
     hostIP: o.hostIP,
     hostIPs: [{ ip: o.hostIP }],
-    podIP: o.podIP,
-    podIPs: [{ ip: o.podIP }],
+    ...(o.podIP !== undefined ? { podIP: o.podIP, podIPs: [{ ip: o.podIP }] } : {}),
     startTime: o.startedAt ?? o.at,
     containerStatuses,
     qosClass: 'BestEffort',
@@ -74,12 +109,13 @@ export const kubeletPodStatus = (pod: Pod, o: KubeletObservation): PodStatus => 
  * (a user's PUT of pods/status, a real kubelet's richer report): those are
  * recorded whole.
  */
-export const observedByKubelet = (pod: Pod, status: PodStatus): KubeletObservation | undefined => {
+export const observedByKubelet = (pod: Pod, status: PodStatus, pulls?: (number | null)[]): KubeletObservation | undefined => {
   const cs = status.containerStatuses?.[0];
   const at = status.conditions?.[0]?.lastTransitionTime;
-  if (!cs || typeof at !== 'string' || !status.hostIP || !status.podIP || !pod.metadata.uid) return undefined;
-  const state = status.phase === 'Failed' ? 'Failed' : cs.state?.running ? 'Running' : 'Waiting';
-  const startedAt = cs.state?.running?.startedAt ?? cs.state?.terminated?.startedAt ?? (status.startTime !== at ? status.startTime : undefined);
+  if (!cs || typeof at !== 'string' || !status.hostIP || !pod.metadata.uid) return undefined;
+  const terminated = cs.state?.terminated;
+  const state = status.phase === 'Failed' ? 'Failed' : cs.state?.running ? 'Running' : terminated?.reason === 'Completed' ? 'Killed' : 'Waiting';
+  const startedAt = cs.state?.running?.startedAt ?? terminated?.startedAt ?? (status.startTime !== at ? status.startTime : undefined);
   const o: KubeletObservation = {
     at,
     state,
@@ -87,9 +123,10 @@ export const observedByKubelet = (pod: Pod, status: PodStatus): KubeletObservati
     ...(state === 'Waiting' && cs.state?.waiting?.reason !== undefined ? { reason: cs.state.waiting.reason } : {}),
     ...(state === 'Waiting' && cs.state?.waiting?.message ? { message: cs.state.waiting.message } : {}),
     hostIP: status.hostIP,
-    podIP: status.podIP,
+    ...(status.podIP ? { podIP: status.podIP } : {}),
     ...(typeof startedAt === 'string' ? { startedAt } : {}),
     ...(cs.restartCount ? { restarts: cs.restartCount } : {}),
+    ...(state === 'Running' && pulls?.length === pod.spec.containers.length ? { pulls } : {}),
   };
   return sameJson(kubeletPodStatus(pod, o), status) ? o : undefined;
 };
@@ -107,7 +144,7 @@ export const reportedPodState = (
     const o = data.kubelet;
     const running = o.state === 'Running';
     return {
-      phase: o.state === 'Failed' ? 'Failed' : running || o.reason === 'CrashLoopBackOff' ? 'Running' : 'Pending',
+      phase: o.state === 'Failed' ? 'Failed' : running || o.state === 'Killed' || o.reason === 'CrashLoopBackOff' ? 'Running' : 'Pending',
       ...(o.state === 'Waiting' && o.reason !== undefined ? { waiting: o.reason } : {}),
       ready: running && o.ready === true,
       running,

@@ -3,6 +3,7 @@ import { checkPreconditions } from '../api/preconditions';
 import { NODES } from '../api/status';
 import { DomainError } from '../errors';
 import { jsonEqual } from './equality';
+import { nodeImagesOf } from './kubelet-images';
 import { simulatedNodeRef } from './simulated-node';
 import type { NodeEvent } from './events';
 import type { CommandContext } from './daemon-set.decider';
@@ -20,6 +21,8 @@ export type NodeCommand =
   | { type: 'LeaveNode' }
   /** The node's kubelet registered again (NodeReregistered: its pods are sent to it again). */
   | { type: 'ReregisterNode' }
+  /** The node's kubelet lists the images its runtime holds (`repo:tag`, least recently used first). */
+  | { type: 'ReportNodeImages'; images: string[] }
   | { type: 'SetNodeReadiness'; status: NodeReadiness; reason?: string; message?: string }
   /**
    * A user's PUT/PATCH of the whole Node (kubectl label / taint / cordon /
@@ -89,6 +92,11 @@ export const decideNode = (cmd: NodeCommand, current: Node | undefined, ctx: Com
       return [{ type: 'NodeLeft', data: {} }];
     case 'ReregisterNode':
       return [{ type: 'NodeReregistered', data: {} }];
+    case 'ReportNodeImages': {
+      // Recorded when the list the node shows changes (a use that only reorders the cache changes nothing visible).
+      const listed = (names: readonly string[]) => nodeImagesOf(names);
+      return jsonEqual(listed(cmd.images), current.status?.images ?? []) ? [] : [{ type: 'NodeImagesChanged', data: { images: cmd.images } }];
+    }
     case 'SetNodeReadiness': {
       const conditions = current.status?.conditions ?? [];
       const ready = conditions.find((c) => c.type === 'Ready');

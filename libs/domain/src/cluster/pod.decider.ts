@@ -36,6 +36,8 @@ export type PodCommand =
       annotations?: Record<string, string>;
       expectedUid?: string;
       expectedResourceVersion?: string;
+      /** A kubelet's: per container, its image pull's ms or null (already present), recorded with its observation (`KubeletObservation.pulls`). */
+      pulls?: (number | null)[];
     }
   | { type: 'SetPodLabels'; labels: Record<string, string>; expectedResourceVersion?: string }
   | { type: 'SetPodOwner'; ownerReference: OwnerReference | null; expectedUid?: string }
@@ -111,7 +113,7 @@ export const decidePod = (cmd: PodCommand, current: Pod | undefined, ctx: Comman
       const metadata = metadataEvents(cmd, current);
       if (jsonEqual(cmd.status, current.status)) return metadata;
       // A kubelet's report is recorded as what it observed when the status rebuilds from that exactly.
-      const kubelet = observedByKubelet(current, cmd.status);
+      const kubelet = observedByKubelet(current, cmd.status, cmd.pulls);
       // The same report again, on a pod whose status also holds the scheduler's fields the fold keeps.
       if (kubelet && jsonEqual(keptFromScheduler(current.status, cmd.status), current.status)) return metadata;
       return [{ type: 'PodStatusReported', data: kubelet ? { kubelet } : { status: cmd.status } }, ...metadata];

@@ -19,6 +19,13 @@ export function upcastNodeJoinedV2(data: unknown): unknown {
   return { ...d, simulated: { ...d.simulated, capacity: { ...LEGACY_NODE_SIZE } } };
 }
 
+/** A v2 PodStatusReported as v3: a kubelet observation folds with the ids its kubelet gave then. */
+export function upcastPodStatusReportedV2(data: unknown): unknown {
+  const d = data as { kubelet?: Record<string, unknown> };
+  if (!d?.kubelet) return data;
+  return { ...d, kubelet: { ...d.kubelet, legacy: true } };
+}
+
 export const EVENT_UPCASTERS: readonly EventUpcaster[] = [
   // v2 records a daemon pod as a DaemonPodRef; a v1 pod is the v2 whole form (`{ pod }`), kept as is:
   // rebuilding a reference would need the DaemonSet version, which an upcaster (one event) cannot see.
@@ -26,6 +33,8 @@ export const EVENT_UPCASTERS: readonly EventUpcaster[] = [
   // v2 records a kubelet's report as a KubeletObservation; a v1 status is the v2 whole form (`{ status }`).
   { type: 'PodStatusReported', fromVersion: 1, upcast: (data) => data },
   // v2 records the status fields that changed; a v1 status is the v2 whole form (`{ status }`).
+  // v3 gives a kubelet's report runtime ids (imageID repo@sha256, 64-hex containerID); a v2 one keeps the ids of then.
+  { type: 'PodStatusReported', fromVersion: 2, upcast: upcastPodStatusReportedV2 },
   { type: 'DaemonSetStatusChanged', fromVersion: 1, upcast: (data) => data },
   // v2 records a simulated kubelet's node as its index; a v1 node is the v2 whole form (`{ node }`).
   { type: 'NodeJoined', fromVersion: 1, upcast: (data) => data },

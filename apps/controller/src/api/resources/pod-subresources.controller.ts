@@ -35,6 +35,18 @@ export const containerLog = (pod: Pod, container: string): LogLine[] => {
 };
 
 /**
+ * A log line's timestamp as the kubelet writes it with `timestamps=true`:
+ * RFC 3339 with nine fixed fraction digits (pkg/kubelet/kuberuntime/logs,
+ * timeFormatOut = RFC3339NanoFixed), e.g. `2026-12-03T08:49:37.123456789Z`.
+ */
+export const logTimestamp = (iso: string): string => {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(iso);
+  if (!m) return iso;
+  const zone = m[3] === '+00:00' || m[3] === '-00:00' ? 'Z' : m[3];
+  return `${m[1]}.${(m[2] ?? '').padEnd(9, '0')}${zone}`;
+};
+
+/**
  * `GET …/pods/<name>/log` (`kubectl logs`, also `kubectl logs ds/<name>`):
  * `container`, `timestamps`, `tailLines`, `follow` (until the pod stops or
  * goes) as the kubelet serves them, with upstream's 400s for an ambiguous or
@@ -81,7 +93,7 @@ export class PodSubresourcesController {
     }
     const timestamps = queryString(q, 'timestamps') === 'true';
     const tail = queryString(q, 'tailLines');
-    const format = (l: LogLine) => `${timestamps ? `${l.at} ` : ''}${l.text}\n`;
+    const format = (l: LogLine) => `${timestamps ? `${logTimestamp(l.at)} ` : ''}${l.text}\n`;
     const all = containerLog(pod, container);
     const lines = tail !== undefined && /^\d+$/.test(tail) ? (Number(tail) === 0 ? [] : all.slice(-Number(tail))) : all;
     res.statusCode = 200;
