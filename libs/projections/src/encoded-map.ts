@@ -14,14 +14,13 @@ const texts = new WeakMap<object, string>();
 export const jsonTextOf = (o: object): string | undefined => texts.get(o);
 
 /**
- * The JSON text of `o`, serialised once per object: the next snapshot writes
- * the pods no event changed since the last one without serialising them again.
+ * The JSON text of `o`: the text it was parsed from when there is one, else
+ * serialised now. Not kept: a live cluster's pods as text would cost as much
+ * memory again as the pods (about 2.5 KB each), for snapshots that come at
+ * most once per half the cluster's objects in events (README "Planning at
+ * scale"), where serialising them again costs O(1) per event.
  */
-export const jsonText = (o: object): string => {
-  let text = texts.get(o);
-  if (text === undefined) texts.set(o, (text = JSON.stringify(o)));
-  return text;
-};
+export const jsonText = (o: object): string => texts.get(o) ?? JSON.stringify(o);
 
 /**
  * One object not parsed yet, as its JSON text or that text's UTF-8 bytes (a

@@ -82,7 +82,9 @@ interface Facts {
   readonly claimed: readonly Pod[];
   readonly adopt: readonly string[];
   readonly release: readonly string[];
-  /** Set for a node that exists. */
+  /** Manage creates its pod. */
+  readonly create: boolean;
+  /** Manage's verdict when it deletes, records an event or waits for a backoff (a node that exists). */
   readonly manage?: NodeManagePlan;
   /** Unbound pods aimed at a node that is gone. */
   readonly orphaned: readonly PodDeletion[];
@@ -109,10 +111,13 @@ interface Context {
   readonly backoff: FailedPodBackoff;
 }
 
+/** The empty list every node without such things shares. */
+const NONE: readonly never[] = Object.freeze([]);
+
 const claimsOf = (ds: DaemonSet, pods: readonly Pod[], matches: LabelSelectorMatcher): Pick<Facts, 'claimed' | 'adopt' | 'release'> => {
-  if (pods.length === 0) return { claimed: [], adopt: [], release: [] };
+  if (pods.length === 0) return { claimed: NONE, adopt: NONE, release: NONE };
   const claim = claimPods(ds, pods, matches);
-  if (claim.adopt.length === 0 && claim.release.length === 0) return { claimed: claim.owned, adopt: [], release: [] };
+  if (claim.adopt.length === 0 && claim.release.length === 0) return { claimed: claim.owned, adopt: NONE, release: NONE };
   const adopted = new Set(claim.adopt);
   return {
     claimed: claim.owned.map((p) => (adopted.has(p) ? withAdoption(p, ds) : p)),
@@ -127,18 +132,21 @@ const factsOf = (ctx: Context, target: string, node: Node | undefined, claims: P
   let daemonPods: Pod[] | undefined;
   if (target !== NO_TARGET) for (const pod of claimed) if (!(isPodTerminal(pod) && isPodDeleting(pod))) (daemonPods ??= []).push(pod);
   const eligibility: NodeEligibility | undefined = node && nodeShouldRunDaemonPod(node, ctx.ds);
-  const manage = eligibility && manageNode(ctx, ctx.surge, target, eligibility, daemonPods, ctx.backoff);
+  const plan = eligibility && manageNode(ctx, ctx.surge, target, eligibility, daemonPods, ctx.backoff);
+  // Kept only when it does something beyond a create (most nodes: nothing, or a create).
+  const manage = plan && (plan.deletions.length > 0 || plan.events.length > 0 || plan.requeueAfterMs !== undefined) ? plan : undefined;
   const inWalk = target !== NO_TARGET && (daemonPods !== undefined || eligibility?.shouldRun === true);
   const availableAt = nextAvailableAt(claimed, ctx.minReadySeconds, ctx.now);
   const failed = daemonPods?.some((p) => p.status?.phase === 'Failed' && !isPodDeleting(p)) ?? false;
   return {
     node,
     ...claims,
+    create: plan?.create === true,
     ...(manage ? { manage } : {}),
-    orphaned: !node && daemonPods ? orphanedNodeDeletions(target, daemonPods) : [],
+    orphaned: !node && daemonPods ? orphanedNodeDeletions(target, daemonPods) : NONE,
     ...(inWalk ? { noSurge: noSurgeClass(ctx, target, daemonPods ?? []), surge: surgeClass(ctx, target, eligibility, daemonPods ?? []) } : {}),
     ...(eligibility ? { share: nodeStatusShare(ctx, eligibility.shouldRun, daemonPods) } : {}),
-    hashes: [...liveHashes(claimed)],
+    hashes: claimed.length ? [...liveHashes(claimed)] : NONE,
     ...(availableAt !== undefined ? { availableAt } : {}),
     volatile: availableAt !== undefined || failed,
   };
@@ -367,7 +375,7 @@ export class IncrementalPlanner {
     }
     for (const [target, claimed] of pods) {
       const before = this.facts.get(target);
-      this.put(target, factsOf(ctx, target, before?.node, { claimed, adopt: before?.adopt ?? [], release: before?.release ?? [] }));
+      this.put(target, factsOf(ctx, target, before?.node, { claimed, adopt: before?.adopt ?? NONE, release: before?.release ?? NONE }));
       this.touched.add(target);
     }
   }
@@ -379,7 +387,7 @@ export class IncrementalPlanner {
       this.facts.set(target, f);
       this.count(f, 1);
     } else this.facts.delete(target);
-    this.needsPod.set(target, f?.manage?.create === true);
+    this.needsPod.set(target, f?.create === true);
     this.manageActs.set(target, f?.manage !== undefined && (f.manage.deletions.length > 0 || f.manage.events.length > 0));
     this.orphanedActs.set(target, (f?.orphaned.length ?? 0) > 0);
     this.claimActs.set(target, f !== undefined && (f.adopt.length > 0 || f.release.length > 0));

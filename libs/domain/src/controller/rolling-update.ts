@@ -130,11 +130,14 @@ export type NoSurgeClass =
   | { readonly kind: 'fine' | 'unavailable' }
   | { readonly kind: 'replace' | 'candidate'; readonly deletion: PodDeletion };
 
+const FINE: NoSurgeClass = { kind: 'fine' };
+const UNAVAILABLE: NoSurgeClass = { kind: 'unavailable' };
+
 export const noSurgeClass = (view: Pick<SyncView, 'hash' | 'generation' | 'minReadySeconds' | 'now'>, node: string, pods: readonly Pod[]): NoSurgeClass => {
   const { ok, newPod, oldPod } = splitNode(view, pods);
   // Excess pods (manage prunes), nothing running, or old + new on the node.
-  if (!ok || (oldPod === undefined) === (newPod === undefined)) return { kind: 'unavailable' };
-  if (newPod !== undefined) return { kind: isPodAvailable(newPod, view.minReadySeconds, view.now) ? 'fine' : 'unavailable' };
+  if (!ok || (oldPod === undefined) === (newPod === undefined)) return UNAVAILABLE;
+  if (newPod !== undefined) return isPodAvailable(newPod, view.minReadySeconds, view.now) ? FINE : UNAVAILABLE;
   const deletion: PodDeletion = { name: oldPod!.metadata.name ?? '', nodeName: node, reason: 'rolling-update' };
   return { kind: isPodAvailable(oldPod!, view.minReadySeconds, view.now) ? 'candidate' : 'replace', deletion };
 };
@@ -156,6 +159,11 @@ export type SurgeClass = {
   | { readonly kind: 'delete' | 'should-not-run'; readonly deletion: PodDeletion }
 );
 
+// Shared: the incremental planner keeps a class per node.
+const SURGING: SurgeClass = { surging: true, available: false, kind: 'none' };
+const NONE: SurgeClass = { surging: false, available: false, kind: 'none' };
+const NONE_AVAILABLE: SurgeClass = { surging: false, available: true, kind: 'none' };
+
 export const surgeClass = (
   view: Pick<SyncView, 'hash' | 'generation' | 'minReadySeconds' | 'now'>,
   node: string,
@@ -164,9 +172,9 @@ export const surgeClass = (
 ): SurgeClass => {
   const available = (pod: Pod) => isPodAvailable(pod, view.minReadySeconds, view.now);
   const { ok, newPod, oldPod } = splitNode(view, pods);
-  if (!ok) return { surging: true, available: false, kind: 'none' };
+  if (!ok) return SURGING;
   const avail = oldPod !== undefined ? available(oldPod) : newPod !== undefined && available(newPod);
-  if (oldPod === undefined) return { surging: false, available: avail, kind: 'none' };
+  if (oldPod === undefined) return avail ? NONE_AVAILABLE : NONE;
   const deletion: PodDeletion = { name: oldPod.metadata.name ?? '', nodeName: node, reason: 'rolling-update' };
   if (newPod !== undefined) {
     return available(newPod) ? { surging: false, available: avail, kind: 'delete', deletion: { ...deletion, reason: 'surge-replaced' } } : { surging: true, available: avail, kind: 'none' };

@@ -33,19 +33,25 @@ const NO_SHARE: NodeStatusShare = { desired: 0, current: 0, misscheduled: 0, rea
 /** A node's share: a desired node is represented by its oldest pod (so a node mid-surge shows the old pod). */
 export const nodeStatusShare = (view: Pick<SyncView, 'hash' | 'generation' | 'minReadySeconds' | 'now'>, shouldRun: boolean, pods: readonly Pod[] | undefined): NodeStatusShare => {
   const n = pods?.length ?? 0;
-  if (!shouldRun) return n > 0 ? { ...NO_SHARE, misscheduled: 1 } : NO_SHARE;
-  if (n === 0) return { ...NO_SHARE, desired: 1 };
+  if (!shouldRun) return n > 0 ? MISSCHEDULED : NO_SHARE;
+  if (n === 0) return DESIRED_ONLY;
   const pod = n === 1 ? pods![0] : [...pods!].sort(compareDaemonPods)[0];
   const ready = isPodReady(pod);
-  return {
-    ...NO_SHARE,
-    desired: 1,
-    current: 1,
-    ready: ready ? 1 : 0,
-    available: ready && isPodAvailable(pod, view.minReadySeconds, view.now) ? 1 : 0,
-    updated: isPodUpdated(pod, view.hash, view.generation) ? 1 : 0,
-  };
+  const available = ready && isPodAvailable(pod, view.minReadySeconds, view.now);
+  // One shared object per combination: the incremental planner keeps a share per node.
+  return RUNNING[(ready ? 1 : 0) + (available ? 2 : 0) + (isPodUpdated(pod, view.hash, view.generation) ? 4 : 0)];
 };
+
+const MISSCHEDULED: NodeStatusShare = { ...NO_SHARE, misscheduled: 1 };
+const DESIRED_ONLY: NodeStatusShare = { ...NO_SHARE, desired: 1 };
+const RUNNING: readonly NodeStatusShare[] = Array.from({ length: 8 }, (_, bits) => ({
+  ...NO_SHARE,
+  desired: 1,
+  current: 1,
+  ready: bits & 1,
+  available: (bits >> 1) & 1,
+  updated: (bits >> 2) & 1,
+}));
 
 /** The counters from the sums of the nodes' shares. */
 export const countersOf = (sum: NodeStatusShare): StatusCounters => ({
