@@ -1,5 +1,6 @@
 import { goJsonMarshal } from '@daemonledger/domain/controller/go-json';
 import { jsonTextOf } from '@daemonledger/projections';
+import { GO_OMITEMPTY, goShaped } from '../wire/go-omitempty';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -17,10 +18,9 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export const wireJson = (value: unknown): string => {
   const raw: string[] = [];
   const text = JSON.stringify(value, function (this: unknown, key: string, v: unknown) {
-    if (key === 'spec' && isRecord(this) && this.kind === 'DaemonSet' && isRecord(v) && isRecord(v.template)) {
-      const metadata = isRecord(v.template.metadata) ? v.template.metadata : {};
-      if (metadata.creationTimestamp === undefined) return { ...v, template: { ...v.template, metadata: { creationTimestamp: null, ...metadata } } };
-    }
+    // An object of a served kind: the keys Go's omitempty leaves out are dropped (go-omitempty.ts).
+    if (isRecord(v) && typeof v.kind === 'string' && typeof v.apiVersion === 'string' && GO_OMITEMPTY[v.kind]) v = goShaped(v);
+    if (key === 'spec' && isRecord(this) && this.kind === 'DaemonSet' && isRecord(v) && isRecord(v.template)) return goTemplate(v);
     if (key === 'data' && isRecord(this) && this.kind === 'ControllerRevision' && v !== undefined && typeof v !== 'string') {
       raw.push(goJsonMarshal(v));
       return `\u0000raw:${raw.length - 1}\u0000`;
@@ -32,11 +32,41 @@ export const wireJson = (value: unknown): string => {
 };
 
 /**
- * Whether an object's plain JSON text may differ from its wire JSON: only
- * a DaemonSet's pod template and a ControllerRevision's data are rewritten,
- * and their text shows it (compact JSON writes `"key":` only for keys).
+ * A DaemonSet spec's template as Go marshals a PodTemplateSpec: metadata's
+ * zero creationTimestamp is `null`, and every container has `resources`
+ * (ResourceRequirements is a struct: `omitempty` never drops it, so a stored
+ * template always prints `resources: {}`; revision data carries it too).
  */
-const mayBeRewritten = (text: string) => text.includes('"template":') || text.includes('"kind":"ControllerRevision"');
+const goTemplate = (spec: Record<string, unknown>): Record<string, unknown> => {
+  const template = spec.template as Record<string, unknown>;
+  const metadata = isRecord(template.metadata) ? template.metadata : {};
+  const podSpec = isRecord(template.spec) ? template.spec : undefined;
+  const withResources = (list: unknown) =>
+    Array.isArray(list) && list.some((c) => isRecord(c) && c.resources === undefined) ? list.map((c) => (isRecord(c) && c.resources === undefined ? { ...c, resources: {} } : c)) : list;
+  const containers = withResources(podSpec?.containers);
+  const initContainers = withResources(podSpec?.initContainers);
+  if (metadata.creationTimestamp !== undefined && containers === podSpec?.containers && initContainers === podSpec?.initContainers) return spec;
+  return {
+    ...spec,
+    template: {
+      ...template,
+      metadata: metadata.creationTimestamp === undefined ? { creationTimestamp: null, ...metadata } : metadata,
+      ...(podSpec ? { spec: { ...podSpec, containers, ...(initContainers ? { initContainers } : {}) } } : {}),
+    },
+  };
+};
+
+/**
+ * Whether an object's plain JSON text may differ from its wire JSON: a
+ * DaemonSet's pod template and a ControllerRevision's data are rewritten,
+ * and objects of the kinds whose zero-valued omitempty fields are dropped
+ * (except pods, whose lists are spliced text: their writers store them as Go
+ * prints them). The text shows it (compact JSON writes `"key":` only for keys).
+ */
+const SHAPED_KINDS = Object.keys(GO_OMITEMPTY)
+  .filter((k) => k !== 'Pod')
+  .map((k) => `"kind":"${k}"`);
+const mayBeRewritten = (text: string) => text.includes('"template":') || SHAPED_KINDS.some((k) => text.includes(k));
 
 /** One list item's wire JSON: its known text (restored from a snapshot, unchanged since) or its plain JSON when the wire form is the same, else wireJson. */
 const itemJson = (item: object | string): string => {
