@@ -3,7 +3,7 @@ import { checkPreconditions } from '../api/preconditions';
 import { NODES } from '../api/status';
 import { DomainError } from '../errors';
 import { jsonEqual } from './equality';
-import { simulatedNodeRef } from './simulated-node';
+import { simulatedNodeRef, stampConditionTimes } from './simulated-node';
 import type { NodeEvent } from './events';
 import type { CommandContext } from './daemon-set.decider';
 
@@ -79,8 +79,9 @@ export const decideNode = (cmd: NodeCommand, current: Node | undefined, ctx: Com
     }
     const { resourceVersion: _rv, ...meta } = cmd.node.metadata;
     const node: Node = { ...cmd.node, metadata: { ...meta, uid: ctx.newUid, creationTimestamp: ctx.now } };
-    // A simulated kubelet's node is recorded as its index when it rebuilds from that exactly.
-    const simulated = simulatedNodeRef(node);
+    // A simulated kubelet's node is recorded as its index when it rebuilds from that exactly; its
+    // kubelet stamped the conditions it registered with (the whole form is recorded as given).
+    const simulated = simulatedNodeRef(stampConditionTimes(node, ctx.now));
     return [{ type: 'NodeJoined', data: simulated ? { simulated } : { node } }];
   }
   if (!current) throw notFound();
@@ -96,7 +97,9 @@ export const decideNode = (cmd: NodeCommand, current: Node | undefined, ctx: Com
       const next: NodeCondition = {
         type: 'Ready',
         status: cmd.status,
-        lastHeartbeatTime: ctx.now,
+        // Unknown is the node lifecycle controller's verdict that no heartbeat came: the last one stays
+        // (nodelifecycle tryUpdateNodeHealth changes only status, reason, message and transition time).
+        lastHeartbeatTime: cmd.status === 'Unknown' ? (ready?.lastHeartbeatTime ?? ctx.now) : ctx.now,
         lastTransitionTime: ctx.now,
         reason: cmd.reason ?? (cmd.status === 'True' ? 'KubeletReady' : cmd.status === 'False' ? 'KubeletNotReady' : 'NodeStatusUnknown'),
         message: cmd.message ?? (cmd.status === 'True' ? 'kubelet is posting ready status' : cmd.status === 'False' ? 'container runtime is down' : 'Kubelet stopped posting node status.'),
