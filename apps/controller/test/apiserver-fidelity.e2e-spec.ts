@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { goShaped } from '../src/api/wire/go-omitempty';
 import { type ApiHarness, kubectlExpecting, MANIFESTS, startApiHarness } from './api-harness';
 
 /**
@@ -55,6 +56,15 @@ describe('kubectl sees objects as a real API server leaves them', () => {
     expect(yaml).toContain('maxSurge: 0');
     expect(await ok(['apply', '-f', join(MANIFESTS, 'nginx-ds.yaml')])).toBe('daemonset.apps/nginx-ds unchanged\n');
     expect((await json(['get', 'ds', 'nginx-ds'])).metadata.generation).toBe(1);
+  });
+
+  it('lists spliced as stored text (pods, events) hold nothing Go’s omitempty would drop; nor do nodes and revisions', async () => {
+    for (const path of ['/api/v1/pods', '/api/v1/events', '/api/v1/nodes', '/apis/apps/v1/controllerrevisions', '/apis/apps/v1/daemonsets']) {
+      const { items } = (await h.raw(path)).json<{ items: { kind?: string }[] }>();
+      expect(items.length).toBeGreaterThan(0);
+      const kind = path.endsWith('pods') ? 'Pod' : path.endsWith('events') ? 'Event' : path.endsWith('nodes') ? 'Node' : path.endsWith('daemonsets') ? 'DaemonSet' : 'ControllerRevision';
+      for (const item of items) expect(goShaped({ ...item, kind })).toEqual({ ...item, kind });
+    }
   });
 
   it('describe node: conditions in the kubelet’s order with heartbeat and transition times, and the node’s Lease', async () => {
