@@ -1,6 +1,6 @@
 import type { Node } from '../api/types';
 import type { StoredObject } from '../kinds/kind-def';
-import { nodeLeaseRenewIntervalMs, planLeaseRenewals, simulatedNodeLease, type NodeHeartbeat, type NodeLeaseView } from './node-leases';
+import { nodeLeaseRenewIntervalMs, planLeaseRenewals, simulatedNodeLease, withKubeletHeartbeat, type NodeHeartbeat, type NodeLeaseView } from './node-leases';
 
 const aNode = (name: string): Node => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, uid: `uid-${name}` }, spec: {} });
 const hb = (nodeName: string, renewTime: string, o: Partial<NodeHeartbeat> = {}): NodeHeartbeat => ({ nodeName, holderIdentity: nodeName, renewTime, leaseDurationSeconds: 40, ...o });
@@ -113,5 +113,35 @@ describe('the Lease of a simulated kubelet in this process (derived, never writt
   it('a node marked Unknown (its kubelet stopped) renews no more: the last tick before its last heartbeat', () => {
     const unknown = node({ status: 'Unknown', lastHeartbeatTime: '2026-12-02T11:05:07Z' });
     expect((lease(unknown, joined + 3_600_000).spec as { renewTime: string }).renewTime).toBe('2026-12-02T11:05:00.000000Z');
+  });
+});
+
+describe('a simulated kubelet’s periodic status reports (derived at read time)', () => {
+  const at = (t: string) => Date.parse(t);
+  const node = (status: 'True' | 'Unknown'): Node => ({
+    ...aNode('node-0'),
+    status: {
+      conditions: [
+        { type: 'MemoryPressure', status: 'False', lastHeartbeatTime: '2026-12-02T11:00:00Z', lastTransitionTime: '2026-12-02T11:00:00Z' },
+        { type: 'Ready', status, lastHeartbeatTime: '2026-12-02T11:00:00Z', lastTransitionTime: '2026-12-02T11:00:00Z' },
+      ],
+    },
+  });
+  const heartbeats = (n: Node) => n.status?.conditions?.map((c) => c.lastHeartbeatTime);
+
+  it('every 5 minutes (nodeStatusReportFrequency) each condition’s heartbeat moves to the last report; transitions stay', () => {
+    const later = withKubeletHeartbeat(node('True'), at('2026-12-02T11:12:34Z'));
+    expect(heartbeats(later)).toEqual(['2026-12-02T11:10:00Z', '2026-12-02T11:10:00Z']);
+    expect(later.status?.conditions?.map((c) => c.lastTransitionTime)).toEqual(['2026-12-02T11:00:00Z', '2026-12-02T11:00:00Z']);
+  });
+
+  it('before the first report is due, the node is the one recorded (same object)', () => {
+    const n = node('True');
+    expect(withKubeletHeartbeat(n, at('2026-12-02T11:04:59Z'))).toBe(n);
+  });
+
+  it('a node marked Unknown (its kubelet stopped) reports nothing', () => {
+    const n = node('Unknown');
+    expect(withKubeletHeartbeat(n, at('2026-12-02T12:00:00Z'))).toBe(n);
   });
 });

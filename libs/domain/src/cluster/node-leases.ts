@@ -158,3 +158,23 @@ const leaseUid = (nodeUid: string): string => {
   const hex = (salt: string) => fnv1a32String(`lease\u0000${salt}\u0000${nodeUid}`).toString(16).padStart(8, '0');
   return `${hex('a')}-${hex('b').slice(0, 4)}-${hex('c').slice(0, 4)}-${hex('d').slice(0, 4)}-${hex('e')}${hex('f').slice(0, 4)}`;
 };
+
+/** Upstream kubelet's `nodeStatusReportFrequency` default: with a Lease, it posts an unchanged status this often. */
+export const NODE_STATUS_REPORT_FREQUENCY_MS = 5 * 60_000;
+
+/**
+ * A simulated in-process kubelet's node as its periodic status posts would
+ * leave it, derived at read time like its Lease: every condition's
+ * `lastHeartbeatTime` is the last report tick (every 5 minutes from the
+ * last recorded heartbeat) at or before `now`. A node marked Unknown gets
+ * no report (its kubelet stopped): unchanged. The log records only real
+ * changes (joining, readiness, taints...), never the unchanged reports.
+ */
+export const withKubeletHeartbeat = (node: Node, now: number, reportFrequencyMs = NODE_STATUS_REPORT_FREQUENCY_MS): Node => {
+  const conditions = node.status?.conditions;
+  if (!conditions?.length || conditions.some((c) => c.status === 'Unknown')) return node;
+  const last = Math.max(...conditions.map((c) => (c.lastHeartbeatTime ? Date.parse(c.lastHeartbeatTime) : Number.NaN)).filter((t) => !Number.isNaN(t)));
+  if (!Number.isFinite(last) || now - last < reportFrequencyMs) return node;
+  const tick = new Date(last + Math.floor((now - last) / reportFrequencyMs) * reportFrequencyMs).toISOString().replace(/\.\d+Z$/, 'Z');
+  return { ...node, status: { ...node.status, conditions: conditions.map((c) => ({ ...c, lastHeartbeatTime: tick })) } };
+};

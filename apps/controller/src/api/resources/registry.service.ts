@@ -7,7 +7,7 @@ import { DAEMON_SETS } from './daemon-sets.resource';
 import { ENDPOINT_SLICES_RESOURCE, ENDPOINTS_RESOURCE, EVENTS_RESOURCE, REPLICASETS_RESOURCE } from './derived.resources';
 import { SECRET_SEALER, type SecretSealer } from '../../infrastructure/secret-sealer.port';
 import { storedResources } from './stored.resources';
-import { NODES_RESOURCE } from './nodes.resource';
+import { nodesResource } from './nodes.resource';
 import { PODS_RESOURCE } from './pods.resource';
 import type { ResourceDef } from './resource-def';
 import { ROLLOUTS_RESOURCE } from './rollouts.resource';
@@ -25,14 +25,14 @@ export class ResourceRegistry implements OnApplicationBootstrap {
     @Inject(CLOCK) clock: Clock,
     nodeAgents: NodeAgents,
   ) {
-    // Embedded mode: the fleet's kubelets run here, their node Leases are derived (stored.resources.ts).
+    // Embedded mode: the fleet's kubelets run here, their node Leases (stored.resources.ts) and periodic status reports (nodes.resource.ts) are derived.
     const simulatedLeases = () => (nodeAgents.attached ? { now: clock.now().getTime(), leaseDurationSeconds: nodeAgents.leaseDurationSeconds } : undefined);
     this.all = [
       DAEMON_SETS,
       CONTROLLER_REVISIONS_RESOURCE,
       REPLICASETS_RESOURCE,
       PODS_RESOURCE,
-      NODES_RESOURCE,
+      nodesResource(simulatedLeases),
       ...storedResources({ createdAt: () => this.createdAt, sealer, simulatedLeases }),
       EVENTS_RESOURCE,
       ENDPOINTS_RESOURCE,
