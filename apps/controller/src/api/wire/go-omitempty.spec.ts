@@ -95,6 +95,25 @@ const tables: [kind: string, apiVersion: string, rows: Row[]][] = [
     ],
   ],
   [
+    'Service',
+    'v1',
+    [
+      ['spec.selector', {}, false],
+      ['spec.externalIPs', [], false],
+      ['spec.publishNotReadyAddresses', false, false],
+      ['spec.healthCheckNodePort', 0, false],
+      ['spec.allocateLoadBalancerNodePorts', false, true],
+      ['spec.internalTrafficPolicy', 'Cluster', true],
+      ['status.loadBalancer', {}, true],
+    ],
+  ],
+  ['ConfigMap', 'v1', [['data', {}, false], ['binaryData', {}, false], ['immutable', false, true]]],
+  ['Secret', 'v1', [['data', {}, false], ['type', '', false], ['immutable', false, true]]],
+  ['ServiceAccount', 'v1', [['secrets', [], false], ['automountServiceAccountToken', false, true]]],
+  ['Namespace', 'v1', [['spec.finalizers', [], false], ['status.phase', '', false]]],
+  ['PriorityClass', 'scheduling.k8s.io/v1', [['value', 0, true], ['globalDefault', false, false], ['description', '', false]]],
+  ['Lease', 'coordination.k8s.io/v1', [['spec.leaseTransitions', 0, true], ['spec.holderIdentity', null, false], ['spec.renewTime', null, false]]],
+  [
     'ControllerRevision',
     'apps/v1',
     [
@@ -130,11 +149,13 @@ describe('the fields Go prints whatever their value', () => {
   it('list items are shaped as single objects are', () => {
     const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' }, spec: { unschedulable: false } };
     expect(JSON.parse(wireJsonList({ apiVersion: 'v1', kind: 'NodeList', metadata: {} }, [node])).items[0].spec).toEqual({});
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', labels: {} }, data: {} };
+    expect(JSON.parse(wireJsonList({ apiVersion: 'v1', kind: 'ConfigMapList', metadata: {} }, [cm])).items[0]).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } });
   });
 
   it('a struct is never dropped, even empty; an object of another kind is left alone', () => {
     expect(omitEmpty({ status: {} }, { status: { phase: true } })).toEqual({ status: {} });
-    const other = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x', labels: {} } };
+    const other = { apiVersion: 'v1', kind: 'Unknown', metadata: { name: 'x', labels: {} } };
     expect(goShaped(other)).toBe(other);
   });
 

@@ -76,12 +76,44 @@ const EVENT: Rules = {
 
 const CONTROLLER_REVISION: Rules = { metadata: OBJECT_META };
 
+/** ServiceSpec/ServicePort: `port` has no omitempty, `targetPort` is an IntOrString struct (printed even as 0). */
+const SERVICE: Rules = {
+  metadata: OBJECT_META,
+  spec: {
+    ports: { name: true, protocol: true, appProtocol: 'ptr', nodePort: true },
+    selector: true, clusterIP: true, clusterIPs: true, type: true, externalIPs: true, sessionAffinity: true, loadBalancerIP: true,
+    loadBalancerSourceRanges: true, externalName: true, externalTrafficPolicy: true, healthCheckNodePort: true, publishNotReadyAddresses: true,
+    sessionAffinityConfig: 'ptr', ipFamilies: true, ipFamilyPolicy: 'ptr', allocateLoadBalancerNodePorts: 'ptr', loadBalancerClass: 'ptr',
+    internalTrafficPolicy: 'ptr', trafficDistribution: 'ptr',
+  },
+  status: { conditions: CONDITION },
+};
+
+const CONFIG_MAP: Rules = { metadata: OBJECT_META, immutable: 'ptr', data: true, binaryData: true };
+const SECRET: Rules = { metadata: OBJECT_META, immutable: 'ptr', data: true, stringData: true, type: true };
+const SERVICE_ACCOUNT: Rules = { metadata: OBJECT_META, secrets: true, imagePullSecrets: true, automountServiceAccountToken: 'ptr' };
+const NAMESPACE: Rules = { metadata: OBJECT_META, spec: { finalizers: true }, status: { phase: true, conditions: CONDITION } };
+/** `value` has no omitempty (0 is printed). */
+const PRIORITY_CLASS: Rules = { metadata: OBJECT_META, globalDefault: true, description: true, preemptionPolicy: 'ptr' };
+/** Every LeaseSpec field is a pointer: only a null is dropped. */
+const LEASE: Rules = {
+  metadata: OBJECT_META,
+  spec: { holderIdentity: 'ptr', leaseDurationSeconds: 'ptr', acquireTime: 'ptr', renewTime: 'ptr', leaseTransitions: 'ptr', strategy: 'ptr', preferredHolder: 'ptr' },
+};
+
 export const GO_OMITEMPTY: Readonly<Record<string, Rules>> = {
   DaemonSet: DAEMON_SET,
   Pod: POD,
   Node: NODE,
   Event: EVENT,
   ControllerRevision: CONTROLLER_REVISION,
+  Service: SERVICE,
+  ConfigMap: CONFIG_MAP,
+  Secret: SECRET,
+  ServiceAccount: SERVICE_ACCOUNT,
+  Namespace: NAMESPACE,
+  PriorityClass: PRIORITY_CLASS,
+  Lease: LEASE,
 };
 
 /** `value` with the keys Go would leave out removed (a new object where anything is dropped; `value` itself when nothing is). */
