@@ -14,9 +14,9 @@
  * rebuilds daemon pods stay pure and agree on it.
  */
 import { fnv1a32String, SAFE_ALPHABET } from '../controller/hash';
+import { DEFAULT_SERVICE_ACCOUNT } from '../kinds/namespace-lifecycle';
 import type { Container, Pod, PodSpec, Volume } from './types';
 
-export const DEFAULT_SERVICE_ACCOUNT = 'default';
 /** `ServiceAccountVolumeName` + "-": the prefix of the token volume's name. */
 export const SERVICE_ACCOUNT_VOLUME_PREFIX = 'kube-api-access-';
 /** `DefaultAPITokenMountPath`. */

@@ -16,6 +16,15 @@ export const ACTORS = {
 } as const;
 
 /**
+ * Who makes each object every cluster has (planControlPlaneObjects): the
+ * ServiceAccount controller its `default` ServiceAccounts, the root CA
+ * publisher (pkg/controller/certificates/rootcacertpublisher) the
+ * `kube-root-ca.crt` ConfigMaps, the API server itself `default/kubernetes`.
+ */
+export const controlPlaneActor = (kind: 'serviceaccount' | 'configmap' | 'service'): string =>
+  kind === 'serviceaccount' ? 'service-account-controller' : kind === 'configmap' ? 'root-ca-cert-publisher' : 'kube-apiserver';
+
+/**
  * The actor of one event that a command of `commandActor` appended. A
  * command's events are credited to its sender, except where one command here
  * does what two components do upstream: a daemon pod the DaemonSet

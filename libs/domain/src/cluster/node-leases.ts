@@ -8,7 +8,7 @@
  */
 import type { Node } from '../api/types';
 import { isDomainError } from '../errors';
-import { fnv1a32String } from '../controller/hash';
+import { stableUid } from '../kinds/stable-uid';
 import { LEASE_KIND, NODE_LEASE_NAMESPACE, formatMicroTime, parseMicroTime, type LeaseSpec } from '../kinds/lease';
 import type { StoredObject } from '../kinds/kind-def';
 import type { ObjectCommand } from '../kinds/object.decider';
@@ -144,7 +144,7 @@ export const simulatedNodeLease = (node: Node, now: number, leaseDurationSeconds
     metadata: {
       name,
       namespace: NODE_LEASE_NAMESPACE,
-      ...(node.metadata.uid ? { uid: leaseUid(node.metadata.uid) } : {}),
+      ...(node.metadata.uid ? { uid: stableUid(`lease/${NODE_LEASE_NAMESPACE}/${node.metadata.uid}`) } : {}),
       ...(node.metadata.resourceVersion ? { resourceVersion: node.metadata.resourceVersion } : {}),
       creationTimestamp: node.metadata.creationTimestamp,
       ...(node.metadata.uid ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid }] } : {}),
@@ -153,11 +153,6 @@ export const simulatedNodeLease = (node: Node, now: number, leaseDurationSeconds
   };
 };
 
-/** A uid for the derived Lease: stable, uuid-shaped, from FNV-1a of the node's uid (so distinct from it). */
-const leaseUid = (nodeUid: string): string => {
-  const hex = (salt: string) => fnv1a32String(`lease\u0000${salt}\u0000${nodeUid}`).toString(16).padStart(8, '0');
-  return `${hex('a')}-${hex('b').slice(0, 4)}-${hex('c').slice(0, 4)}-${hex('d').slice(0, 4)}-${hex('e')}${hex('f').slice(0, 4)}`;
-};
 
 /** Upstream kubelet's `nodeStatusReportFrequency` default: with a Lease, it posts an unchanged status this often. */
 export const NODE_STATUS_REPORT_FREQUENCY_MS = 5 * 60_000;
