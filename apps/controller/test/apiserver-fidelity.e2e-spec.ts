@@ -38,6 +38,13 @@ describe('kubectl sees objects as a real API server leaves them', () => {
     expect(pod.spec.containers[0].volumeMounts).toContainEqual({ mountPath: TOKEN_PATH, name: volume.name, readOnly: true });
   });
 
+  it('describe pod shows the token volume as upstream’s describer does (protobuf round trip included)', async () => {
+    const [name] = (await ok(['get', 'pods', '-l', 'app=nginx-ds', '-o', 'name'])).trim().split('\n');
+    const out = await ok(['describe', name]);
+    expect(out).toMatch(/Mounts:\n\s+\/var\/run\/secrets\/kubernetes\.io\/serviceaccount from kube-api-access-[a-z0-9]{5} \(ro\)/);
+    expect(out).toMatch(/Volumes:\n {2}kube-api-access-[a-z0-9]{5}:\n {4}Type: +Projected \(a volume that contains injected data from multiple sources\)\n {4}TokenExpirationSeconds: +3607\n {4}ConfigMapName: +kube-root-ca\.crt/);
+  });
+
   it('a pod created with kubectl gets the same, and applying its manifest again changes nothing', async () => {
     const manifest = h.file('web.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  nodeName: node-0\n  containers:\n  - name: web\n    image: nginx:1.25\n');
     expect(await ok(['apply', '-f', manifest])).toBe('pod/web created\n');
