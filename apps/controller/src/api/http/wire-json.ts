@@ -1,6 +1,6 @@
 import { goJsonMarshal } from '@daemonledger/domain/controller/go-json';
 import { jsonTextOf } from '@daemonledger/projections';
-import { GO_OMITEMPTY, goShaped } from '../wire/go-omitempty';
+import { GO_OMITEMPTY, goShaped, goTemplate } from '../wire/go-omitempty';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -29,31 +29,6 @@ export const wireJson = (value: unknown): string => {
   });
   if (!raw.length) return text;
   return text.replace(/"\\u0000raw:(\d+)\\u0000"/g, (_m, i: string) => raw[Number(i)]);
-};
-
-/**
- * A DaemonSet spec's template as Go marshals a PodTemplateSpec: metadata's
- * zero creationTimestamp is `null`, and every container has `resources`
- * (ResourceRequirements is a struct: `omitempty` never drops it, so a stored
- * template always prints `resources: {}`; revision data carries it too).
- */
-const goTemplate = (spec: Record<string, unknown>): Record<string, unknown> => {
-  const template = spec.template as Record<string, unknown>;
-  const metadata = isRecord(template.metadata) ? template.metadata : {};
-  const podSpec = isRecord(template.spec) ? template.spec : undefined;
-  const withResources = (list: unknown) =>
-    Array.isArray(list) && list.some((c) => isRecord(c) && c.resources === undefined) ? list.map((c) => (isRecord(c) && c.resources === undefined ? { ...c, resources: {} } : c)) : list;
-  const containers = withResources(podSpec?.containers);
-  const initContainers = withResources(podSpec?.initContainers);
-  if (metadata.creationTimestamp !== undefined && containers === podSpec?.containers && initContainers === podSpec?.initContainers) return spec;
-  return {
-    ...spec,
-    template: {
-      ...template,
-      metadata: metadata.creationTimestamp === undefined ? { creationTimestamp: null, ...metadata } : metadata,
-      ...(podSpec ? { spec: { ...podSpec, containers, ...(initContainers ? { initContainers } : {}) } } : {}),
-    },
-  };
 };
 
 /**

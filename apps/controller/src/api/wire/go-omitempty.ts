@@ -152,3 +152,40 @@ export const goShaped = <T>(obj: T): T => {
   const rules = isRecord(obj) && typeof obj.kind === 'string' ? GO_OMITEMPTY[obj.kind] : undefined;
   return rules ? omitEmpty(obj, rules) : obj;
 };
+
+/**
+ * A DaemonSet spec's template as Go marshals a PodTemplateSpec: metadata's
+ * zero creationTimestamp is `null`, and every container has `resources`
+ * (ResourceRequirements is a struct: `omitempty` never drops it, so a stored
+ * template always prints `resources: {}`; revision data carries it too).
+ */
+export const goTemplate = (spec: Record<string, unknown>): Record<string, unknown> => {
+  const template = spec.template as Record<string, unknown>;
+  const metadata = isRecord(template.metadata) ? template.metadata : {};
+  const podSpec = isRecord(template.spec) ? template.spec : undefined;
+  const withResources = (list: unknown) =>
+    Array.isArray(list) && list.some((c) => isRecord(c) && c.resources === undefined) ? list.map((c) => (isRecord(c) && c.resources === undefined ? { ...c, resources: {} } : c)) : list;
+  const containers = withResources(podSpec?.containers);
+  const initContainers = withResources(podSpec?.initContainers);
+  if (metadata.creationTimestamp !== undefined && containers === podSpec?.containers && initContainers === podSpec?.initContainers) return spec;
+  return {
+    ...spec,
+    template: {
+      ...template,
+      metadata: metadata.creationTimestamp === undefined ? { creationTimestamp: null, ...metadata } : metadata,
+      ...(podSpec ? { spec: { ...podSpec, containers, ...(initContainers ? { initContainers } : {}) } } : {}),
+    },
+  };
+};
+
+/**
+ * An object as the API server's Go struct carries it, for encoders that
+ * write structs rather than JSON text (protobuf): omitempty applied, and a
+ * DaemonSet's template with what Go always has (`goTemplate`). List items too.
+ */
+export const goObject = <T>(obj: T): T => {
+  if (!isRecord(obj)) return obj;
+  if (Array.isArray(obj.items)) return { ...obj, items: obj.items.map(goObject) } as T;
+  const shaped = goShaped(obj) as Json;
+  return (shaped.kind === 'DaemonSet' && isRecord(shaped.spec) && isRecord(shaped.spec.template) ? { ...shaped, spec: goTemplate(shaped.spec) } : shaped) as T;
+};
