@@ -3,7 +3,8 @@ import { checkPreconditions } from '../api/preconditions';
 import { NODES } from '../api/status';
 import { DomainError } from '../errors';
 import { jsonEqual } from './equality';
-import { simulatedNodeRef, stampConditionTimes } from './simulated-node';
+import { KUBELET_NODE_CONDITIONS, simulatedNodeRef, stampConditionTimes } from './simulated-node';
+import { NODE_STATUS_UNKNOWN_MESSAGE, NODE_STATUS_UNKNOWN_REASON } from './node-lifecycle';
 import type { NodeEvent } from './events';
 import type { CommandContext } from './daemon-set.decider';
 
@@ -67,6 +68,24 @@ const readinessTaints = (status: NodeReadiness, now: string): Taint[] => {
   ];
 };
 
+/**
+ * The pressure conditions as readiness changes them. Unknown (no heartbeat:
+ * nodelifecycle `tryUpdateNodeHealth`) turns each kubelet condition the node
+ * has Unknown as well, its last heartbeat kept; True (its kubelet posts
+ * again) brings those back as the kubelet posts them (no pressure). Other
+ * conditions, and False (the kubelet itself reports not ready), are left alone.
+ */
+const withPressure = (conditions: NodeCondition[], status: NodeReadiness, now: string): NodeCondition[] =>
+  conditions.map((c) => {
+    const posted = KUBELET_NODE_CONDITIONS.find((k) => k.type === c.type);
+    if (!posted) return c;
+    if (status === 'Unknown' && c.status !== 'Unknown') {
+      return { ...c, status: 'Unknown', lastTransitionTime: now, reason: NODE_STATUS_UNKNOWN_REASON, message: NODE_STATUS_UNKNOWN_MESSAGE };
+    }
+    if (status === 'True' && c.status === 'Unknown') return { ...posted, lastHeartbeatTime: now, lastTransitionTime: now };
+    return c;
+  });
+
 const withoutKeys = (taints: Taint[] | undefined, keys: string[]) => (taints ?? []).filter((t) => !keys.includes(t.key));
 
 export const decideNode = (cmd: NodeCommand, current: Node | undefined, ctx: CommandContext): NodeEvent[] => {
@@ -108,7 +127,7 @@ export const decideNode = (cmd: NodeCommand, current: Node | undefined, ctx: Com
       return [
         {
           type: 'NodeConditionChanged',
-          data: { conditions: [...conditions.filter((c) => c.type !== 'Ready'), next], taints },
+          data: { conditions: [...withPressure(conditions.filter((c) => c.type !== 'Ready'), cmd.status, ctx.now), next], taints },
         },
       ];
     }

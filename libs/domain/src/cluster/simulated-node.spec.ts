@@ -107,3 +107,25 @@ describe('the node lifecycle controller marking a node Unknown (nodelifecycle tr
     expect([ready.status, ready.lastHeartbeatTime, ready.lastTransitionTime]).toEqual(['Unknown', '2026-12-02T09:00:00Z', '2026-12-02T09:10:00Z']);
   });
 });
+
+describe('readiness and the pressure conditions (nodelifecycle tryUpdateNodeHealth)', () => {
+  const node = fold(join(simulatedNode(2)));
+  const apply = (n: Node, status: 'True' | 'Unknown', now: string) => evolveNode(n, decideNode({ type: 'SetNodeReadiness', status }, n, { now, newUid: 'x' })[0], '2')!;
+  const unknown = apply(node, 'Unknown', '2026-12-02T09:10:00Z');
+
+  it('Unknown turns every kubelet condition Unknown, "Kubelet stopped posting node status.", heartbeats kept', () => {
+    expect(unknown.status?.conditions?.map((c) => [c.type, c.status, c.reason, c.lastHeartbeatTime, c.lastTransitionTime])).toEqual(
+      ['MemoryPressure', 'DiskPressure', 'PIDPressure', 'Ready'].map((t) => [t, 'Unknown', 'NodeStatusUnknown', '2026-12-02T09:00:00Z', '2026-12-02T09:10:00Z']),
+    );
+  });
+
+  it('back to True: the kubelet posts them again, no pressure, in its order', () => {
+    const back = apply(unknown, 'True', '2026-12-02T09:20:00Z');
+    expect(back.status?.conditions?.map((c) => [c.type, c.status, c.reason, c.lastHeartbeatTime])).toEqual([
+      ['MemoryPressure', 'False', 'KubeletHasSufficientMemory', '2026-12-02T09:20:00Z'],
+      ['DiskPressure', 'False', 'KubeletHasNoDiskPressure', '2026-12-02T09:20:00Z'],
+      ['PIDPressure', 'False', 'KubeletHasSufficientPID', '2026-12-02T09:20:00Z'],
+      ['Ready', 'True', 'KubeletReady', '2026-12-02T09:20:00Z'],
+    ]);
+  });
+});

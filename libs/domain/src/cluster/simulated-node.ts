@@ -76,7 +76,7 @@ export const registeredNodeStatus = (node: Node, size: NodeSize): NonNullable<No
  * DiskPressure, PIDPressure, then Ready), without their times: the
  * registering kubelet stamps those (`stampConditionTimes`).
  */
-const KUBELET_CONDITIONS: NodeCondition[] = [
+export const KUBELET_NODE_CONDITIONS: readonly NodeCondition[] = [
   { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
   { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
   { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
@@ -84,7 +84,7 @@ const KUBELET_CONDITIONS: NodeCondition[] = [
 ];
 
 /** What simulated nodes looked like before NodeJoined v4: Ready first, no times, no daemonEndpoints (old logs rebuild these). */
-const V3_CONDITIONS: NodeCondition[] = [KUBELET_CONDITIONS[3], ...KUBELET_CONDITIONS.slice(0, 3)];
+const V3_CONDITIONS: NodeCondition[] = [KUBELET_NODE_CONDITIONS[3], ...KUBELET_NODE_CONDITIONS.slice(0, 3)];
 
 /** The kubelet's port, as a kubelet reports it in `status.daemonEndpoints` (`--port`, 10250). */
 export const KUBELET_PORT = 10250;
@@ -127,7 +127,7 @@ export const simulatedNode = (i: number, extraLabels: Record<string, string> = {
     spec: { podCIDR: `10.${244 - (i >> 8)}.${i & 255}.0/24`, podCIDRs: [`10.${244 - (i >> 8)}.${i & 255}.0/24`] },
     status: {
       ...machineResources(size),
-      conditions: layout === 'v3' ? V3_CONDITIONS : KUBELET_CONDITIONS,
+      conditions: [...(layout === 'v3' ? V3_CONDITIONS : KUBELET_NODE_CONDITIONS)],
       addresses: [
         { type: 'InternalIP', address: `10.0.${hi}.${lo}` },
         { type: 'Hostname', address: name },
