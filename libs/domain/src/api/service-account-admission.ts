@@ -75,7 +75,9 @@ export const withServiceAccount = (spec: PodSpec, seed: string): PodSpec => {
   return out;
 };
 
-/** The seed a pod's token volume is named from: its namespace and name (or generateName). */
-export const serviceAccountSeed = (pod: Pod): string => `${pod.metadata.namespace ?? ''}/${pod.metadata.name || pod.metadata.generateName || ''}`;
+/** The seed a pod's token volume is named from: its namespace and name (the same for API-created and daemon pods). */
+export const tokenVolumeSeed = (namespace: string | undefined, name: string): string => `${namespace ?? ''}/${name}`;
+
+const serviceAccountSeed = (pod: Pod): string => tokenVolumeSeed(pod.metadata.namespace, pod.metadata.name || pod.metadata.generateName || '');
 
 export const admitServiceAccount = (pod: Pod): Pod => ({ ...pod, spec: withServiceAccount(pod.spec, serviceAccountSeed(pod)) });

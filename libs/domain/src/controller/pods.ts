@@ -3,7 +3,7 @@
  * "updated" (§5.4), ordering, IntOrString scaling and deterministic names.
  */
 import { applyPodOnlyDefaults } from '../api/defaults';
-import { withServiceAccount } from '../api/service-account-admission';
+import { tokenVolumeSeed, withServiceAccount } from '../api/service-account-admission';
 import type { DaemonSet, IntOrString, OwnerReference, Pod, PodSpec } from '../api/types';
 import { DomainError } from '../errors';
 import { fnv1a32String, SAFE_ALPHABET } from './hash';
@@ -104,11 +104,11 @@ export const newDaemonPod = (ds: DaemonSet, nodeName: string, args: NewDaemonPod
 /**
  * What the API server's create adds to a daemon pod that depends on its name:
  * the ServiceAccount plugin's token volume (named from the pod's namespace and
- * name, as `serviceAccountSeed` names an API-created pod's). Priority is
+ * name, as an API-created pod's is: `tokenVolumeSeed`). Priority is
  * resolved by the caller (it needs the cluster's classes).
  */
 export const admitDaemonPodSpec = (spec: PodSpec, namespace: string | undefined, name: string): PodSpec =>
-  withServiceAccount(spec, `${namespace ?? ''}/${name}`);
+  withServiceAccount(spec, tokenVolumeSeed(namespace, name));
 
 /**
  * `newDaemonPod` without the name-dependent admission: the template's pod,
