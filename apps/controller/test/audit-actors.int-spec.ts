@@ -50,6 +50,11 @@ describe('a rollout’s audit, event by event', () => {
       expect({ type, known: type in EXPECTED }).toEqual({ type, known: true });
       for (const actor of actors) expect({ type, actor }).toEqual({ type, actor: expect.stringMatching(EXPECTED[type]) });
     }
+    // The node-by-node view (kubectl ledger audit --rollout N) credits its steps the same way.
+    const steps = rollouts.flatMap((r) => r.view().nodes().flatMap((n) => n.steps));
+    expect(steps.filter((st) => st.step === 'Scheduled').map((st) => st.actor)).toEqual(expect.arrayContaining(['default-scheduler']));
+    expect(new Set(steps.filter((st) => st.step === 'Scheduled').map((st) => st.actor))).toEqual(new Set(['default-scheduler']));
+    expect(new Set(steps.filter((st) => st.step === 'NewPodCreated').map((st) => st.actor))).toEqual(new Set(['daemonset-controller']));
     // The log itself records it so (not only the audit's reading of it).
     const bound = (await h.store.readAll({ maxCount: 100_000 })).filter((e) => e.type === 'PodBound');
     expect(bound.length).toBeGreaterThan(0);
