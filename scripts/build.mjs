@@ -13,6 +13,7 @@
 //   changed output is written to a temporary file and renamed over the old one,
 //   unchanged outputs are left alone, and only outputs without a source are removed.
 import { transformFile } from '@swc/core';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   closeSync,
@@ -33,6 +34,8 @@ const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8'));
 const out = join(root, 'dist');
 const lockFile = join(out, '.build.lock');
 const stampFile = join(out, '.build-stamp');
+// What the server's GET /version reports of its build (apps/controller/src/build-info.ts reads it); never in git (dist/ is ignored).
+const buildInfoFile = join(out, 'build-info.json');
 const quiet = process.argv.includes('--quiet');
 
 const walk = (dir, keep) =>
@@ -145,6 +148,32 @@ const swcOptions = {
   },
 };
 
+/** `git rev-parse HEAD` and the tree state (tracked files changed or not) of this checkout; {} without git or a checkout. */
+const gitInfo = () => {
+  const git = (args) => execFileSync('git', args, { cwd: root, encoding: 'utf8', timeout: 5_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    const gitCommit = git(['rev-parse', 'HEAD']);
+    if (!/^[0-9a-f]{40,64}$/.test(gitCommit)) return {};
+    return { gitCommit, gitTreeState: git(['status', '--porcelain', '--untracked-files=no']) === '' ? 'clean' : 'dirty' };
+  } catch {
+    return {};
+  }
+};
+
+/**
+ * dist/build-info.json: the build date is when the outputs last changed (a
+ * build that found dist up to date keeps the date it had), the commit and
+ * tree state are the checkout's now. Without git they are left out.
+ */
+const writeBuildInfo = (rebuilt) => {
+  let previous = {};
+  try {
+    previous = JSON.parse(readFileSync(buildInfoFile, 'utf8'));
+  } catch {}
+  const buildDate = !rebuilt && typeof previous.buildDate === 'string' ? previous.buildDate : new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  writeIfChanged(buildInfoFile, JSON.stringify({ buildDate, ...gitInfo() }, null, 2) + '\n');
+};
+
 const build = async () => {
   const files = ['apps', 'libs'].flatMap((top) => walk(join(root, top), isSource)).sort();
   const data = ['apps', 'libs'].flatMap((top) => walk(join(root, top), isData)).sort();
@@ -163,6 +192,7 @@ const build = async () => {
   for (const file of data) outputs.set(join(out, relative(root, file)), file);
   const complete = () => [...outputs.keys()].every((t) => t.endsWith('.map') || existsSync(t));
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp && complete()) {
+    writeBuildInfo(false);
     return `dist is up to date (${files.length} files)`;
   }
 
@@ -188,6 +218,7 @@ const build = async () => {
     }
   }
   writeIfChanged(stampFile, stamp);
+  writeBuildInfo(changed + removed > 0);
   return `built ${files.length} files into ${relative(process.cwd(), out) || '.'} (${changed} outputs written, ${removed} stale removed)`;
 };
 

@@ -32,6 +32,7 @@ describe('readAtPositions', () => {
 
   it('makes an audit entry with object, actor and a typed detail', async () => {
     const [e] = await store.readAll({ fromPosition: 6, maxCount: 1 });
-    expect(auditEntry(e)).toEqual({ position: 7, time: '2026-12-01T10:00:00.000Z', actor: 'daemonset-controller', object: 'pod/p7', event: 'PodBound', detail: 'to node-7' });
+    // Recorded by the DaemonSet controller's CreatePod (as logs before issue 14 did): credited to the scheduler that binds upstream.
+    expect(auditEntry(e)).toEqual({ position: 7, time: '2026-12-01T10:00:00.000Z', actor: 'default-scheduler', object: 'pod/p7', event: 'PodBound', detail: 'to node-7' });
   });
 });

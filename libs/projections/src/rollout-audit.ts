@@ -1,3 +1,4 @@
+import { eventActor } from '@daemonledger/domain/cluster/actors';
 import { parseStreamId } from '@daemonledger/domain/cluster/streams';
 import type { EventStore, RecordedEvent } from '@daemonledger/event-store/event-store.port';
 import { eventSummary, type SummarySources } from './event-summary';
@@ -52,7 +53,8 @@ export const auditEntry = (e: RecordedEvent, sources?: SummarySources): AuditEnt
   return {
     position: e.position,
     time: e.metadata.wallTime ?? e.recordedAt,
-    actor: e.metadata.actor ?? '',
+    // Logs written before events were credited one by one (actors.ts) name the command's sender: credited the same way here.
+    actor: eventActor(e.type, e.metadata.actor ?? ''),
     object: ref ? `${ref.kind}/${ref.name}` : e.streamId,
     event: e.type,
     detail: eventSummary(e, sources),

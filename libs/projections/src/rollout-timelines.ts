@@ -1,4 +1,5 @@
 import type { DaemonSet, Pod, PodStatus } from '@daemonledger/domain/api/types';
+import { eventActor } from '@daemonledger/domain/cluster/actors';
 import type { ClusterEvent, RolloutEvent } from '@daemonledger/domain/cluster/events';
 import { parseStreamId } from '@daemonledger/domain/cluster/streams';
 import { CONTROLLER_REVISION_HASH_LABEL, controllerOf, podTargetNode } from '@daemonledger/domain/controller';
@@ -262,7 +263,9 @@ const podFact = (e: RecordedEvent, ev: ClusterEvent, pod: Pod | undefined, time:
     const node = pod.spec.nodeName || podTargetNode(pod);
     if (!node) return undefined;
     const hash = pod.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] ?? '';
-    return { kind, node, pod: pod.metadata.name ?? '', hash, position: e.position, time, actor: e.metadata.actor, message, status } as PodFact;
+    // Credited as actors.ts credits events (logs from before it name the DaemonSet controller for a binding at creation).
+    const actor = e.metadata.actor === undefined ? undefined : eventActor(e.type, e.metadata.actor);
+    return { kind, node, pod: pod.metadata.name ?? '', hash, position: e.position, time, actor, message, status } as PodFact;
   };
   switch (ev.type) {
     case 'PodCreated':

@@ -16,7 +16,7 @@ const inflateAsync = promisify(inflate);
  * are ignored and rebuilt. Event schema versions and the list of parts are
  * part of the version already, so those changes need no bump.
  */
-export const FOLD_VERSION = 5; // 3: stored kinds (the objects part); 4: text parts (pods) stored as framed lines of JSON, not a JSON array of strings; 5: rollout timelines one line per rollout
+export const FOLD_VERSION = 6; // 3: stored kinds (the objects part); 4: text parts (pods) stored as framed lines of JSON, not a JSON array of strings; 5: rollout timelines one line per rollout; 6: daemon pods rebuilt with admission's additions (service account token volume, pod defaults)
 
 const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 12);
 

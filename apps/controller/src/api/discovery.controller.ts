@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import type { Request, Response } from './http/express-types';
 import { DomainError } from '@daemonledger/domain';
+import { buildInfo } from '../build-info';
 import { sendJson, sendText } from './http/respond';
 import { OPENAPI_V2_PROTOBUF, openApiV2Document, wantsOpenApiV2Protobuf } from './wire/openapi-v2';
 import { aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions, negotiateDiscovery, openApiV3Response, openApiV3Root, versionInfo } from './wire';
@@ -12,7 +13,7 @@ const notFound = () => new DomainError('NotFound', 'the server could not find th
 export class DiscoveryController {
   @Get('version')
   version(@Res() res: Response) {
-    sendJson(res, 200, versionInfo());
+    sendJson(res, 200, versionInfo(buildInfo()));
   }
 
   @Get('api')

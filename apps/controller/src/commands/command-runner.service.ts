@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CommandContext } from '@daemonledger/domain/cluster/daemon-set.decider';
+import { eventActor } from '@daemonledger/domain/cluster/actors';
 import { EVENT_SCHEMA_VERSIONS, type ClusterEventType } from '@daemonledger/domain/cluster/events';
 import { DomainError, isDomainError } from '@daemonledger/domain/errors';
 import type { AppendRequest, EventMetadata, EventStore } from '@daemonledger/event-store/event-store.port';
@@ -150,7 +151,13 @@ export class CommandRunner {
         const metadata = this.metadata(d.meta, d.meta.commandId ?? commandId, wallTime);
         requests.push({
           streamId: d.streamId,
-          events: events.map((e, k) => ({ id: (k === 0 && eventIdOf(d.meta.messageId)) || this.ids.uuid(), type: e.type, schemaVersion: schemaVersionOf(e.type), data: e.data, metadata })),
+          events: events.map((e, k) => ({
+            id: (k === 0 && eventIdOf(d.meta.messageId)) || this.ids.uuid(),
+            type: e.type,
+            schemaVersion: schemaVersionOf(e.type),
+            data: e.data,
+            metadata: metadataOf(metadata, e.type),
+          })),
           expectedRevision: this.state.view.expectedRevision(d.streamId),
         });
         owners.push(i);
@@ -187,6 +194,12 @@ export class CommandRunner {
     }
   }
 }
+
+/** The event's metadata: the command's, credited to the component upstream names for this event (actors.ts). */
+const metadataOf = (metadata: EventMetadata, type: string): EventMetadata => {
+  const actor = eventActor(type, metadata.actor ?? '');
+  return actor === (metadata.actor ?? '') ? metadata : { ...metadata, actor };
+};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

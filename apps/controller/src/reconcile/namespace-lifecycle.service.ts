@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { controlPlaneActor } from '@daemonledger/domain/cluster/actors';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus, EventsHandler, type IEventHandler } from '@nestjs/cqrs';
@@ -22,7 +23,6 @@ import { CaughtUp, Recorded } from '../projections/recorded';
 import { LeadershipResync } from './leadership-resync.service';
 
 const NAMESPACE_CONTROLLER = { actor: 'namespace-controller', fenced: true };
-const CONTROL_PLANE = { actor: 'control-plane', fenced: true };
 /** Where the API server's certificate (its own CA) is kept (api/auth/credentials.ts writes it). */
 const TLS_CERT_FILE = 'apiserver.crt';
 
@@ -151,9 +151,10 @@ export class NamespaceLifecycle implements IEventHandler<Recorded | CaughtUp | L
 
   private controlPlaneCommand(step: ControlPlaneStep) {
     const { namespace = '', name = '' } = step.object.metadata;
+    const meta = { actor: controlPlaneActor(step.kind), fenced: true };
     return step.type === 'Create'
-      ? new ObjectCommandMsg(step.kind, namespace, name, { type: 'CreateObject', object: step.object }, CONTROL_PLANE)
-      : new ObjectCommandMsg(step.kind, namespace, name, { type: 'UpdateObject', object: step.object, expectedResourceVersion: step.object.metadata.resourceVersion }, CONTROL_PLANE);
+      ? new ObjectCommandMsg(step.kind, namespace, name, { type: 'CreateObject', object: step.object }, meta)
+      : new ObjectCommandMsg(step.kind, namespace, name, { type: 'UpdateObject', object: step.object, expectedResourceVersion: step.object.metadata.resourceVersion }, meta);
   }
 
   private caCert(): string {

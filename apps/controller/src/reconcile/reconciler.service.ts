@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ACTORS } from '@daemonledger/domain/cluster/actors';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { DaemonSet, Pod } from '@daemonledger/domain/api/types';
 import {
@@ -33,7 +34,7 @@ import { schedulingCluster } from '../scheduling/scheduling-cluster';
 import { RolloutTracker } from './rollout-tracker.service';
 import { WorkQueue } from './work-queue';
 
-const CONTROLLER = 'daemonset-controller';
+const CONTROLLER = ACTORS.daemonSetController;
 
 /**
  * The fast path: a daemon pod that names the default scheduler and fits on

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { ACTORS } from '@daemonledger/domain/cluster/actors';
 import { CommandBus, EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import type { Pod } from '@daemonledger/domain/api/types';
 import { awaitsDefaultScheduler, schedulingCommands, schedulingOrder } from '@daemonledger/domain/cluster/scheduling-attempt';
@@ -14,7 +15,7 @@ import { LeadershipResync } from '../reconcile/leadership-resync.service';
 import { WorkQueue } from '../reconcile/work-queue';
 import { schedulingCluster, terminal } from './scheduling-cluster';
 
-const SCHEDULER: CommandMeta = { actor: 'default-scheduler', fenced: true };
+const SCHEDULER: CommandMeta = { actor: ACTORS.scheduler, fenced: true };
 
 /** Node events after which a pending pod may fit where it did not (room, labels, taints, cordon, readiness). */
 const NODE_CHANGES = new Set(['NodeJoined', 'NodeLabelsChanged', 'NodeStatusReported', 'NodeTaintsChanged', 'NodeConditionChanged', 'NodeUncordoned']);

@@ -17,6 +17,7 @@ import { validateObjectMeta, validateObjectMetaUpdate } from './validation/meta'
 import { validatePodSpec } from './validation/pod-spec';
 import type { FieldError } from './field-errors';
 import { admitPodPriority, type PriorityClassLookup } from '../kinds/priority-class';
+import { admitServiceAccount } from './service-account-admission';
 
 /** Deep equality on JSON values, insensitive to key order (Go's semantic DeepEqual on decoded objects). */
 export const canonicalJson = (v: unknown): string =>
@@ -55,12 +56,14 @@ export const validatePod = (pod: Pod): FieldError[] => [
 ];
 
 /**
- * Pods get the template defaults plus the pod-only ones, then their priority
- * from `priorityClasses` (the Priority admission plugin, which upstream runs
- * before validation: an unknown class is a 403 whatever else is wrong).
+ * Pods get the template defaults plus the pod-only ones, then what the
+ * admission chain adds: the service account and its token volume
+ * (service-account-admission.ts) and their priority from `priorityClasses`
+ * (the Priority admission plugin, which upstream runs before validation: an
+ * unknown class is a 403 whatever else is wrong).
  */
 export const admitPodCreate = (input: Pod, priorityClasses: PriorityClassLookup): Pod => {
-  const pod = admitPodPriority(defaultPod(input), priorityClasses);
+  const pod = admitPodPriority(admitServiceAccount(defaultPod(input)), priorityClasses);
   const errs = validatePod(pod);
   return errs.length ? fail(pod, 'Pod', '', errs) : pod;
 };

@@ -50,12 +50,15 @@ export const defaultPodSpec = (spec: PodSpec): PodSpec => {
  * SetDefaults_Pod: the extra defaults only real pods get (not templates, so not
  * the hash): enableServiceLinks, requests copied from limits, and hostPort =
  * containerPort under hostNetwork (a template-time default only before v1.28).
+ * Each container also gets `resources: {}` when it has none: Go's
+ * `ResourceRequirements` is a struct, which `omitempty` never omits, so a
+ * real server prints it on every container of a stored pod.
  */
 export const defaultPod = (pod: Pod): Pod => ({ ...pod, spec: applyPodOnlyDefaults(defaultPodSpec(pod.spec)) });
 
 export const applyPodOnlyDefaults = (spec: PodSpec): PodSpec => {
   const withPodDefaults = (c: Container): Container => {
-    let out = c;
+    let out = c.resources ? c : { ...c, resources: {} };
     const limits = c.resources?.limits;
     if (limits && Object.keys(limits).length) {
       const requests = { ...c.resources?.requests };

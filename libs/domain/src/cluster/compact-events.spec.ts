@@ -7,7 +7,7 @@ import { decideDaemonSet } from './daemon-set.decider';
 import { evolveDaemonSet, evolveNode, evolvePod, type PodFoldContext } from './evolve';
 import type { NodeEvent, PodEvent } from './events';
 import { decideNode } from './node.decider';
-import { simulatedNode } from './simulated-node';
+import { simulatedNode, stampConditionTimes } from './simulated-node';
 import { kubeletPodStatus, observedByKubelet, reportedPodState, type KubeletObservation } from './kubelet-status';
 import { decidePod } from './pod.decider';
 
@@ -101,7 +101,9 @@ describe('NodeJoined of a simulated kubelet', () => {
     const [joined] = join(node);
     expect(joined.data).toHaveProperty('simulated');
     expect(JSON.stringify(joined.data).length).toBeLessThan(140);
-    const [whole] = join(node).map((e) => ({ ...e, data: { node: { ...node, metadata: { ...node.metadata, uid: 'node-uid', creationTimestamp: '2026-11-22T09:00:00Z' } } } }));
+    // The whole form: the node as its kubelet registered it, conditions stamped with the join time.
+    const registered = stampConditionTimes({ ...node, metadata: { ...node.metadata, uid: 'node-uid', creationTimestamp: '2026-11-22T09:00:00Z' } }, '2026-11-22T09:00:00Z');
+    const [whole] = join(node).map((e) => ({ ...e, data: { node: registered } }));
     expect(JSON.stringify(evolveNode(undefined, joined, '3'))).toBe(JSON.stringify(evolveNode(undefined, whole as NodeEvent, '3')));
   });
 

@@ -51,7 +51,10 @@ describe('rebuildDaemonPod', () => {
     const a = rebuildDaemonPod(ref('node-0'), ds, 'a');
     const b = rebuildDaemonPod(ref('node-1'), ds, 'b');
     expect(a.metadata.labels).toBe(b.metadata.labels);
-    expect(a.spec.containers).toBe(b.spec.containers);
+    expect(a.spec.tolerations).toBe(b.spec.tolerations);
+    // Containers differ only by the token mount (its volume is named after the pod): the rest is shared.
+    expect(a.spec.containers[0].image).toBe(b.spec.containers[0].image);
+    expect(a.spec.containers[0].volumeMounts?.at(-1)?.name).not.toBe(b.spec.containers[0].volumeMounts?.at(-1)?.name);
     expect(a.spec.affinity).not.toBe(b.spec.affinity);
     expect(a.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0].matchFields?.[0].values).toEqual(['node-0']);
     expect(JSON.stringify(ds)).toBe(before);

@@ -1,5 +1,5 @@
 import type { DaemonSet, Pod } from '../api/types';
-import { newDaemonPod, pinToNode, podTargetNode } from '../controller/pods';
+import { admitDaemonPodSpec, daemonPodBeforeAdmission, pinToNode, podTargetNode } from '../controller/pods';
 import { toRfc3339 } from '../controller/time';
 import { parseTime } from '../controller/time';
 import { sameJson } from './equality';
@@ -61,7 +61,7 @@ const templatePod = (ds: DaemonSet, hash: string): Pod => {
   let byHash = templatePods.get(ds);
   if (!byHash) templatePods.set(ds, (byHash = new Map()));
   let pod = byHash.get(hash);
-  if (!pod) byHash.set(hash, (pod = newDaemonPod(ds, '', { name: '', uid: '', hash, now: 0 })));
+  if (!pod) byHash.set(hash, (pod = daemonPodBeforeAdmission(ds, '', { name: '', uid: '', hash, now: 0 })));
   return pod;
 };
 
@@ -75,7 +75,8 @@ const templatePod = (ds: DaemonSet, hash: string): Pod => {
  */
 export const rebuildDaemonPod = (ref: DaemonPodRef, ds: DaemonSet, podName: string): Pod => {
   const t = templatePod(ds, ref.hash);
-  const spec = { ...t.spec, affinity: pinToNode(ds.spec.template.spec.affinity, ref.node) };
+  // The name-dependent admission after pinning, as newDaemonPod applies it: the same key order.
+  const spec = admitDaemonPodSpec({ ...t.spec, affinity: pinToNode(ds.spec.template.spec.affinity, ref.node) }, ds.metadata.namespace, podName);
   return {
     ...t,
     metadata: { ...t.metadata, name: podName, uid: ref.uid, creationTimestamp: toRfc3339(parseTime(ref.created) ?? 0) },

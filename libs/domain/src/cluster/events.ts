@@ -445,7 +445,7 @@ export const EVENT_SCHEMA_VERSIONS: Record<ClusterEventType, number> = {
   PodDeleted: 1,
   PodUnschedulable: 1,
   PodNominated: 1,
-  NodeJoined: 3,
+  NodeJoined: 4,
   NodeLabelsChanged: 1,
   NodeAnnotationsChanged: 1,
   NodeStatusReported: 1,

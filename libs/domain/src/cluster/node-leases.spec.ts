@@ -1,6 +1,6 @@
 import type { Node } from '../api/types';
 import type { StoredObject } from '../kinds/kind-def';
-import { planLeaseRenewals, type NodeHeartbeat, type NodeLeaseView } from './node-leases';
+import { nodeLeaseRenewIntervalMs, planLeaseRenewals, simulatedNodeLease, withKubeletHeartbeat, type NodeHeartbeat, type NodeLeaseView } from './node-leases';
 
 const aNode = (name: string): Node => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, uid: `uid-${name}` }, spec: {} });
 const hb = (nodeName: string, renewTime: string, o: Partial<NodeHeartbeat> = {}): NodeHeartbeat => ({ nodeName, holderIdentity: nodeName, renewTime, leaseDurationSeconds: 40, ...o });
@@ -83,5 +83,65 @@ describe('heartbeats → node Leases', () => {
     const { writes, dropped } = planLeaseRenewals([hb('node-0', '2026-12-02T12:00:00Z', over)], view(['node-0']));
     expect(writes).toEqual([]);
     expect(dropped.map((d) => d.reason)).toEqual(['Invalid']);
+  });
+});
+
+describe('the Lease of a simulated kubelet in this process (derived, never written)', () => {
+  const joined = Date.parse('2026-12-02T11:00:00Z');
+  const node = (ready: { status: 'True' | 'Unknown'; lastHeartbeatTime: string }): Node => ({
+    ...aNode('node-0'),
+    metadata: { name: 'node-0', uid: 'aaaa-bbbb', resourceVersion: '5', creationTimestamp: '2026-12-02T11:00:00Z' },
+    status: { conditions: [{ type: 'Ready', reason: 'KubeletReady', ...ready }] },
+  });
+  const lease = (n: Node, now: number) => simulatedNodeLease(n, now, 40)!;
+
+  it('renews every quarter of its duration, as upstream’s kubelet does (10 s for 40 s)', () => expect(nodeLeaseRenewIntervalMs(40)).toBe(10_000));
+
+  it('is named after the node in kube-node-lease, held by it, owned by it, as old as it', () => {
+    const l = lease(node({ status: 'True', lastHeartbeatTime: '2026-12-02T11:00:00Z' }), joined);
+    expect(l.metadata).toMatchObject({ name: 'node-0', namespace: 'kube-node-lease', creationTimestamp: '2026-12-02T11:00:00Z', resourceVersion: '5', ownerReferences: [{ kind: 'Node', name: 'node-0', uid: 'aaaa-bbbb' }] });
+    expect(l.metadata.uid).not.toBe('aaaa-bbbb');
+    expect(l.spec).toEqual({ holderIdentity: 'node-0', leaseDurationSeconds: 40, renewTime: '2026-12-02T11:00:00.000000Z' });
+  });
+
+  it('renewTime is the last renewal tick at or before now (bounded: no write per renewal)', () => {
+    const ready = node({ status: 'True', lastHeartbeatTime: '2026-12-02T11:00:00Z' });
+    expect((lease(ready, joined + 25_000).spec as { renewTime: string }).renewTime).toBe('2026-12-02T11:00:20.000000Z');
+    expect((lease(ready, joined + 3_600_000).spec as { renewTime: string }).renewTime).toBe('2026-12-02T12:00:00.000000Z');
+  });
+
+  it('a node marked Unknown (its kubelet stopped) renews no more: the last tick before its last heartbeat', () => {
+    const unknown = node({ status: 'Unknown', lastHeartbeatTime: '2026-12-02T11:05:07Z' });
+    expect((lease(unknown, joined + 3_600_000).spec as { renewTime: string }).renewTime).toBe('2026-12-02T11:05:00.000000Z');
+  });
+});
+
+describe('a simulated kubelet’s periodic status reports (derived at read time)', () => {
+  const at = (t: string) => Date.parse(t);
+  const node = (status: 'True' | 'Unknown'): Node => ({
+    ...aNode('node-0'),
+    status: {
+      conditions: [
+        { type: 'MemoryPressure', status: 'False', lastHeartbeatTime: '2026-12-02T11:00:00Z', lastTransitionTime: '2026-12-02T11:00:00Z' },
+        { type: 'Ready', status, lastHeartbeatTime: '2026-12-02T11:00:00Z', lastTransitionTime: '2026-12-02T11:00:00Z' },
+      ],
+    },
+  });
+  const heartbeats = (n: Node) => n.status?.conditions?.map((c) => c.lastHeartbeatTime);
+
+  it('every 5 minutes (nodeStatusReportFrequency) each condition’s heartbeat moves to the last report; transitions stay', () => {
+    const later = withKubeletHeartbeat(node('True'), at('2026-12-02T11:12:34Z'));
+    expect(heartbeats(later)).toEqual(['2026-12-02T11:10:00Z', '2026-12-02T11:10:00Z']);
+    expect(later.status?.conditions?.map((c) => c.lastTransitionTime)).toEqual(['2026-12-02T11:00:00Z', '2026-12-02T11:00:00Z']);
+  });
+
+  it('before the first report is due, the node is the one recorded (same object)', () => {
+    const n = node('True');
+    expect(withKubeletHeartbeat(n, at('2026-12-02T11:04:59Z'))).toBe(n);
+  });
+
+  it('a node marked Unknown (its kubelet stopped) reports nothing', () => {
+    const n = node('Unknown');
+    expect(withKubeletHeartbeat(n, at('2026-12-02T12:00:00Z'))).toBe(n);
   });
 });

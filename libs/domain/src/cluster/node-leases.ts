@@ -8,6 +8,7 @@
  */
 import type { Node } from '../api/types';
 import { isDomainError } from '../errors';
+import { stableUid } from '../kinds/stable-uid';
 import { LEASE_KIND, NODE_LEASE_NAMESPACE, formatMicroTime, parseMicroTime, type LeaseSpec } from '../kinds/lease';
 import type { StoredObject } from '../kinds/kind-def';
 import type { ObjectCommand } from '../kinds/object.decider';
@@ -105,4 +106,70 @@ export const planLeaseRenewals = (heartbeats: readonly NodeHeartbeat[], view: No
     }
   }
   return { writes, dropped };
+};
+
+/**
+ * Upstream's kubelet renews its Lease every quarter of its duration
+ * (pkg/kubelet/nodelease: `renewInterval = leaseDuration × 0.25`).
+ */
+export const nodeLeaseRenewIntervalMs = (leaseDurationSeconds: number): number => (leaseDurationSeconds * 1000) / 4;
+
+/**
+ * The Lease a simulated kubelet running in this process holds, derived
+ * instead of written: `kubectl describe node` (its `Lease:` section) and
+ * `get leases -n kube-node-lease` read it, yet no renewal reaches the log.
+ * Recording one event per node every 10 s would make renewals most of the
+ * log and would let a 1000-node fleet flood it; the renewals of an
+ * in-process kubelet carry nothing the log does not know already (the node
+ * joined at a known time and its kubelet renews on a fixed period until the
+ * node is marked Unknown). So the Lease is a fold of the node: created with
+ * it, owned by it, held by the node's name, `renewTime` the last renewal
+ * tick (join time + k × interval) at or before `now`, or, once the node is
+ * Unknown (its kubelet stopped), the last tick before its last heartbeat.
+ * Its resourceVersion is the node's: it changes when the node does.
+ * `undefined` for a node without a creation time.
+ */
+export const simulatedNodeLease = (node: Node, now: number, leaseDurationSeconds: number): StoredObject | undefined => {
+  const name = node.metadata.name ?? '';
+  const joined = node.metadata.creationTimestamp ? Date.parse(node.metadata.creationTimestamp) : Number.NaN;
+  if (!name || Number.isNaN(joined)) return undefined;
+  const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
+  const lastHeartbeat = ready?.lastHeartbeatTime ? Date.parse(ready.lastHeartbeatTime) : Number.NaN;
+  const until = ready?.status === 'Unknown' && !Number.isNaN(lastHeartbeat) ? lastHeartbeat : now;
+  const interval = nodeLeaseRenewIntervalMs(leaseDurationSeconds);
+  const renewed = joined + Math.max(0, Math.floor((until - joined) / interval)) * interval;
+  return {
+    apiVersion: `${LEASE_KIND.group}/${LEASE_KIND.version}`,
+    kind: LEASE_KIND.kind,
+    metadata: {
+      name,
+      namespace: NODE_LEASE_NAMESPACE,
+      ...(node.metadata.uid ? { uid: stableUid(`lease/${NODE_LEASE_NAMESPACE}/${node.metadata.uid}`) } : {}),
+      ...(node.metadata.resourceVersion ? { resourceVersion: node.metadata.resourceVersion } : {}),
+      creationTimestamp: node.metadata.creationTimestamp,
+      ...(node.metadata.uid ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid }] } : {}),
+    },
+    spec: { holderIdentity: name, leaseDurationSeconds, renewTime: formatMicroTime(renewed * 1000) },
+  };
+};
+
+
+/** Upstream kubelet's `nodeStatusReportFrequency` default: with a Lease, it posts an unchanged status this often. */
+export const NODE_STATUS_REPORT_FREQUENCY_MS = 5 * 60_000;
+
+/**
+ * A simulated in-process kubelet's node as its periodic status posts would
+ * leave it, derived at read time like its Lease: every condition's
+ * `lastHeartbeatTime` is the last report tick (every 5 minutes from the
+ * last recorded heartbeat) at or before `now`. A node marked Unknown gets
+ * no report (its kubelet stopped): unchanged. The log records only real
+ * changes (joining, readiness, taints...), never the unchanged reports.
+ */
+export const withKubeletHeartbeat = (node: Node, now: number, reportFrequencyMs = NODE_STATUS_REPORT_FREQUENCY_MS): Node => {
+  const conditions = node.status?.conditions;
+  if (!conditions?.length || conditions.some((c) => c.status === 'Unknown')) return node;
+  const last = Math.max(...conditions.map((c) => (c.lastHeartbeatTime ? Date.parse(c.lastHeartbeatTime) : Number.NaN)).filter((t) => !Number.isNaN(t)));
+  if (!Number.isFinite(last) || now - last < reportFrequencyMs) return node;
+  const tick = new Date(last + Math.floor((now - last) / reportFrequencyMs) * reportFrequencyMs).toISOString().replace(/\.\d+Z$/, 'Z');
+  return { ...node, status: { ...node.status, conditions: conditions.map((c) => ({ ...c, lastHeartbeatTime: tick })) } };
 };

@@ -4,7 +4,8 @@ import { NODES } from '../api/status';
 import { DomainError } from '../errors';
 import { jsonEqual } from './equality';
 import { nodeImagesOf } from './kubelet-images';
-import { simulatedNodeRef } from './simulated-node';
+import { KUBELET_NODE_CONDITIONS, simulatedNodeRef, stampConditionTimes } from './simulated-node';
+import { NODE_STATUS_UNKNOWN_MESSAGE, NODE_STATUS_UNKNOWN_REASON } from './node-lifecycle';
 import type { NodeEvent } from './events';
 import type { CommandContext } from './daemon-set.decider';
 
@@ -70,6 +71,24 @@ const readinessTaints = (status: NodeReadiness, now: string): Taint[] => {
   ];
 };
 
+/**
+ * The pressure conditions as readiness changes them. Unknown (no heartbeat:
+ * nodelifecycle `tryUpdateNodeHealth`) turns each kubelet condition the node
+ * has Unknown as well, its last heartbeat kept; True (its kubelet posts
+ * again) brings those back as the kubelet posts them (no pressure). Other
+ * conditions, and False (the kubelet itself reports not ready), are left alone.
+ */
+const withPressure = (conditions: NodeCondition[], status: NodeReadiness, now: string): NodeCondition[] =>
+  conditions.map((c) => {
+    const posted = KUBELET_NODE_CONDITIONS.find((k) => k.type === c.type);
+    if (!posted) return c;
+    if (status === 'Unknown' && c.status !== 'Unknown') {
+      return { ...c, status: 'Unknown', lastTransitionTime: now, reason: NODE_STATUS_UNKNOWN_REASON, message: NODE_STATUS_UNKNOWN_MESSAGE };
+    }
+    if (status === 'True' && c.status === 'Unknown') return { ...posted, lastHeartbeatTime: now, lastTransitionTime: now };
+    return c;
+  });
+
 const withoutKeys = (taints: Taint[] | undefined, keys: string[]) => (taints ?? []).filter((t) => !keys.includes(t.key));
 
 export const decideNode = (cmd: NodeCommand, current: Node | undefined, ctx: CommandContext): NodeEvent[] => {
@@ -82,8 +101,9 @@ export const decideNode = (cmd: NodeCommand, current: Node | undefined, ctx: Com
     }
     const { resourceVersion: _rv, ...meta } = cmd.node.metadata;
     const node: Node = { ...cmd.node, metadata: { ...meta, uid: ctx.newUid, creationTimestamp: ctx.now } };
-    // A simulated kubelet's node is recorded as its index when it rebuilds from that exactly.
-    const simulated = simulatedNodeRef(node);
+    // A simulated kubelet's node is recorded as its index when it rebuilds from that exactly; its
+    // kubelet stamped the conditions it registered with (the whole form is recorded as given).
+    const simulated = simulatedNodeRef(stampConditionTimes(node, ctx.now));
     return [{ type: 'NodeJoined', data: simulated ? { simulated } : { node } }];
   }
   if (!current) throw notFound();
@@ -104,7 +124,9 @@ export const decideNode = (cmd: NodeCommand, current: Node | undefined, ctx: Com
       const next: NodeCondition = {
         type: 'Ready',
         status: cmd.status,
-        lastHeartbeatTime: ctx.now,
+        // Unknown is the node lifecycle controller's verdict that no heartbeat came: the last one stays
+        // (nodelifecycle tryUpdateNodeHealth changes only status, reason, message and transition time).
+        lastHeartbeatTime: cmd.status === 'Unknown' ? (ready?.lastHeartbeatTime ?? ctx.now) : ctx.now,
         lastTransitionTime: ctx.now,
         reason: cmd.reason ?? (cmd.status === 'True' ? 'KubeletReady' : cmd.status === 'False' ? 'KubeletNotReady' : 'NodeStatusUnknown'),
         message: cmd.message ?? (cmd.status === 'True' ? 'kubelet is posting ready status' : cmd.status === 'False' ? 'container runtime is down' : 'Kubelet stopped posting node status.'),
@@ -113,7 +135,7 @@ export const decideNode = (cmd: NodeCommand, current: Node | undefined, ctx: Com
       return [
         {
           type: 'NodeConditionChanged',
-          data: { conditions: [...conditions.filter((c) => c.type !== 'Ready'), next], taints },
+          data: { conditions: [...withPressure(conditions.filter((c) => c.type !== 'Ready'), cmd.status, ctx.now), next], taints },
         },
       ];
     }

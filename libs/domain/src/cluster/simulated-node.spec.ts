@@ -2,8 +2,8 @@ import type { Node } from '../api/types';
 import { evolveNode } from './evolve';
 import type { NodeEvent } from './events';
 import { decideNode } from './node.decider';
-import { DEFAULT_NODE_SIZE, LEGACY_NODE_SIZE, parseNodeSize, registeredNodeStatus, simulatedNode } from './simulated-node';
-import { EVENT_UPCASTERS, upcastNodeJoinedV2 } from './upcasters';
+import { DEFAULT_NODE_SIZE, LEGACY_NODE_SIZE, parseNodeSize, registeredNodeStatus, simulatedNode, stampConditionTimes } from './simulated-node';
+import { EVENT_UPCASTERS, upcastNodeJoinedV2, upcastNodeJoinedV3 } from './upcasters';
 
 const join = (node: Node) => decideNode({ type: 'JoinNode', node }, undefined, { now: '2026-12-02T09:00:00Z', newUid: 'node-uid' })[0];
 const fold = (e: NodeEvent) => evolveNode(undefined, e, '1')!;
@@ -43,7 +43,7 @@ describe('a simulated node\'s size in the log (NodeJoined v3)', () => {
     const node = simulatedNode(3, {}, { cpu: '1', memory: '512Mi', pods: '5' });
     const e = join(node);
     expect(e.data).toEqual({ simulated: expect.objectContaining({ index: 3, capacity: { cpu: '1', memory: '512Mi', pods: '5' } }) });
-    const whole = { type: 'NodeJoined', data: { node: { ...node, metadata: { ...node.metadata, uid: 'node-uid', creationTimestamp: '2026-12-02T09:00:00Z' } } } } as NodeEvent;
+    const whole = { type: 'NodeJoined', data: { node: stampConditionTimes({ ...node, metadata: { ...node.metadata, uid: 'node-uid', creationTimestamp: '2026-12-02T09:00:00Z' } }, '2026-12-02T09:00:00Z') } } as NodeEvent;
     expect(fold(e)).toEqual(fold(whole));
   });
 
@@ -71,5 +71,61 @@ describe('a Node a user created, as its simulated kubelet registers it (register
   it('a Node that says what it has is left as it is', () => {
     expect(registeredNodeStatus(userNode({ capacity: { cpu: '1' } }), DEFAULT_NODE_SIZE)).toBeUndefined();
     expect(registeredNodeStatus(userNode({ allocatable: { cpu: '1' } }), DEFAULT_NODE_SIZE)).toBeUndefined();
+  });
+});
+
+describe('a simulated node’s conditions as its kubelet posts them (NodeJoined v4)', () => {
+  const node = fold(join(simulatedNode(2)));
+
+  it('orders MemoryPressure, DiskPressure, PIDPressure, Ready (the kubelet’s defaultNodeStatusFuncs)', () =>
+    expect(node.status?.conditions?.map((c) => c.type)).toEqual(['MemoryPressure', 'DiskPressure', 'PIDPressure', 'Ready']));
+
+  it('stamps every condition with the registration time as heartbeat and transition (never year 0001)', () => {
+    for (const c of node.status?.conditions ?? []) expect([c.lastHeartbeatTime, c.lastTransitionTime]).toEqual(['2026-12-02T09:00:00Z', '2026-12-02T09:00:00Z']);
+  });
+
+  it('reports its kubelet endpoint (daemonEndpoints, port 10250)', () => expect(node.status?.daemonEndpoints).toEqual({ kubeletEndpoint: { Port: 10250 } }));
+
+  it('a v3 event (recorded before) still folds to the node it always did: Ready first, no times', () => {
+    expect(EVENT_UPCASTERS.some((u) => u.type === 'NodeJoined' && u.fromVersion === 3)).toBe(true);
+    const v3 = { simulated: { index: 1, uid: 'u', created: '2026-01-01T00:00:00Z' } };
+    const old = fold({ type: 'NodeJoined', data: upcastNodeJoinedV3(v3) } as NodeEvent);
+    expect(old.status?.conditions?.map((c) => c.type)).toEqual(['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure']);
+    expect(old.status?.conditions?.[0].lastHeartbeatTime).toBeUndefined();
+    expect(old.status?.daemonEndpoints).toBeUndefined();
+    expect(upcastNodeJoinedV3({ node: { metadata: { name: 'x' } } })).toEqual({ node: { metadata: { name: 'x' } } });
+  });
+});
+
+describe('the node lifecycle controller marking a node Unknown (nodelifecycle tryUpdateNodeHealth)', () => {
+  const node = fold(join(simulatedNode(2)));
+  const [changed] = decideNode({ type: 'SetNodeReadiness', status: 'Unknown' }, node, { now: '2026-12-02T09:10:00Z', newUid: 'x' });
+  const ready = (changed.data as { conditions: NonNullable<Node['status']>['conditions'] }).conditions!.at(-1)!;
+
+  it('keeps the last heartbeat (none came) and moves the transition time to now; Ready stays last', () => {
+    expect(ready.type).toBe('Ready');
+    expect([ready.status, ready.lastHeartbeatTime, ready.lastTransitionTime]).toEqual(['Unknown', '2026-12-02T09:00:00Z', '2026-12-02T09:10:00Z']);
+  });
+});
+
+describe('readiness and the pressure conditions (nodelifecycle tryUpdateNodeHealth)', () => {
+  const node = fold(join(simulatedNode(2)));
+  const apply = (n: Node, status: 'True' | 'Unknown', now: string) => evolveNode(n, decideNode({ type: 'SetNodeReadiness', status }, n, { now, newUid: 'x' })[0], '2')!;
+  const unknown = apply(node, 'Unknown', '2026-12-02T09:10:00Z');
+
+  it('Unknown turns every kubelet condition Unknown, "Kubelet stopped posting node status.", heartbeats kept', () => {
+    expect(unknown.status?.conditions?.map((c) => [c.type, c.status, c.reason, c.lastHeartbeatTime, c.lastTransitionTime])).toEqual(
+      ['MemoryPressure', 'DiskPressure', 'PIDPressure', 'Ready'].map((t) => [t, 'Unknown', 'NodeStatusUnknown', '2026-12-02T09:00:00Z', '2026-12-02T09:10:00Z']),
+    );
+  });
+
+  it('back to True: the kubelet posts them again, no pressure, in its order', () => {
+    const back = apply(unknown, 'True', '2026-12-02T09:20:00Z');
+    expect(back.status?.conditions?.map((c) => [c.type, c.status, c.reason, c.lastHeartbeatTime])).toEqual([
+      ['MemoryPressure', 'False', 'KubeletHasSufficientMemory', '2026-12-02T09:20:00Z'],
+      ['DiskPressure', 'False', 'KubeletHasNoDiskPressure', '2026-12-02T09:20:00Z'],
+      ['PIDPressure', 'False', 'KubeletHasSufficientPID', '2026-12-02T09:20:00Z'],
+      ['Ready', 'True', 'KubeletReady', '2026-12-02T09:20:00Z'],
+    ]);
   });
 });

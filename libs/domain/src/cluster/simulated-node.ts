@@ -1,4 +1,4 @@
-import type { Node } from '../api/types';
+import type { Node, NodeCondition } from '../api/types';
 import { parseQuantity } from '../api/quantity';
 import { sameJson } from './equality';
 
@@ -70,7 +70,41 @@ export const machineResources = (size: NodeSize): { capacity: Record<string, str
 export const registeredNodeStatus = (node: Node, size: NodeSize): NonNullable<Node['status']> | undefined =>
   node.status?.capacity || node.status?.allocatable ? undefined : { ...node.status, ...machineResources(size) };
 
-export const simulatedNode = (i: number, extraLabels: Record<string, string> = {}, size: NodeSize = DEFAULT_NODE_SIZE): Node => {
+/**
+ * The conditions a kubelet sets, in the order it sets them (pkg/kubelet/
+ * kubelet_node_status.go `defaultNodeStatusFuncs`: MemoryPressure,
+ * DiskPressure, PIDPressure, then Ready), without their times: the
+ * registering kubelet stamps those (`stampConditionTimes`).
+ */
+export const KUBELET_NODE_CONDITIONS: readonly NodeCondition[] = [
+  { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
+  { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
+  { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
+  { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+];
+
+/** What simulated nodes looked like before NodeJoined v4: Ready first, no times, no daemonEndpoints (old logs rebuild these). */
+const V3_CONDITIONS: NodeCondition[] = [KUBELET_NODE_CONDITIONS[3], ...KUBELET_NODE_CONDITIONS.slice(0, 3)];
+
+/** The kubelet's port, as a kubelet reports it in `status.daemonEndpoints` (`--port`, 10250). */
+export const KUBELET_PORT = 10250;
+
+/**
+ * A kubelet's registration stamps each condition it posts with the time it
+ * posted it (`lastHeartbeatTime`) and, being new, `lastTransitionTime`:
+ * conditions without them get `now`.
+ */
+export const stampConditionTimes = (node: Node, now: string): Node => {
+  const conditions = node.status?.conditions;
+  if (!conditions?.some((c) => !c.lastHeartbeatTime || !c.lastTransitionTime)) return node;
+  return {
+    ...node,
+    status: { ...node.status, conditions: conditions.map((c) => ({ ...c, lastHeartbeatTime: c.lastHeartbeatTime || now, lastTransitionTime: c.lastTransitionTime || now })) },
+  };
+};
+
+/** `layout`: 'v3' builds the node as simulated kubelets registered before NodeJoined v4 (see V3_CONDITIONS). */
+export const simulatedNode = (i: number, extraLabels: Record<string, string> = {}, size: NodeSize = DEFAULT_NODE_SIZE, layout: 'v3' | 'v4' = 'v4'): Node => {
   const name = simulatedNodeName(i);
   const hi = Math.floor(i / 250);
   const lo = (i % 250) + 2;
@@ -93,16 +127,12 @@ export const simulatedNode = (i: number, extraLabels: Record<string, string> = {
     spec: { podCIDR: `10.${244 - (i >> 8)}.${i & 255}.0/24`, podCIDRs: [`10.${244 - (i >> 8)}.${i & 255}.0/24`] },
     status: {
       ...machineResources(size),
-      conditions: [
-        { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
-        { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
-        { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
-        { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
-      ],
+      conditions: [...(layout === 'v3' ? V3_CONDITIONS : KUBELET_NODE_CONDITIONS)],
       addresses: [
         { type: 'InternalIP', address: `10.0.${hi}.${lo}` },
         { type: 'Hostname', address: name },
       ],
+      ...(layout === 'v3' ? {} : { daemonEndpoints: { kubeletEndpoint: { Port: KUBELET_PORT } } }),
       nodeInfo: {
         machineID: '',
         systemUUID: '',
@@ -127,11 +157,15 @@ export interface SimulatedNodeRef {
   capacity?: NodeSize;
   uid: string;
   created: string;
+  /** 'v3': joined before NodeJoined v4 (set by the v3→v4 upcaster): rebuilt without condition times, Ready first. */
+  layout?: 'v3';
 }
 
+/** The node as it joined: its conditions stamped with the join time, as its kubelet stamped them when it registered. */
 export const rebuildSimulatedNode = (ref: SimulatedNodeRef): Node => {
-  const node = simulatedNode(ref.index, ref.labels, ref.capacity ?? DEFAULT_NODE_SIZE);
-  return { ...node, metadata: { ...node.metadata, uid: ref.uid, creationTimestamp: ref.created } };
+  const node = simulatedNode(ref.index, ref.labels, ref.capacity ?? DEFAULT_NODE_SIZE, ref.layout ?? 'v4');
+  const joined = { ...node, metadata: { ...node.metadata, uid: ref.uid, creationTimestamp: ref.created } };
+  return ref.layout === 'v3' ? joined : stampConditionTimes(joined, ref.created);
 };
 
 /** The reference that rebuilds `node` exactly (key order included), or `undefined` for any other node (recorded whole). */

@@ -26,6 +26,13 @@ export function upcastPodStatusReportedV2(data: unknown): unknown {
   return { ...d, kubelet: { ...d.kubelet, legacy: true } };
 }
 
+/** A v3 NodeJoined as v4: a simulated node then joined without condition times, Ready first (SimulatedNodeRef.layout). */
+export function upcastNodeJoinedV3(data: unknown): unknown {
+  const d = data as { simulated?: Record<string, unknown> };
+  if (!d?.simulated) return data;
+  return { ...d, simulated: { ...d.simulated, layout: 'v3' } };
+}
+
 export const EVENT_UPCASTERS: readonly EventUpcaster[] = [
   // v2 records a daemon pod as a DaemonPodRef; a v1 pod is the v2 whole form (`{ pod }`), kept as is:
   // rebuilding a reference would need the DaemonSet version, which an upcaster (one event) cannot see.
@@ -40,4 +47,6 @@ export const EVENT_UPCASTERS: readonly EventUpcaster[] = [
   { type: 'NodeJoined', fromVersion: 1, upcast: (data) => data },
   // v3 records a simulated node's size unless it is SIM_NODE_CAPACITY's default; a v2 ref was always the legacy size (16Gi).
   { type: 'NodeJoined', fromVersion: 2, upcast: upcastNodeJoinedV2 },
+  // v4 simulated nodes join with the kubelet's condition order and times and daemonEndpoints; a v3 ref rebuilds the old layout.
+  { type: 'NodeJoined', fromVersion: 3, upcast: upcastNodeJoinedV3 },
 ];

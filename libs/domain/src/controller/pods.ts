@@ -2,6 +2,8 @@
  * Daemon pods: construction (spec §1.5), target node, readiness/availability (§6.1),
  * "updated" (§5.4), ordering, IntOrString scaling and deterministic names.
  */
+import { applyPodOnlyDefaults } from '../api/defaults';
+import { tokenVolumeSeed, withServiceAccount } from '../api/service-account-admission';
 import type { DaemonSet, IntOrString, OwnerReference, Pod, PodSpec } from '../api/types';
 import { DomainError } from '../errors';
 import { fnv1a32String, SAFE_ALPHABET } from './hash';
@@ -95,13 +97,32 @@ export interface NewDaemonPodArgs {
  * `spec.nodeName` is not set (the scheduler binds) unless the template sets it.
  */
 export const newDaemonPod = (ds: DaemonSet, nodeName: string, args: NewDaemonPodArgs): Pod => {
+  const pod = daemonPodBeforeAdmission(ds, nodeName, args);
+  return { ...pod, spec: admitDaemonPodSpec(pod.spec, ds.metadata.namespace, args.name) };
+};
+
+/**
+ * What the API server's create adds to a daemon pod that depends on its name:
+ * the ServiceAccount plugin's token volume (named from the pod's namespace and
+ * name, as an API-created pod's is: `tokenVolumeSeed`). Priority is
+ * resolved by the caller (it needs the cluster's classes).
+ */
+export const admitDaemonPodSpec = (spec: PodSpec, namespace: string | undefined, name: string): PodSpec =>
+  withServiceAccount(spec, tokenVolumeSeed(namespace, name));
+
+/**
+ * `newDaemonPod` without the name-dependent admission: the template's pod,
+ * with the pod-only defaults (SetDefaults_Pod: enableServiceLinks,
+ * `resources: {}`...) that the API server applies to every created pod.
+ */
+export const daemonPodBeforeAdmission = (ds: DaemonSet, nodeName: string, args: NewDaemonPodArgs): Pod => {
   const template = cloneJson(ds.spec.template);
   const tm = template.metadata ?? {};
   const labels: Record<string, string> = { ...(tm.labels ?? {}) };
   const generation = templateGeneration(ds);
   if (generation !== undefined) labels[POD_TEMPLATE_GENERATION_LABEL] = generation;
   if (args.hash !== '') labels[CONTROLLER_REVISION_HASH_LABEL] = args.hash;
-  const spec: PodSpec = { ...template.spec, tolerations: daemonPodTolerations(template.spec), affinity: pinToNode(template.spec.affinity, nodeName) };
+  const spec = applyPodOnlyDefaults({ ...template.spec, tolerations: daemonPodTolerations(template.spec), affinity: pinToNode(template.spec.affinity, nodeName) });
   return {
     apiVersion: 'v1',
     kind: 'Pod',

@@ -1,5 +1,6 @@
 import { goJsonMarshal } from '@daemonledger/domain/controller/go-json';
 import { jsonTextOf } from '@daemonledger/projections';
+import { GO_OMITEMPTY, goShaped, goTemplate } from '../wire/go-omitempty';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -17,10 +18,9 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export const wireJson = (value: unknown): string => {
   const raw: string[] = [];
   const text = JSON.stringify(value, function (this: unknown, key: string, v: unknown) {
-    if (key === 'spec' && isRecord(this) && this.kind === 'DaemonSet' && isRecord(v) && isRecord(v.template)) {
-      const metadata = isRecord(v.template.metadata) ? v.template.metadata : {};
-      if (metadata.creationTimestamp === undefined) return { ...v, template: { ...v.template, metadata: { creationTimestamp: null, ...metadata } } };
-    }
+    // An object of a served kind: the keys Go's omitempty leaves out are dropped (go-omitempty.ts).
+    if (isRecord(v) && typeof v.kind === 'string' && typeof v.apiVersion === 'string' && GO_OMITEMPTY[v.kind]) v = goShaped(v);
+    if (key === 'spec' && isRecord(this) && this.kind === 'DaemonSet' && isRecord(v) && isRecord(v.template)) return goTemplate(v);
     if (key === 'data' && isRecord(this) && this.kind === 'ControllerRevision' && v !== undefined && typeof v !== 'string') {
       raw.push(goJsonMarshal(v));
       return `\u0000raw:${raw.length - 1}\u0000`;
@@ -32,11 +32,18 @@ export const wireJson = (value: unknown): string => {
 };
 
 /**
- * Whether an object's plain JSON text may differ from its wire JSON: only
- * a DaemonSet's pod template and a ControllerRevision's data are rewritten,
- * and their text shows it (compact JSON writes `"key":` only for keys).
+ * Whether an object's plain JSON text may differ from its wire JSON: a
+ * DaemonSet's pod template and a ControllerRevision's data are rewritten,
+ * and objects of the kinds whose zero-valued omitempty fields are dropped.
+ * Pods and Events are left out: their lists are the large ones, spliced as
+ * text, and their writers (the kubelet model, kube-events.ts) already leave
+ * out what Go omits (go-omitempty.spec.ts holds them to it). The text shows
+ * it (compact JSON writes `"key":` only for keys).
  */
-const mayBeRewritten = (text: string) => text.includes('"template":') || text.includes('"kind":"ControllerRevision"');
+const SHAPED_KINDS = Object.keys(GO_OMITEMPTY)
+  .filter((k) => k !== 'Pod' && k !== 'Event')
+  .map((k) => `"kind":"${k}"`);
+const mayBeRewritten = (text: string) => text.includes('"template":') || SHAPED_KINDS.some((k) => text.includes(k));
 
 /** One list item's wire JSON: its known text (restored from a snapshot, unchanged since) or its plain JSON when the wire form is the same, else wireJson. */
 const itemJson = (item: object | string): string => {

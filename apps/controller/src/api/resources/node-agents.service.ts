@@ -18,6 +18,8 @@ export class NodeAgents implements NodeAgentHooks {
   private fleet?: Fleet;
   /** The simulated machines' size (SIM_NODE_CAPACITY): what a kubelet reports for a Node created without one. */
   nodeSize: NodeSize = DEFAULT_NODE_SIZE;
+  /** The Lease duration the fleet's kubelets would renew with (the kubelet's default, nodeLeaseDurationSeconds 40). */
+  leaseDurationSeconds = 40;
 
   attach(fleet: Fleet, nodeSize: NodeSize = DEFAULT_NODE_SIZE): void {
     this.fleet = fleet;

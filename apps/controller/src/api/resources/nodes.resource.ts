@@ -1,5 +1,6 @@
 import { admitNodeCreate, admitNodeStatusUpdate, admitNodeUpdate, canonicalJson, forbidden, invalidError, NODES, SELECTABLE_FIELDS, statusWriteMetadata } from '@daemonledger/domain';
 import type { Node } from '@daemonledger/domain/api/types';
+import { withKubeletHeartbeat } from '@daemonledger/domain/cluster/node-leases';
 import { registeredNodeStatus } from '@daemonledger/domain/cluster/simulated-node';
 import { NodeCommandMsg } from '../../commands/cluster.commands';
 import { controllerRefChange, refuseFinalizerChange } from './kept-metadata';
@@ -79,4 +80,30 @@ export const NODES_RESOURCE: ResourceDef<Node> = {
       return c.view.nodes.get(name);
     },
   },
+};
+
+/**
+ * Nodes as served when their kubelets are simulated in this process
+ * (embedded mode): each as its kubelet's periodic status reports leave it
+ * (`withKubeletHeartbeat`: the conditions' lastHeartbeatTime moves every
+ * 5 minutes), derived when read instead of written, as their Leases are.
+ * `present` is there only while the fleet is (a getter: the fleet attaches
+ * after the API is built), so nothing changes for other modes; while it is,
+ * node lists are not kept across requests (their heartbeats move with time).
+ */
+export const nodesResource = (simulated: () => { now: number } | undefined): ResourceDef<Node> => {
+  const reported = (n: Node) => {
+    const sim = simulated();
+    return sim ? withKubeletHeartbeat(n, sim.now) : n;
+  };
+  const def: ResourceDef<Node> = {
+    ...NODES_RESOURCE,
+    list: (view, ns) => NODES_RESOURCE.list(view, ns).map(reported),
+    get: (view, ns, name) => {
+      const n = NODES_RESOURCE.get(view, ns, name);
+      return n && reported(n);
+    },
+  };
+  Object.defineProperty(def, 'present', { enumerable: true, get: () => (simulated() ? reported : undefined) });
+  return def;
 };

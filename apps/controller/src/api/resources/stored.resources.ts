@@ -13,6 +13,7 @@ import {
   globalDefaultConflict,
   isBuiltinNamespace,
   isSystemPriorityClass,
+  NODE_LEASE_NAMESPACE,
   namespaceDeletionRefusal,
   parseServiceRange,
   PRIORITY_CLASSES,
@@ -24,6 +25,7 @@ import {
   type StoredObject,
 } from '@daemonledger/domain';
 import { jsonEqual } from '@daemonledger/domain/cluster/equality';
+import { simulatedNodeLease } from '@daemonledger/domain/cluster/node-leases';
 import type { ObjectCommand } from '@daemonledger/domain/kinds/object.decider';
 import type { PatchKind } from '@daemonledger/domain/api/patch';
 import type { ClusterView } from '@daemonledger/projections';
@@ -234,8 +236,34 @@ const priorityClasses = (createdAt: () => string): ResourceDef<StoredObject> => 
   });
 };
 
+/** Whether the nodes' kubelets run in this process (embedded mode), and the clock and lease duration their Leases are derived with. */
+export type SimulatedLeases = () => { now: number; leaseDurationSeconds: number } | undefined;
+
+/**
+ * Leases: as stored, plus in kube-node-lease the Lease of each node whose
+ * simulated kubelet runs in this process and has none stored (derived from
+ * the node, never written: see `simulatedNodeLease`). A stored one (a
+ * distributed agent's heartbeats) always wins.
+ */
+const leases = (simulated: SimulatedLeases): ResourceDef<StoredObject> => {
+  const derived = (view: ClusterView, name: string): StoredObject | undefined => {
+    const sim = simulated();
+    const node = sim && view.nodes.get(name);
+    return node && !view.object('lease', NODE_LEASE_NAMESPACE, name) ? simulatedNodeLease(node, sim.now, sim.leaseDurationSeconds) : undefined;
+  };
+  return storedResource(kindOf('leases'), {
+    list: (view, ns) => {
+      const stored = view.objectsOf('lease', ns);
+      if (!simulated() || (ns !== undefined && ns !== NODE_LEASE_NAMESPACE)) return stored;
+      const extra = [...view.nodes.values()].flatMap((n) => derived(view, n.metadata.name ?? '') ?? []);
+      return extra.length ? [...stored, ...extra] : stored;
+    },
+    get: (view, ns, name) => view.object('lease', ns, name) ?? (ns === NODE_LEASE_NAMESPACE ? derived(view, name) : undefined),
+  });
+};
+
 /** Every stored kind's resource, in discovery order. */
-export const storedResources = (options: { createdAt: () => string; sealer: SecretSealer; serviceCidr?: string }): ResourceDef<StoredObject>[] =>
+export const storedResources = (options: { createdAt: () => string; sealer: SecretSealer; serviceCidr?: string; simulatedLeases?: SimulatedLeases }): ResourceDef<StoredObject>[] =>
   STORED_KINDS.map((kind) => {
     switch (kind.resource) {
       case 'namespaces':
@@ -246,6 +274,8 @@ export const storedResources = (options: { createdAt: () => string; sealer: Secr
         return services(options.serviceCidr ?? DEFAULT_SERVICE_CIDR);
       case 'priorityclasses':
         return priorityClasses(options.createdAt);
+      case 'leases':
+        return leases(options.simulatedLeases ?? (() => undefined));
       default:
         return storedResource(kind);
     }

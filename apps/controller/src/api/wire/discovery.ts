@@ -222,20 +222,33 @@ export interface VersionInfo {
   platform: string;
 }
 
+/** What the build knew of itself (scripts/build.mjs writes it into dist/build-info.json); any part may be unknown. */
+export interface BuildInfo {
+  /** RFC 3339, whole seconds, UTC. */
+  buildDate?: string;
+  /** `git rev-parse HEAD` of the checkout built. */
+  gitCommit?: string;
+  /** `clean`, or `dirty` when tracked files differed from that commit. */
+  gitTreeState?: 'clean' | 'dirty';
+}
+
 /**
  * `GET /version`. The gcloud kubectl dispatcher picks `kubectl.1.<minor>` from
- * `minor`, so it must stay "32" (kubectl-wire §0.1). Build fields are ours and
- * overridable; nothing reads them.
+ * `minor`, so it must stay "32" (kubectl-wire §0.1); `gitVersion` is the
+ * Kubernetes version whose API is served. The build fields are this
+ * server's: its build date, git commit and tree state when the build knew
+ * them, else what upstream's own binaries say when unset
+ * (k8s.io/component-base/version/base.go: empty commit and tree state, the
+ * epoch for the date).
  */
-export const versionInfo = (overrides: Partial<VersionInfo> = {}): VersionInfo => ({
+export const versionInfo = (build: BuildInfo = {}): VersionInfo => ({
   major: '1',
   minor: '32',
   gitVersion: 'v1.32.4',
-  gitCommit: 'daemonledger',
-  gitTreeState: 'clean',
-  buildDate: '1970-01-01T00:00:00Z',
+  gitCommit: build.gitCommit ?? '',
+  gitTreeState: build.gitTreeState ?? '',
+  buildDate: build.buildDate ?? '1970-01-01T00:00:00Z',
   goVersion: 'go1.23.8',
   compiler: 'gc',
   platform: 'linux/amd64',
-  ...overrides,
 });

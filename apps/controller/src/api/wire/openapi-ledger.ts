@@ -78,7 +78,7 @@ export const LEDGER_V1_SCHEMAS: Record<string, Schema> = {
     step: str('What happened. WaitingFor… steps mark a node held back because the budget was spent.', { enum: STEPS }),
     time: str('When (RFC 3339, milliseconds).', { format: 'date-time' }),
     position: int('Log position of the event that shows it.'),
-    actor: str('Who did it: daemonset-controller, node-agent:<node>, user:<name>.'),
+    actor: str('Who did it, as upstream names the component: daemonset-controller, default-scheduler, node-agent:<node> (its kubelet), user:<name>.'),
     message: str('Detail: a reason, an image, a kubelet error.'),
   }),
 };

@@ -1,4 +1,5 @@
 import protobuf from 'protobufjs';
+import { goObject } from './go-omitempty';
 import { fromMessage, lookupType, messageTypeFor, toMessage } from './k8s-proto';
 
 /**
@@ -71,7 +72,8 @@ export const encodeObject = (obj: unknown): Buffer | undefined => {
   const o = obj as KubeJson;
   let encoded: ReturnType<typeof messageBytes>;
   try {
-    encoded = typeof obj === 'object' && obj !== null ? messageBytes(o) : undefined;
+    // As the Go struct holds it (a DaemonSet template's containers carry `resources`, a message Go always writes).
+    encoded = typeof obj === 'object' && obj !== null ? messageBytes(goObject(o)) : undefined;
   } catch {
     return undefined;
   }
