@@ -60,7 +60,7 @@ const history = (e: Embedded) => {
 };
 
 const main = async () => {
-  const dir = process.env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'daemonledger-demo-'));
+  const dir = process.env.DATA_DIR || mkdtempSync(join(tmpdir(), 'daemonledger-demo-'));
   const config = loadConfig({ ...process.env, DATA_DIR: dir, SIM_NODES: process.env.SIM_NODES ?? '5', SIM_POD_START_MS: process.env.SIM_POD_START_MS ?? '600' });
   say(`DaemonLedger demo — ${config.simulation.nodes} simulated nodes, pods ready ${config.simulation.podStartMs} ms after creation, log ${join(dir, 'events.sqlite')}`);
   const e = await startEmbedded({ config, podStopMs: 200, pullBackoffMs: 1000, activityLog: process.env.DEMO_VERBOSE ? (l) => say(`    ${l}`) : undefined });
