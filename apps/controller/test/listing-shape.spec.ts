@@ -15,10 +15,11 @@ describe('listing shapes: what is left of a kubectl listing once cluster-specifi
       ['image digests', 'nginx@sha256:' + 'ab'.repeat(32), '-', 'nginx@sha256:<hex64>'],
       ['container ids', 'containerd://' + 'c'.repeat(64), '-', 'containerd://<hex64>'],
       ['uids', '1f0c2a3b-0000-4000-8000-00000000000a', '-', '<uuid>'],
-      ['quantities', '102626232Ki', '-', '<qty>'],
+      ['quantities', '102626232Ki', '-', '<num>'],
+      ['quantities with a small number', '8Gi', '-', '<num>'],
       ['ages', '4m55s', '-', '<age>'],
       ['small counts stay (they are the same on both sides)', '5', '-', '5'],
-      ['long numbers (resource versions, sizes) go', '123456', '-', '<n>'],
+      ['long numbers (resource versions, sizes) go', '123456', '-', '<num>'],
     ])('%s', (_name, value, node, want) => expect(valueShape(value, { nodes: node === '-' ? [] : [node] })).toBe(want));
   });
 

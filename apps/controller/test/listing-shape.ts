@@ -20,6 +20,11 @@ const RFC3339 = /\b(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}
 export interface ShapeContext {
   /** The cluster's node names: each becomes `<node>` (seed 001's nodes are named by their IPs). */
   nodes?: readonly string[];
+  /**
+   * Value shapes by describe key, where the generic one would mislead: seed
+   * 001's `Node: 10.202.43.55/10.202.43.55` is a node and its IP, not two nodes.
+   */
+  values?: Readonly<Record<string, (value: string) => string>>;
 }
 
 /** A time of year 1 is Go's zero time (a field never set), not a time: it keeps a shape of its own. */
@@ -27,8 +32,10 @@ const timeShape = (year: string) => (year === '0001' ? '<zero-time>' : '<time>')
 
 /**
  * One free-text value as its shape: node names, times, IPs, 64-hex digests
- * and ids, revision hashes, name suffixes, ages and quantities replaced, in
- * that order (a node named by its IP is a node, not an IP).
+ * and ids, revision hashes, name suffixes, ages, and quantities and long
+ * numbers (`8Gi`, `8008876Ki`, `94580335255`: sizes, resource versions: `<num>`)
+ * replaced, in that order (a node named by its IP is a node, not an IP).
+ * Counts of up to 3 digits stay: they are the same on both sides.
  */
 export const valueShape = (value: string, ctx: ShapeContext = {}): string => {
   let v = value;
@@ -44,7 +51,7 @@ export const valueShape = (value: string, ctx: ShapeContext = {}): string => {
   v = v.replace(new RegExp(`-${NAME_SUFFIX}\\b`, 'g'), '-<5>');
   return v
     .split(/(\s+)/)
-    .map((w) => (AGE.test(w) ? '<age>' : QUANTITY.test(w) && !/^\d+$/.test(w) ? '<qty>' : /^\d+$/.test(w) && w.length > 3 ? '<n>' : w))
+    .map((w) => (AGE.test(w) ? '<age>' : (QUANTITY.test(w) && !/^\d+$/.test(w)) || /^\d{4,}$/.test(w) ? '<num>' : w))
     .join('');
 };
 
@@ -131,7 +138,8 @@ export const describeShape = (text: string, ctx: ShapeContext = {}, free: readon
     if (!m || /\s{2,}/.test(m[2])) return [];
     const key = valueShape(m[2], ctx);
     const value = m[3]?.trim() ?? '';
-    return [`${m[1]}${key}:${value && !free.includes(m[2]) ? ` ${valueShape(value, ctx)}` : ''}`];
+    const shaped = ctx.values?.[m[2]]?.(value) ?? valueShape(value, ctx);
+    return [`${m[1]}${key}:${value && !free.includes(m[2]) ? ` ${shaped}` : ''}`];
   });
 
 /**
