@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { SEED_GET_POD_WIDE, SEED_NODES, SEED_ROLLOUT_HISTORY, SEED_ROLLOUT_STATUS } from './fixtures/seed-listings';
+import { tableShape } from './listing-shape';
 
 /**
  * `npm run demo` as a user runs it with its output redirected (a CI log,
@@ -63,4 +65,31 @@ describe('npm run demo, output to a pipe', () => {
     expect(wide[0].split(/\s{2,}/)).toEqual(['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES']);
     for (const row of wide.slice(1)) expect(row).toMatch(/^nginx-ds-[a-z0-9]{5}   1\/1     Running   0          \d+s\s+10\.244\.\d+\.\d+\s+node-\d\s+<none>\s+<none>$/);
   });
+
+  describe('compared with the seeds’ real-cluster listings by shape (seed 001, five nodes too)', () => {
+    it('kubectl get pod -o wide: the seed’s columns, widths aside, and values of the same kinds', () => {
+      const ours = tableShape(stepOutput(out, 'kubectl get pod -o wide').join('\n'), { nodes: ['node-0', 'node-1', 'node-2', 'node-3', 'node-4'] });
+      expect(ours).toEqual(tableShape(SEED_GET_POD_WIDE, { nodes: SEED_NODES }));
+    });
+
+    it('kubectl rollout status: only lines kubectl prints, with the seed’s wording', () => {
+      const shape = (l: string) => l.replace(/\d+ out of \d+/, '<n> out of <n>').replace(/\d+ of \d+/, '<n> of <n>');
+      const seed = new Set(SEED_ROLLOUT_STATUS.trim().split('\n').map(shape));
+      const upstreamOnly = ['Waiting for daemon set spec update to be observed...', 'error: timed out waiting for the condition'];
+      const lines = out.split(/\n(?=\$ )/).filter((b) => b.startsWith('$ kubectl rollout status ')).flatMap((b) => b.split('\n').slice(1).filter((l) => l.trim()));
+      expect(lines.length).toBeGreaterThan(4);
+      for (const l of lines) expect([...seed, ...upstreamOnly]).toContain(shape(l));
+    });
+
+    it('kubectl rollout history: the seed’s layout (kind/name line with its trailing space, REVISION and CHANGE-CAUSE, a blank line)', () => {
+      const seed = SEED_ROLLOUT_HISTORY.split('\n');
+      const ours = stepOutput(out, 'kubectl rollout history daemonset/nginx-ds');
+      expect(ours.slice(0, 2)).toEqual(seed.slice(0, 2));
+      const rows = ours.slice(2, ours.indexOf(''));
+      expect(rows.length).toBeGreaterThanOrEqual(2);
+      for (const r of rows) expect(r).toMatch(/^\d {9}(<none>|kubectl \S.*)$/);
+      expect(ours[rows.length + 2]).toBe('');
+    });
+  });
 });
+
