@@ -7,6 +7,7 @@ describe('listing shapes: what is left of a kubectl listing once cluster-specifi
       ['a ControllerRevision name keeps its prefix, its hash goes', 'nginx-ds-55c7dcf7bc', '-', 'nginx-ds-<hash>'],
       ['a word that only looks like a suffix (vowels) stays', 'fluentd-logging', '-', 'fluentd-logging'],
       ['the revision-hash label', 'controller-revision-hash=7874f9c78c', '-', 'controller-revision-hash=<hash>'],
+      ['a hash of digits only is a hash too', 'nginx-ds-5678924567', '-', 'nginx-ds-<hash>'],
       ['describe times', 'Wed, 13 Mar 2024 22:10:11 +0800', '-', '<time>'],
       ['Go’s zero time is not a time', 'Mon, 01 Jan 0001 00:00:00 +0000', '-', '<zero-time>'],
       ['RFC 3339 timestamps', '"2024-03-13T14:10:11Z"', '-', '"<time>"'],

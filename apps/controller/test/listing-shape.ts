@@ -7,8 +7,13 @@
  */
 import { parse } from 'yaml';
 
-/** The alphabet of apimachinery's rand.String (names made from generateName): no vowels, no 0/1/3. */
-const NAME_SUFFIX = '[bcdfghjklmnpqrstvwxz2456789]{5}';
+/**
+ * The alphabet of apimachinery's rand.String and SafeEncodeString (no vowels,
+ * no 0/1/3): generated name suffixes (5 characters) and ControllerRevision
+ * hashes (controller.ComputeHash, up to 10) are made of it.
+ */
+const SAFE = '[bcdfghjklmnpqrstvwxz2456789]';
+const NAME_SUFFIX = `${SAFE}{5}`;
 const AGE = /^(?:\d+[smhdy])+$/;
 const IPV4 = /^(?:\d{1,3}\.){3}\d{1,3}$/;
 const IPV6 = /^[0-9a-f]*:[0-9a-f:]+$/i;
@@ -47,7 +52,7 @@ export const valueShape = (value: string, ctx: ShapeContext = {}): string => {
   v = v.replace(/\b[0-9a-f]{64}\b/g, '<hex64>');
   v = v.replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '<uuid>');
   v = v.replace(/\b[0-9a-f]{32}\b/g, '<hex32>');
-  v = v.replace(/(controller-revision-hash=|-)([0-9a-f]{8,10})\b/g, (m, p: string, h: string) => (/[a-f]/.test(h) && /\d/.test(h) ? `${p}<hash>` : m));
+  v = v.replace(new RegExp(`(controller-revision-hash=|-)${SAFE}{6,10}\\b`, 'g'), '$1<hash>');
   v = v.replace(new RegExp(`-${NAME_SUFFIX}\\b`, 'g'), '-<5>');
   return v
     .split(/(\s+)/)
