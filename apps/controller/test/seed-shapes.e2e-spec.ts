@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { type ApiHarness, KUBECTL, MANIFESTS, startApiHarness } from './api-harness';
 import {
   SEED_CONTROLLERREVISIONS,
+  SEED_FLUENTD_CREATING,
+  SEED_FLUENTD_HISTORY,
   SEED_FLUENTD_MANIFEST,
   SEED_FLUENTD_REVISION_1,
   SEED_GET_DS,
@@ -218,9 +220,38 @@ describe('the seeds’ listings, shape by shape, through the real kubectl', () =
     expect(byRevision(tableShape(await ok('get', 'controllerrevision', '-l', 'app=nginx-ds'), OURS))).toEqual(byRevision(tableShape(SEED_CONTROLLERREVISIONS, SEED)));
   });
 
-  it('kubectl rollout history --revision=1 of seed 004’s fluentd-elasticsearch, line for line (the seed lost the indentation)', async () => {
-    await ok('apply', '-f', h.file('fluentd-seed-004.yaml', SEED_FLUENTD_MANIFEST));
-    const lines = (t: string) => t.split('\n').map((l) => l.trim()).filter(Boolean);
-    expect(lines(await ok('rollout', 'history', 'ds', 'fluentd-elasticsearch', '--revision=1', '-n', 'kube-system'))).toEqual(lines(SEED_FLUENTD_REVISION_1));
+  describe('seed 004: fluentd-elasticsearch in kube-system, applied twice, its history and revision 1', () => {
+    let creating = '';
+    beforeAll(async () => {
+      const watching = start(['get', 'pods', '-n', 'kube-system', '-w']);
+      await new Promise((r) => setTimeout(r, 1000));
+      try {
+        expect(await ok('apply', '-f', h.file('fluentd-seed-004.yaml', SEED_FLUENTD_MANIFEST))).toBe('daemonset.apps/fluentd-elasticsearch created\n');
+        expect((await ok('rollout', 'status', 'ds/fluentd-elasticsearch', '-n', 'kube-system', '--timeout=60s')).trim().split('\n').at(-1)).toBe(
+          'daemon set "fluentd-elasticsearch" successfully rolled out',
+        );
+      } finally {
+        creating = await watching.stop();
+      }
+    });
+
+    it('get pods -n kube-system: the seed’s columns, and a new daemon pod 0/1 ContainerCreating as the seed caught it', () => {
+      const seed = tableShape(SEED_FLUENTD_CREATING, SEED);
+      const ours = tableShape(creating, OURS);
+      expect(ours.header).toEqual(seed.header);
+      expect(ours.rows).toContainEqual(seed.rows[0]);
+    });
+
+    it('rollout history --revision=1, line for line (the seed lost the indentation)', async () => {
+      const lines = (t: string) => t.split('\n').map((l) => l.trim()).filter(Boolean);
+      expect(lines(await ok('rollout', 'history', 'ds', 'fluentd-elasticsearch', '--revision=1', '-n', 'kube-system'))).toEqual(lines(SEED_FLUENTD_REVISION_1));
+    });
+
+    it('a second apply with a new template is "configured", and history lists both revisions without a change-cause, exactly', async () => {
+      const changed = SEED_FLUENTD_MANIFEST.replace('memory: 300Mi', 'memory: 400Mi');
+      expect(await ok('apply', '-f', h.file('fluentd-seed-004-2.yaml', changed))).toBe('daemonset.apps/fluentd-elasticsearch configured\n');
+      expect(await ok('rollout', 'history', 'ds/fluentd-elasticsearch', '-n', 'kube-system')).toBe(`${SEED_FLUENTD_HISTORY}\n`);
+      expect(await ok('rollout', 'undo', 'ds', 'fluentd-elasticsearch', '--to-revision=1', '-n', 'kube-system')).toBe('daemonset.apps/fluentd-elasticsearch rolled back\n');
+    });
   });
 });
