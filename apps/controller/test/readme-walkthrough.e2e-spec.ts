@@ -14,7 +14,7 @@ import { projectRoot } from '../src/infrastructure/paths';
 jest.setTimeout(90_000);
 
 /** The `sh` block under "The seed walkthrough with the real kubectl". */
-export const walkthroughBlock = (readme: string): string => {
+const walkthroughBlock = (readme: string): string => {
   const at = readme.indexOf('### The seed walkthrough with the real kubectl');
   const open = readme.indexOf('```sh\n', at);
   return readme.slice(open + 6, readme.indexOf('```', open + 6));
