@@ -3,9 +3,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeManifest } from '@daemonledger/domain';
-import type { DaemonSet, Pod } from '@daemonledger/domain/api/types';
+import type { DaemonSet } from '@daemonledger/domain/api/types';
+import { CHANGE_CAUSE_ANNOTATION } from '@daemonledger/domain/cluster/daemon-set.decider';
 import { DAEMONSETS_API, LocalApi } from './api/local-api';
 import { loadConfig } from './config/config';
+import { historyTable, palette, podTable, recordedChangeCause } from './demo-print';
 import { startEmbedded, type Embedded } from './embedded';
 import { projectRoot } from './infrastructure/paths';
 
@@ -18,7 +20,10 @@ import { projectRoot } from './infrastructure/paths';
 const NS = 'default';
 const NAME = 'nginx-ds';
 const say = (s = '') => console.log(s);
-const step = (s: string) => say(`\n\x1b[1m$ ${s}\x1b[0m`);
+const { bold } = palette({ isTTY: process.stdout.isTTY, env: process.env });
+const step = (s: string) => say(`\n${bold(`$ ${s}`)}`);
+/** kubectl's tables end in a newline of their own; console.log adds one more. */
+const sayTable = (t: string) => process.stdout.write(t);
 
 const rolloutStatusLine = (ds: DaemonSet): { line: string; done: boolean } => {
   const s = ds.status!;
@@ -46,47 +51,38 @@ const rolloutStatus = async (e: Embedded, timeoutMs: number) => {
   }
 };
 
-const podStatus = (p: Pod) => {
-  if (p.metadata.deletionTimestamp) return 'Terminating';
-  const waiting = p.status?.containerStatuses?.find((c) => c.state?.waiting)?.state?.waiting?.reason;
-  return waiting ?? p.status?.phase ?? 'Pending';
-};
-
-const getPods = (e: Embedded) => {
-  const rows = e.state.view.podsIn(NS).sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
-  say('NAME             READY   STATUS             NODE     IMAGE');
-  for (const p of rows) {
-    const ready = p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? '1/1' : '0/1';
-    say(`${p.metadata.name!.padEnd(17)}${ready.padEnd(8)}${podStatus(p).padEnd(19)}${(p.spec.nodeName ?? '').padEnd(9)}${p.spec.containers[0].image}`);
-  }
-};
+const getPods = (e: Embedded, o: { wide?: boolean } = {}) => sayTable(podTable(e.state.view.podsIn(NS), new Date(), o));
 
 const history = (e: Embedded) => {
   const ds = e.state.view.daemonSet(NS, NAME)!;
-  const revs = e.state.view.revisionsIn(NS).filter((r) => r.metadata.ownerReferences?.some((o) => o.uid === ds.metadata.uid)).sort((a, b) => a.revision - b.revision);
-  say(`daemonset.apps/${NAME} `);
-  say('REVISION  CHANGE-CAUSE');
-  for (const r of revs) say(`${String(r.revision).padEnd(10)}${r.metadata.annotations?.['kubernetes.io/change-cause'] ?? '<none>'}`);
+  const revs = e.state.view.revisionsIn(NS).filter((r) => r.metadata.ownerReferences?.some((o) => o.uid === ds.metadata.uid));
+  sayTable(historyTable(NAME, revs.map((r) => ({ revision: r.revision, changeCause: r.metadata.annotations?.[CHANGE_CAUSE_ANNOTATION] }))));
 };
 
 const main = async () => {
-  const dir = process.env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'daemonledger-demo-'));
+  const dir = process.env.DATA_DIR || mkdtempSync(join(tmpdir(), 'daemonledger-demo-'));
   const config = loadConfig({ ...process.env, DATA_DIR: dir, SIM_NODES: process.env.SIM_NODES ?? '5', SIM_POD_START_MS: process.env.SIM_POD_START_MS ?? '600' });
   say(`DaemonLedger demo — ${config.simulation.nodes} simulated nodes, pods ready ${config.simulation.podStartMs} ms after creation, log ${join(dir, 'events.sqlite')}`);
   const e = await startEmbedded({ config, podStopMs: 200, pullBackoffMs: 1000, activityLog: process.env.DEMO_VERBOSE ? (l) => say(`    ${l}`) : undefined });
   const api = e.app.get(LocalApi);
   await e.settle();
 
-  step('kubectl apply -f infra/manifests/nginx-ds.yaml --record');
+  // --record: kubectl sets the change-cause annotation on the object it sends,
+  // so the first ControllerRevision carries it too (rollout history shows it).
+  const apply = 'kubectl apply -f infra/manifests/nginx-ds.yaml --record';
+  step(apply);
   const manifest = decodeManifest(readFileSync(join(projectRoot(), 'infra/manifests/nginx-ds.yaml'), 'utf8'))[0] as DaemonSet;
+  manifest.metadata.annotations = { ...manifest.metadata.annotations, [CHANGE_CAUSE_ANNOTATION]: recordedChangeCause(apply) };
   await api.create(DAEMONSETS_API, NS, manifest, { user: 'demo', userAgent: 'kubectl-client-side-apply' });
   say(`daemonset.apps/${NAME} created`);
   step(`kubectl rollout status daemonset/${NAME}`);
   await rolloutStatus(e, 30_000);
+  step('kubectl get pod -o wide');
+  getPods(e, { wide: true });
 
-  const cause1 = `kubectl set image daemonset/${NAME} nginx-ds=nginx:1.9.1 --record=true`;
-  step(cause1);
-  await api.setImage(NS, NAME, { '*': 'nginx:1.9.1' }, { user: 'demo', changeCause: cause1 });
+  const setImage = `kubectl set image daemonset/${NAME} nginx-ds=nginx:1.9.1 --record`;
+  step(setImage);
+  await api.setImage(NS, NAME, { '*': 'nginx:1.9.1' }, { user: 'demo', changeCause: recordedChangeCause(setImage) });
   say(`daemonset.apps/${NAME} image updated`);
   step(`kubectl rollout status daemonset/${NAME}`);
   await rolloutStatus(e, 60_000);

@@ -41,7 +41,8 @@ const main = async () => {
   console.log(`daemonledger: Kubernetes API on ${running.api!.url} (read-only kubeconfig: ${running.api!.viewerKubeconfig})`);
   // The read-only token rides in the fragment, which never reaches a server; the page moves it to session storage.
   console.log(`daemonledger: rollout timeline ${running.api!.url}/ledger/#token=${running.api!.tokens.viewer}`);
-  console.log(`export KUBECONFIG=${running.api!.kubeconfig} PATH=${join(projectRoot(), 'bin')}:$PATH   # kubectl, and the kubectl ledger plugin`);
+  // DATA_DIR too, so the README's walkthrough (the viewer kubeconfig) works whatever DATA_DIR the server has.
+  console.log(`export KUBECONFIG=${running.api!.kubeconfig} DATA_DIR=${config.dataDir} PATH=${join(projectRoot(), 'bin')}:$PATH   # kubectl, and the kubectl ledger plugin`);
 
   let stopping = false;
   const stop = async (signal: string) => {
