@@ -28,14 +28,13 @@ const running = (s: PodStatus) => Boolean(s.containerStatuses?.[0]?.state?.runni
 const of = <R extends { name: string }>(reports: R[], name: string) => reports.filter((r) => r.name === name);
 
 describe('a simulated kubelet starting a pod (sandbox, then pulls)', () => {
-  it('reports no pod IP before the sandbox is up, then the IP while still ContainerCreating', async () => {
+  it('reports ContainerCreating without a pod IP, and the IP first with Running (the pod worker reports nothing between the sandbox and the starts)', async () => {
     const { kubelet, reports, until } = aKubelet();
     kubelet.run(aPod('a'));
     await until(() => reports.some((r) => running(r.status)));
     const seen = reports.map((r) => [r.status.containerStatuses?.[0]?.state?.waiting?.reason ?? 'Running', r.status.podIP ?? '<none>']);
     expect(seen).toEqual([
       ['ContainerCreating', '<none>'],
-      ['ContainerCreating', '10.244.1.2'],
       ['Running', '10.244.1.2'],
     ]);
     kubelet.shutdown();

@@ -135,6 +135,11 @@ export class SimulatedKubelet {
   /**
    * The start's first stage: the sandbox. Until it is up the pod has no IP
    * (a host-network pod has the node's at once); then the images are pulled.
+   * No status is reported when the sandbox comes up: the kubelet's pod worker
+   * goes on from the sandbox to the pulls and the starts within one SyncPod,
+   * and the next status it generates is after them (Running, or the pull's
+   * failure), so the IP first shows with that one, as seed 001's `get pod
+   * -w` shows (ContainerCreating with `<none>`, then Running with the IP).
    */
   private createSandbox(entry: Running) {
     const { sandboxMs } = startStages(this.options.podStartMs);
@@ -146,7 +151,6 @@ export class SimulatedKubelet {
     if (entry.sandbox) return this.pullImages(entry);
     this.later(entry, sandboxMs, () => {
       entry.sandbox = true;
-      this.report(entry, this.status(entry, { waiting: 'ContainerCreating' }));
       this.pullImages(entry);
     });
   }

@@ -97,8 +97,8 @@ describe('npm run agent over Kafka', () => {
       await send(runPod('c1', 'u1', 'node-10'));
       await send(runPod('c2', 'u2', 'node-11'));
       await until('both pods running', () => ['u1', 'u2'].every((u) => about(u).some((m) => state(m) === 'Running')));
-      // ContainerCreating before the sandbox (no IP) and with it (the IP), then Running.
-      expect(about('u1').map(state)).toEqual(['ContainerCreating', 'ContainerCreating', 'Running']);
+      // ContainerCreating (no IP yet), then Running with the IP.
+      expect(about('u1').map(state)).toEqual(['ContainerCreating', 'Running']);
 
       await send({ kind: 'StopPod', id: 'c3', namespace: 'kube-system', name: 'fluentd-u2', uid: 'u2', nodeName: 'node-11', gracePeriodSeconds: 30 });
       await until('u2 gone', () => about('u2').some((m) => m.kind === 'PodGone'));

@@ -307,6 +307,15 @@ export interface ContainerStatus {
   imageID: string;
   containerID?: string;
   started?: boolean;
+  volumeMounts?: VolumeMountStatus[];
+}
+
+/** What the kubelet reports of a container's mount (`VolumeMountStatus`). */
+export interface VolumeMountStatus {
+  name: string;
+  mountPath: string;
+  readOnly?: boolean;
+  recursiveReadOnly?: string;
 }
 
 export interface PodStatus {

@@ -1,4 +1,4 @@
-import type { ContainerStatus, Pod, PodCondition, PodStatus } from '../api/types';
+import type { ContainerStatus, Pod, PodCondition, PodStatus, VolumeMountStatus } from '../api/types';
 import { sameJson } from './equality';
 import { containerID, imageID } from './kubelet-images';
 
@@ -48,6 +48,12 @@ const legacyIds = (pod: Pod, c: { name: string; image?: string }) => ({
 });
 
 /** The PodStatus a kubelet posts for an observation (field order as the API serves it). */
+const mountStatus = (m: { name: string; mountPath: string; readOnly?: boolean }): VolumeMountStatus => ({
+  name: m.name,
+  mountPath: m.mountPath,
+  ...(m.readOnly ? { readOnly: true, recursiveReadOnly: 'Disabled' } : {}),
+});
+
 export const kubeletPodStatus = (pod: Pod, o: KubeletObservation): PodStatus => {
   const running = o.state === 'Running';
   const failed = o.state === 'Failed';
@@ -81,6 +87,9 @@ export const kubeletPodStatus = (pod: Pod, o: KubeletObservation): PodStatus => 
             ? { running: { startedAt: o.startedAt } }
             : { waiting: { reason: o.reason, ...(o.message ? { message: o.message } : {}) } },
       ...(ran ? { containerID: ids.containerID } : {}),
+      // A v3 kubelet's report, as a v1.32 kubelet gives it: no previous termination (`lastState: {}`, which
+      // Go always prints), and its mounts (read-only ones with recursiveReadOnly Disabled: convertToAPIContainerStatuses).
+      ...(o.legacy ? {} : { lastState: {}, ...(c.volumeMounts?.length ? { volumeMounts: c.volumeMounts.map(mountStatus) } : {}) }),
     };
   });
   const started = running || killed || o.reason === 'CrashLoopBackOff';

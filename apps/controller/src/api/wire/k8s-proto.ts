@@ -64,10 +64,18 @@ interface TypePlan {
   fields: FieldPlan[];
 }
 
-/** A message that is a named list of strings in Go (`type ExtraValue []string`): JSON writes the array. */
+/**
+ * A message that is a named list of strings in Go (`type ExtraValue []string`): JSON writes the array.
+ * A struct whose one field is a list of messages (`DownwardAPIProjection { Items []DownwardAPIVolumeFile }`)
+ * is not one: JSON writes it as an object.
+ */
 const ITEMS = 'items';
-const isItemsWrapper = (type: protobuf.Type) =>
-  type.fieldsArray.length === 1 && type.fieldsArray[0].name === 'items' && type.fieldsArray[0].repeated && !type.name.endsWith('List');
+const isItemsWrapper = (type: protobuf.Type) => {
+  const [only] = type.fieldsArray;
+  if (type.fieldsArray.length !== 1 || only.name !== 'items' || !only.repeated || type.name.endsWith('List')) return false;
+  only.resolve();
+  return !(only.resolvedType instanceof protobuf.Type);
+};
 
 // Plans are computed once per type (protobufjs computes fullName on every read).
 const plans = new Map<protobuf.Type, TypePlan>();

@@ -4,6 +4,7 @@ import { decodeObject, encodeObject, encodeWatchFrame, messageDepth, ProtobufDec
 import { apiGroupList, apiResourceList, apiVersions } from './discovery';
 import { goObject } from './go-omitempty';
 import { MAX_NESTING_DEPTH } from './nesting';
+import { tokenVolume } from '@daemonledger/domain/api/service-account-admission';
 import { aDaemonSet, aNode, aPod, aRevision, ago } from './spec-fixtures';
 
 const meta = (name: string, namespace?: string) => ({ name, ...(namespace ? { namespace } : {}), uid: `u-${name}`, resourceVersion: '42', creationTimestamp: ago(10), labels: { app: name } });
@@ -65,6 +66,12 @@ describe('protobuf bodies from upstream’s generated.proto', () => {
     ['APIGroupList', apiGroupList()],
   ])('legacy discovery: %s', (_what, doc) => {
     expect(roundTrip(doc as object)).toEqual(strip(doc));
+  });
+
+  it('a struct whose one field is a list of messages is an object, not a Go named list: the token volume keeps its downwardAPI source', () => {
+    const pod = { ...aPod(), spec: { ...aPod().spec, volumes: [tokenVolume('kube-api-access-abcde')] } };
+    const back = decodeObject(encodeObject(pod)!, MAX_NESTING_DEPTH) as { spec: { volumes: unknown[] } };
+    expect(back.spec.volumes).toEqual([tokenVolume('kube-api-access-abcde')]);
   });
 
   it('`/api` (APIVersions, which carries no apiVersion) stays JSON', () => {
