@@ -1,5 +1,8 @@
 import { Outbox, WatchFanOut, type WatchSink } from './watch-fanout';
 
+/** A clock the writes move: each costs `writeMs` (0: free, the slice never shrinks). */
+const clock = { t: 0, writeMs: 0 };
+
 /** A watcher's socket as a list of writes; `closed` stops it like a gone connection. */
 const aSink = () => {
   const writes: (string | Buffer)[] = [];
@@ -7,15 +10,22 @@ const aSink = () => {
     writes,
     closed: false,
     open: () => !sink.closed,
-    write: (c) => void writes.push(c),
+    write: (c) => {
+      writes.push(c);
+      clock.t += clock.writeMs;
+    },
   };
   return sink;
 };
 
-/** A fan-out whose turns run when the test says (`turn()`), not on setImmediate. */
-const aFanOut = (watchersPerTurn: number, bytesPerTurn = 1 << 20) => {
+/** A fan-out whose turns run when the test says (`turn()`), not on setImmediate; writes are measured at once. */
+const aFanOut = (watchersPerTurn: number, bytesPerTurn = 1 << 20, budgetMs = 8) => {
   const turns: (() => void)[] = [];
-  const fanOut = new WatchFanOut((run) => void turns.push(run), { watchersPerTurn, bytesPerTurn });
+  const fanOut = new WatchFanOut(
+    (run) => void turns.push(run),
+    { watchersPerTurn, minWatchersPerTurn: 1, budgetMs, bytesPerTurn },
+    { now: () => clock.t, afterWrites: (measure) => measure() },
+  );
   const turn = () => {
     const run = turns.shift();
     if (!run) throw new Error('no turn scheduled');
@@ -35,6 +45,26 @@ const aFanOut = (watchersPerTurn: number, bytesPerTurn = 1 << 20) => {
 const text = (s: { writes: (string | Buffer)[] }) => s.writes.map(String).join('');
 
 describe('watch fan-out in slices (issue 13: no turn over 50 ms)', () => {
+  beforeEach(() => {
+    clock.t = 0;
+    clock.writeMs = 0;
+  });
+
+  it('sizes the next slice to the time budget at the cost per watcher measured, within its bounds', () => {
+    const { fanOut, turn } = aFanOut(128, 1 << 20, 8);
+    const sinks = Array.from({ length: 500 }, aSink);
+    sinks.forEach((s) => fanOut.send(new Outbox(s), 'x\n'));
+    clock.writeMs = 0.5; // 128 writes took 64 ms: 16 fit in 8 ms
+    turn();
+    expect(sinks.filter((s) => s.writes.length).length).toBe(128);
+    expect(fanOut.sliceSize).toBe(16);
+    turn();
+    expect(sinks.filter((s) => s.writes.length).length).toBe(144);
+    clock.writeMs = 0.01; // cheap again: back up to the most allowed
+    turn();
+    expect(fanOut.sliceSize).toBe(128);
+  });
+
   it('writes to at most watchersPerTurn watchers per turn and yields with the rest queued', () => {
     const { fanOut, turn, scheduled } = aFanOut(32);
     const sinks = Array.from({ length: 100 }, aSink);

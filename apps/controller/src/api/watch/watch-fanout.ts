@@ -9,21 +9,45 @@ export interface WatchSink {
 
 /** How much one turn of the event loop writes (tests shrink it). */
 export interface FanOutLimits {
-  /** Watchers written to per turn: each write costs a TLS record and a syscall whatever its size. */
+  /**
+   * Watchers written to in the first turn, and the most in any: each write
+   * costs a TLS record and a syscall whatever its size. Later turns write as
+   * many as fit in `budgetMs` at the cost per watcher last measured, never
+   * fewer than `minWatchersPerTurn`.
+   */
   watchersPerTurn: number;
+  minWatchersPerTurn: number;
+  /** Time a turn's writes may take (ms), their encryption and syscalls included. */
+  budgetMs: number;
   /** Bytes per turn, beyond which the rest waits for the next turn (a backlog's first write may be large). */
   bytesPerTurn: number;
 }
 
 /**
- * 500 watchers × ~0.1 ms per TLS write is 50 ms, the longest turn issue 13
- * allows: a change reaching every watcher is written 32 watchers at a time,
- * a few ms per turn, with the loop free for requests and the fold in between.
+ * 500 watchers × ~0.06–0.15 ms per TLS write is 30–75 ms, over the 50 ms
+ * turn issue 13 allows: a change reaching every watcher is written ~8 ms of
+ * watchers at a time, the loop free for requests and the fold in between.
+ * The budget is a trade: each slice also waits for the other work of its
+ * turn (a fold slice, a plan step), so fewer, larger slices reach the last
+ * watcher sooner.
  */
-export const FAN_OUT_LIMITS: FanOutLimits = { watchersPerTurn: 32, bytesPerTurn: 1 << 20 };
+export const FAN_OUT_LIMITS: FanOutLimits = { watchersPerTurn: 128, minWatchersPerTurn: 16, budgetMs: 8, bytesPerTurn: 4 << 20 };
 
 /** Schedules the next turn's work (setImmediate in the server: pending I/O runs first). */
 export type NextTurn = (run: () => void) => void;
+
+/**
+ * What a turn's writes cost is only known once Node has flushed them: an HTTP
+ * response corks its socket and writes on the next tick. `afterWrites`
+ * runs its callback after those ticks (process.nextTick: FIFO, queued after
+ * theirs), `now` reads a clock in ms.
+ */
+export interface FanOutClock {
+  now(): number;
+  afterWrites(measure: () => void): void;
+}
+
+const SERVER_CLOCK: FanOutClock = { now: () => performance.now(), afterWrites: (measure) => process.nextTick(measure) };
 
 /**
  * One watcher's pending output: the lines or frames of the changes it was
@@ -78,11 +102,21 @@ export class WatchFanOut {
   private scheduled = false;
   /** Turns that wrote something (tests, diagnostics). */
   turns = 0;
+  /** Watchers the next turn writes to at most (adapted to the measured cost). */
+  private slice: number;
 
   constructor(
     private readonly nextTurn: NextTurn = (run) => void setImmediate(run),
     private readonly limits: FanOutLimits = FAN_OUT_LIMITS,
-  ) {}
+    private readonly clock: FanOutClock = SERVER_CLOCK,
+  ) {
+    this.slice = limits.watchersPerTurn;
+  }
+
+  /** Watchers the next turn writes to at most. */
+  get sliceSize(): number {
+    return this.slice;
+  }
 
   /** Sends `chunk` to the watcher after everything sent to it before. */
   send(outbox: Outbox, chunk: string | Buffer): void {
@@ -110,15 +144,22 @@ export class WatchFanOut {
 
   private run(): void {
     this.scheduled = false;
+    const started = this.clock.now();
     let watchers = 0;
+    let written = 0;
     let bytes = 0;
-    while (this.head < this.queue.length && watchers < this.limits.watchersPerTurn && bytes < this.limits.bytesPerTurn) {
+    while (this.head < this.queue.length && watchers < this.slice && bytes < this.limits.bytesPerTurn) {
       const outbox = this.queue[this.head++];
       outbox.queued = false;
-      bytes += outbox.drain();
+      const n = outbox.drain();
+      bytes += n;
       watchers++;
+      if (n) written++;
     }
-    if (watchers) this.turns++;
+    if (written) {
+      this.turns++;
+      this.clock.afterWrites(() => this.adapt(written, this.clock.now() - started));
+    }
     if (this.head === this.queue.length) {
       this.queue.length = 0;
       this.head = 0;
@@ -129,5 +170,12 @@ export class WatchFanOut {
       }
       this.schedule();
     }
+  }
+
+  /** The next slice: as many watchers as fit in the budget at this turn's cost per watcher. */
+  private adapt(written: number, ms: number): void {
+    const { watchersPerTurn, minWatchersPerTurn, budgetMs } = this.limits;
+    const fit = ms > 0 ? Math.floor((budgetMs * written) / ms) : watchersPerTurn;
+    this.slice = Math.max(minWatchersPerTurn, Math.min(watchersPerTurn, fit));
   }
 }
