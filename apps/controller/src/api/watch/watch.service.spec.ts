@@ -57,7 +57,11 @@ const aHub = () => {
   const hub = {
     since: () => [] as Change[],
     oldestPosition: 0,
-    subscribe: (l: (c: Change) => void) => (listeners.add(l), () => void listeners.delete(l)),
+    subscribe: (l: (c: Change) => void, kind?: Change['kind']) => {
+      const listener = (c: Change) => (kind === undefined || c.kind === kind) && l(c);
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
     publish: (c: Change) => listeners.forEach((l) => l(c)),
   };
   return hub;

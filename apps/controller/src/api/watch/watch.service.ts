@@ -153,7 +153,7 @@ export class WatchService implements BeforeApplicationShutdown {
     const unsubscribe = def.streamKind
       ? this.hub.subscribe((c) => {
           for (const e of this.select(w, c)) send(e.type, e.object);
-        })
+        }, def.streamKind)
       : () => undefined;
 
     const bookmark = () => send('BOOKMARK', { kind: def.kind, apiVersion: apiVersionOf(def), metadata: { resourceVersion: String(this.cluster.view.position) } });
