@@ -24,14 +24,15 @@ export interface FanOutLimits {
 }
 
 /**
- * 500 watchers × ~0.06–0.15 ms per TLS write is 30–75 ms, over the 50 ms
- * turn issue 13 allows: a change reaching every watcher is written ~8 ms of
- * watchers at a time, the loop free for requests and the fold in between.
- * The budget is a trade: each slice also waits for the other work of its
- * turn (a fold slice, a plan step), so fewer, larger slices reach the last
- * watcher sooner.
+ * 500 watchers × ~0.06–0.25 ms per TLS write (a quiet machine, a busy one)
+ * is 30–125 ms, over the 50 ms turn issue 13 allows: a change reaching every
+ * watcher is written ~15 ms of watchers at a time, the loop free for
+ * requests and the fold in between. The budget is a trade: each slice after
+ * the first also waits for the other work of its turn (a fold slice, a plan
+ * step), so fewer, larger slices reach the last watcher sooner; on a quiet
+ * machine 500 watchers take two.
  */
-export const FAN_OUT_LIMITS: FanOutLimits = { watchersPerTurn: 128, minWatchersPerTurn: 16, budgetMs: 8, bytesPerTurn: 4 << 20 };
+export const FAN_OUT_LIMITS: FanOutLimits = { watchersPerTurn: 256, minWatchersPerTurn: 32, budgetMs: 15, bytesPerTurn: 4 << 20 };
 
 /** Schedules the next turn's work (setImmediate in the server: pending I/O runs first). */
 export type NextTurn = (run: () => void) => void;
