@@ -126,14 +126,16 @@ describe('watch fan-out to many watchers (issue 13)', () => {
     service.beforeApplicationShutdown();
   });
 
-  it('writes to one slice of watchers per turn of the event loop, not all 500 in one', async () => {
+  it('writes to one slice of watchers per turn of the event loop when the slice is smaller than the watchers', async () => {
+    const saved = { ...FAN_OUT_LIMITS };
+    Object.assign(FAN_OUT_LIMITS, { watchersPerTurn: 32, minWatchersPerTurn: 32 });
     const { hub, service, exchanges } = await setUp(500);
+    Object.assign(FAN_OUT_LIMITS, saved);
     hub.publish({ position: 11, kind: 'daemonset', type: 'ADDED', object: aDaemonSet(11) });
     await nextTurn();
     const written = exchanges.filter((x) => x.writes.length > 0).length;
     expect(written).toBeGreaterThan(0);
-    expect(written).toBeLessThanOrEqual(FAN_OUT_LIMITS.watchersPerTurn);
-    expect(written).toBeLessThan(500);
+    expect(written).toBe(32);
     await settle();
     expect(exchanges.every((x) => x.writes.length === 1)).toBe(true);
     service.beforeApplicationShutdown();
