@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServerProcess, type ServerProcess } from './server-process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { LoopProbeReport } from './loop-probe';
 
 /**
  * `npm run bench:api`: the server (`npm start`'s main, built) in a child
@@ -13,6 +14,10 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
  * connections, then holds 500 watches on DaemonSets while one of them rolls
  * out over every node and label patches mark moments in the stream: checks
  * that every watcher sees every event in order, and times patch → watcher.
+ * The server's event loop is measured from inside it (loop-probe.ts): its
+ * longest turn and the p99 of its turns during the rollout and after.
+ * BENCH_LONG_TURNS=1 lists the turns over 50 ms (monotonic µs, as
+ * `--cpu-prof` stamps its samples: BENCH_SERVER_NODE_ARGS="--cpu-prof").
  * BENCH_NODES / BENCH_DS / BENCH_WATCHES / BENCH_LISTS shrink it.
  */
 const NODES = Number(process.env.BENCH_NODES ?? 1000);
@@ -25,7 +30,7 @@ const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
 
 type Server = ServerProcess;
-const startServer = (dir: string) => startServerProcess(dir, NODES);
+const startServer = (dir: string) => startServerProcess(dir, NODES, { loopProbe: true });
 
 const call = (s: Server, agent: Agent, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
   new Promise<{ status: number; text: string }>((resolve, reject) => {
@@ -255,7 +260,13 @@ const main = async () => {
       patches++;
       await new Promise((res) => setTimeout(res, 20));
     };
+    /** The server's loop as the probe saw it since the last call. */
+    const turns = (r: LoopProbeReport) =>
+      `server loop: longest turn ${r.longestTurnMs.toFixed(1)} ms, turns p50 ${r.turnP50Ms.toFixed(1)} ms, p99 ${r.turnP99Ms.toFixed(1)} ms, ` +
+      `${r.longTurns.length} over 50 ms (delay p99 ${r.delayP99Ms.toFixed(1)} ms, max ${r.delayMaxMs.toFixed(1)} ms)` +
+      (process.env.BENCH_LONG_TURNS === '1' && r.longTurns.length ? `; long turns ${JSON.stringify(r.longTurns)}` : '');
     await lag();
+    await s.loop();
     const rollStart = performance.now();
     await call(s, agent, 'PATCH', '/apis/apps/v1/namespaces/default/daemonsets/agent-0', { spec: { template: { spec: { containers: [{ name: 'agent', image: 'nginx:1.26.0' }] } } } }, { 'Content-Type': 'application/strategic-merge-patch+json' });
     const rolledOut = (items: any[]) => {
@@ -269,12 +280,12 @@ const main = async () => {
     while (!done) await mark(during);
     await rolling;
     const rollSecs = (performance.now() - rollStart) / 1000;
-    const rollLag = await lag();
+    const rollLoop = turns(await s.loop());
     await new Promise((r) => setTimeout(r, 500));
-    await lag();
+    await s.loop();
     const quiet = new Map<string, number>();
     while (quiet.size < Math.max(50, during.size)) await mark(quiet);
-    const quietLag = await lag();
+    const quietLoop = turns(await s.loop());
     await new Promise((r) => setTimeout(r, 1000));
     const reference = watchers[0].rvs;
     const inOrder = watchers.every((w) => w.rvs.every((rv, i) => i === 0 || Number(rv) > Number(w.rvs[i - 1])));
@@ -287,9 +298,9 @@ const main = async () => {
     const missing = [...during.keys(), ...quiet.keys()].reduce((n, rv) => n + watchers.filter((w) => !w.arrivals.has(rv)).length, 0);
     console.log(`rolling update of agent-0 over ${NODES} nodes under ${WATCHES} watches: ${rollSecs.toFixed(1)} s, ${reference.length} events per watcher`);
     console.log(`every watcher saw every event in order: ${inOrder && identical && missing === 0 ? 'yes' : `NO (ordered ${inOrder}, identical ${identical}, missing ${missing})`}`);
-    for (const [label, phase, loop] of [['during the rollout', during, rollLag], ['quiet cluster', quiet, quietLag]] as const) {
+    for (const [label, phase, loop] of [['during the rollout', during, rollLoop], ['quiet cluster', quiet, quietLoop]] as const) {
       const d = delays(phase);
-      console.log(`patch → watcher, ${label} (${phase.size} label patches × ${WATCHES} watchers): p50 ${percentile(d, 50).toFixed(1)} ms, p99 ${percentile(d, 99).toFixed(1)} ms; server ${loop}`);
+      console.log(`patch → watcher, ${label} (${phase.size} label patches × ${WATCHES} watchers): p50 ${percentile(d, 50).toFixed(1)} ms, p99 ${percentile(d, 99).toFixed(1)} ms; ${loop}`);
     }
     watchers.forEach((w) => w.close());
   } finally {

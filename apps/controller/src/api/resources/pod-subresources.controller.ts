@@ -114,7 +114,7 @@ export class PodSubresourcesController {
       if (all.length > sent) res.write(all.slice(sent).map(format).join(''));
       sent = all.length;
       if (c.type === 'DELETED' || now.status?.containerStatuses?.find((s) => s.name === container)?.state?.terminated) finish();
-    });
+    }, 'pod');
     const finish = () => {
       unsubscribe();
       if (!res.writableEnded) res.end();

@@ -56,7 +56,13 @@ export class WatchHub implements OnModuleInit, OnModuleDestroy {
   private oldest = 0;
   private ready = false;
   private readonly last = new Map<string, KubeObject>();
+  /** Listeners of every change. */
   private readonly listeners = new Set<(c: Change) => void>();
+  /**
+   * Listeners of one kind's changes: a watch of DaemonSets never hears of
+   * the rollout's 10,000 pod changes (with 500 watches, 5M calls saved).
+   */
+  private readonly byKind = new Map<Change['kind'], Set<(c: Change) => void>>();
   private subscription?: Subscription;
 
   constructor(
@@ -74,6 +80,7 @@ export class WatchHub implements OnModuleInit, OnModuleDestroy {
   onModuleDestroy(): void {
     this.subscription?.unsubscribe();
     this.listeners.clear();
+    this.byKind.clear();
   }
 
   /** Position from which on changes are known (a watch from an older resourceVersion gets 410). */
@@ -89,13 +96,25 @@ export class WatchHub implements OnModuleInit, OnModuleDestroy {
     return out.reverse();
   }
 
-  subscribe(listener: (c: Change) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /** Calls `listener` with each change from now on; of one kind only when `kind` is given. Returns the unsubscribe. */
+  subscribe(listener: (c: Change) => void, kind?: Change['kind']): () => void {
+    if (kind === undefined) {
+      this.listeners.add(listener);
+      return () => this.listeners.delete(listener);
+    }
+    let set = this.byKind.get(kind);
+    if (!set) this.byKind.set(kind, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.byKind.get(kind) === set) this.byKind.delete(kind);
+    };
   }
 
   get watchers(): number {
-    return this.listeners.size;
+    let n = this.listeners.size;
+    for (const set of this.byKind.values()) n += set.size;
+    return n;
   }
 
   private seed() {
@@ -165,5 +184,7 @@ export class WatchHub implements OnModuleInit, OnModuleDestroy {
       }
     }
     for (const l of this.listeners) l(change);
+    const ofKind = this.byKind.get(change.kind);
+    if (ofKind) for (const l of ofKind) l(change);
   }
 }

@@ -9,12 +9,14 @@ import { type ListOptions, matches, parsePosition } from '../resources/list-opti
 import { apiVersionOf, type KubeObject, type ResourceDef } from '../resources/resource-def';
 import { type Change, WatchHub } from './watch-hub.service';
 import { wireJson } from '../http/wire-json';
+import { Outbox, WatchFanOut } from './watch-fanout';
 
 /**
  * One change goes to every watcher of its kind: its JSON line is the same
  * for all plain-JSON watchers, so it is serialised once (per object and event
  * type) and the bytes shared. Objects are never mutated, so the cache is
- * keyed by the object itself and forgotten with it.
+ * keyed by the object itself and forgotten with it. The same holds for the
+ * other encodings: protobuf frames below, Table rows in `tableLine`.
  */
 const lines = new WeakMap<object, Partial<Record<string, string>>>();
 const eventLine = (type: string, object: unknown): string => {
@@ -32,6 +34,29 @@ const eventFrame = (type: string, object: unknown): Buffer => {
   let byType = frames.get(object);
   if (!byType) frames.set(object, (byType = {}));
   return (byType[type] ??= encode());
+};
+
+/**
+ * A Table watch event's line, once per (object, event type, Table version,
+ * includeObject, first or not) at one instant: every `kubectl get -w` of a
+ * kind gets the same row. The row's AGE depends on `now`, so an object keeps
+ * the lines of one instant only (a burst is sent within one).
+ */
+const tableLines = new WeakMap<object, { at: number; byKey: Map<string, string> }>();
+const tableLine = (object: KubeObject, key: string, at: number, render: () => unknown): string => {
+  let entry = tableLines.get(object);
+  if (!entry || entry.at !== at) tableLines.set(object, (entry = { at, byKey: new Map() }));
+  let line = entry.byKey.get(key);
+  if (line === undefined) entry.byKey.set(key, (line = wireJson(render()) + '\n'));
+  return line;
+};
+
+/** What a kind serves for a stored object (a Secret's data opened): once per object, for all its watchers. */
+const presented = new WeakMap<object, KubeObject>();
+const presentOnce = (def: ResourceDef, object: KubeObject): KubeObject => {
+  let out = presented.get(object);
+  if (!out) presented.set(object, (out = def.present!(object)));
+  return out;
 };
 
 /** Tunables (tests shorten them). Upstream sends a bookmark about once a minute. */
@@ -60,6 +85,8 @@ type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 @Injectable()
 export class WatchService implements BeforeApplicationShutdown {
   private readonly open = new Set<() => void>();
+  /** Writes every watcher's pending events a slice of watchers per turn (watch-fanout.ts). */
+  private readonly fanOut = new WatchFanOut();
 
   constructor(
     private readonly cluster: ClusterAccess,
@@ -97,31 +124,23 @@ export class WatchService implements BeforeApplicationShutdown {
     res.setHeader('Transfer-Encoding', 'chunked');
     res.flushHeaders();
 
-    // Lines are gathered for one turn of the event loop and written together:
-    // a burst of changes (a rollout step) costs each watcher one chunk, one
-    // TLS record and one syscall instead of one per change.
-    let pending = '';
-    let pendingFrames: Buffer[] = [];
-    let scheduled = false;
-    const flush = () => {
-      scheduled = false;
-      if (!res.writableEnded && !res.destroyed) {
-        if (pending) res.write(pending);
-        if (pendingFrames.length) res.write(Buffer.concat(pendingFrames));
-      }
-      pending = '';
-      pendingFrames = [];
-    };
+    // Lines are gathered in the watcher's outbox and written by the fan-out,
+    // a slice of watchers per turn of the event loop: a burst of changes (a
+    // rollout step) costs each watcher one chunk, one TLS record and one
+    // syscall instead of one per change, and 500 watchers do not hold one turn.
+    const outbox = new Outbox({ open: () => !res.writableEnded && !res.destroyed, write: (chunk) => void res.write(chunk) });
+    const flush = () => this.fanOut.drainNow(outbox);
     let first = true;
     const send = (type: EventType | 'BOOKMARK' | 'ERROR', object: unknown) => {
-      const body = table && (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') ? this.asTable(def, object as KubeObject, table, include, first) : object;
-      if (table && body !== object) first = false;
-      if (protobuf) pendingFrames.push(eventFrame(type, object));
-      else pending += body === object ? eventLine(type, object) : wireJson({ type, object: body }) + '\n';
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
-      }
+      const objectEvent = type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED';
+      if (protobuf) this.fanOut.send(outbox, eventFrame(type, object));
+      else if (table && objectEvent) {
+        const o = object as KubeObject;
+        const now = this.cluster.now();
+        const key = `${def.resource}|${type}|${table}|${include ?? ''}|${first}`;
+        this.fanOut.send(outbox, tableLine(o, key, now.getTime(), () => ({ type, object: this.asTable(def, o, table, include, first, now) })));
+        first = false;
+      } else this.fanOut.send(outbox, eventLine(type, object));
     };
 
     if (expired) {
@@ -134,7 +153,7 @@ export class WatchService implements BeforeApplicationShutdown {
     const unsubscribe = def.streamKind
       ? this.hub.subscribe((c) => {
           for (const e of this.select(w, c)) send(e.type, e.object);
-        })
+        }, def.streamKind)
       : () => undefined;
 
     const bookmark = () => send('BOOKMARK', { kind: def.kind, apiVersion: apiVersionOf(def), metadata: { resourceVersion: String(this.cluster.view.position) } });
@@ -178,7 +197,7 @@ export class WatchService implements BeforeApplicationShutdown {
     const { def } = w;
     if (c.kind !== def.streamKind) return [];
     // Objects as served (a Secret's data opened), from the objects the view holds.
-    if (def.present) c = { ...c, object: def.present(c.object), ...(c.previous ? { previous: def.present(c.previous) } : {}) };
+    if (def.present) c = { ...c, object: presentOnce(def, c.object), ...(c.previous ? { previous: presentOnce(def, c.previous) } : {}) };
     const ns = def.namespaced ? w.namespace : undefined;
     if (ns !== undefined && c.object.metadata.namespace !== ns) return [];
     const now = c.type !== 'DELETED' && matches(def, w.options, c.object);
@@ -190,7 +209,7 @@ export class WatchService implements BeforeApplicationShutdown {
     return [];
   }
 
-  private asTable(def: ResourceDef, object: KubeObject, version: TableVersion, include: IncludeObject | undefined, first: boolean) {
-    return toWatchEventTable(def.resource, object, { now: this.cluster.now(), includeObject: include, version, first });
+  private asTable(def: ResourceDef, object: KubeObject, version: TableVersion, include: IncludeObject | undefined, first: boolean, now: Date) {
+    return toWatchEventTable(def.resource, object, { now, includeObject: include, version, first });
   }
 }
