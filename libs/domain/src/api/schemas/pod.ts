@@ -201,6 +201,17 @@ const containerStatusSchema = strict('v1.ContainerStatus', {
   imageID: str(),
   containerID: str().optional(),
   started: bool().optional(),
+  volumeMounts: z
+    .array(
+      strict('v1.VolumeMountStatus', {
+        name: str(),
+        mountPath: str(),
+        readOnly: bool().optional(),
+        recursiveReadOnly: str().optional(),
+      }),
+      { error: '[]v1.VolumeMountStatus' },
+    )
+    .optional(),
 });
 
 const conditionStatus = () => z.enum(['True', 'False', 'Unknown'], { error: 'v1.ConditionStatus' });
