@@ -10,6 +10,7 @@ import { DAEMONSETS_API, LocalApi } from '../src/api/local-api';
 import { loadConfig } from '../src/config/config';
 import { startEmbedded, type Embedded } from '../src/embedded';
 import { projectRoot } from '../src/infrastructure/paths';
+import { ControllerMetrics } from '../src/metrics/controller-metrics';
 
 /**
  * `npm run bench:controller`: one DaemonSet over N simulated nodes with
@@ -21,6 +22,8 @@ import { projectRoot } from '../src/infrastructure/paths';
 interface Phase {
   ms: number;
   events: number;
+  /** Append calls (one SQLite transaction, one fsync, each). */
+  commits: number;
 }
 interface Result {
   nodes: number;
@@ -81,8 +84,10 @@ const runSize = async (nodes: number): Promise<Result> => {
   const t0 = performance.now();
   const e = await startEmbedded({ config, podStopMs: 0 });
   const api = e.app.get(LocalApi);
+  const metrics = e.app.get(ControllerMetrics);
+  const commits = () => metrics.appendCalls;
   await waitFor(e, () => e.state.view.nodes.size === nodes, 600_000);
-  const join_ = { ms: performance.now() - t0, events: e.state.view.position };
+  const join_ = { ms: performance.now() - t0, events: e.state.view.position, commits: commits() };
   // Live heap after a full GC (the child runs with --expose-gc), less the heap before the server started.
   const heapPerNode = async () => {
     await e.settle();
@@ -93,10 +98,11 @@ const runSize = async (nodes: number): Promise<Result> => {
 
   const phase = async (act: () => Promise<unknown>, done: () => boolean): Promise<Phase> => {
     const p0 = e.state.view.position;
+    const c0 = commits();
     const s = performance.now();
     await act();
     await waitFor(e, done, 600_000);
-    return { ms: performance.now() - s, events: e.state.view.position - p0 };
+    return { ms: performance.now() - s, events: e.state.view.position - p0, commits: commits() - c0 };
   };
   const ds = () => e.state.view.daemonSet('default', 'nginx-ds');
   const rolledOut = (image: string) => () => {
@@ -125,17 +131,19 @@ const runSize = async (nodes: number): Promise<Result> => {
   return { nodes, join: join_, create, rollout, undo, peakRssMiB, heapPerNode: { joined, created, rolled }, bytes };
 };
 
-const fmt = (p: Phase) => `${(p.ms / 1000).toFixed(2).padStart(7)} s ${String(p.events).padStart(8)} ev`;
+const fmt = (p: Phase) => `${(p.ms / 1000).toFixed(2).padStart(7)} s ${String(p.events).padStart(8)} ev ${String(p.commits).padStart(7)} tx`;
 
 const main = async () => {
   if (process.env.BENCH_CHILD) {
     const result = await runSize(Number(process.env.BENCH_CHILD));
-    process.send!(result);
+    // Run by hand (a profile of one size): no parent to send to, so print it.
+    if (process.send) process.send(result);
+    else console.log(JSON.stringify({ ...result, bytes: undefined }));
     return;
   }
   const sizes = (process.env.BENCH_NODES ?? '1000,5000,10000').split(',').map(Number);
   console.log(`bench:controller — one DaemonSet, instant pods, SQLite log (synchronous=FULL), maxUnavailable 10%, ${new Date().toISOString()}`);
-  console.log('nodes  | join nodes             | create all pods        | rolling update         | per node | undo                   | peak RSS | live heap per node: joined, pods created, rolled');
+  console.log('nodes  | join nodes                     | create all pods                | rolling update                 | per node | undo                           | peak RSS | live heap per node: joined, pods created, rolled');
   const results: Result[] = [];
   for (const n of sizes) {
     const result = await new Promise<Result>((resolve, reject) => {

@@ -98,6 +98,35 @@ describe('NodeLink', () => {
     });
   });
 
+  describe('bursts', () => {
+    it('new nodes registering and nodes reporting their images in one turn share one batch (one transaction); refusals are answered, not thrown', async () => {
+      const batches: string[][] = [];
+      const state = { view: { nodes: new Map([['node-0', simulatedNode(0)]]), position: 1 }, catchUp: async () => false } as unknown as ClusterState;
+      const bus = {
+        execute: async (batch: ClusterCommandBatch) => {
+          batches.push(batch.items.map((m) => `${m.command.type} ${m.name}`));
+          // node-2 registered twice in the burst: the second join finds it; node-9 left before its images were recorded.
+          return batch.items.map((m, i) =>
+            m.name === 'node-2' && i > 2 ? { error: new DomainError('AlreadyExists', 'exists') } : m.name === 'node-9' ? { error: new DomainError('NotFound', 'gone') } : {},
+          );
+        },
+      } as unknown as CommandBus;
+      const link = new NodeLink(new InProcessTransport(), bus, state, false);
+      const onReport = (m: unknown) => (link as unknown as { onReport(m: unknown): Promise<void> }).onReport(m);
+      const errors: string[] = [];
+      (link as unknown as { log: { error(m: string): void; warn(m: string): void } }).log = { error: (m: string) => void errors.push(m), warn: (m: string) => void errors.push(m) };
+      await Promise.all([
+        register(link, 'node-1'),
+        register(link, 'node-2'),
+        onReport({ kind: 'NodeImages', nodeName: 'node-0', images: ['nginx:1.9.1'] }),
+        register(link, 'node-2'),
+        onReport({ kind: 'NodeImages', nodeName: 'node-9', images: [] }),
+      ]);
+      expect(batches).toEqual([['JoinNode node-1', 'JoinNode node-2', 'ReportNodeImages node-0', 'JoinNode node-2', 'ReportNodeImages node-9']]);
+      expect(errors).toEqual([]);
+    });
+  });
+
   describe('embedded (no relay): as before', () => {
     it('publishes RunPod for a PodBound (id = the event id), and resyncs a known kubelet directly, appending nothing', async () => {
       const { link, executed, transport } = setup({ viaRelay: false, viewNodes: ['node-1'], logNodes: ['node-1'] });

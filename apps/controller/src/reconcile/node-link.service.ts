@@ -76,10 +76,11 @@ export class NodeLink implements IEventHandler<Recorded>, BeforeApplicationShutd
 
   /**
    * Reports arrive in bursts (a rollout step makes hundreds of pods change at
-   * once). They are gathered for one turn of the event loop and appended
-   * together: one transaction per burst instead of one per report.
+   * once, and each node that pulled a new image reports its images). They are
+   * gathered for one turn of the event loop and appended together: one
+   * transaction per burst instead of one per report.
    */
-  private pending: PodCommandMsg[] = [];
+  private pending: (PodCommandMsg | NodeCommandMsg)[] = [];
   private flushing?: Promise<void>;
 
   private async onReport(raw: unknown): Promise<void> {
@@ -96,36 +97,34 @@ export class NodeLink implements IEventHandler<Recorded>, BeforeApplicationShutd
     // The report's id becomes its event's: a report Kafka delivers again (its offset was not committed
     // before a broker or controller died) is then an idempotent retry, not an older status recorded anew.
     const meta = { actor, ...('correlationId' in m && m.correlationId ? { correlationId: m.correlationId } : {}), ...(m.id ? { messageId: m.id } : {}) };
-    if (m.kind === 'NodeImages') {
-      try {
-        await this.commands.execute(new NodeCommandMsg(m.nodeName, { type: 'ReportNodeImages', images: m.images }, meta));
-      } catch (e) {
-        // A node that left meanwhile: its images are no one's concern.
-        if (!isDomainError(e, 'NotFound')) this.log.error(`node ${m.nodeName}: images not recorded: ${(e as Error).message}`);
-      }
-      return;
-    }
     if (m.kind === 'NodeRegister') {
-      try {
-        if (this.viaRelay) {
+      if (this.viaRelay) {
+        try {
           await this.registerInLog(m.nodeName, m.node as unknown as Node, actor);
-        } else if (!this.state.view.nodes.has(m.nodeName)) {
-          await this.commands.execute(new NodeCommandMsg(m.nodeName, { type: 'JoinNode', node: m.node as unknown as Node }, { actor }));
-        } else {
-          this.resync(m.nodeName);
+        } catch (e) {
+          if (!isDomainError(e, 'AlreadyExists')) this.log.error(`node ${m.nodeName} could not register: ${(e as Error).message}`);
         }
-      } catch (e) {
-        if (!isDomainError(e, 'AlreadyExists')) this.log.error(`node ${m.nodeName} could not register: ${(e as Error).message}`);
+      } else if (!this.state.view.nodes.has(m.nodeName)) {
+        // Joins come in bursts too (a fleet starting): they share the burst's transaction.
+        await this.enqueue(new NodeCommandMsg(m.nodeName, { type: 'JoinNode', node: m.node as unknown as Node }, { actor }));
+      } else {
+        this.resync(m.nodeName);
       }
       return;
     }
-    this.pending.push(
-      m.kind === 'PodStatus'
-        ? new PodCommandMsg(m.namespace, m.name, { type: 'ReportPodStatus', status: m.status as PodStatus, expectedUid: m.uid, ...(m.pulls ? { pulls: m.pulls } : {}) }, meta)
-        : new PodCommandMsg(m.namespace, m.name, { type: 'ConfirmPodDeleted', reason: 'terminated', expectedUid: m.uid }, meta),
+    await this.enqueue(
+      m.kind === 'NodeImages'
+        ? new NodeCommandMsg(m.nodeName, { type: 'ReportNodeImages', images: m.images }, meta)
+        : m.kind === 'PodStatus'
+          ? new PodCommandMsg(m.namespace, m.name, { type: 'ReportPodStatus', status: m.status as PodStatus, expectedUid: m.uid, ...(m.pulls ? { pulls: m.pulls } : {}) }, meta)
+          : new PodCommandMsg(m.namespace, m.name, { type: 'ConfirmPodDeleted', reason: 'terminated', expectedUid: m.uid }, meta),
     );
+  }
+
+  private enqueue(command: PodCommandMsg | NodeCommandMsg): Promise<void> {
+    this.pending.push(command);
     this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
-    await this.flushing;
+    return this.flushing;
   }
 
   /**
@@ -169,10 +168,19 @@ export class NodeLink implements IEventHandler<Recorded>, BeforeApplicationShutd
       unseen.forEach((i, k) => (results[i] = again[k]));
     }
     results.forEach((r, i) => {
-      // A report about a pod that is already gone (or replaced under the same name) is stale: drop it.
-      if ('error' in r && !isDomainError(r.error, 'NotFound')) {
-        this.log.error(`report for pod ${items[i].namespace}/${items[i].name} failed: ${(r.error as Error).message}`);
+      if (!('error' in r)) return;
+      const item = items[i];
+      const message = (r.error as Error).message;
+      if (item instanceof NodeCommandMsg) {
+        // Two registrations of a new node in one burst: the second finds it joined. A node that left
+        // before its images were recorded: they are no one's concern.
+        if (item.command.type === 'JoinNode' ? !isDomainError(r.error, 'AlreadyExists') : !isDomainError(r.error, 'NotFound')) {
+          this.log.error(`node ${item.name}: ${item.command.type === 'JoinNode' ? 'could not register' : 'images not recorded'}: ${message}`);
+        }
+        return;
       }
+      // A report about a pod that is already gone (or replaced under the same name) is stale: drop it.
+      if (!isDomainError(r.error, 'NotFound')) this.log.error(`report for pod ${item.namespace}/${item.name} failed: ${message}`);
     });
   }
 }

@@ -44,6 +44,23 @@ export const imageTagName = (image: string): string => {
 
 /** A stable 64-hex pseudo digest of a text (FNV-1a rounds: display ids, not security). */
 export const hex64 = (s: string): string => {
+  const known = digests.get(s);
+  if (known !== undefined) return known;
+  if (digests.size >= MAX_DIGESTS) digests.clear();
+  const digest = fnvRounds(s);
+  digests.set(s, digest);
+  return digest;
+};
+
+/**
+ * Recent digests: a report's status is built several times (by the kubelet, by
+ * the decider checking it, by the fold), each asking for the same image and
+ * container ids. A pure function's cache: bounded, cleared when full.
+ */
+const digests = new Map<string, string>();
+const MAX_DIGESTS = 8192;
+
+const fnvRounds = (s: string): string => {
   let h = 0x811c9dc5;
   let out = '';
   for (let round = 0; round < 8; round++) {
