@@ -25,16 +25,23 @@ export const SERVICE_ACCOUNT_TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/
 const TOKEN_EXPIRATION_SECONDS = 3607;
 
 /** `TokenVolumeSource()`: the projected source, its default mode set explicitly as upstream does (kubernetes#104464). */
-export const tokenVolume = (name: string): Volume => ({
-  name,
-  projected: {
-    defaultMode: 420,
-    sources: [
-      { serviceAccountToken: { expirationSeconds: TOKEN_EXPIRATION_SECONDS, path: 'token' } },
-      { configMap: { items: [{ key: 'ca.crt', path: 'ca.crt' }], name: 'kube-root-ca.crt' } },
-      { downwardAPI: { items: [{ fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' }, path: 'namespace' }] } },
-    ],
-  },
+export const tokenVolume = (name: string): Volume => ({ name, projected: TOKEN_SOURCE });
+
+/** Deep-frozen: every pod's token volume shares it (only the volume's name differs from pod to pod). */
+const deepFreeze = <T>(o: T): T => {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+};
+const TOKEN_SOURCE: NonNullable<Volume['projected']> = deepFreeze({
+  defaultMode: 420,
+  sources: [
+    { serviceAccountToken: { expirationSeconds: TOKEN_EXPIRATION_SECONDS, path: 'token' } },
+    { configMap: { items: [{ key: 'ca.crt', path: 'ca.crt' }], name: 'kube-root-ca.crt' } },
+    { downwardAPI: { items: [{ fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' }, path: 'namespace' }] } },
+  ],
 });
 
 /** The volume name for `seed`: the prefix plus 5 characters of the generator's alphabet, from FNV-1a of the seed. */

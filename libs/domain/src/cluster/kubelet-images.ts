@@ -43,14 +43,7 @@ export const imageTagName = (image: string): string => {
 };
 
 /** A stable 64-hex pseudo digest of a text (FNV-1a rounds: display ids, not security). */
-export const hex64 = (s: string): string => {
-  const known = digests.get(s);
-  if (known !== undefined) return known;
-  if (digests.size >= MAX_DIGESTS) digests.clear();
-  const digest = fnvRounds(s);
-  digests.set(s, digest);
-  return digest;
-};
+export const hex64 = (s: string): string => cached(digests, s, fnvRounds);
 
 /**
  * Recent digests: a report's status is built several times (by the kubelet, by
@@ -59,6 +52,17 @@ export const hex64 = (s: string): string => {
  */
 const digests = new Map<string, string>();
 const MAX_DIGESTS = 8192;
+
+/** A pure function's answers for recent keys (bounded: cleared when full), so that equal answers are one shared value. */
+const cached = <V>(cache: Map<string, V>, key: string, compute: (key: string) => V): V => {
+  const known = cache.get(key);
+  if (known !== undefined) return known;
+  if (cache.size >= MAX_DIGESTS) cache.clear();
+  const value = compute(key);
+  cache.set(key, value);
+  return value;
+};
+const imageIDs = new Map<string, string>();
 
 const fnvRounds = (s: string): string => {
   let h = 0x811c9dc5;
@@ -75,7 +79,9 @@ const fnvRounds = (s: string): string => {
  * A container status's `imageID` as containerd reports it: `<repo>@sha256:<64 hex>`,
  * the repository digest (the one given when the image is named by digest).
  */
-export const imageID = (image: string): string => {
+export const imageID = (image: string): string => cached(imageIDs, image, repoDigest);
+
+const repoDigest = (image: string): string => {
   const r = parseImage(image);
   if (r.digest) return `${r.repository}@${r.digest}`;
   return `${r.repository}@sha256:${hex64(`${r.repository}:${r.tag}`)}`;
@@ -191,9 +197,18 @@ export const NODE_STATUS_MAX_IMAGES = 50;
  */
 export const nodeImages = (cache: ImageCache): { names: string[]; sizeBytes: number }[] =>
   cache.images
-    .map((i) => ({ names: [imageID(i.name), i.name], sizeBytes: imageSizeBytes(i.name) }))
+    .map((i) => nodeImage(i.name))
     .sort((a, b) => b.sizeBytes - a.sizeBytes || a.names[1].localeCompare(b.names[1]))
     .slice(0, NODE_STATUS_MAX_IMAGES);
+
+/**
+ * One image's entry in `node.status.images`. Every node that holds the image
+ * lists the same entry, so it is one frozen object shared by all of them
+ * (a 100,000-node cluster would otherwise keep 100,000 copies of each).
+ */
+const nodeImage = (name: string): { names: string[]; sizeBytes: number } =>
+  cached(nodeImageEntries, name, (n) => Object.freeze({ names: Object.freeze([imageID(n), n]) as string[], sizeBytes: imageSizeBytes(n) }));
+const nodeImageEntries = new Map<string, { names: string[]; sizeBytes: number }>();
 
 /** `node.status.images` for the names a NodeImagesChanged records. */
 export const nodeImagesOf = (names: readonly string[]) => nodeImages({ images: names.map((name) => ({ name, lastUsed: '' })) });
