@@ -1,6 +1,5 @@
 import type { DaemonSet, Pod } from '../api/types';
-import { admitDaemonPodSpec, daemonPodBeforeAdmission, pinToNode, podTargetNode } from '../controller/pods';
-import { toRfc3339 } from '../controller/time';
+import { newDaemonPod, podTargetNode } from '../controller/pods';
 import { parseTime } from '../controller/time';
 import { sameJson } from './equality';
 
@@ -54,35 +53,15 @@ export interface DaemonPodSource {
 /** Finds the DaemonSet `name` of `namespace` as it was at `version` (what the fold keeps for this). */
 export type DaemonSetAt = (namespace: string, name: string, version: number) => DaemonSet | undefined;
 
-/** Per DaemonSet version (an immutable object) and revision hash: the pod `newDaemonPod` builds, before its name, uid, time and node. */
-const templatePods = new WeakMap<DaemonSet, Map<string, Pod>>();
-
-const templatePod = (ds: DaemonSet, hash: string): Pod => {
-  let byHash = templatePods.get(ds);
-  if (!byHash) templatePods.set(ds, (byHash = new Map()));
-  let pod = byHash.get(hash);
-  if (!pod) byHash.set(hash, (pod = daemonPodBeforeAdmission(ds, '', { name: '', uid: '', hash, now: 0 })));
-  return pod;
-};
-
 /**
  * `newDaemonPod` of the DaemonSet version for the ref's node, with its name,
- * uid, hash and creation time — the same JSON, key order included, but the
- * parts the pods of one version have in common (labels, owner reference,
- * containers, tolerations…) are one shared object, built once per version
- * instead of once per pod: a fold of a rollout rebuilds thousands. Safe
- * because folds never mutate an object (every change makes a new one).
+ * uid, hash and creation time, and the priority resolved then: the same JSON,
+ * key order included. The parts the pods of one version have in common are
+ * shared (`daemonTemplatePod`): a fold of a rollout rebuilds thousands.
  */
 export const rebuildDaemonPod = (ref: DaemonPodRef, ds: DaemonSet, podName: string): Pod => {
-  const t = templatePod(ds, ref.hash);
-  // The name-dependent admission after pinning, as newDaemonPod applies it: the same key order.
-  const spec = admitDaemonPodSpec({ ...t.spec, affinity: pinToNode(ds.spec.template.spec.affinity, ref.node) }, ds.metadata.namespace, podName);
-  return {
-    ...t,
-    metadata: { ...t.metadata, name: podName, uid: ref.uid, creationTimestamp: toRfc3339(parseTime(ref.created) ?? 0) },
-    spec: ref.priority ? withResolvedPriority(spec, ref.priority) : spec,
-    status: { phase: 'Pending' },
-  };
+  const pod = newDaemonPod(ds, ref.node, { name: podName, uid: ref.uid, hash: ref.hash, now: parseTime(ref.created) ?? 0 });
+  return ref.priority ? { ...pod, spec: withResolvedPriority(pod.spec, ref.priority) } : pod;
 };
 
 /**

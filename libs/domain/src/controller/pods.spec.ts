@@ -1,5 +1,6 @@
 import { claimPods } from './claims';
-import { compareDaemonPods, generatePodName, isPodAvailable, isPodUpdated, newDaemonPod, podTargetNode, scaledValue } from './pods';
+import { sameJson } from '../cluster/equality';
+import { admitDaemonPodSpec, compareDaemonPods, daemonPodBeforeAdmission, generatePodName, isPodAvailable, isPodUpdated, newDaemonPod, podTargetNode, scaledValue } from './pods';
 import { aDaemonSet, aPod, LABELS, T0, seconds } from './testing/builders';
 import { toRfc3339 } from './time';
 
@@ -49,6 +50,22 @@ describe('newDaemonPod (§1.5)', () => {
     expect(newDaemonPod(odd, 'n', { name: 'p', uid: 'u', hash: '', now: T0 }).metadata.labels).toEqual({ ...LABELS });
   });
   it('does not modify the DaemonSet', () => expect(ds.spec.template.spec.tolerations?.[0].tolerationSeconds).toBe(300));
+  it('is the pod built from a copy of the template, its parts in common shared with the version\'s other pods', () => {
+    const args = { name: 'foo-vwxyz', uid: 'u2', hash: 'h4sh', now: T0 + 1000 };
+    const other = newDaemonPod(ds, 'node-4', args);
+    const copied = daemonPodBeforeAdmission(ds, 'node-4', args);
+    expect(sameJson(other, { ...copied, spec: admitDaemonPodSpec(copied.spec, 'default', args.name) })).toBe(true);
+    expect(other.spec.containers).not.toBe(pod.spec.containers); // each mounts its own token volume
+    expect(other.spec.tolerations).toBe(pod.spec.tolerations);
+    expect(other.metadata.ownerReferences).toBe(pod.metadata.ownerReferences);
+  });
+  it('a DaemonSet changed in place gets pods of its new template, not the ones built before', () => {
+    const d = aDaemonSet();
+    const before = newDaemonPod(d, 'n', { name: 'p', uid: 'u', hash: 'h', now: T0 });
+    d.spec.template.spec = { ...d.spec.template.spec, containers: [{ name: 'c', image: 'other:2' }] };
+    expect(newDaemonPod(d, 'n', { name: 'p', uid: 'u', hash: 'h', now: T0 }).spec.containers[0].image).toBe('other:2');
+    expect(before.spec.containers[0].image).not.toBe('other:2');
+  });
 });
 
 describe('generatePodName', () => {

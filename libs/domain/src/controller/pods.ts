@@ -97,8 +97,47 @@ export interface NewDaemonPodArgs {
  * `spec.nodeName` is not set (the scheduler binds) unless the template sets it.
  */
 export const newDaemonPod = (ds: DaemonSet, nodeName: string, args: NewDaemonPodArgs): Pod => {
-  const pod = daemonPodBeforeAdmission(ds, nodeName, args);
-  return { ...pod, spec: admitDaemonPodSpec(pod.spec, ds.metadata.namespace, args.name) };
+  const t = daemonTemplatePod(ds, args.hash);
+  // The node- and name-dependent parts, in the places daemonPodBeforeAdmission gives them (the same JSON, key order included).
+  const spec = admitDaemonPodSpec({ ...t.spec, affinity: pinToNode(ds.spec.template.spec.affinity, nodeName) }, ds.metadata.namespace, args.name);
+  return {
+    ...t,
+    metadata: { ...t.metadata, name: args.name, uid: args.uid, creationTimestamp: toRfc3339(args.now) },
+    spec,
+    status: { phase: 'Pending', ...(args.podIP !== undefined ? { podIP: args.podIP } : {}) },
+  };
+};
+
+/** Per DaemonSet version (an immutable object) and revision hash: the pod `newDaemonPod` builds, before its name, uid, time and node. */
+const templatePods = new WeakMap<DaemonSet, Map<string, { pod: Pod; from: readonly unknown[] }>>();
+
+/** What a template pod is built from, compared by identity: a DaemonSet object changed in place (tests build them so) is not served a stale pod. */
+const templateInputs = (ds: DaemonSet): unknown[] => [
+  ds.spec.template,
+  ds.spec.template.metadata,
+  ds.spec.template.spec,
+  ds.metadata.name,
+  ds.metadata.uid,
+  ds.metadata.namespace,
+  templateGeneration(ds),
+];
+
+/**
+ * The parts the pods of one DaemonSet version have in common (labels, owner
+ * reference, containers, tolerations…), built once per version and hash and
+ * shared by every pod made from them: a rollout step creates hundreds, a fold
+ * of a rollout rebuilds thousands. Safe because pods are never mutated (every
+ * change makes a new object).
+ */
+export const daemonTemplatePod = (ds: DaemonSet, hash: string): Pod => {
+  let byHash = templatePods.get(ds);
+  if (!byHash) templatePods.set(ds, (byHash = new Map()));
+  const from = templateInputs(ds);
+  const known = byHash.get(hash);
+  if (known && known.from.every((v, i) => v === from[i])) return known.pod;
+  const pod = daemonPodBeforeAdmission(ds, '', { name: '', uid: '', hash, now: 0 });
+  byHash.set(hash, { pod, from });
+  return pod;
 };
 
 /**
