@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ACTORS } from '@daemonledger/domain/cluster/actors';
+import { nextSlice } from '@daemonledger/event-store';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { DaemonSet, Pod } from '@daemonledger/domain/api/types';
 import {
@@ -238,8 +239,8 @@ export class Reconciler implements ICommandHandler<ReconcileDaemonSet> {
       for (const result of results) {
         if ('error' in result && !isDomainError(result.error, 'NotFound') && !isDomainError(result.error, 'AlreadyExists')) throw result.error;
       }
-      // Let I/O in between plan steps: API requests and watch writes wait less behind a large rollout step.
-      await new Promise((resolve) => setImmediate(resolve));
+      // Let I/O in between plan steps (a slice of the loop's shared ones): API requests and watch writes wait less behind a large rollout step.
+      await nextSlice();
     };
     const view = this.state.view;
     await batch([
