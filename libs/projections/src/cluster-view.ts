@@ -13,7 +13,7 @@ import type {
   RolloutEvent,
 } from '@daemonledger/domain/cluster/events';
 import { isStoredStreamKind, parseStreamId, STORED_STREAM_KINDS, type StoredStreamKind } from '@daemonledger/domain/cluster/streams';
-import type { ObjectEvent, StoredObjectPayload } from '@daemonledger/domain/cluster/events';
+import { nodeEventAffectsPlacement, type ObjectEvent, type StoredObjectPayload } from '@daemonledger/domain/cluster/events';
 import { evolveObject } from '@daemonledger/domain/kinds/object.decider';
 import { DaemonSetVersions } from './daemon-set-versions';
 import { KubeEvents } from './kube-events';
@@ -194,7 +194,7 @@ export class ClusterView {
         if (next) this.nodes.set(ref.name, next);
         else this.nodes.delete(ref.name);
         this.sortedNodes = undefined;
-        for (const c of this.planChanges.values()) c.targets.add(ref.name);
+        if (nodeEventAffectsPlacement(e.type)) for (const c of this.planChanges.values()) c.targets.add(ref.name);
         if (this.derived) this.events.record(e, before, next);
         return;
       }

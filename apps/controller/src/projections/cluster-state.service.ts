@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import type { Pod } from '@daemonledger/domain/api/types';
-import type { ControllerRevisionEvent, PodEvent } from '@daemonledger/domain/cluster/events';
+import { type ControllerRevisionEvent, nodeEventAffectsPlacement, type PodEvent } from '@daemonledger/domain/cluster/events';
 import { revisionWakes } from '@daemonledger/domain/cluster/revision-wakes';
 import { parseStreamId } from '@daemonledger/domain/cluster/streams';
 import type { EventStore, RecordedEvent, Subscription } from '@daemonledger/event-store/event-store.port';
@@ -102,8 +102,7 @@ export class ClusterState implements OnApplicationShutdown {
       case 'daemonset':
         return e.type === 'DaemonSetStatusChanged' ? [] : [`${ns}/${ref.name}`];
       case 'node':
-        // A node's image list (status.images) says nothing a DaemonSet places or rolls by.
-        return e.type === 'NodeImagesChanged' ? [] : all();
+        return nodeEventAffectsPlacement(e.type) ? all() : [];
       case 'pod': {
         const event = { type: e.type, data: e.data } as PodEvent;
         const before = controllerOf(this.view.pod(ns, ref.name));

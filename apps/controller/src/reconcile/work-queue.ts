@@ -80,6 +80,8 @@ export class WorkQueue {
     if (this.running) return;
     this.running = true;
     void (async () => {
+      // Keys are added from inside other work (the fold publishing an event): the syncs start in a slice of their own.
+      await nextSlice();
       while (this.queue.length && !this.stopped) {
         const key = this.queue.shift()!;
         this.queued.delete(key);

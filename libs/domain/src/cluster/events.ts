@@ -235,6 +235,18 @@ export interface NodeUncordoned {
   type: 'NodeUncordoned';
   data: { taints: Taint[] };
 }
+
+/**
+ * Whether a node event can change where or how a DaemonSet places and rolls
+ * its pods. Only the image list cannot: no predicate of the controller reads
+ * `status.images` (upstream's daemon-pod predicates look at the node's name,
+ * labels, taints, conditions and allocatable resources). Such events wake no
+ * DaemonSet and mark no node for the incremental planners; a rollout pulls a
+ * new image on every node, and each of those reports would otherwise make
+ * every DaemonSet's next sync read that node again.
+ */
+export const nodeEventAffectsPlacement = (type: string): boolean => type !== 'NodeImagesChanged';
+
 /**
  * The images the node's container runtime holds changed (a pull, or the
  * kubelet's image GC): their `repo:tag` names, least recently used first. The
