@@ -16,7 +16,6 @@ export type {
 export { UpcasterRegistry, type Upcaster, type UpcastContext } from './upcaster-registry';
 export { DEFAULT_MAX_EVENT_BYTES, EVENT_ID, EVENT_TYPE, STREAM_NAME, type EventStoreOptions } from './internal/validation';
 export { timeOrderedUuid } from './internal/uuid';
-export { nextSlice, SLICE_MS, sliceSpent } from './internal/loop-slices';
 export { MemoryEventStore } from './memory/memory-event-store';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 export { EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './eventstoredb/eventstoredb-event-store';

@@ -1,7 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ACTORS } from '@daemonledger/domain/cluster/actors';
-import { nextSlice, sliceSpent } from '@daemonledger/event-store';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { DaemonSet, Pod } from '@daemonledger/domain/api/types';
 import {
@@ -235,14 +234,12 @@ export class Reconciler implements ICommandHandler<ReconcileDaemonSet> {
     }
     const batch = async (items: ClusterCommandMsg[]) => {
       if (!items.length) return;
-      // Deciding and appending a step's commands is work too: after a long plan, in a slice of its own.
-      if (sliceSpent()) await nextSlice();
       const results: ({ error: unknown } | object)[] = await this.commands.execute(new ClusterCommandBatch(items));
       for (const result of results) {
         if ('error' in result && !isDomainError(result.error, 'NotFound') && !isDomainError(result.error, 'AlreadyExists')) throw result.error;
       }
-      // Let I/O in between plan steps (a slice of the loop's shared ones): API requests and watch writes wait less behind a large rollout step.
-      await nextSlice();
+      // Let I/O in between plan steps: API requests and watch writes wait less behind a large rollout step.
+      await new Promise((resolve) => setImmediate(resolve));
     };
     const view = this.state.view;
     await batch([

@@ -1,10 +1,10 @@
-import { nextSlice, sliceSpent } from '@daemonledger/event-store';
-
 /**
  * A keyed work queue with the client-go semantics a controller relies on:
  * a key waiting is never queued twice; a key added while it is being worked
  * on is worked on again afterwards; one worker, FIFO; `addAfter` for requeues.
  */
+/** Longest run (ms) of back-to-back work items without a turn of the event loop. */
+const SYNC_SLICE_MS = 8;
 
 export class WorkQueue {
   private readonly queue: string[] = [];
@@ -80,8 +80,7 @@ export class WorkQueue {
     if (this.running) return;
     this.running = true;
     void (async () => {
-      // Keys are added from inside other work (the fold publishing an event): the syncs start in a slice of their own.
-      await nextSlice();
+      let slice = performance.now();
       while (this.queue.length && !this.stopped) {
         const key = this.queue.shift()!;
         this.queued.delete(key);
@@ -94,8 +93,11 @@ export class WorkQueue {
           this.active.delete(key);
         }
         if (this.dirtyWhileActive.delete(key)) this.add(key);
-        // Syncs work in the loop's shared slices: once one is spent, I/O (API requests, watch writes) gets in before the next key.
-        if (this.queue.length && sliceSpent()) await nextSlice();
+        // A sync walks every node: after SYNC_SLICE_MS of syncs, let I/O (API requests, watch writes) in before the next key.
+        if (this.queue.length && performance.now() - slice > SYNC_SLICE_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          slice = performance.now();
+        }
       }
       this.running = false;
       const waiters = this.idleWaiters;

@@ -1,6 +1,5 @@
 import type { RecordedEvent, SubscribeOptions, Subscription } from '../event-store.port';
 import { badRequest } from './errors';
-import { nextSlice, sliceSpent } from './loop-slices';
 
 /** Wakes subscriptions after an append. `version` lets a reader detect a change it raced with. */
 export class ChangeSignal {
@@ -37,11 +36,17 @@ export class ChangeSignal {
 export type ReadAfter = (after: number, max: number) => Promise<RecordedEvent[]>;
 
 const PAGE_SIZE = 512;
+/**
+ * Longest stretch (ms) of delivery without a turn of the event loop. Events
+ * are delivered one by one with each `onEvent` awaited, which alone never
+ * yields; a backlog of thousands (a rollout step, a catch-up) would otherwise
+ * hold the loop, and everything sharing it (HTTP requests, watch streams,
+ * timers), for as long as it takes. After this much, the next event waits
+ * for `setImmediate`: pending I/O runs first, order is unchanged.
+ */
+export const DELIVERY_SLICE_MS = 8;
 
-// Events are delivered one by one with each `onEvent` awaited, which alone never yields: a backlog of
-// thousands (a rollout step, a catch-up) would hold the loop, and everything sharing it (HTTP requests,
-// watch streams, timers). Delivery works in the loop's shared slices instead (loop-slices.ts): once the
-// slice is spent, the next event waits for a later turn; pending I/O runs first, order is unchanged.
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Catch-up then live, as one loop: always read the page after the last
@@ -78,11 +83,15 @@ export class PullSubscription implements Subscription {
     try {
       // Let the caller finish wiring before the first callback.
       await Promise.resolve();
+      let slice = performance.now();
       while (!this.closed) {
         const seen = this.signal.version;
         const page = await this.readAfter(position, PAGE_SIZE);
         for (const event of page) {
-          if (sliceSpent()) await nextSlice();
+          if (performance.now() - slice > DELIVERY_SLICE_MS) {
+            await nextTurn();
+            slice = performance.now();
+          }
           if (this.closed) return;
           this.delivering = true;
           try {
@@ -98,6 +107,7 @@ export class PullSubscription implements Subscription {
             this.options.onCaughtUp?.(position);
           }
           await this.signal.wait(seen, this.pollIntervalMs, this.abort);
+          slice = performance.now();
         }
       }
     } catch (cause) {
