@@ -154,7 +154,7 @@ export class SimulatedKubelet {
       entry.sandbox = true;
       return this.start(entry);
     }
-    this.report(entry, this.status(entry, { waiting: 'ContainerCreating' }));
+    this.report(entry, this.observe(entry, { waiting: 'ContainerCreating' }));
     if (entry.sandbox) return this.pullImages(entry);
     this.later(entry, sandboxMs, () => {
       entry.sandbox = true;
@@ -198,7 +198,7 @@ export class SimulatedKubelet {
    */
   private kill(entry: Running) {
     if (!lastStatus(entry)?.containerStatuses?.some((c) => c.state?.running)) return;
-    this.sink.status(this.ref(entry), this.observed(entry, this.status(entry, { killed: true })));
+    this.sink.status(this.ref(entry), this.observed(entry, this.observe(entry, { killed: true })));
   }
 
   private terminate(entry: Running, gracePeriodSeconds: number) {
@@ -302,8 +302,8 @@ export class SimulatedKubelet {
     const rule = this.failureFor(entry.pod);
     entry.startedAt ??= this.options.now().toISOString().replace(/\.\d+Z$/, 'Z');
     if (rule?.mode === 'crash') return this.crash(entry);
-    if (rule?.mode === 'fail') return this.report(entry, this.status(entry, { failed: true }));
-    this.report(entry, this.status(entry, { running: true, ready: rule?.mode !== 'not-ready' }), plan);
+    if (rule?.mode === 'fail') return this.report(entry, this.observe(entry, { failed: true }));
+    this.report(entry, this.observe(entry, { running: true, ready: rule?.mode !== 'not-ready' }), plan);
   }
 
   /**
@@ -323,18 +323,18 @@ export class SimulatedKubelet {
 
   private pullFailed(entry: Running, container: Container, message: string) {
     entry.pullFailures += 1;
-    this.report(entry, this.status(entry, { waiting: 'ErrImagePull', message }));
+    this.report(entry, this.observe(entry, { waiting: 'ErrImagePull', message }));
     const backoff = Math.min(this.options.pullBackoffMs * 2 ** (entry.pullFailures - 1), this.options.pullBackoffMs * 30);
     // The kubelet shows the back-off at once, then retries the pull when it ends.
     this.later(entry, Math.max(1, Math.min(backoff / 10, 1000)), () =>
-      this.report(entry, this.status(entry, { waiting: 'ImagePullBackOff', message: `Back-off pulling image "${container.image}"` })),
+      this.report(entry, this.observe(entry, { waiting: 'ImagePullBackOff', message: `Back-off pulling image "${container.image}"` })),
     );
     this.later(entry, backoff, () => this.pullImages(entry));
   }
 
   private crash(entry: Running) {
     entry.restarts += 1;
-    this.report(entry, this.status(entry, { waiting: 'CrashLoopBackOff', message: 'back-off restarting failed container' }));
+    this.report(entry, this.observe(entry, { waiting: 'CrashLoopBackOff', message: 'back-off restarting failed container' }));
     const backoff = Math.min(this.options.pullBackoffMs * 2 ** (entry.restarts - 1), this.options.pullBackoffMs * 30);
     this.later(entry, backoff, () => this.pullImages(entry));
   }
@@ -393,7 +393,7 @@ export class SimulatedKubelet {
   }
 
   /** What this kubelet observed, from which the domain's `kubeletPodStatus` builds the status it posts (the log records the observation). */
-  private status(entry: Running, s: { waiting?: string; message?: string; running?: boolean; ready?: boolean; failed?: boolean; killed?: boolean }): KubeletObservation {
+  private observe(entry: Running, s: { waiting?: string; message?: string; running?: boolean; ready?: boolean; failed?: boolean; killed?: boolean }): KubeletObservation {
     const at = this.options.now().toISOString().replace(/\.\d+Z$/, 'Z');
     return {
       at,

@@ -174,9 +174,8 @@ export class NodeLink implements IEventHandler<Recorded>, BeforeApplicationShutd
       if (item instanceof NodeCommandMsg) {
         // Two registrations of a new node in one burst: the second finds it joined. A node that left
         // before its images were recorded: they are no one's concern.
-        if (item.command.type === 'JoinNode' ? !isDomainError(r.error, 'AlreadyExists') : !isDomainError(r.error, 'NotFound')) {
-          this.log.error(`node ${item.name}: ${item.command.type === 'JoinNode' ? 'could not register' : 'images not recorded'}: ${message}`);
-        }
+        const [expected, what] = item.command.type === 'JoinNode' ? (['AlreadyExists', 'could not register'] as const) : (['NotFound', 'images not recorded'] as const);
+        if (!isDomainError(r.error, expected)) this.log.error(`node ${item.name}: ${what}: ${message}`);
         return;
       }
       // A report about a pod that is already gone (or replaced under the same name) is stale: drop it.

@@ -42,27 +42,25 @@ export const imageTagName = (image: string): string => {
   return r.tag ? `${r.repository}:${r.tag}` : `${r.repository}@${r.digest}`;
 };
 
-/** A stable 64-hex pseudo digest of a text (FNV-1a rounds: display ids, not security). */
-export const hex64 = (s: string): string => cached(digests, s, fnvRounds);
-
 /**
- * Recent digests: a report's status is built several times (by the kubelet, by
- * the decider checking it, by the fold), each asking for the same image and
- * container ids. A pure function's cache: bounded, cleared when full.
+ * A pure function's answers for recent keys (bounded: cleared when full), so
+ * that equal answers are one shared value: a report's status is built several
+ * times (by the kubelet, by the decider checking it, by the fold), each asking
+ * for the same image and container ids.
  */
-const digests = new Map<string, string>();
-const MAX_DIGESTS = 8192;
-
-/** A pure function's answers for recent keys (bounded: cleared when full), so that equal answers are one shared value. */
 const cached = <V>(cache: Map<string, V>, key: string, compute: (key: string) => V): V => {
   const known = cache.get(key);
   if (known !== undefined) return known;
-  if (cache.size >= MAX_DIGESTS) cache.clear();
+  if (cache.size >= MAX_CACHED) cache.clear();
   const value = compute(key);
   cache.set(key, value);
   return value;
 };
-const imageIDs = new Map<string, string>();
+const MAX_CACHED = 8192;
+
+/** A stable 64-hex pseudo digest of a text (FNV-1a rounds: display ids, not security). */
+export const hex64 = (s: string): string => cached(digests, s, fnvRounds);
+const digests = new Map<string, string>();
 
 const fnvRounds = (s: string): string => {
   let h = 0x811c9dc5;
@@ -80,6 +78,7 @@ const fnvRounds = (s: string): string => {
  * the repository digest (the one given when the image is named by digest).
  */
 export const imageID = (image: string): string => cached(imageIDs, image, repoDigest);
+const imageIDs = new Map<string, string>();
 
 const repoDigest = (image: string): string => {
   const r = parseImage(image);

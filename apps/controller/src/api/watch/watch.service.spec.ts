@@ -87,6 +87,14 @@ const settle = async () => {
   for (let i = 0; i < 100; i++) await nextTurn();
 };
 
+/** A DaemonSet added at position 11 and modified at 12, delivered to every watcher. */
+const addThenModify = async (hub: { publish(change: object): void }) => {
+  const first = aDaemonSet(11);
+  hub.publish({ position: 11, kind: 'daemonset', type: 'ADDED', object: first });
+  hub.publish({ position: 12, kind: 'daemonset', type: 'MODIFIED', object: aDaemonSet(12), previous: first });
+  await settle();
+};
+
 const setUp = async (watchers: number, accept?: string) => {
   const hub = aHub();
   const cluster = { view: { position: 10 }, fresh: async () => undefined, now: () => NOW } as unknown as ClusterAccess;
@@ -143,10 +151,7 @@ describe('watch fan-out to many watchers (issue 13)', () => {
 
   it('renders a Table watch event once per object for every kubectl get -w, the first one with its column definitions', async () => {
     const { hub, service, exchanges } = await setUp(100, TABLE);
-    const first = aDaemonSet(11);
-    hub.publish({ position: 11, kind: 'daemonset', type: 'ADDED', object: first });
-    hub.publish({ position: 12, kind: 'daemonset', type: 'MODIFIED', object: aDaemonSet(12), previous: first });
-    await settle();
+    await addThenModify(hub);
     expect(wireJson).toHaveBeenCalledTimes(2);
     for (const x of exchanges) {
       const events = jsonEvents(x.writes) as unknown as { type: string; object: { kind: string; columnDefinitions: unknown[] | null; rows: { object: { metadata: { resourceVersion: string } } }[] } }[];
@@ -162,10 +167,7 @@ describe('watch fan-out to many watchers (issue 13)', () => {
 
   it('encodes each event once as a protobuf frame for all protobuf watchers', async () => {
     const { hub, service, exchanges } = await setUp(100, PROTOBUF);
-    const first = aDaemonSet(11);
-    hub.publish({ position: 11, kind: 'daemonset', type: 'ADDED', object: first });
-    hub.publish({ position: 12, kind: 'daemonset', type: 'MODIFIED', object: aDaemonSet(12), previous: first });
-    await settle();
+    await addThenModify(hub);
     expect(encodeWatchFrame).toHaveBeenCalledTimes(2);
     const bytes = Buffer.concat(exchanges[0].writes.map((w) => (typeof w === 'string' ? Buffer.from(w) : w)));
     expect(bytes.length).toBeGreaterThan(0);
